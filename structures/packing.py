@@ -128,8 +128,11 @@ def pack(
             name = f"mol{k}.xyz"
             write(work / name, Atoms(it.template.get_chemical_symbols(), positions=it.template.positions))
             lines += [f"structure {name}", f"  number {it.number}"]
-            if it.region is not None:
-                lines.append("  inside box " + " ".join(f"{v:.6f}" for v in it.region))
+            # Packmol 21 did not keep atoms near opposite faces apart through the images (seen: 0.02 Å),
+            # so every region stops one tolerance short of the box's far faces
+            x0, y0, z0, x1, y1, z1 = it.region if it.region is not None else (0.0, 0.0, 0.0, lx, ly, lz)
+            region = (x0, y0, z0, min(x1, lx - tolerance), min(y1, ly - tolerance), min(z1, lz - tolerance))
+            lines.append("  inside box " + " ".join(f"{v:.6f}" for v in region))
             lines += ["end structure", ""]
         (work / "pack.inp").write_text("\n".join(lines))
         with open(work / "pack.inp") as stdin:
