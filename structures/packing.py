@@ -129,9 +129,10 @@ def pack(
             write(work / name, Atoms(it.template.get_chemical_symbols(), positions=it.template.positions))
             lines += [f"structure {name}", f"  number {it.number}"]
             # Packmol 21 did not keep atoms near opposite faces apart through the images (seen: 0.02 Å),
-            # so every region stops one tolerance short of the box's far faces
+            # so every region keeps half a tolerance clear of each face of the box
             x0, y0, z0, x1, y1, z1 = it.region if it.region is not None else (0.0, 0.0, 0.0, lx, ly, lz)
-            region = (x0, y0, z0, min(x1, lx - tolerance), min(y1, ly - tolerance), min(z1, lz - tolerance))
+            h = 0.5 * tolerance
+            region = (max(x0, h), max(y0, h), max(z0, h), min(x1, lx - h), min(y1, ly - h), min(z1, lz - h))
             lines.append("  inside box " + " ".join(f"{v:.6f}" for v in region))
             lines += ["end structure", ""]
         (work / "pack.inp").write_text("\n".join(lines))

@@ -1,0 +1,37 @@
+# Two commands set naspe up on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.naspe-setup
+# GPAW builds against libxc and OpenBLAS
+APT_PACKAGES := libxc-dev libopenblas-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup demo test lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "naspe: installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip setuptools wheel
+	$(VENV)/bin/pip install -q -e ".[hpc,dev]"
+	# GPAW 26 compiles its C sources as C++: it must be built with g++
+	CC=g++ $(VENV)/bin/pip install -q -e ".[dft,hpc,dev]"
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/naspe demo --out demo-output
+
+test: setup
+	$(VENV)/bin/python -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check structures workflows analysis tests benchmarks
+	$(VENV)/bin/ruff format --check structures workflows analysis tests benchmarks
+
+clean:
+	rm -rf $(VENV) demo-output naspe-data .pytest_cache
