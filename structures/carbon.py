@@ -70,7 +70,11 @@ def graphene(repeat: tuple[int, int] = (3, 2), vacuum: float = 10.0, a: float = 
 
 
 def graphite(
-    layers: int = 2, repeat: tuple[int, int] = (3, 2), vacuum: float = 10.0, a: float = GRAPHENE_A, c: float = GRAPHITE_C
+    layers: int = 2,
+    repeat: tuple[int, int] = (3, 2),
+    vacuum: float = 10.0,
+    a: float = GRAPHENE_A,
+    c: float = GRAPHITE_C,
 ) -> Atoms:
     """AB-stacked graphite (0001) slab of ``layers`` layers (vacuum > 0) or bulk (vacuum = 0, even layers)."""
     _check_repeat(repeat)
@@ -150,8 +154,13 @@ def graphene_edge(
     return tag_solid(atoms, "carbon", CARBON_TYPES)
 
 
-def oxidised_carbon(group: Literal["epoxide", "hydroxyl", "carbonyl", "ether"], repeat: tuple[int, int] = (3, 2)) -> Atoms:
-    """Carbon with one oxygen group: basal ``epoxide``/``hydroxyl`` on graphene, ``carbonyl``/``ether`` at a zigzag edge."""
+def oxidised_carbon(
+    group: Literal["epoxide", "hydroxyl", "carbonyl", "ether"], repeat: tuple[int, int] = (3, 2)
+) -> Atoms:
+    """Carbon with one oxygen group.
+
+    ``epoxide`` and ``hydroxyl`` sit on basal graphene; ``carbonyl`` and ``ether`` at a zigzag edge.
+    """
     groups = ("epoxide", "hydroxyl", "carbonyl", "ether")
     if group not in groups:
         raise ValueError(f"group={group!r}: allowed oxygen groups are {list(groups)}")

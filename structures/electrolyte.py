@@ -129,9 +129,7 @@ class PolymerElectrolyte:
         ion_c, ion_a = cation(cation_symbol), anion(anion_name)
         elements = backbone_elements(self.chain_length, self.end_group)
         chain_mass = self.chain_length * EO_MASS_G_MOL + (CH3O_CH3_MASS if self.end_group == "methyl" else H2O_MASS)
-        mass = self.n_chains * chain_mass + self.n_salt * (
-            ion_c.get_masses().sum() + ion_a.get_masses().sum()
-        )
+        mass = self.n_chains * chain_mass + self.n_salt * (ion_c.get_masses().sum() + ion_a.get_masses().sum())
         length = self.box_length_angstrom(mass)
         box = np.array([length, length, length])
         ions = pack(

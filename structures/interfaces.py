@@ -196,11 +196,10 @@ def chain_on_slab(
     n_periods = max(1, round(lx / ref.repeat_angstrom))
     strain = lx / (n_periods * ref.repeat_angstrom) - 1.0
     if abs(strain) > max_strain:
-        options = [k for k in range(1, 40) if abs(k * ref.repeat_angstrom / lx - round(k * ref.repeat_angstrom / lx)) < 1]
+        fits = ", ".join(f"{k * ref.repeat_angstrom:.2f}" for k in range(1, 5))
         raise InterfaceError(
             f"the slab's x length {lx:.2f} Å strains the PEO chain by {strain:+.3f} (> {max_strain}); "
-            f"smallest strain available: {abs(strain):.3f}; x lengths near multiples of "
-            f"{ref.repeat_angstrom:.3f} Å fit (e.g. {', '.join(f'{k * ref.repeat_angstrom:.2f}' for k in options[:4])} Å)"
+            f"smallest strain available: {abs(strain):.3f}; x lengths within {max_strain:.0%} of {fits} Å fit"
         )
     if ly / n_chains < 4.0:
         raise InterfaceError(f"n_chains={n_chains} on a {ly:.2f} Å wide slab leaves < 4 Å between chains")

@@ -175,9 +175,11 @@ class LammpsSystemWriter:
         bond_keys = [canonical(classes(b)) for b in bonds]
         angle_keys = [canonical(classes(a)) for a in angles]
         dihedral_keys = [canonical(classes(d)) for d in dihedrals]
-        bond_params = {k: ff.bond(*[types[i] for i in b]) for k, b in zip(bond_keys, bonds)}
-        angle_params = {k: ff.angle(*[types[i] for i in a]) for k, a in zip(angle_keys, angles)}
-        dihedral_params = {k: ff.dihedral(*[types[i] for i in d]) for k, d in zip(dihedral_keys, dihedrals)}
+        bond_params = {k: ff.bond(*[types[i] for i in b]) for k, b in zip(bond_keys, bonds, strict=True)}
+        angle_params = {k: ff.angle(*[types[i] for i in a]) for k, a in zip(angle_keys, angles, strict=True)}
+        dihedral_params = {
+            k: ff.dihedral(*[types[i] for i in d]) for k, d in zip(dihedral_keys, dihedrals, strict=True)
+        }
         bond_labels = list(bond_params)
         angle_labels = list(angle_params)
         dihedral_labels = list(dihedral_params)
@@ -263,7 +265,7 @@ class LammpsSystemWriter:
                 lines += ["", title, ""]
                 lines += [
                     f"{n + 1} {index[k]} " + " ".join(str(int(a) + 1) for a in item)
-                    for n, (item, k) in enumerate(zip(items, keys))
+                    for n, (item, k) in enumerate(zip(items, keys, strict=True))
                 ]
         data = "\n".join(lines) + "\n"
 

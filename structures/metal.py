@@ -33,7 +33,7 @@ def tag_solid(atoms: Atoms, name: str, types: dict[str, str]) -> Atoms:
 
 
 def na_bulk(a: float = NA_A_RT, cubic: bool = True) -> Atoms:
-    """bcc Na bulk (conventional 2-atom cell when ``cubic``), lattice constant ``a`` in Å."""
+    """Bcc Na bulk (conventional 2-atom cell when ``cubic``), lattice constant ``a`` in Å."""
     if not 3.5 <= a <= 5.0:
         raise ValueError(f"a={a}: the bcc Na lattice constant must be within 3.5-5.0 Å (4.29 Å at RT)")
     return tag_solid(bulk("Na", "bcc", a=a, cubic=cubic), "Na_metal", {"Na": "NaM"})

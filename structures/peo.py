@@ -234,7 +234,9 @@ def grow_backbone(
             owners_h = [i - 1] + ([0, 1] if i == 3 else [])
             best: tuple[float, float, np.ndarray, np.ndarray] | None = None
             for n_trial, phi in enumerate(trials):
-                pos[i] = place(pos[i - 1], pos[i - 2], pos[i - 3], _bond(elements[i - 1], elements[i]), angles[i - 1], phi)
+                pos[i] = place(
+                    pos[i - 1], pos[i - 2], pos[i - 3], _bond(elements[i - 1], elements[i]), angles[i - 1], phi
+                )
                 new = [pos[i]]
                 anchors = [i]
                 for k in owners_h + ([i] if i == n - 1 else []):
@@ -275,7 +277,9 @@ def grow_backbone(
     )
 
 
-def _add_hydrogens(elements: list[str], pos: np.ndarray) -> tuple[list[str], np.ndarray, list[tuple[int, int]], list[int]]:
+def _add_hydrogens(
+    elements: list[str], pos: np.ndarray
+) -> tuple[list[str], np.ndarray, list[tuple[int, int]], list[int]]:
     """Saturate the linear backbone; returns symbols, positions, bonds and each H's parent."""
     symbols = list(elements)
     coords = list(pos)
@@ -438,7 +442,9 @@ def periodic_peo_chain(n_eo: int = 2, lateral_angstrom: float = 10.0) -> Periodi
     types = _types(cell_symbols, cell_bonds)
     ff = default_forcefield()
     cell = np.diag([length, lateral_angstrom, lateral_angstrom])
-    atoms = Atoms(cell_symbols, positions=cell_pos + [0.0, lateral_angstrom / 2, lateral_angstrom / 2], cell=cell, pbc=True)
+    atoms = Atoms(
+        cell_symbols, positions=cell_pos + [0.0, lateral_angstrom / 2, lateral_angstrom / 2], cell=cell, pbc=True
+    )
     atoms.wrap()
     tag(atoms, types, [ff.charge(t) for t in types], cell_bonds, "PEO")
     atoms.info["n_eo"] = int(n_eo)

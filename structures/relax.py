@@ -26,8 +26,10 @@ def _open_lammps(atoms: Atoms, writer: LammpsSystemWriter, workdir: Path):
     system = writer.get_system(atoms)
     system.write(workdir)
     lmp = lammps_class()(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
-    settings = (workdir / "system.in.settings").read_text().replace(
-        "read_data system.data", f"read_data {workdir / 'system.data'}"
+    settings = (
+        (workdir / "system.in.settings")
+        .read_text()
+        .replace("read_data system.data", f"read_data {workdir / 'system.data'}")
     )
     lmp.commands_string(settings)
     return lmp

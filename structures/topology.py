@@ -180,17 +180,15 @@ def to_pymatgen(atoms: Atoms):
     The site properties ``charge`` (e), ``ff_type`` and ``mol_id`` carry the
     topology across; bonds are not part of pymatgen's model and are dropped.
     """
-    from pymatgen.io.ase import AseAtomsAdaptor
+    from pymatgen.core import Lattice, Molecule, Structure
 
-    plain = Atoms(atoms.get_chemical_symbols(), positions=atoms.positions, cell=atoms.cell, pbc=atoms.pbc)
     props: dict[str, list] = {"charge": [float(q) for q in atoms.get_initial_charges()]}
     if has_topology(atoms):
         props["ff_type"] = [str(t) for t in atoms.arrays[FF_TYPE]]
         props["mol_id"] = [int(i) for i in atoms.arrays[MOL_ID]]
+    symbols = atoms.get_chemical_symbols()
     if atoms.pbc.any():
-        obj = AseAtomsAdaptor.get_structure(plain)
-    else:
-        obj = AseAtomsAdaptor.get_molecule(plain)
-    for key, values in props.items():
-        obj.add_site_property(key, values)
-    return obj
+        return Structure(
+            Lattice(np.array(atoms.cell)), symbols, atoms.positions, coords_are_cartesian=True, site_properties=props
+        )
+    return Molecule(symbols, atoms.positions, charge=round(net_charge(atoms)), site_properties=props)

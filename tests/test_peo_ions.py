@@ -16,7 +16,7 @@ EXPECTED = {("C", "O"): 1.42, ("C", "C"): 1.52, ("C", "H"): 1.09, ("H", "O"): 0.
 def _check_bonds(atoms, tol=0.01):
     b, d = bond_lengths(atoms)
     sym = atoms.get_chemical_symbols()
-    for (i, j), r in zip(b, d):
+    for (i, j), r in zip(b, d, strict=True):
         key = tuple(sorted((sym[i], sym[j])))
         assert abs(r - EXPECTED[key]) < tol, (key, r)
 
@@ -108,7 +108,7 @@ def test_anions(builder, formula, n_bonds):
     b, d = bond_lengths(a)
     sym = a.get_chemical_symbols()
     ref = {("N", "S"): 1.570, ("O", "S"): 1.437, ("F", "S"): 1.575, ("C", "F"): 1.323, ("C", "S"): 1.818}
-    for (i, j), r in zip(b, d):
+    for (i, j), r in zip(b, d, strict=True):
         assert abs(r - ref[tuple(sorted((sym[i], sym[j])))]) < 1e-6
     dist = a.get_all_distances()
     np.fill_diagonal(dist, 9.0)

@@ -10,18 +10,26 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="naspe: MD and DFT workflows for polymer-electrolyte / sodium-metal interfaces.", no_args_is_help=True)
+app = typer.Typer(
+    help="naspe: MD and DFT workflows for polymer-electrolyte / sodium-metal interfaces.", no_args_is_help=True
+)
 build_app = typer.Typer(help="Build structures and LAMMPS inputs.", no_args_is_help=True)
 app.add_typer(build_app, name="build")
 
 
 class Fmt(str, Enum):
+    """Structure file formats."""
+
     extxyz = "extxyz"
     cif = "cif"
     poscar = "poscar"
 
 
-_SUFFIX = {Fmt.extxyz: ("structure.extxyz", "extxyz"), Fmt.cif: ("structure.cif", "cif"), Fmt.poscar: ("POSCAR", "vasp")}
+_SUFFIX = {
+    Fmt.extxyz: ("structure.extxyz", "extxyz"),
+    Fmt.cif: ("structure.cif", "cif"),
+    Fmt.poscar: ("POSCAR", "vasp"),
+}
 
 
 def _fail(err: Exception) -> None:
@@ -35,7 +43,9 @@ def _write_structure(atoms, out: Path, fmt: Fmt) -> Path:
 
     name, ase_format = _SUFFIX[fmt]
     path = out / name
-    plain = atoms if fmt is Fmt.extxyz else Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
+    plain = (
+        atoms if fmt is Fmt.extxyz else Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
+    )
     if fmt is Fmt.extxyz:
         plain = atoms.copy()
         plain.info.pop("bonds", None)

@@ -57,8 +57,16 @@ def lammps_class():
 
 
 def mpi_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for launched MPI/LAMMPS processes, with the MPICH library directory added."""
+    """Environment for launched MPI/LAMMPS processes.
+
+    The MPICH library directory goes on ``LD_LIBRARY_PATH`` and this Python's
+    ``bin`` (where pip put ``mpiexec``, ``lmp`` and ``packmol``) first on ``PATH``.
+    """
     env = dict(os.environ if base is None else base)
+    bin_dir = str(Path(sys.executable).parent)
+    path_parts = [p for p in env.get("PATH", "").split(os.pathsep) if p]
+    if bin_dir not in path_parts:
+        env["PATH"] = os.pathsep.join([bin_dir, *path_parts])
     lib_dir = mpi_library_dir()
     if lib_dir is not None:
         current = env.get("LD_LIBRARY_PATH", "")

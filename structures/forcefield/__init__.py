@@ -84,9 +84,7 @@ class ForceField:
         self.special_coul: list[float] = data["special_bonds"]["coul"]
         self.default_ion_scaling: float = float(data["ion_charge_scaling"]["default"])
         self.ion_molecules: frozenset[str] = frozenset(data["ion_molecules"])
-        self.atom_types: dict[str, AtomType] = {
-            name: AtomType(name, *row) for name, row in data["atom_types"].items()
-        }
+        self.atom_types: dict[str, AtomType] = {name: AtomType(name, *row) for name, row in data["atom_types"].items()}
         self.bonds: dict[tuple[str, str], BondParam] = {}
         for i, j, r0, k, cons, src in data["bonds"]:
             self.bonds[tuple(sorted((i, j)))] = BondParam(r0, k, bool(cons), src)
@@ -95,9 +93,9 @@ class ForceField:
             self.angles[(i, j, k)] = AngleParam(theta, kk, src)
             self.angles[(k, j, i)] = AngleParam(theta, kk, src)
         self.dihedrals: dict[tuple[str, str, str, str], DihedralParam] = {}
-        for i, j, k, l, v1, v2, v3, v4, src in data["dihedrals"]:
-            self.dihedrals[(i, j, k, l)] = DihedralParam((v1, v2, v3, v4), src)
-            self.dihedrals[(l, k, j, i)] = DihedralParam((v1, v2, v3, v4), src)
+        for i, j, k, m, v1, v2, v3, v4, src in data["dihedrals"]:
+            self.dihedrals[(i, j, k, m)] = DihedralParam((v1, v2, v3, v4), src)
+            self.dihedrals[(m, k, j, i)] = DihedralParam((v1, v2, v3, v4), src)
 
     # atom-level lookups
     def atom_type(self, name: str) -> AtomType:
