@@ -14,7 +14,6 @@ consistent by the functions of this module (:func:`combine`, :func:`select`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms
@@ -29,7 +28,6 @@ __all__ = [
     "FF_TYPE",
     "BONDS",
     "MOL_NAMES",
-    "MoleculeSpec",
     "tag",
     "bonds_of",
     "combine",
@@ -39,15 +37,6 @@ __all__ = [
     "has_topology",
     "to_pymatgen",
 ]
-
-
-@dataclass(frozen=True)
-class MoleculeSpec:
-    """Name, formal charge (e) and atom count of one kind of molecule."""
-
-    name: str
-    formal_charge: int
-    n_atoms: int
 
 
 def tag(

@@ -43,13 +43,12 @@ def _write_structure(atoms, out: Path, fmt: Fmt) -> Path:
 
     name, ase_format = _SUFFIX[fmt]
     path = out / name
-    plain = (
-        atoms if fmt is Fmt.extxyz else Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
-    )
-    if fmt is Fmt.extxyz:
+    if fmt is Fmt.extxyz:  # keeps the per-atom topology arrays; bonds are not an extxyz field
         plain = atoms.copy()
         plain.info.pop("bonds", None)
         plain.info.pop("molecule_names", None)
+    else:
+        plain = Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
     write(path, plain, format=ase_format)
     return path
 
