@@ -14,7 +14,7 @@ the MD anneal that follows (see the conductivity workflow).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
 
@@ -78,7 +78,6 @@ class PolymerElectrolyte:
     seed: int = 0
     end_group: str = "methyl"
     tolerance_angstrom: float = 2.0
-    _validated: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.salt not in SALTS:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from ase import Atoms
 
+from naspe.structures.electrolyte import CH3O_CH3_MASS
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.packing import PackItem, pack
 from naspe.structures.peo import EO_MASS_G_MOL, peo_oligomer, periodic_peo_chain
@@ -247,7 +248,7 @@ def film_on_slab(
     # Packmol regions keep 1 Å (half the 2 Å tolerance) clear of each lateral face; the count of
     # chains fills that region at the target density, so the film averages a little less over the cell
     volume_cm3 = (lx - 2.0) * (ly - 2.0) * thickness * 1e-24
-    chain_mass = chain_length * EO_MASS_G_MOL + 46.069
+    chain_mass = chain_length * EO_MASS_G_MOL + CH3O_CH3_MASS
     n_chains = max(1, int(round(density_g_cm3 * volume_cm3 * 6.02214076e23 / chain_mass)))
     rng = np.random.default_rng(seed)
     items = [PackItem(peo_oligomer(chain_length, seed=int(s)), 1) for s in rng.integers(0, 2**31 - 1, n_chains)]
