@@ -15,6 +15,7 @@ parameter in the force field or the write is refused, naming the type tuple.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class LammpsSystem:
         Type labels in LAMMPS type order.
     constrained_bond_types
         Labels of bond types that are constraint candidates (X-H, for SHAKE).
+    ion_atom_types
+        Labels of the atom types that belong to ions (for dump groups).
     counts
         Numbers of atoms, bonds, angles and dihedrals.
     total_charge
@@ -78,6 +81,7 @@ class LammpsSystem:
     angle_types: list[str]
     dihedral_types: list[str]
     constrained_bond_types: list[str]
+    ion_atom_types: list[str]
     counts: dict[str, int]
     total_charge: float
     ion_charge_scaling: float
@@ -91,6 +95,8 @@ class LammpsSystem:
         settings_path = directory / f"{stem}.in.settings"
         data_path.write_text(self.data)
         settings_path.write_text(f"{self.settings}read_data {data_path.name}\n{self.post_read}")
+        meta = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("data",)}
+        (directory / f"{stem}.lammps.json").write_text(json.dumps(meta, indent=2))
         return data_path, settings_path
 
 
@@ -134,12 +140,14 @@ class LammpsSystemWriter:
         self.pppm_accuracy = float(pppm_accuracy)
         self.tail_correction = bool(tail_correction)
 
+    def _ion_mask(self, atoms: Atoms) -> np.ndarray:
+        names = molecule_names(atoms)
+        return np.array([names[m] in self.forcefield.ion_molecules for m in atoms.arrays[MOL_ID]], dtype=bool)
+
     def charges(self, atoms: Atoms) -> np.ndarray:
         """Charges (e) as written: force-field charges with ion charges scaled."""
-        names = molecule_names(atoms)
-        is_ion = np.array([names[m] in self.forcefield.ion_molecules for m in atoms.arrays[MOL_ID]], dtype=bool)
         q = atoms.get_initial_charges().copy()
-        q[is_ion] *= self.ion_charge_scaling
+        q[self._ion_mask(atoms)] *= self.ion_charge_scaling
         return q
 
     def get_system(self, atoms: Atoms) -> LammpsSystem:
@@ -294,6 +302,7 @@ class LammpsSystemWriter:
             angle_types=[label(k) for k in angle_labels],
             dihedral_types=[label(k) for k in dihedral_labels],
             constrained_bond_types=[label(k) for k in bond_labels if bond_params[k].constrain],
+            ion_atom_types=sorted({types[i] for i in np.flatnonzero(self._ion_mask(atoms))}, key=atom_labels.index),
             counts={"atoms": len(atoms), "bonds": len(bonds), "angles": len(angles), "dihedrals": len(dihedrals)},
             total_charge=float(charges.sum()),
             ion_charge_scaling=self.ion_charge_scaling,
