@@ -112,7 +112,9 @@ class LammpsSystemWriter:
         field's ``ion_molecules``: Na, Li, FSI, TFSI); the force field's
         documented default (0.8) when None. Must be in (0, 1].
     cutoff_angstrom
-        Lennard-Jones and real-space Coulomb cutoff (Å).
+        Lennard-Jones and real-space Coulomb cutoff (Å). 11 Å with the analytic LJ
+        tail correction (bulk) is within the 10-12 Å used with OPLS-AA liquids;
+        Coulomb beyond it is PPPM's, so the cutoff only splits the work.
     pppm_accuracy
         Relative force accuracy of PPPM.
     tail_correction
@@ -123,7 +125,7 @@ class LammpsSystemWriter:
         self,
         forcefield: ForceField | None = None,
         ion_charge_scaling: float | None = None,
-        cutoff_angstrom: float = 12.0,
+        cutoff_angstrom: float = 11.0,
         pppm_accuracy: float = 1e-5,
         tail_correction: bool = True,
     ) -> None:

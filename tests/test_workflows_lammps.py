@@ -121,3 +121,22 @@ def test_walltime_stop_resumes_with_consistent_outputs(annealed, tmp_path):
     assert com == list(range(0, 1001, 50))
     result = json.loads((tmp_path / "run" / "result.json").read_text())
     assert result["status"] == "completed"
+
+
+def test_site_lammps_module_is_used(annealed, tmp_path, monkeypatch):
+    """settings.lammps_python_path points the runner at a site build (here a stand-in that refuses to start)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "lammps.py").write_text(
+        "class lammps:\n    def __init__(self, *args, **kwargs):\n        raise RuntimeError('site LAMMPS build used')\n"
+    )
+    monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
+    doc = run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "site", max_restarts=0)
+    assert doc.state == "failed" and "site LAMMPS build used" in doc.error
+
+
+def test_two_ranks_through_the_mpi_launcher(annealed, tmp_path):
+    doc = run_stage(tmp_path / "run", annealed, StageSpec("nvt", 200, 353.15), GEN, "mpi", ranks=2)
+    assert doc.state == "successful", doc.error
+    assert doc.ranks == 2
+    assert "on 2 procs for" in (tmp_path / "run" / "log.lammps").read_text()

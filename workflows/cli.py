@@ -15,6 +15,8 @@ app = typer.Typer(
 )
 build_app = typer.Typer(help="Build structures and LAMMPS inputs.", no_args_is_help=True)
 app.add_typer(build_app, name="build")
+analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze")
 
 
 class Fmt(str, Enum):
@@ -164,6 +166,55 @@ def build_interface(
     out.mkdir(parents=True, exist_ok=True)
     path = _write_structure(result.atoms, out, fmt)
     _emit(result.summary() | {"substrate": substrate, "film": film, "structure_file": str(path)}, out, "interface")
+
+
+@analyze_app.command("conductivity")
+def analyze_conductivity_cmd(
+    trajectory: Annotated[Path, typer.Option(help="LAMMPS dump (xu yu zu, or x y z with ix iy iz), DCD or XTC")],
+    topology: Annotated[Path, typer.Option(help="LAMMPS data file of the run")],
+    temperature: Annotated[float, typer.Option(help="Temperature of the run (K)")],
+    timestep_fs: Annotated[float, typer.Option(help="MD time step (fs)")] = 2.0,
+    com_file: Annotated[Path | None, typer.Option(help="System centre-of-mass log (naspe's com.dat)")] = None,
+    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling used in the force field")] = 0.8,
+    scaled_charges: Annotated[bool, typer.Option(help="Use scaled instead of formal charges")] = False,
+    blocks: Annotated[int, typer.Option(help="Blocks for the standard errors")] = 5,
+    stride: Annotated[int, typer.Option(help="Use every n-th frame")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Diffusion coefficients, Nernst-Einstein and Einstein-Helfand conductivity of one trajectory."""
+    from naspe.analysis.transport import analyze_conductivity
+
+    for path in (trajectory, topology, com_file):
+        if path is not None and not path.is_file():
+            _fail(FileNotFoundError(f"{path}: no such file"))
+    try:
+        result = analyze_conductivity(
+            trajectory,
+            topology,
+            temperature,
+            timestep_fs=timestep_fs,
+            com_file=com_file,
+            charge_scaling=charge_scaling,
+            stride=stride,
+            n_blocks=blocks,
+            use_scaled_charges=scaled_charges,
+        )
+    except (ValueError, RuntimeError, OSError) as err:
+        _fail(err)
+    data = result.to_json_dict()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo(
+        f"T = {data['temperature_K']:.2f} K, fit window {data['fit_window_ps'][0]:.2f}-"
+        f"{data['fit_window_ps'][1]:.2f} ps, diffusive: {data['diffusive']}"
+    )
+    for name, d in data["diffusion_cm2_s"].items():
+        typer.echo(f"D({name}) = {d['value']:.3e} +- {d['stderr'] or 0:.1e} cm^2/s")
+    for key, label in (("sigma_ne_S_cm", "sigma_NE"), ("sigma_eh_S_cm", "sigma_EH")):
+        typer.echo(f"{label} = {data[key]['value']:.3e} +- {data[key]['stderr'] or 0:.1e} S/cm")
+    for w in data["warnings"]:
+        typer.echo(f"warning: {w}")
 
 
 @app.command("demo")
