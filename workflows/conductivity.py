@@ -27,7 +27,7 @@ from jobflow import Flow, Maker, job
 from jobflow.core.job import JobConfig, OnMissing
 
 from naspe.workflows.lammps_input import LammpsInputGenerator, StageSpec
-from naspe.workflows.lammps_jobs import LammpsStageMaker
+from naspe.workflows.lammps_jobs import SYSTEM_META, LammpsStageMaker
 
 __all__ = [
     "ConductivityMaker",
@@ -62,15 +62,19 @@ def build_electrolyte(params: dict, ion_charge_scaling: float | None = None) -> 
 @job
 def analyze_transport(dir_name: str, temperature_K: float, timestep_fs: float, replica: int = 0, block_count: int = 5):
     """Diffusion coefficients and conductivities of one production run (reads its ion dump)."""
+    import json
+
     from naspe.analysis.transport import analyze_conductivity
 
     run = Path(dir_name)
+    meta = json.loads((run / SYSTEM_META).read_text())
     result = analyze_conductivity(
         run / "ions.lammpstrj",
         run / "final.data",
         temperature_K,
         timestep_fs=timestep_fs,
         com_file=run / "com.dat",
+        charge_scaling=meta["ion_charge_scaling"],
         n_blocks=block_count,
     )
     return result.model_copy(update={"warnings": [*result.warnings, f"replica {replica}; run {dir_name}"]})
@@ -82,8 +86,9 @@ def summarize_conductivity(results: list, figure: bool = True) -> dict:
     import numpy as np
 
     from naspe.analysis.arrhenius import fit_arrhenius, fit_vtf, plot_arrhenius
+    from naspe.analysis.results import TransportResult
 
-    done = [r for r in results if r is not None]
+    done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
     summary: dict = {
         "n_requested": len(results),
         "n_finished": len(done),
@@ -93,8 +98,8 @@ def summarize_conductivity(results: list, figure: bool = True) -> dict:
             "short runs do not reach PEO's diffusive regime."
         ),
     }
-    for r in done:
-        r = r if isinstance(r, dict) else r.model_dump()
+    for result in done:
+        r = result.to_json_dict()
         summary["points"].append(
             {
                 "temperature_K": r["temperature_K"],
@@ -105,13 +110,18 @@ def summarize_conductivity(results: list, figure: bool = True) -> dict:
         )
     temps = np.array([p["temperature_K"] for p in summary["points"]])
     for kind in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
-        sigma = np.array([p[kind]["value"] for p in summary["points"]])
+        sigma = np.array([np.nan if p[kind]["value"] is None else p[kind]["value"] for p in summary["points"]])
         err = np.array([p[kind]["stderr"] or 0.0 for p in summary["points"]])
-        ok = sigma > 0
-        if len(set(temps[ok])) >= 2:
-            summary[f"arrhenius_{kind}"] = fit_arrhenius(temps[ok], sigma[ok], err[ok]).model_dump()
-        if len(set(temps[ok])) >= 4:
-            summary[f"vtf_{kind}"] = fit_vtf(temps[ok], sigma[ok], err[ok]).model_dump()
+        ok = np.isfinite(sigma) & (sigma > 0)
+        for fit_name, fit, needed in (("arrhenius", fit_arrhenius, 2), ("vtf", fit_vtf, 4)):
+            if len(set(temps[ok])) < needed:
+                continue
+            try:
+                summary[f"{fit_name}_{kind}"] = fit(
+                    temps[ok], sigma[ok], err[ok] if err[ok].all() else None
+                ).model_dump()
+            except (ValueError, RuntimeError) as exc:
+                summary.setdefault("warnings", []).append(f"{fit_name} fit of {kind} failed: {exc}")
     if figure and summary["points"]:
         path = Path.cwd() / "conductivity.png"
         plot_arrhenius(done, path)
