@@ -128,7 +128,9 @@ def test_site_lammps_module_is_used(annealed, tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
     (site / "lammps.py").write_text(
-        "class lammps:\n    def __init__(self, *args, **kwargs):\n        raise RuntimeError('site LAMMPS build used')\n"
+        "class lammps:\n"
+        "    def __init__(self, *args, **kwargs):\n"
+        "        raise RuntimeError('site LAMMPS build used')\n"
     )
     monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
     doc = run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "site", max_restarts=0)

@@ -217,6 +217,43 @@ def analyze_conductivity_cmd(
         typer.echo(f"warning: {w}")
 
 
+@analyze_app.command("arrhenius")
+def analyze_arrhenius_cmd(
+    results: Annotated[list[Path], typer.Argument(help="JSON files of `naspe analyze conductivity --json`")],
+    quantity: Annotated[str, typer.Option(help="sigma_eh_S_cm or sigma_ne_S_cm")] = "sigma_eh_S_cm",
+    plot: Annotated[Path | None, typer.Option(help="Write log10 sigma vs 1000/T to this PNG")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Arrhenius (>= 2 temperatures) and VTF (>= 4) fits of conductivities from several runs."""
+    from naspe.analysis.arrhenius import fit_arrhenius, fit_vtf, plot_arrhenius
+    from naspe.analysis.results import TransportResult
+
+    if quantity not in ("sigma_eh_S_cm", "sigma_ne_S_cm"):
+        _fail(ValueError(f"quantity {quantity!r}: allowed are sigma_eh_S_cm and sigma_ne_S_cm"))
+    try:
+        loaded = [TransportResult.model_validate(json.loads(p.read_text())) for p in results]
+        temps = [r.temperature_K for r in loaded]
+        values = [getattr(r, quantity) for r in loaded]
+        sigma = [v.value for v in values]
+        err = [v.stderr or 0.0 for v in values]
+        weights = err if all(err) else None
+        out: dict = {"quantity": quantity, "arrhenius": fit_arrhenius(temps, sigma, weights).model_dump()}
+        if len(set(temps)) >= 4:
+            out["vtf"] = fit_vtf(temps, sigma, weights).model_dump()
+        if plot is not None:
+            out["figure"] = str(plot_arrhenius(loaded, plot, fit_quantity=quantity))
+    except (ValueError, RuntimeError, OSError) as err_:
+        _fail(err_)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    ea = out["arrhenius"]["activation_energy_eV"]
+    typer.echo(f"Arrhenius: Ea = {ea['value']:.3f} +- {ea['stderr'] or 0:.3f} eV over {sorted(set(temps))} K")
+    if "vtf" in out:
+        v = out["vtf"]
+        typer.echo(f"VTF: B = {v['b_K']['value']:.0f} K, T0 = {v['t0_K']['value']:.0f} K")
+
+
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option(help="Output directory")] = Path("demo-output"),

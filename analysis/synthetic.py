@@ -1,0 +1,267 @@
+"""Synthetic trajectories with known transport, written as real LAMMPS files.
+
+For tests and benchmarks of the analysis: :func:`build_cell` makes a cell of
+naspe-built ions (and optionally neutral PEO oligomers) and writes its data file
+with :class:`~naspe.structures.lammps_data.LammpsSystemWriter`;
+:func:`gaussian_walk` makes random walks with a set diffusion coefficient (per-
+step displacement sigma = sqrt(2 D dt) per axis, so MSD = 6 D t exactly in
+expectation); :func:`rigid_motion` moves every molecule rigidly along a given
+centre-of-mass path; :func:`write_dump` writes a LAMMPS text dump with unwrapped
+coordinates, wrapped ones with image flags, scaled ones, or wrapped ones without
+image flags (to check they are refused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from naspe.analysis.frame import Box
+from naspe.analysis.lammps_io import DataTopology, read_data_topology
+
+__all__ = ["SyntheticCell", "build_cell", "gaussian_walk", "rigid_motion", "write_dump", "write_com_file"]
+
+
+@dataclass
+class SyntheticCell:
+    """A cell written to a LAMMPS data file, with what is needed to move its molecules.
+
+    Attributes
+    ----------
+    data_path
+        The data file.
+    topology
+        Its parsed topology (ordered by atom id = order of ``reference_positions``).
+    reference_positions
+        Atom positions (Å) of whole, unwrapped molecules, shape (n_atoms, 3).
+    molecule_of_atom
+        0-based molecule index of each atom.
+    molecule_names
+        Name of each molecule (``"Na"``, ``"FSI"``, ``"PEO"``, ...).
+    box
+        The cell.
+    """
+
+    data_path: Path
+    topology: DataTopology
+    reference_positions: np.ndarray
+    molecule_of_atom: np.ndarray
+    molecule_names: list[str]
+    box: Box
+
+    @property
+    def n_molecules(self) -> int:
+        """Number of molecules."""
+        return len(self.molecule_names)
+
+    def molecules(self, name: str) -> np.ndarray:
+        """Indices of the molecules called ``name``."""
+        return np.flatnonzero(np.array(self.molecule_names) == name)
+
+
+def build_cell(
+    directory: str | Path,
+    n_pairs: int,
+    cation: str = "Na",
+    anion: str = "FSI",
+    cell: np.ndarray | tuple[float, float, float] = (40.0, 40.0, 40.0),
+    n_peo: int = 0,
+    peo_length: int = 3,
+    seed: int = 0,
+) -> SyntheticCell:
+    """Place ``n_pairs`` cation-anion pairs (and ``n_peo`` PEO oligomers) in a cell and write its data file.
+
+    Parameters
+    ----------
+    directory
+        Where ``system.data`` is written.
+    n_pairs
+        Number of cations and of anions.
+    cation, anion
+        Ion names (``Na``/``Li``, ``FSI``/``TFSI``).
+    cell
+        Orthorhombic edge lengths (Å) or a 3x3 matrix of edge vectors (rows, LAMMPS
+        lower-triangular form for a triclinic cell).
+    n_peo
+        Number of neutral methyl-capped PEO oligomers.
+    peo_length
+        EO units per oligomer.
+    seed
+        Seed of the random placement and orientations.
+
+    Returns
+    -------
+    SyntheticCell
+        The written cell.
+    """
+    from scipy.spatial.transform import Rotation
+
+    from naspe.structures.ions import anion as make_anion
+    from naspe.structures.ions import cation as make_cation
+    from naspe.structures.lammps_data import LammpsSystemWriter
+    from naspe.structures.peo import peo_oligomer
+    from naspe.structures.topology import combine
+
+    rng = np.random.default_rng(seed)
+    matrix = np.diag(cell) if np.ndim(cell) == 1 else np.asarray(cell, dtype=float)
+    parts = []
+    builders = [lambda: make_cation(cation)] * n_pairs + [lambda: make_anion(anion)] * n_pairs
+    builders += [lambda: peo_oligomer(peo_length, seed=int(rng.integers(1 << 30)))] * n_peo
+    for build in builders:
+        molecule = build()
+        centre = rng.uniform(0.0, 1.0, 3) @ matrix
+        rotation = Rotation.random(random_state=int(rng.integers(1 << 30))).as_matrix()
+        molecule.positions = molecule.positions @ rotation.T + centre
+        parts.append(molecule)
+    atoms = combine(parts, cell=matrix, pbc=True)
+    data_path, _ = LammpsSystemWriter().get_system(atoms).write(directory)
+    topology = read_data_topology(data_path)
+    return SyntheticCell(
+        data_path=data_path,
+        topology=topology,
+        reference_positions=atoms.positions.copy(),
+        molecule_of_atom=np.asarray(atoms.arrays["mol_id"]),
+        molecule_names=list(atoms.info["molecule_names"]),
+        box=topology.box,
+    )
+
+
+def gaussian_walk(
+    rng: np.random.Generator, n_frames: int, n_walkers: int, diffusion_cm2_s: float, interval_fs: float
+) -> np.ndarray:
+    """Random walks with diffusion coefficient ``diffusion_cm2_s``, starting at 0.
+
+    Parameters
+    ----------
+    rng
+        Random generator.
+    n_frames
+        Frames (the first is 0).
+    n_walkers
+        Independent walkers.
+    diffusion_cm2_s
+        D (cm^2/s).
+    interval_fs
+        Time between frames (fs).
+
+    Returns
+    -------
+    numpy.ndarray
+        Displacements (Å), shape (n_frames, n_walkers, 3).
+    """
+    sigma = np.sqrt(2.0 * diffusion_cm2_s * 10.0 * interval_fs)  # 1 cm^2/s = 10 Å^2/fs
+    steps = rng.normal(0.0, sigma, size=(n_frames, n_walkers, 3))
+    steps[0] = 0.0
+    return np.cumsum(steps, axis=0)
+
+
+def rigid_motion(cell: SyntheticCell, displacements: np.ndarray) -> np.ndarray:
+    """Atom positions when each molecule translates rigidly by ``displacements``.
+
+    Parameters
+    ----------
+    cell
+        The cell.
+    displacements
+        Displacement of each molecule (Å), shape (n_frames, n_molecules, 3).
+
+    Returns
+    -------
+    numpy.ndarray
+        Unwrapped atom positions (Å), shape (n_frames, n_atoms, 3).
+    """
+    return cell.reference_positions[None] + displacements[:, cell.molecule_of_atom]
+
+
+def write_dump(
+    path: str | Path,
+    cell: SyntheticCell,
+    positions: np.ndarray,
+    steps: np.ndarray,
+    style: str = "unwrapped",
+    atoms: np.ndarray | None = None,
+    shuffle: np.random.Generator | None = None,
+    boxes: list[Box] | None = None,
+) -> Path:
+    """Write a LAMMPS text dump of unwrapped ``positions``.
+
+    Parameters
+    ----------
+    path
+        Dump file to write.
+    cell
+        The cell (atom ids, types, box).
+    positions
+        Unwrapped positions (Å), shape (n_frames, n_atoms, 3).
+    steps
+        MD step of each frame.
+    style
+        ``"unwrapped"`` (id type xu yu zu), ``"image"`` (id type x y z ix iy iz),
+        ``"scaled_image"`` (id type xs ys zs ix iy iz) or ``"wrapped"`` (id type x y z:
+        no image flags).
+    atoms
+        Indices of the atoms to dump (all when None).
+    shuffle
+        Shuffle the atom order of every frame with this generator (LAMMPS does not sort).
+    boxes
+        Cell of each frame (``cell.box`` for all when None).
+
+    Returns
+    -------
+    pathlib.Path
+        The dump file.
+    """
+    path = Path(path)
+    select = np.arange(positions.shape[1]) if atoms is None else np.asarray(atoms)
+    ids = cell.topology.atom_ids[select]
+    types = cell.topology.type_ids[select]
+    columns = {
+        "unwrapped": "id type xu yu zu",
+        "image": "id type x y z ix iy iz",
+        "scaled_image": "id type xs ys zs ix iy iz",
+        "wrapped": "id type x y z",
+    }[style]
+    with path.open("w") as f:
+        for k, step in enumerate(steps):
+            box = cell.box if boxes is None else boxes[k]
+            r = positions[k][select]
+            frac = (r - box.origin) @ np.linalg.inv(box.matrix)
+            image = np.floor(frac)
+            if style == "unwrapped":
+                values = r
+            elif style == "scaled_image":
+                values = frac - image
+            else:
+                values = box.origin + (frac - image) @ box.matrix
+            table = np.column_stack([ids, types, values] + ([image] if style in ("image", "scaled_image") else []))
+            order = shuffle.permutation(len(ids)) if shuffle is not None else np.arange(len(ids))
+            f.write(f"ITEM: TIMESTEP\n{int(step)}\nITEM: NUMBER OF ATOMS\n{len(ids)}\n")
+            f.write(_box_bounds(box))
+            f.write(f"ITEM: ATOMS {columns}\n")
+            fmt = "%d %d %.6f %.6f %.6f" + (" %d %d %d" if table.shape[1] == 8 else "") + "\n"
+            f.write((fmt * len(ids)) % tuple(table[order].ravel().tolist()))
+    return path
+
+
+def _box_bounds(box: Box) -> str:
+    lo = box.origin
+    (lx, _, _), (xy, ly, _), (xz, yz, lz) = box.matrix
+    hi = lo + np.array([lx, ly, lz])
+    if box.is_orthogonal:
+        return f"ITEM: BOX BOUNDS pp pp pp\n{lo[0]} {hi[0]}\n{lo[1]} {hi[1]}\n{lo[2]} {hi[2]}\n"
+    xlo_b = lo[0] + min(0.0, xy, xz, xy + xz)
+    xhi_b = hi[0] + max(0.0, xy, xz, xy + xz)
+    ylo_b = lo[1] + min(0.0, yz)
+    yhi_b = hi[1] + max(0.0, yz)
+    return f"ITEM: BOX BOUNDS xy xz yz pp pp pp\n{xlo_b} {xhi_b} {xy}\n{ylo_b} {yhi_b} {xz}\n{lo[2]} {hi[2]} {yz}\n"
+
+
+def write_com_file(path: str | Path, steps: np.ndarray, com: np.ndarray) -> Path:
+    """Write a centre-of-mass log as ``fix ave/time ... c_com[1] c_com[2] c_com[3] file`` does."""
+    path = Path(path)
+    with path.open("w") as f:
+        f.write("# Time-averaged data for fix com_ave\n# TimeStep c_com[1] c_com[2] c_com[3]\n")
+        np.savetxt(f, np.column_stack([steps, com]), fmt="%d %.8g %.8g %.8g")
+    return path
