@@ -116,9 +116,7 @@ def run(spec: dict) -> dict:
                 pe, temp = lmp.get_thermo("pe"), lmp.get_thermo("temp")
                 if not (math.isfinite(pe) and math.isfinite(temp)):
                     raise RuntimeError(f"energy is not finite at step {target}: pe={pe}, temp={temp}")
-                done = sum(int(s["n_steps"]) for s in inp["segments"][: inp["segments"].index(seg)]) + (
-                    target - seg_start
-                )
+                done = target  # steps count from 0 over the stage's segments
                 ns_day = md_steps * timestep * 1e-6 / md_wall * 86400.0 if md_wall > 0 else 0.0
                 steps_per_s = md_steps / md_wall if md_wall > 0 else 0.0
                 if rank == 0:
