@@ -19,9 +19,16 @@ from naspe.structures.electrolyte import CH3O_CH3_MASS
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.packing import PackItem, pack
 from naspe.structures.peo import EO_MASS_G_MOL, peo_oligomer, periodic_peo_chain
-from naspe.structures.topology import combine, to_pymatgen
+from naspe.structures.topology import combine, select, to_pymatgen
 
-__all__ = ["InterfaceResult", "crystal_interface", "chain_on_slab", "film_on_slab", "InterfaceError"]
+__all__ = [
+    "InterfaceResult",
+    "crystal_interface",
+    "chain_on_slab",
+    "film_on_slab",
+    "ion_pair_on_slab",
+    "InterfaceError",
+]
 
 
 class InterfaceError(ValueError):
@@ -264,3 +271,39 @@ def film_on_slab(
     out = _stack(slab, film, vacuum)
     area = lx * ly
     return InterfaceResult(out, 0.0, area, len(slab), len(film))
+
+
+def ion_pair_on_slab(
+    base: InterfaceResult | Atoms,
+    salt: str = "NaFSI",
+    gap: float = 2.5,
+    vacuum: float = 15.0,
+    y_fraction: float = 0.75,
+) -> InterfaceResult:
+    """Add one cation-anion pair ``gap`` Å above the substrate of ``base`` (a slab or a chain-on-slab result).
+
+    The anion's centre sits at ``y_fraction`` of the cell along y, the cation 3 Å
+    beside it along x (a contact ion pair, as the salt arrives at the anode).
+    """
+    if salt not in SALTS:
+        raise ValueError(f"salt={salt!r}: allowed salts are {sorted(SALTS)}")
+    if isinstance(base, InterfaceResult):
+        atoms, n_sub, strain = base.atoms, base.n_substrate, base.strain
+    else:
+        atoms, n_sub, strain = base, len(base), 0.0
+    slab = atoms[:n_sub]
+    c_name, a_name = SALTS[salt]
+    ion_a, ion_c = anion(a_name), cation(c_name)
+    cell = np.array(atoms.cell)
+    centre = cell[0] * 0.5 + cell[1] * y_fraction
+    z0 = float(slab.positions[:, 2].max()) + gap
+    shift = np.array([centre[0], centre[1], z0 - ion_a.positions[:, 2].min()])
+    ion_a.positions += shift - ion_a.positions.mean(axis=0) * [1, 1, 0]
+    ion_c.positions += [centre[0] + 3.0, centre[1], z0 + 0.5]
+    film_parts = [ion_a, ion_c]
+    if len(atoms) > n_sub:
+        film_parts.insert(0, select(atoms, np.arange(len(atoms)) >= n_sub))
+    film = combine(film_parts, cell=atoms.cell)
+    out = _stack(select(atoms, np.arange(len(atoms)) < n_sub), film, vacuum)
+    area = float(np.linalg.norm(np.cross(cell[0], cell[1])))
+    return InterfaceResult(out, strain, area, n_sub, len(film))
