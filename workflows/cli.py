@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -252,6 +253,103 @@ def analyze_arrhenius_cmd(
     if "vtf" in out:
         v = out["vtf"]
         typer.echo(f"VTF: B = {v['b_K']['value']:.0f} K, T0 = {v['t0_K']['value']:.0f} K")
+
+
+class Engine(str, Enum):
+    """DFT / tight-binding engines."""
+
+    gpaw = "gpaw"
+    tblite = "tblite"
+    vasp = "vasp"
+
+
+@app.command("adhesion")
+def adhesion_cmd(
+    substrate: Annotated[str, typer.Option(help="na100, na110, na111, graphene, graphite, graphene-vacancy, ...")],
+    film: Annotated[str, typer.Option(help="peo (periodic chain), nafsi (ion pair) or peo-nafsi")] = "peo",
+    engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
+    layers: Annotated[int, typer.Option(help="Substrate layers")] = 3,
+    repeat: Annotated[tuple[int, int], typer.Option(help="Substrate lateral repeats")] = (3, 3),
+    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.8,
+    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points)")] = 100,
+    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å)")] = 0.05,
+    max_strain: Annotated[float, typer.Option(help="Largest chain strain (fraction)")] = 0.05,
+    out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-adhesion"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Work of adhesion (J/m^2) of PEO / NaFSI on a substrate, with the bonds formed."""
+    from jobflow import JobStore, run_locally
+    from maggma.stores import MemoryStore
+
+    from naspe.structures.catalog import build_substrate
+    from naspe.structures.interfaces import chain_on_slab, ion_pair_on_slab
+    from naspe.structures.topology import to_pymatgen
+    from naspe.workflows.adhesion import GpawAdhesionMaker, TbliteAdhesionMaker, VaspAdhesionMaker
+    from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker
+    from naspe.workflows.settings import load_settings
+
+    films = ("peo", "nafsi", "peo-nafsi")
+    try:
+        if film not in films:
+            raise ValueError(f"film {film!r}: allowed are {', '.join(films)}")
+        if engine is Engine.vasp and not load_settings().vasp_command:
+            raise ValueError(
+                "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
+                "NASPE_VASP_COMMAND, and PMG_VASP_PSP_DIR for the POTCARs"
+            )
+        slab = build_substrate(substrate, layers, repeat, vacuum=5.0)
+        if film == "nafsi":
+            result = ion_pair_on_slab(slab, gap=gap, vacuum=8.0, y_fraction=0.5)
+        else:
+            result = chain_on_slab(slab, gap=gap, vacuum=8.0, max_strain=max_strain)
+            if film == "peo-nafsi":
+                result = ion_pair_on_slab(result, gap=gap, vacuum=8.0)
+        relax_kwargs = {"fmax": fmax}
+        maker = {
+            Engine.gpaw: lambda: GpawAdhesionMaker(relax_maker=GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs)),
+            Engine.tblite: lambda: TbliteAdhesionMaker(
+                relax_maker=TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs)
+            ),
+            Engine.vasp: VaspAdhesionMaker,
+        }[engine]()
+        flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
+    except (ValueError, RuntimeError) as err:
+        _fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    store = JobStore(MemoryStore())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="cd is deprecated", category=FutureWarning)
+        run_locally(flow, store=store, create_folders=True, root_dir=out, log=False)
+    store.connect()
+    doc = store.query_one({"uuid": flow.jobs[-1].uuid})
+    if doc is None:
+        failed = [j.name for j in flow.jobs if store.query_one({"uuid": j.uuid}) is None]
+        _fail(RuntimeError(f"the adhesion flow did not finish (no output from: {', '.join(failed)}); see {out}"))
+    d = doc["output"]
+    summary = {
+        "substrate": substrate,
+        "film": film,
+        "engine": d["engine"],
+        "w_adh_J_m2": d["w_adh_J_m2"],
+        "w_adh_eV_A2": d["w_adh_eV_A2"],
+        "area_angstrom2": d["area_angstrom2"],
+        "strain": d["strain"],
+        "bonds_formed": [
+            {"kind": b["kind"], "length_angstrom": b["length_angstrom"], "atoms": [b["i"], b["j"]]}
+            for b in d["bonds_formed"]
+        ],
+        "interface_bonds": d["interface_bonds"],
+        "film_intact": d["film_intact"],
+        "run_dir": str(out.resolve()),
+    }
+    (out / "adhesion.json").write_text(json.dumps(summary, indent=2))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        typer.echo(
+            f"W_adh = {summary['w_adh_J_m2']:.3f} J/m^2 ({engine.value}, area {summary['area_angstrom2']:.1f} Å^2, "
+            f"strain {summary['strain']:.3f}); interface bonds {summary['interface_bonds']}"
+        )
 
 
 @app.command("demo")
