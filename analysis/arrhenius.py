@@ -77,16 +77,21 @@ BRADFORD_2023_PEO_LITFSI_EO20 = ReferenceConductivity(
 REFERENCE_DATA = (ZHAO_2019_PEO20_NAFSI, BRADFORD_2023_PEO_LITFSI_EO20)
 
 
-class ArrheniusFit(BaseModel):
-    """sigma = A exp(-Ea / kB T) fitted to ln sigma."""
+class _ConductivityFit(BaseModel):
+    """What every conductivity-temperature fit records about its data."""
 
-    prefactor_S_cm: ValueWithError = Field(description="A (S/cm); stderr = A * stderr(ln A).")
-    activation_energy_eV: ValueWithError = Field(description="Ea (eV).")
     temperatures_K: list[float] = Field(description="Temperatures fitted (K).")
     sigma_S_cm: list[float] = Field(description="Conductivities fitted (S/cm).")
     weighted: bool = Field(description="Whether residuals were weighted by the relative errors of sigma.")
     reduced_chi2: float | None = Field(None, description="chi^2 per degree of freedom (weighted fits).")
     warnings: list[str] = Field(default_factory=list, description="Caveats.")
+
+
+class ArrheniusFit(_ConductivityFit):
+    """sigma = A exp(-Ea / kB T) fitted to ln sigma."""
+
+    prefactor_S_cm: ValueWithError = Field(description="A (S/cm); stderr = A * stderr(ln A).")
+    activation_energy_eV: ValueWithError = Field(description="Ea (eV).")
 
     def predict_S_cm(self, temperature_K: np.ndarray | float) -> np.ndarray:
         """Conductivity (S/cm) of the fit at ``temperature_K`` (K)."""
@@ -94,18 +99,13 @@ class ArrheniusFit(BaseModel):
         return self.prefactor_S_cm.value * np.exp(-self.activation_energy_eV.value / (BOLTZMANN_EV_PER_K * t))
 
 
-class VTFFit(BaseModel):
+class VTFFit(_ConductivityFit):
     """sigma = A T^-1/2 exp(-B / (T - T0)) fitted to ln sigma."""
 
     prefactor_S_cm_K05: ValueWithError = Field(description="A (S cm^-1 K^1/2); stderr = A * stderr(ln A).")
     b_K: ValueWithError = Field(description="B (K).")
     pseudo_activation_energy_eV: ValueWithError = Field(description="B kB (eV).")
     t0_K: ValueWithError = Field(description="Vogel temperature T0 (K).")
-    temperatures_K: list[float] = Field(description="Temperatures fitted (K).")
-    sigma_S_cm: list[float] = Field(description="Conductivities fitted (S/cm).")
-    weighted: bool = Field(description="Whether residuals were weighted by the relative errors of sigma.")
-    reduced_chi2: float | None = Field(None, description="chi^2 per degree of freedom (weighted fits).")
-    warnings: list[str] = Field(default_factory=list, description="Caveats.")
 
     def predict_S_cm(self, temperature_K: np.ndarray | float) -> np.ndarray:
         """Conductivity (S/cm) of the fit at ``temperature_K`` (K); only meaningful above T0."""

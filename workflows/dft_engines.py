@@ -239,8 +239,8 @@ def _slab_kpoints(structure, k_product: float):
 
 
 @dataclass
-class SlabRelaxSetGenerator(RelaxSetGenerator):
-    """atomate2's relax set with a slab k-point mesh (k_product / a in plane, as pymatgen's MVLSlabSet; 1 along z)."""
+class _SlabKpoints:
+    """Slab k-point mesh: k_product / a in plane (50 Å, as pymatgen's MVLSlabSet), one k-point along z."""
 
     k_product: float = 50.0
 
@@ -251,15 +251,13 @@ class SlabRelaxSetGenerator(RelaxSetGenerator):
 
 
 @dataclass
-class SlabStaticSetGenerator(StaticSetGenerator):
-    """atomate2's static set with the slab k-point mesh of :class:`SlabRelaxSetGenerator`."""
+class SlabRelaxSetGenerator(_SlabKpoints, RelaxSetGenerator):
+    """atomate2's relax set with the slab k-point mesh."""
 
-    k_product: float = 50.0
 
-    @property
-    def kpoints_updates(self):
-        """Gamma-centred slab mesh."""
-        return _slab_kpoints(self.structure, self.k_product)
+@dataclass
+class SlabStaticSetGenerator(_SlabKpoints, StaticSetGenerator):
+    """atomate2's static set with the slab k-point mesh."""
 
 
 def vasp_slab_relax_maker(k_product: float = 50.0, **incar_overrides):
