@@ -64,3 +64,13 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
     assert "arrhenius_sigma_ne_S_cm" in summary
     assert "60 °C" in summary["caveat"]
     json.dumps(summary)  # plain JSON
+
+
+def test_maker_round_trips_through_json():
+    """Makers travel as JSON (stores, remote executors): nested generators must come back as objects."""
+    from monty.json import MontyDecoder, MontyEncoder
+
+    maker = ConductivityMaker(temperatures_C=(60.0,), input_generator=LammpsInputGenerator(timestep_fs=1.0))
+    again = MontyDecoder().process_decoded(json.loads(json.dumps(maker, cls=MontyEncoder)))
+    assert isinstance(again.input_generator, LammpsInputGenerator)
+    assert again.input_generator.timestep_fs == 1.0 and list(again.temperatures_C) == [60.0]

@@ -20,7 +20,7 @@ PEO and prove the pipeline, not the numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jobflow import Flow, Maker, job
@@ -215,7 +215,7 @@ class ConductivityMaker(Maker):
             start = str(Path(structure).resolve())
         gen = self.input_generator
         dump_every = max(1, round(self.ion_dump_fs / gen.timestep_fs))
-        prod_gen = LammpsInputGenerator(**(gen.as_dict() | {"ion_dump_every": dump_every}))
+        prod_gen = gen.updated(ion_dump_every=dump_every)
         t_ref = min(self.temperatures_C) + 273.15
         minimize = LammpsStageMaker("minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks).make(start)
         anneal = LammpsStageMaker(
@@ -258,7 +258,3 @@ class ConductivityMaker(Maker):
         summary.name = "conductivity summary"
         jobs.append(summary)
         return Flow(jobs, output=summary.output, name=self.name)
-
-    def with_overrides(self, **changes) -> ConductivityMaker:
-        """A copy with some fields changed (self is not changed)."""
-        return replace(self, **changes)

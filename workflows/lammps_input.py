@@ -179,29 +179,17 @@ class LammpsInputGenerator(MSONable):
         self.t_damp_steps = t_damp_steps
         self.p_damp_steps = p_damp_steps
 
+    def parameters(self) -> dict:
+        """The generator's choices (its ``__init__`` arguments)."""
+        return {k: v for k, v in self.as_dict().items() if not k.startswith("@")}
+
+    def updated(self, **changes) -> LammpsInputGenerator:
+        """A copy with some choices changed (e.g. a smaller time step after a failed run); self is not changed."""
+        return LammpsInputGenerator(**(self.parameters() | changes))
+
     def with_timestep(self, timestep_fs: float) -> LammpsInputGenerator:
-        """A copy with another time step (recovery after a failed run); self is not changed."""
-        params = {k: getattr(self, k) for k in self._param_names()}
-        params["timestep_fs"] = timestep_fs
-        return LammpsInputGenerator(**params)
-
-    @staticmethod
-    def _param_names() -> tuple[str, ...]:
-        return (
-            "timestep_fs",
-            "shake",
-            "pppm_accuracy",
-            "thermo_every",
-            "restart_every",
-            "ion_dump_every",
-            "full_dump_every",
-            "t_damp_steps",
-            "p_damp_steps",
-        )
-
-    def as_dict(self) -> dict:
-        """The generator's choices."""
-        return {k: getattr(self, k) for k in self._param_names()}
+        """A copy with another time step; self is not changed."""
+        return self.updated(timestep_fs=timestep_fs)
 
     def get_input_set(
         self,

@@ -168,7 +168,7 @@ def run_stage(
         spec=asdict(spec),
         input_script=(run_dir / "in.lammps").read_text(),
         input_parameters={
-            "generator": generator.as_dict(),
+            "generator": generator.parameters(),
             "stage": asdict(spec),
             "final_timestep_fs": gen.timestep_fs,
         },
