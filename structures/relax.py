@@ -24,14 +24,9 @@ def _open_lammps(atoms: Atoms, writer: LammpsSystemWriter, workdir: Path):
     from naspe.workflows.lammps_env import lammps_class
 
     system = writer.get_system(atoms)
-    system.write(workdir)
+    data_path, _ = system.write(workdir)
     lmp = lammps_class()(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
-    settings = (
-        (workdir / "system.in.settings")
-        .read_text()
-        .replace("read_data system.data", f"read_data {workdir / 'system.data'}")
-    )
-    lmp.commands_string(settings)
+    lmp.commands_string(f"{system.settings}read_data {data_path}\n{system.post_read}")
     return lmp
 
 
