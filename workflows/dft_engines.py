@@ -15,17 +15,33 @@ The ASE Makers take pymatgen structures (atomate2's convention); a structure
 whose largest empty gap along z exceeds ``SLAB_VACUUM_ANGSTROM`` is treated as a
 slab: not periodic along z for GPAW (needed by its dipole layer) and with the
 dipole correction on. Site property ``selective_dynamics`` fixes atoms.
+
+Every ASE Maker writes a :class:`~naspe.workflows.dft_documents.DftTaskDocument`
+(energy, forces, final structure, engine and version, all parameters, SCF and
+force convergence, charges and bond orders). Structures with atoms closer than
+0.6 Å are refused before any calculation; an SCF that does not converge gives a
+failed document with no energy and stops the jobs that depend on it. GPAW with
+``ranks > 1`` runs under ``settings.mpi_command`` through
+:mod:`naspe.workflows.ase_runner`.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from atomate2.ase.jobs import AseRelaxMaker, GFNxTBRelaxMaker
+from ase import Atoms
+from ase.calculators.calculator import CalculationFailed
+from atomate2.ase.jobs import AseRelaxMaker
+from atomate2.ase.schemas import AseResult
 from atomate2.ase.utils import AseRelaxer
+from jobflow import Response, job
+from pymatgen.core import Structure
 from atomate2.vasp.sets.core import RelaxSetGenerator, StaticSetGenerator
+
+from naspe.workflows.dft_documents import DftTaskDocument
 
 __all__ = [
     "GpawRelaxMaker",
@@ -35,6 +51,8 @@ __all__ = [
     "vasp_slab_relax_maker",
     "vasp_slab_static_maker",
     "is_slab",
+    "check_distances",
+    "ScfNotConverged",
     "SLAB_VACUUM_ANGSTROM",
     "SlabRelaxSetGenerator",
     "SlabStaticSetGenerator",
@@ -53,6 +71,13 @@ def is_slab(atoms) -> bool:
     return bool(gaps.max() > SLAB_VACUUM_ANGSTROM)
 
 
+MIN_DISTANCE_ANGSTROM = 0.6  # closer than any bond (H-H 0.74 Å): a building error, not a structure
+
+
+class ScfNotConverged(RuntimeError):
+    """The engine's electronic self-consistency did not converge."""
+
+
 def _to_atoms(mol_or_struct):
     from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -62,9 +87,143 @@ def _to_atoms(mol_or_struct):
     return atoms
 
 
+def check_distances(atoms, min_distance: float = MIN_DISTANCE_ANGSTROM) -> None:
+    """Raise ValueError naming the first pair of atoms closer than ``min_distance`` (Å)."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, min_distance)
+    if len(d):
+        k = int(np.argmin(d))
+        a, b = int(i[k]), int(j[k])
+        raise ValueError(
+            f"atoms {a} ({atoms[a].symbol}) and {b} ({atoms[b].symbol}) are {d[k]:.2f} Å apart: "
+            f"closer than {min_distance} Å; fix the structure before running an engine"
+        )
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:  # pragma: no cover - site builds without metadata
+        return "unknown"
+
+
 @dataclass
-class GpawRelaxMaker(AseRelaxMaker):
-    """Relax with GPAW + D3(BJ); fixed cell by default (slabs and interfaces).
+class _EngineMaker(AseRelaxMaker):
+    """A fixed-cell ASE relaxation (``steps <= 1``: single point) that writes a :class:`DftTaskDocument`.
+
+    Subclasses name the engine and build its calculator; this class validates
+    the structure before any calculation, runs it (in-process, or under the MPI
+    launcher when ``ranks > 1`` and the engine supports it), and turns an SCF
+    failure into a failed document with no energy that stops the jobs depending
+    on it.
+    """
+
+    engine = "ase"
+    package = "ase"
+    supports_mpi = False
+    scf_errors = ()  # the engine's SCF-failure exception types
+
+    def prepare(self, mol_or_struct) -> Atoms:
+        """ASE atoms for this engine; raises ValueError for unusable structures."""
+        atoms = _to_atoms(mol_or_struct)
+        check_distances(atoms)
+        return atoms
+
+    def calculator_for(self, atoms):  # pragma: no cover - abstract
+        """The engine's calculator for ``atoms``."""
+        raise NotImplementedError
+
+    def parameters(self, atoms) -> dict:
+        """JSON-able record of every calculator setting used for ``atoms``."""
+        return {}
+
+    def properties(self, calc, atoms) -> dict:
+        """Charges / bond orders of the final structure (``DftTaskDocument`` fields)."""
+        return {}
+
+    def run_in_process(self, atoms) -> tuple[AseResult, dict]:
+        """Relax ``atoms`` here; returns atomate2's result and the engine extras."""
+        calc = self.calculator_for(atoms)
+        relaxer = AseRelaxer(calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs)
+        try:
+            result = relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
+        except self.scf_errors as err:
+            raise ScfNotConverged(f"{self.engine}: SCF not converged ({type(err).__name__}: {err})") from err
+        final = result.final_mol_or_struct
+        vars(final).pop("calc", None)  # pymatgen's adaptor attaches the live calculator; results must not hold it
+        final_atoms = atoms.copy()
+        final_atoms.positions = final.cart_coords
+        return result, self.properties(calc, final_atoms)
+
+    def ranks_to_use(self) -> int:
+        """MPI ranks for this run (the maker's ``ranks`` or the settings' default)."""
+        if not self.supports_mpi:
+            return 1
+        ranks = getattr(self, "ranks", None)
+        if ranks is None:
+            from naspe.workflows.settings import load_settings
+
+            ranks = load_settings().default_ranks
+        return int(ranks)
+
+    def run_ase(self, mol_or_struct, prev_dir: str | Path | None = None) -> AseResult:
+        """atomate2's hook: relax and return only the ASE result."""
+        return self.execute(self.prepare(mol_or_struct))[0]
+
+    def execute(self, atoms) -> tuple[AseResult, dict]:
+        """Run in-process or under the MPI launcher."""
+        ranks = self.ranks_to_use()
+        if ranks > 1:
+            from naspe.workflows.ase_runner import run_under_mpi
+
+            return run_under_mpi(self, atoms, ranks)
+        return self.run_in_process(atoms)
+
+    def _extras(self, atoms, ranks: int) -> dict:
+        return {
+            "engine": self.engine,
+            "engine_version": _package_version(self.package),
+            "parameters": self.parameters(atoms),
+            "ranks": ranks,
+        }
+
+    @job(data=["trajectory"], output_schema=DftTaskDocument)
+    def make(self, structure: Structure, prev_dir: str | Path | None = None) -> DftTaskDocument | Response:
+        """Relax (or single-point) ``structure`` at fixed cell as a job.
+
+        Returns
+        -------
+        DftTaskDocument, or a Response with a failed document (no energy) and
+        ``stop_children`` when the SCF did not converge.
+        """
+        atoms = self.prepare(structure)
+        ranks = self.ranks_to_use()
+        name = self.engine
+        try:
+            result, props = self.execute(atoms)
+        except ScfNotConverged as err:
+            doc = DftTaskDocument.failed(
+                structure, calculator_name=name, error=str(err), extras=self._extras(atoms, ranks)
+            )
+            return Response(output=doc, stop_children=True)
+        return DftTaskDocument.from_result(
+            result,
+            calculator_name=name,
+            steps=self.steps,
+            relax_kwargs=self.relax_kwargs,
+            optimizer_kwargs=self.optimizer_kwargs,
+            relax_cell=self.relax_cell,
+            extras={**self._extras(atoms, ranks), "scf_converged": True, **props},
+            tags=self.tags,
+        )
+
+
+@dataclass
+class GpawRelaxMaker(_EngineMaker):
+    """Relax with GPAW + D3(BJ); fixed cell (slabs and interfaces).
 
     Parameters
     ----------
@@ -86,6 +245,11 @@ class GpawRelaxMaker(AseRelaxMaker):
         Spin-polarised calculation (open-shell fragments, Na adatoms on defects).
     smearing_eV
         Fermi-Dirac width (eV).
+    hirshfeld_charges
+        Compute Hirshfeld charges (e) of the final structure.
+    ranks
+        MPI ranks (None: ``settings.default_ranks``). With more than one rank
+        GPAW runs under ``settings.mpi_command``.
     """
 
     name: str = "GPAW relaxation"
@@ -101,6 +265,12 @@ class GpawRelaxMaker(AseRelaxMaker):
     dipole_correction: bool = True
     spinpol: bool = False
     smearing_eV: float = 0.1
+    hirshfeld_charges: bool = True
+    ranks: int | None = None
+
+    engine = "gpaw"
+    package = "gpaw"
+    supports_mpi = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -110,6 +280,15 @@ class GpawRelaxMaker(AseRelaxMaker):
             raise ValueError(f"dispersion={self.dispersion!r}: allowed are 'd3bj', 'd3zero' or None")
         if self.kpoint_density <= 0:
             raise ValueError(f"kpoint_density={self.kpoint_density}: must be > 0 k-points per Å^-1")
+        if self.ranks is not None and self.ranks < 1:
+            raise ValueError(f"ranks={self.ranks}: must be >= 1 (or None for settings.default_ranks)")
+
+    @property
+    def scf_errors(self) -> tuple[type[BaseException], ...]:
+        """GPAW's SCF failure."""
+        from gpaw import KohnShamConvergenceError
+
+        return (KohnShamConvergenceError,)
 
     def _get_calculator(self):
         """A bulk-cell calculator (names the engine in atomate2's document); run_ase builds the real one."""
@@ -137,13 +316,38 @@ class GpawRelaxMaker(AseRelaxMaker):
         params.update(self.calculator_kwargs)
         return params
 
+    def parameters(self, atoms) -> dict:
+        """GPAW keywords (mode written out), dispersion and the dipole layer used for ``atoms``."""
+        params = self.gpaw_parameters(slab=not atoms.pbc[2])
+        if self.mode == "pw":
+            params["mode"] = {"name": "pw", "ecut": self.ecut_eV}
+        params.pop("txt", None)
+        return {**params, "dispersion": self.dispersion, "hirshfeld_charges": self.hirshfeld_charges}
+
+    def prepare(self, mol_or_struct) -> Atoms:
+        """Atoms with GPAW's vacuum requirement checked (>= 3 Å from a non-periodic face)."""
+        atoms = super().prepare(mol_or_struct)
+        if not atoms.pbc[2]:
+            z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
+            if z.min() < GPAW_EDGE_ANGSTROM or z.max() > c - GPAW_EDGE_ANGSTROM:
+                raise ValueError(
+                    f"slab atoms span z = {z.min():.2f}-{z.max():.2f} Å in a {c:.2f} Å cell: GPAW's non-periodic z "
+                    f"needs >= {GPAW_EDGE_ANGSTROM} Å of vacuum to each face; add vacuum"
+                )
+        return atoms
+
     def calculator_for(self, atoms):
         """GPAW (+ D3) calculator for ``atoms``."""
         from ase.calculators.mixing import SumCalculator
         from gpaw import GPAW
+        from gpaw.mpi import world
 
-        slab = not atoms.pbc[2]
-        calc = GPAW(**self.gpaw_parameters(slab))
+        params = self.gpaw_parameters(not atoms.pbc[2])
+        if world.size > 1 and os.environ.get("GPAW_MPI_BACKEND") == "mpi4py" and "parallel" not in params:
+            # measured here (GPAW 26.7, mpi4py backend): domain decomposition gives wrong total energies
+            # (H2O -3.79 eV on 2 ranks vs -11.47 eV serial); k-point parallelism is exact
+            params["parallel"] = {"domain": 1}
+        calc = GPAW(**params)
         if self.dispersion is not None:
             from dftd3.ase import DFTD3
 
@@ -153,19 +357,16 @@ class GpawRelaxMaker(AseRelaxMaker):
             calc.implemented_properties = [p for p in calc.implemented_properties if p != "stress"]
         return calc
 
-    def run_ase(self, mol_or_struct, prev_dir: str | Path | None = None):
-        """Relax (or single-point when ``steps <= 1``) with a calculator set up for this structure."""
-        atoms = _to_atoms(mol_or_struct)
-        if not atoms.pbc[2]:
-            z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
-            if z.min() < GPAW_EDGE_ANGSTROM or z.max() > c - GPAW_EDGE_ANGSTROM:
-                raise ValueError(
-                    f"slab atoms span z = {z.min():.2f}-{z.max():.2f} Å in a {c:.2f} Å cell: GPAW's non-periodic z "
-                    f"needs >= {GPAW_EDGE_ANGSTROM} Å of vacuum to each face; add vacuum"
-                )
-        calc = self.calculator_for(atoms)
-        relaxer = AseRelaxer(calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs)
-        return relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
+    def properties(self, calc, atoms) -> dict:
+        """Hirshfeld charges (e) of the final structure."""
+        if not self.hirshfeld_charges:
+            return {}
+        from gpaw.analyse.hirshfeld import HirshfeldPartitioning
+
+        mixer = getattr(calc, "mixer", None)  # ASE's SumCalculator keeps its calculators in .mixer.calcs
+        gpaw_calc = mixer.calcs[0] if mixer is not None else calc
+        charges = HirshfeldPartitioning(gpaw_calc).get_charges()
+        return {"charges": [float(q) for q in charges], "charge_method": "hirshfeld"}
 
 
 @dataclass
@@ -177,8 +378,8 @@ class GpawStaticMaker(GpawRelaxMaker):
 
 
 @dataclass
-class TbliteRelaxMaker(GFNxTBRelaxMaker):
-    """Relax with GFN2-xTB (tblite) at fixed cell."""
+class TbliteRelaxMaker(_EngineMaker):
+    """Relax with GFN2-xTB (tblite) at fixed cell; the cell is treated as 3D periodic."""
 
     name: str = "GFN2-xTB relaxation"
     relax_cell: bool = False
@@ -194,15 +395,42 @@ class TbliteRelaxMaker(GFNxTBRelaxMaker):
         }
     )
 
-    def run_ase(self, mol_or_struct, prev_dir: str | Path | None = None):
-        """Relax with tblite; charges and spin come from the calculator settings, not site properties."""
-        atoms = _to_atoms(mol_or_struct)
-        atoms.pbc = True  # tblite treats the cell as 3D periodic; the vacuum separates slab images
+    engine = "tblite"
+    package = "tblite"
+    scf_errors = (CalculationFailed,)
+
+    def _get_calculator(self):
+        from tblite.ase import TBLite
+
+        return TBLite(**self.calculator_kwargs)
+
+    def prepare(self, mol_or_struct) -> Atoms:
+        """Atoms, 3D periodic (the vacuum separates slab images), neutral."""
+        atoms = super().prepare(mol_or_struct)
+        atoms.pbc = True
         atoms.set_initial_charges(np.zeros(len(atoms)))
-        relaxer = AseRelaxer(
-            self.calculator, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs
-        )
-        return relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
+        return atoms
+
+    def calculator_for(self, atoms):
+        """A fresh tblite calculator."""
+        return self._get_calculator()
+
+    def parameters(self, atoms) -> dict:
+        """tblite keywords (electronic temperature in K)."""
+        return dict(self.calculator_kwargs)
+
+    def properties(self, calc, atoms) -> dict:
+        """Mulliken charges (e) and Wiberg bond orders of the final structure."""
+        charges = np.asarray(calc.results["charges"], dtype=float)
+        orders = np.asarray(calc.results["bond-orders"], dtype=float)
+        if orders.ndim == 3:  # one channel per spin
+            orders = orders.sum(axis=-1)
+        i, j = np.nonzero(np.triu(orders, 1) >= 0.1)
+        return {
+            "charges": charges.tolist(),
+            "charge_method": "mulliken",
+            "bond_orders": [(int(a), int(b), float(orders[a, b])) for a, b in zip(i, j, strict=True)],
+        }
 
 
 @dataclass

