@@ -37,9 +37,9 @@ from ase.calculators.calculator import CalculationFailed
 from atomate2.ase.jobs import AseRelaxMaker
 from atomate2.ase.schemas import AseResult
 from atomate2.ase.utils import AseRelaxer
+from atomate2.vasp.sets.core import RelaxSetGenerator, StaticSetGenerator
 from jobflow import Response, job
 from pymatgen.core import Structure
-from atomate2.vasp.sets.core import RelaxSetGenerator, StaticSetGenerator
 
 from naspe.workflows.dft_documents import DftTaskDocument
 
@@ -416,7 +416,7 @@ class TbliteRelaxMaker(_EngineMaker):
         return self._get_calculator()
 
     def parameters(self, atoms) -> dict:
-        """tblite keywords (electronic temperature in K)."""
+        """Tblite keywords (electronic temperature in K)."""
         return dict(self.calculator_kwargs)
 
     def properties(self, calc, atoms) -> dict:

@@ -44,7 +44,7 @@ class NaspeSettings(BaseSettings):
     )
     gpaw_mpi_backend: Literal["mpi4py", "cgpaw"] = Field(
         "mpi4py",
-        description="GPAW's MPI under the launcher: mpi4py (PyPI GPAW, no MPI of its own) or cgpaw (site GPAW built with MPI)",
+        description="GPAW's MPI under the launcher: mpi4py (PyPI GPAW has no MPI of its own) or cgpaw (site MPI build)",
     )
     vasp_command: str | None = Field(None, description="VASP executable (e.g. 'srun vasp_std'); None if no VASP")
 
