@@ -103,3 +103,74 @@ def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     assert doc["engine"] == "gpaw" and doc["film_intact"]
     assert 0.02 < doc["w_adh_J_m2"] < 0.5
     assert "PBE" in (tmp_path.glob("*/gpaw.txt").__next__()).read_text()
+
+
+def _adhesion_output(store, flow):
+    store.connect()
+    return store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})["output"]
+
+
+def test_separation_scan_fits_uber(tmp_path):
+    from naspe.workflows.execution import run_resumable
+
+    s, n_sub = _dme_on_graphene()
+    relax = TbliteRelaxMaker(steps=40, relax_kwargs={"fmax": 0.1})
+    maker = TbliteAdhesionMaker(relax_maker=relax, scan_shifts_angstrom=(-0.4, 0.0, 0.4, 1.0, 2.0, 3.5, 6.0))
+    flow = maker.make(s, n_sub)
+    store = JobStore(MemoryStore())
+    report = run_resumable(flow, store, tmp_path)
+    assert report.finished, report
+    doc = _adhesion_output(store, flow)
+    uber = doc["uber"]
+    assert uber is not None and len(uber["energies_eV"]) == 7
+    assert 2.2 < uber["d0_angstrom"] < 4.0  # a physisorbed ether sits ~3 Å above graphene
+    # the rigid work of separation of the relaxed geometry is close to the relaxed W_adh
+    assert uber["w_adh_J_m2"] == pytest.approx(doc["w_adh_J_m2"], rel=0.5)
+    assert uber["rms_eV"] < 0.02
+
+
+def test_scan_bad_values():
+    with pytest.raises(ValueError, match="needs >= 4 distinct shifts"):
+        TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0))
+    from naspe.workflows.adhesion import scan_structures
+
+    s, n_sub = _dme_on_graphene(gap=3.0)
+    with pytest.raises(ValueError, match=r"scan shifts \[-2.5\]"):
+        scan_structures(s, n_sub, [-2.5, 0.0, 1.0, 2.0])
+    structures, gaps = scan_structures(s, n_sub, [0.0, 4.0])
+    assert gaps[1] - gaps[0] == pytest.approx(4.0)
+    assert structures[0].lattice == structures[1].lattice
+    assert structures[1].lattice.c == pytest.approx(s.lattice.c + 4.0)
+
+
+def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
+
+    from naspe.workflows.execution import run_resumable
+
+    s, n_sub = _dme_on_graphene()
+
+    def maker():
+        return TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=30, relax_kwargs={"fmax": 0.1}))
+
+    store = JobStore(MemoryStore())
+    first = maker().make(s, n_sub)
+    substrate, film = first.jobs[0], first.jobs[1]
+    assert "substrate" in substrate.name and "film" in film.name
+    # the run stopped after the substrate and film relaxations (e.g. the allocation ended)
+    half = run_resumable([substrate, film], store, tmp_path)
+    assert half.ran == [substrate.name, film.name]
+    store.connect()
+    stamp = store.query_one({"uuid": substrate.uuid})["completed_at"]
+
+    again = maker().make(s, n_sub)  # rebuilt from scratch, as a new session would
+    assert [j.uuid for j in again.jobs] == [j.uuid for j in first.jobs]
+    report = run_resumable(again, store, tmp_path)
+    assert report.reused == [substrate.name, film.name]
+    assert report.ran == [again.jobs[2].name, again.jobs[3].name]
+    assert store.query_one({"uuid": substrate.uuid})["completed_at"] == stamp
+    assert store.count({"uuid": substrate.uuid}) == 1
+    assert _adhesion_output(store, again)["w_adh_J_m2"] > 0
+
+    # a different setting is a different calculation: nothing is reused
+    other = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=31, relax_kwargs={"fmax": 0.1})).make(s, n_sub)
+    assert not {j.uuid for j in other.jobs} & {j.uuid for j in first.jobs}

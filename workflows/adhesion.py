@@ -19,6 +19,8 @@ are held fixed, as the bulk side of a slab.
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +29,9 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, bond_changes, find_bonds
+from naspe.analysis.uber import UberFit, fit_uber
 from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+from naspe.workflows.execution import with_content_uuid
 
 __all__ = [
     "AdhesionDocument",
@@ -36,6 +40,7 @@ __all__ = [
     "TbliteAdhesionMaker",
     "VaspAdhesionMaker",
     "split_interface",
+    "scan_structures",
     "EV_PER_A2_TO_J_PER_M2",
 ]
 
@@ -63,6 +68,9 @@ class AdhesionDocument(BaseModel):
     )
     film_intact: bool = Field(description="No bond inside the film broke")
     relaxed_interface: Structure = Field(description="Relaxed interface structure")
+    uber: UberFit | None = Field(
+        None, description="UBER fit of the rigid separation scan (work of separation J/m^2, d0 and l in Å), if run"
+    )
 
 
 def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:
@@ -79,6 +87,61 @@ def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom:
     return clean, substrate, film
 
 
+def scan_structures(interface: Structure, n_substrate: int, shifts_angstrom: list[float]) -> tuple[list, list]:
+    """Rigid copies of ``interface`` with the film moved along z by each shift (Å).
+
+    All copies share one cell, lengthened by the largest shift so that the
+    vacuum above the film never shrinks. Returns the structures and their gaps
+    d (Å) between the top substrate atom and the lowest film atom.
+    """
+    z = interface.cart_coords[:, 2]
+    gap0 = float(z[n_substrate:].min() - z[:n_substrate].max())
+    too_close = [s for s in shifts_angstrom if gap0 + s < 0.8]
+    if too_close:
+        raise ValueError(
+            f"scan shifts {too_close} Å bring the film within 0.8 Å of the substrate (relaxed gap {gap0:.2f} Å); "
+            f"allowed shifts are > {0.8 - gap0:.2f} Å"
+        )
+    matrix = interface.lattice.matrix.copy()
+    matrix[2] = matrix[2] * (1.0 + max(0.0, max(shifts_angstrom)) / np.linalg.norm(matrix[2]))
+    structures, gaps = [], []
+    for shift in shifts_angstrom:
+        coords = interface.cart_coords.copy()
+        coords[n_substrate:, 2] += shift
+        structures.append(
+            Structure(
+                matrix, interface.species, coords, coords_are_cartesian=True, site_properties=interface.site_properties
+            )
+        )
+        gaps.append(gap0 + shift)
+    return structures, gaps
+
+
+@job
+def fit_scan(gaps_angstrom: list[float], energies_eV: list[float], area_angstrom2: float) -> UberFit | None:
+    """UBER fit of the scan's single points (eV); None, with a warning naming the reason, if it cannot be fitted."""
+    try:
+        return fit_uber(gaps_angstrom, energies_eV, area_angstrom2)
+    except ValueError as err:
+        warnings.warn(f"separation scan not fitted: {err}", stacklevel=2)
+        return None
+
+
+@job
+def separation_scan(relaxed_interface: Structure, n_substrate: int, shifts_angstrom: list[float], static_maker: Maker):
+    """Replace itself by single points of the rigidly separated interface and their UBER fit."""
+    structures, gaps = scan_structures(relaxed_interface, n_substrate, list(shifts_angstrom))
+    statics = []
+    for shift, structure in zip(shifts_angstrom, structures, strict=True):
+        j = with_content_uuid(static_maker.make(structure))
+        j.name = f"scan single point {shift:+.2f} Å"
+        statics.append(j)
+    area = float(np.linalg.norm(np.cross(relaxed_interface.lattice.matrix[0], relaxed_interface.lattice.matrix[1])))
+    fit = fit_scan(gaps, [j.output.output.energy for j in statics], area)
+    fit.name = "UBER fit"
+    return Response(replace=Flow([*statics, fit], output=fit.output))
+
+
 @job(output_schema=AdhesionDocument)
 def adhesion_document(
     energy_substrate_eV: float,
@@ -89,6 +152,7 @@ def adhesion_document(
     n_substrate: int,
     strain: float,
     engine: str,
+    uber: UberFit | None = None,
 ) -> Response:
     """Work of adhesion and bond analysis from the three relaxations."""
     from pymatgen.io.ase import AseAtomsAdaptor
@@ -120,13 +184,14 @@ def adhesion_document(
         interface_bonds=dict(sorted(counts.items())),
         film_intact=not in_film,
         relaxed_interface=relaxed_interface,
+        uber=uber,
     )
     return Response(output=doc)
 
 
 @dataclass
 class BaseAdhesionMaker(Maker):
-    """Work of adhesion of an interface cell with any relax Maker.
+    """Work of adhesion of an interface cell with any relax (and static) Maker.
 
     Parameters
     ----------
@@ -135,37 +200,86 @@ class BaseAdhesionMaker(Maker):
     relax_maker
         Maker whose ``make(structure)`` relaxes at fixed cell and whose output has
         ``output.energy`` (eV) and ``structure`` (atomate2 ASE and VASP documents do).
+    static_maker
+        Optional Maker for single points of the three relaxed structures (e.g.
+        a larger basis or plane waves on LCAO geometries); None: the relaxation
+        energies are used. Also used for the separation scan.
     fix_bottom_angstrom
         Substrate atoms within this distance (Å) of its lowest atom stay fixed.
+    scan_shifts_angstrom
+        Rigid shifts (Å) of the relaxed film along z for the UBER scan; None: no scan.
     engine
         Engine label recorded in the document.
+
+    Every relaxation and single point gets a UUID from its Maker and input
+    (:func:`~naspe.workflows.execution.with_content_uuid`), so a rerun of a
+    half-finished flow with :func:`~naspe.workflows.execution.run_resumable`
+    reuses the finished ones.
     """
 
     name: str = "adhesion"
     relax_maker: Maker = field(default_factory=GpawRelaxMaker)
+    static_maker: Maker | None = None
     fix_bottom_angstrom: float = 1.0
+    scan_shifts_angstrom: tuple[float, ...] | None = None
     engine: str = "gpaw"
 
+    def __post_init__(self) -> None:
+        if self.fix_bottom_angstrom < 0:
+            raise ValueError(f"fix_bottom_angstrom={self.fix_bottom_angstrom}: must be >= 0 Å")
+        if self.scan_shifts_angstrom is not None:
+            if len(set(self.scan_shifts_angstrom)) < 4:
+                raise ValueError(
+                    f"scan_shifts_angstrom={self.scan_shifts_angstrom}: the UBER fit needs >= 4 distinct shifts (Å)"
+                )
+            if self.static_maker is None and not hasattr(self.relax_maker, "steps"):
+                raise ValueError("a separation scan needs static_maker for this relax_maker (it has no 'steps')")
+
+    def scan_maker(self) -> Maker:
+        """Single-point Maker of the scan: static_maker, or relax_maker with one step."""
+        if self.static_maker is not None:
+            return self.static_maker
+        return dataclasses.replace(self.relax_maker, steps=1, name=f"{self.relax_maker.name} single point")
+
     def make(self, interface: Structure, n_substrate: int, strain: float = 0.0) -> Flow:
-        """Flow: relax substrate, film and interface (independent), then the adhesion document."""
+        """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document."""
         whole, substrate, film = split_interface(interface, n_substrate, self.fix_bottom_angstrom)
-        jobs = {}
+        jobs, energy, structures = [], {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
-            j = self.relax_maker.make(structure)
-            j.name = f"{self.name} {label} relax"
-            jobs[label] = j
+            relax = with_content_uuid(self.relax_maker.make(structure))
+            relax.name = f"{self.name} {label} relax"
+            jobs.append(relax)
+            structures[label] = relax.output.structure
+            energy[label] = relax.output.output.energy
+            if self.static_maker is not None:
+                static = with_content_uuid(self.static_maker.make(relax.output.structure))
+                static.name = f"{self.name} {label} static"
+                jobs.append(static)
+                energy[label] = static.output.output.energy
+        uber = None
+        if self.scan_shifts_angstrom is not None:
+            scan = with_content_uuid(
+                separation_scan(
+                    structures["interface"], n_substrate, list(self.scan_shifts_angstrom), self.scan_maker()
+                )
+            )
+            scan.name = f"{self.name} separation scan"
+            jobs.append(scan)
+            uber = scan.output
         doc = adhesion_document(
-            jobs["substrate"].output.output.energy,
-            jobs["film"].output.output.energy,
-            jobs["interface"].output.output.energy,
-            jobs["interface"].output.structure,
+            energy["substrate"],
+            energy["film"],
+            energy["interface"],
+            structures["interface"],
             whole,
             n_substrate,
             strain,
             self.engine,
+            uber,
         )
+        doc = with_content_uuid(doc)
         doc.name = f"{self.name} work of adhesion"
-        return Flow([*jobs.values(), doc], output=doc.output, name=self.name)
+        return Flow([*jobs, doc], output=doc.output, name=self.name)
 
 
 @dataclass

@@ -1,0 +1,137 @@
+"""Content-addressed jobs and flows that resume where they stopped.
+
+A job made with :func:`with_content_uuid` gets a UUID derived from what it
+computes (the Maker with all its settings, and its inputs), so the same
+relaxation asked for twice, by a rerun or by two flows, is the same job.
+:func:`run_resumable` runs a flow against a jobflow store and skips every job
+whose successful output is already there; downstream jobs read those outputs
+from the store by UUID as usual. A job whose stored output is a failure (a
+document with ``state == "failed"`` or an ``error``) is run again.
+
+Compute jobs never touch the store themselves: the driver (this module) is the
+only writer, so a job that fails leaves the finished results as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuid_module
+import warnings
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jobflow import Flow, Job, JobStore
+
+__all__ = ["content_uuid", "with_content_uuid", "run_resumable", "RunReport", "finished_output"]
+
+NAMESPACE = uuid_module.UUID("6f1c1a52-5b0e-4c1e-9a55-6e6173706521")  # naspe's uuid5 namespace
+
+
+def content_uuid(*parts: Any) -> str:
+    """UUID5 of the canonical JSON of ``parts`` (Makers, structures, references, numbers)."""
+    from monty.json import jsanitize
+
+    text = json.dumps(jsanitize(list(parts), strict=True, enum_values=True, allow_bson=False), sort_keys=True)
+    return str(uuid_module.uuid5(NAMESPACE, hashlib.sha256(text.encode()).hexdigest()))
+
+
+def with_content_uuid(job: Job, *extra: Any) -> Job:
+    """Give ``job`` the UUID of its Maker, function and arguments (plus ``extra``); returns ``job``.
+
+    Call it before the job's output is used by another job.
+    """
+    maker = getattr(job, "maker", None)
+    job.set_uuid(
+        content_uuid(
+            maker.as_dict() if maker is not None else job.function.__qualname__,
+            job.function.__name__,
+            list(job.function_args),
+            dict(job.function_kwargs),
+            *extra,
+        )
+    )
+    return job
+
+
+def finished_output(store: JobStore, job_uuid: str) -> Any | None:
+    """The stored successful output of job ``job_uuid`` (latest index), or None."""
+    doc = store.query_one({"uuid": job_uuid}, properties=["output"], sort={"index": -1}, load=False)
+    if doc is None:
+        return None
+    output = doc.get("output")
+    if isinstance(output, dict) and (output.get("state") == "failed" or output.get("error")):
+        return None
+    return output
+
+
+@dataclass
+class RunReport:
+    """What :func:`run_resumable` did."""
+
+    reused: list[str] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        """True when every job has a successful output."""
+        return not self.failed
+
+
+def _all_jobs(flow: Flow | Job | list) -> list[Job]:
+    if isinstance(flow, Job):
+        return [flow]
+    jobs: list[Job] = []
+    for item in flow if isinstance(flow, list) else flow.jobs:
+        jobs.extend(_all_jobs(item))
+    return jobs
+
+
+def run_resumable(flow: Flow | Job | list[Flow | Job], store: JobStore, root_dir: str | Path) -> RunReport:
+    """Run the jobs of ``flow`` that have no successful output in ``store`` yet.
+
+    Parameters
+    ----------
+    flow
+        A flat or nested flow, a job, or a list of them (e.g. part of a flow).
+    store
+        The results store (the only place results are written).
+    root_dir
+        Directory for the job folders.
+
+    Returns
+    -------
+    RunReport
+        Names of the jobs reused, run, and failed or not run.
+    """
+    from jobflow import run_locally
+
+    store.connect()
+    jobs = _all_jobs(flow)
+    report = RunReport()
+    todo = []
+    for job in jobs:
+        if finished_output(store, job.uuid) is not None:
+            report.reused.append(job.name)
+        else:
+            copy = deepcopy(job)
+            copy.hosts = []  # the copy goes into a new flow of the jobs still to run
+            todo.append(copy)
+    if todo:
+        Path(root_dir).mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="cd is deprecated", category=FutureWarning)
+            run_locally(
+                Flow(todo),
+                store=store,
+                create_folders=True,
+                root_dir=root_dir,
+                log=False,
+                allow_external_references=True,
+            )
+    for job in todo:
+        (report.ran if finished_output(store, job.uuid) is not None else report.failed).append(job.name)
+    return report
