@@ -120,7 +120,8 @@ def crystal_interface(
     sub, fil = to_pymatgen(substrate), to_pymatgen(film)
     for s in (sub, fil):
         for key in ("ff_type", "mol_id", "charge"):
-            s.remove_site_property(key)
+            if key in s.site_properties:
+                s.remove_site_property(key)
 
     def candidates(strain_bound: float, area_bound: float):
         zsl = ZSLGenerator(max_area=area_bound, max_length_tol=strain_bound, max_angle_tol=strain_bound)
