@@ -23,7 +23,7 @@ from ase import Atoms
 from ase.neighborlist import neighbor_list
 from pydantic import BaseModel, Field
 
-__all__ = ["Bond", "BondSet", "find_bonds", "bond_changes", "PAIR_CUTOFFS", "classify"]
+__all__ = ["Bond", "BondSet", "find_bonds", "bond_changes", "PAIR_CUTOFFS", "classify", "order_matrix"]
 
 #: element pair -> largest distance (Å) counted as a bond. Covalent pairs: ~1.2 x the
 #: sum of covalent radii (Cordero et al., Dalton Trans. (2008) 2832); Na-X: first
@@ -102,6 +102,16 @@ class BondSet:
         return {(b.i, b.j) for b in self.bonds}
 
 
+def order_matrix(n_atoms: int, pairs) -> np.ndarray:
+    """Symmetric ``(n, n)`` bond-order matrix from ``(i, j, order)`` triples (engine documents)."""
+    matrix = np.zeros((n_atoms, n_atoms))
+    for i, j, order in pairs:
+        if not (0 <= i < n_atoms and 0 <= j < n_atoms):
+            raise ValueError(f"bond order pair ({i}, {j}) outside 0..{n_atoms - 1}")
+        matrix[i, j] = matrix[j, i] = order
+    return matrix
+
+
 def find_bonds(atoms: Atoms, bond_orders: np.ndarray | None = None, scale: float = 1.0) -> BondSet:
     """Bonds of ``atoms`` from :data:`PAIR_CUTOFFS` (times ``scale``), minimum image.
 
@@ -141,11 +151,17 @@ def find_bonds(atoms: Atoms, bond_orders: np.ndarray | None = None, scale: float
     return BondSet(bonds)
 
 
-def bond_changes(before: Atoms, after: Atoms, **kwargs) -> dict[str, list[Bond]]:
-    """Bonds formed and broken between two structures with the same atoms in the same order."""
+def bond_changes(
+    before: Atoms, after: Atoms, after_orders: np.ndarray | None = None, **kwargs
+) -> dict[str, list[Bond]]:
+    """Bonds formed and broken between two structures with the same atoms in the same order.
+
+    ``after_orders`` (bond orders of the final structure, e.g. tblite Wiberg)
+    classify and annotate the bonds of ``after``.
+    """
     if before.get_chemical_symbols() != after.get_chemical_symbols():
         raise ValueError("bond_changes needs the same atoms in the same order before and after")
-    b0, b1 = find_bonds(before, **kwargs), find_bonds(after, **kwargs)
+    b0, b1 = find_bonds(before, **kwargs), find_bonds(after, bond_orders=after_orders, **kwargs)
     p0, p1 = b0.pairs(), b1.pairs()
     return {
         "formed": [b for b in b1.bonds if (b.i, b.j) not in p0],

@@ -158,6 +158,29 @@ def test_adhesion_cli_tblite_json(tmp_path):
         assert key in data
     assert data["engine"] == "tblite" and data["w_adh_J_m2"] > 0 and data["strain"] < 0.05
     assert json.loads((tmp_path / "run" / "adhesion.json").read_text())["w_adh_J_m2"] == data["w_adh_J_m2"]
+    assert data["reused_calculations"] == 0
+    # the same command again: every calculation comes from the run directory's results
+    again = json.loads(run(*p.args[1:]).stdout)
+    assert again["reused_calculations"] == 4 and again["w_adh_J_m2"] == data["w_adh_J_m2"]
+
+
+def test_adhesion_cli_failure_message_quotes_the_scf_error(tmp_path):
+    from naspe.structures.study import build_adhesion_system
+    from naspe.structures.topology import to_pymatgen
+    from naspe.workflows.adhesion import TbliteAdhesionMaker
+    from naspe.workflows.cli import flow_failure, run_flow_in
+    from naspe.workflows.dft_engines import TbliteRelaxMaker
+
+    r = build_adhesion_system("graphene", "peo")
+    bad = TbliteRelaxMaker(steps=2, calculator_kwargs={"method": "GFN2-xTB", "max_iterations": 2, "verbosity": 0})
+    flow = TbliteAdhesionMaker(relax_maker=bad).make(to_pymatgen(r.atoms), r.n_substrate, r.strain)
+    store, report = run_flow_in(flow, tmp_path / "r")
+    assert not report.finished and report.ran == []
+    message = str(flow_failure(flow, store, report))
+    assert "substrate relax: tblite: SCF not converged" in message
+    # the failed run left valid JSON results with failed documents only: a rerun starts them again
+    data = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert data and all(d["output"]["state"] == "failed" for d in data)
 
 
 def test_adhesion_cli_bad_inputs(tmp_path, monkeypatch):

@@ -28,9 +28,9 @@ from jobflow import Flow, Maker, Response, job
 from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
-from naspe.analysis.bonds import Bond, bond_changes, find_bonds
+from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
 from naspe.analysis.uber import UberFit, fit_uber
-from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, engine_properties, vasp_slab_relax_maker
 from naspe.workflows.execution import with_content_uuid
 
 __all__ = [
@@ -68,6 +68,11 @@ class AdhesionDocument(BaseModel):
     )
     film_intact: bool = Field(description="No bond inside the film broke")
     relaxed_interface: Structure = Field(description="Relaxed interface structure")
+    film_charge_e: float | None = Field(
+        None,
+        description="Sum of the film's atomic charges in the relaxed interface (e; positive: the film gave "
+        "electrons to the substrate); None when the engine gives no charges",
+    )
     uber: UberFit | None = Field(
         None, description="UBER fit of the rigid separation scan (work of separation J/m^2, d0 and l in Å), if run"
     )
@@ -153,17 +158,20 @@ def adhesion_document(
     strain: float,
     engine: str,
     uber: UberFit | None = None,
+    charges: list[float] | None = None,
+    bond_orders: list | None = None,
 ) -> Response:
-    """Work of adhesion and bond analysis from the three relaxations."""
+    """Work of adhesion and bond analysis from the three relaxations (charges and orders of the interface)."""
     from pymatgen.io.ase import AseAtomsAdaptor
 
     area = float(np.linalg.norm(np.cross(initial_interface.lattice.matrix[0], initial_interface.lattice.matrix[1])))
     w_ev = (energy_substrate_eV + energy_film_eV - energy_interface_eV) / area
     before = AseAtomsAdaptor.get_atoms(initial_interface)
     after = AseAtomsAdaptor.get_atoms(relaxed_interface)
-    changes = bond_changes(before, after)
+    orders = order_matrix(len(after), bond_orders) if bond_orders else None
+    changes = bond_changes(before, after, after_orders=orders)
     in_film = [b for b in changes["broken"] if b.i >= n_substrate and b.j >= n_substrate]
-    across = [b for b in find_bonds(after).bonds if (b.i < n_substrate) != (b.j < n_substrate)]
+    across = [b for b in find_bonds(after, bond_orders=orders).bonds if (b.i < n_substrate) != (b.j < n_substrate)]
     counts: dict[str, int] = {}
     for b in across:
         counts[b.kind] = counts.get(b.kind, 0) + 1
@@ -185,6 +193,7 @@ def adhesion_document(
         film_intact=not in_film,
         relaxed_interface=relaxed_interface,
         uber=uber,
+        film_charge_e=float(np.sum(charges[n_substrate:])) if charges else None,
     )
     return Response(output=doc)
 
@@ -244,13 +253,14 @@ class BaseAdhesionMaker(Maker):
     def make(self, interface: Structure, n_substrate: int, strain: float = 0.0) -> Flow:
         """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document."""
         whole, substrate, film = split_interface(interface, n_substrate, self.fix_bottom_angstrom)
-        jobs, energy, structures = [], {}, {}
+        jobs, energy, structures, props = [], {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
             relax = with_content_uuid(self.relax_maker.make(structure))
             relax.name = f"{self.name} {label} relax"
             jobs.append(relax)
             structures[label] = relax.output.structure
             energy[label] = relax.output.output.energy
+            props[label] = engine_properties(self.relax_maker, relax)
             if self.static_maker is not None:
                 static = with_content_uuid(self.static_maker.make(relax.output.structure))
                 static.name = f"{self.name} {label} static"
@@ -276,6 +286,7 @@ class BaseAdhesionMaker(Maker):
             strain,
             self.engine,
             uber,
+            *props["interface"],
         )
         doc = with_content_uuid(doc)
         doc.name = f"{self.name} work of adhesion"

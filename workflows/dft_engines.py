@@ -52,6 +52,7 @@ __all__ = [
     "vasp_slab_static_maker",
     "is_slab",
     "check_distances",
+    "engine_properties",
     "ScfNotConverged",
     "SLAB_VACUUM_ANGSTROM",
     "SlabRelaxSetGenerator",
@@ -219,6 +220,13 @@ class _EngineMaker(AseRelaxMaker):
             extras={**self._extras(atoms, ranks), "scf_converged": True, **props},
             tags=self.tags,
         )
+
+
+def engine_properties(maker, relax_job) -> tuple:
+    """References to (charges, bond_orders) of a relax job's document; (None, None) for Makers without them."""
+    if isinstance(maker, _EngineMaker):
+        return relax_job.output.charges, relax_job.output.bond_orders
+    return None, None
 
 
 @dataclass
