@@ -48,6 +48,7 @@ PAIR_CUTOFFS: dict[tuple[str, str], float] = {
     ("Li", "N"): 2.50,
     ("Li", "F"): 2.40,
 }
+PAIR_CUTOFFS = {tuple(sorted(k)): v for k, v in PAIR_CUTOFFS.items()}  # looked up by the sorted pair
 C_O_DOUBLE_MAX = 1.32  # Å: C=O 1.21 Å, C-O 1.43 Å (Allen et al., J. Chem. Soc. Perkin Trans. 2 (1987) S1)
 
 

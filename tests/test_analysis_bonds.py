@@ -43,3 +43,13 @@ def test_bond_orders_override_geometry():
     orders = np.zeros((3, 3))
     with pytest.raises(ValueError, match="scale=0"):
         find_bonds(fsi(), bond_orders=orders, scale=0)
+
+
+def test_sodium_bonds_to_n_and_f_are_found():
+    from ase import Atoms
+
+    from naspe.analysis.bonds import find_bonds
+
+    atoms = Atoms("NaNNaF", positions=[[0, 0, 0], [2.4, 0, 0], [6, 0, 0], [8.2, 0, 0]], cell=[20, 20, 20], pbc=True)
+    kinds = find_bonds(atoms).counts()
+    assert kinds == {"Na-N": 1, "Na-F": 1}

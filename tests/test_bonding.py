@@ -24,7 +24,7 @@ from naspe.structures.fragments import (
     site_position,
 )
 from naspe.structures.reactions import REACTIONS, build_reaction
-from naspe.workflows.bonding import TbliteBindingMaker, TbliteReactionMaker, find_all_bonds, split_complex
+from naspe.workflows.bonding import TbliteBindingMaker, TbliteReactionMaker, split_complex
 from naspe.workflows.cli import app
 from naspe.workflows.dft_engines import TbliteRelaxMaker
 
@@ -109,7 +109,7 @@ def test_reaction_states_same_atoms_same_cell_and_intended_bonds(name):
     assert st.reactant.get_chemical_symbols() == st.product.get_chemical_symbols()
     assert np.allclose(st.reactant.cell, st.product.cell)
     assert np.allclose(st.reactant.positions[: st.n_substrate], st.product.positions[: st.n_substrate])
-    bonded = {(b.i, b.j) for b in find_all_bonds(st.product)}
+    bonded = {(b.i, b.j) for b in find_bonds(st.product).bonds}
     assert st.intended_bonds and all(tuple(p) in bonded for p in st.intended_bonds)
     d = st.product.get_all_distances(mic=True)
     np.fill_diagonal(d, np.inf)
@@ -118,10 +118,10 @@ def test_reaction_states_same_atoms_same_cell_and_intended_bonds(name):
 
 def test_na_f_and_na_n_bonds_are_found():
     st = build_reaction("fsi-na-fluoride")
-    kinds = {b.kind for b in find_all_bonds(st.product) if b.j >= st.n_substrate > b.i}
+    kinds = {b.kind for b in find_bonds(st.product).bonds if b.j >= st.n_substrate > b.i}
     assert "Na-F" in kinds
     st = build_reaction("fsi-na-nitride")
-    kinds = {b.kind for b in find_all_bonds(st.product) if b.j >= st.n_substrate > b.i}
+    kinds = {b.kind for b in find_bonds(st.product).bonds if b.j >= st.n_substrate > b.i}
     assert {"Na-N", "Na-F"} <= kinds
 
 

@@ -35,7 +35,7 @@ from jobflow import Flow, Maker, Response, job
 from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
-from naspe.analysis.bonds import PAIR_CUTOFFS, Bond, classify, find_bonds
+from naspe.analysis.bonds import Bond, find_bonds, order_matrix
 from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
     "binding_document",
     "reaction_document",
     "MIN_DISTANCE_ANGSTROM",
-    "find_all_bonds",
 ]
 
 MIN_DISTANCE_ANGSTROM = 0.7  # Å: closer nuclei are a building error
@@ -123,37 +122,6 @@ class ReactionDocument(BaseModel):
     relaxed_product: Structure = Field(description="Relaxed product structure")
 
 
-def find_all_bonds(atoms, bond_orders: np.ndarray | None = None) -> list[Bond]:
-    """:func:`naspe.analysis.bonds.find_bonds` plus the pairs its lookup misses.
-
-    ``find_bonds`` looks cutoffs up under the alphabetically sorted element pair,
-    so entries of :data:`~naspe.analysis.bonds.PAIR_CUTOFFS` keyed out of order
-    (``("Na", "N")``, ``("Na", "F")``, ``("Li", "F")`` at the time of writing) are
-    never found; this adds those pairs (same cutoffs, minimum image). It is a
-    no-op once the keys are sorted.
-    """
-    from ase.neighborlist import neighbor_list
-
-    bonds = list(find_bonds(atoms, bond_orders=bond_orders).bonds)
-    missed = {tuple(sorted(k)): v for k, v in PAIR_CUTOFFS.items() if tuple(sorted(k)) != k}
-    missed = {k: v for k, v in missed.items() if k not in PAIR_CUTOFFS}
-    if not missed:
-        return bonds
-    have = {(b.i, b.j) for b in bonds}
-    sym = atoms.get_chemical_symbols()
-    i, j, d = neighbor_list("ijd", atoms, max(missed.values()))
-    for a, b, r in zip(i, j, d, strict=True):
-        limit = missed.get(tuple(sorted((sym[a], sym[b]))))
-        if a < b and limit is not None and r <= limit and (a, b) not in have:
-            order = float(bond_orders[a, b]) if bond_orders is not None else None
-            kind = classify(sym[a], sym[b], float(r), order)
-            bonds.append(
-                Bond(i=int(a), j=int(b), elements=(sym[a], sym[b]), length_angstrom=float(r), kind=kind, order=order)
-            )
-            have.add((a, b))
-    return sorted(bonds, key=lambda x: (x.i, x.j))
-
-
 def _check_structure(structure: Structure, label: str) -> None:
     d = structure.distance_matrix
     np.fill_diagonal(d, np.inf)
@@ -210,14 +178,9 @@ def _atoms(structure: Structure):
     return atoms
 
 
-def _order_matrix(n: int, bond_orders: list | None, offset: int = 0) -> np.ndarray | None:
-    """Dense (n, n) bond-order matrix from ``(i, j, order)`` triples (pairs not listed: 0)."""
-    if bond_orders is None:
-        return None
-    m = np.zeros((n, n))
-    for i, j, order in bond_orders:
-        m[int(i) + offset, int(j) + offset] = m[int(j) + offset, int(i) + offset] = float(order)
-    return m
+def _order_matrix(n: int, bond_orders: list | None) -> np.ndarray | None:
+    """Dense (n, n) bond-order matrix from ``(i, j, order)`` triples, or None without orders."""
+    return None if bond_orders is None else order_matrix(n, bond_orders)
 
 
 def _energy(value: float | None, label: str) -> float:
@@ -249,12 +212,12 @@ def binding_document(
     e_f = _energy(energy_fragment_eV, "fragment")
     n = len(relaxed_complex)
     after = _atoms(relaxed_complex)
-    bonds = find_all_bonds(after, bond_orders=_order_matrix(n, complex_bond_orders))
+    bonds = find_bonds(after, bond_orders=_order_matrix(n, complex_bond_orders)).bonds
     across = [b for b in bonds if (b.i < n_substrate) != (b.j < n_substrate)]
     inside = {(b.i, b.j) for b in bonds if b.i >= n_substrate and b.j >= n_substrate}
     # the isolated fragment, indexed as in the complex (offset n_substrate)
     frag_atoms = _atoms(relaxed_fragment)
-    iso = find_all_bonds(frag_atoms, bond_orders=_order_matrix(len(frag_atoms), fragment_bond_orders))
+    iso = find_bonds(frag_atoms, bond_orders=_order_matrix(len(frag_atoms), fragment_bond_orders)).bonds
     broken = [
         b.model_copy(update={"i": b.i + n_substrate, "j": b.j + n_substrate})
         for b in iso
@@ -312,8 +275,8 @@ def reaction_document(
     e_r = _energy(energy_reactant_eV, "reactant")
     e_p = _energy(energy_product_eV, "product")
     n = len(relaxed_reactant)
-    before = find_all_bonds(_atoms(relaxed_reactant), bond_orders=_order_matrix(n, reactant_bond_orders))
-    after = find_all_bonds(_atoms(relaxed_product), bond_orders=_order_matrix(n, product_bond_orders))
+    before = find_bonds(_atoms(relaxed_reactant), bond_orders=_order_matrix(n, reactant_bond_orders)).bonds
+    after = find_bonds(_atoms(relaxed_product), bond_orders=_order_matrix(n, product_bond_orders)).bonds
     p0, p1 = {(b.i, b.j) for b in before}, {(b.i, b.j) for b in after}
     formed = [b for b in after if (b.i, b.j) not in p0]
     broken = [b for b in before if (b.i, b.j) not in p1]

@@ -18,6 +18,8 @@ build_app = typer.Typer(help="Build structures and LAMMPS inputs.", no_args_is_h
 app.add_typer(build_app, name="build")
 analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
+from naspe.workflows.cli_config import config_app  # noqa: E402, I001
+app.add_typer(config_app, name="config")
 
 
 class Fmt(str, Enum):
@@ -263,68 +265,88 @@ class Engine(str, Enum):
     vasp = "vasp"
 
 
+def run_flow_in(flow, out: Path):
+    """Run ``flow`` resumably with its results in ``out/results.json``; returns (store, report).
+
+    Rerunning the same command in the same directory reuses every finished calculation.
+    """
+    from jobflow import JobStore
+    from maggma.stores import JSONStore
+
+    from naspe.workflows.execution import run_resumable
+
+    out.mkdir(parents=True, exist_ok=True)
+    store = JobStore(JSONStore(str(out / "results.json"), read_only=False))
+    report = run_resumable(flow, store, out / "jobs")
+    return store, report
+
+
+def flow_failure(flow, store, report) -> RuntimeError:
+    """An error naming the jobs without results and the errors their documents hold."""
+    reasons = []
+    for job in flow.jobs if hasattr(flow, "jobs") else [flow]:
+        for j in getattr(job, "jobs", [job]):
+            doc = store.query_one({"uuid": j.uuid}, properties=["output"], sort={"index": -1})
+            error = ((doc or {}).get("output") or {}).get("error") if doc else None
+            if error:
+                reasons.append(f"{j.name}: {error}")
+    detail = "; ".join(reasons) if reasons else f"no output from: {', '.join(report.failed)}"
+    return RuntimeError(f"the flow did not finish ({detail})")
+
+
 @app.command("adhesion")
 def adhesion_cmd(
     substrate: Annotated[str, typer.Option(help="na100, na110, na111, graphene, graphite, graphene-vacancy, ...")],
-    film: Annotated[str, typer.Option(help="peo (periodic chain), nafsi (ion pair) or peo-nafsi")] = "peo",
+    film: Annotated[
+        str, typer.Option(help="peo (periodic chain), nafsi (ion pair), peo-nafsi, na110 (on graphite)")
+    ] = "peo",
     engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
     layers: Annotated[int, typer.Option(help="Substrate layers")] = 3,
-    repeat: Annotated[tuple[int, int], typer.Option(help="Substrate lateral repeats")] = (3, 3),
+    repeat: Annotated[
+        tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the PEO repeat)")
+    ] = None,
     gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.8,
     steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points)")] = 100,
     fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å)")] = 0.05,
     max_strain: Annotated[float, typer.Option(help="Largest chain strain (fraction)")] = 0.05,
-    out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-adhesion"),
+    scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit")] = False,
+    out: Annotated[Path, typer.Option(help="Run directory (rerunning reuses its finished calculations)")] = Path(
+        "naspe-adhesion"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """Work of adhesion (J/m^2) of PEO / NaFSI on a substrate, with the bonds formed."""
-    from jobflow import JobStore, run_locally
-    from maggma.stores import MemoryStore
-
-    from naspe.structures.catalog import build_substrate
-    from naspe.structures.interfaces import chain_on_slab, ion_pair_on_slab
+    """Work of adhesion (J/m^2) of PEO / NaFSI / Na on a substrate, with the bonds formed."""
+    from naspe.structures.study import build_adhesion_system
     from naspe.structures.topology import to_pymatgen
     from naspe.workflows.adhesion import GpawAdhesionMaker, TbliteAdhesionMaker, VaspAdhesionMaker
     from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker
     from naspe.workflows.settings import load_settings
 
-    films = ("peo", "nafsi", "peo-nafsi")
+    shifts = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0) if scan else None
     try:
-        if film not in films:
-            raise ValueError(f"film {film!r}: allowed are {', '.join(films)}")
         if engine is Engine.vasp and not load_settings().vasp_command:
             raise ValueError(
                 "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
                 "NASPE_VASP_COMMAND, and PMG_VASP_PSP_DIR for the POTCARs"
             )
-        slab = build_substrate(substrate, layers, repeat, vacuum=5.0)
-        if film == "nafsi":
-            result = ion_pair_on_slab(slab, gap=gap, vacuum=8.0, y_fraction=0.5)
-        else:
-            result = chain_on_slab(slab, gap=gap, vacuum=8.0, max_strain=max_strain)
-            if film == "peo-nafsi":
-                result = ion_pair_on_slab(result, gap=gap, vacuum=8.0)
+        result = build_adhesion_system(substrate, film, layers, repeat, gap, 8.0, max_strain)
         relax_kwargs = {"fmax": fmax}
         maker = {
-            Engine.gpaw: lambda: GpawAdhesionMaker(relax_maker=GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs)),
-            Engine.tblite: lambda: TbliteAdhesionMaker(
-                relax_maker=TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs)
+            Engine.gpaw: lambda: GpawAdhesionMaker(
+                relax_maker=GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs), scan_shifts_angstrom=shifts
             ),
-            Engine.vasp: VaspAdhesionMaker,
+            Engine.tblite: lambda: TbliteAdhesionMaker(
+                relax_maker=TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs), scan_shifts_angstrom=shifts
+            ),
+            Engine.vasp: lambda: VaspAdhesionMaker(),
         }[engine]()
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
     except (ValueError, RuntimeError) as err:
         _fail(err)
-    out.mkdir(parents=True, exist_ok=True)
-    store = JobStore(MemoryStore())
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="cd is deprecated", category=FutureWarning)
-        run_locally(flow, store=store, create_folders=True, root_dir=out, log=False)
-    store.connect()
-    doc = store.query_one({"uuid": flow.jobs[-1].uuid})
+    store, report = run_flow_in(flow, out)
+    doc = store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})
     if doc is None:
-        failed = [j.name for j in flow.jobs if store.query_one({"uuid": j.uuid}) is None]
-        _fail(RuntimeError(f"the adhesion flow did not finish (no output from: {', '.join(failed)}); see {out}"))
+        _fail(flow_failure(flow, store, report))
     d = doc["output"]
     summary = {
         "substrate": substrate,
@@ -335,11 +357,18 @@ def adhesion_cmd(
         "area_angstrom2": d["area_angstrom2"],
         "strain": d["strain"],
         "bonds_formed": [
-            {"kind": b["kind"], "length_angstrom": b["length_angstrom"], "atoms": [b["i"], b["j"]]}
+            {
+                "kind": b["kind"],
+                "length_angstrom": b["length_angstrom"],
+                "order": b.get("order"),
+                "atoms": [b["i"], b["j"]],
+            }
             for b in d["bonds_formed"]
         ],
         "interface_bonds": d["interface_bonds"],
         "film_intact": d["film_intact"],
+        "uber": d.get("uber"),
+        "reused_calculations": len(report.reused),
         "run_dir": str(out.resolve()),
     }
     (out / "adhesion.json").write_text(json.dumps(summary, indent=2))

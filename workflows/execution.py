@@ -25,7 +25,7 @@ from typing import Any
 
 from jobflow import Flow, Job, JobStore
 
-__all__ = ["content_uuid", "with_content_uuid", "run_resumable", "RunReport", "finished_output"]
+__all__ = ["content_uuid", "with_content_uuid", "run_resumable", "RunReport", "finished_output", "all_jobs"]
 
 NAMESPACE = uuid_module.UUID("6f1c1a52-5b0e-4c1e-9a55-6e6173706521")  # naspe's uuid5 namespace
 
@@ -81,12 +81,13 @@ class RunReport:
         return not self.failed
 
 
-def _all_jobs(flow: Flow | Job | list) -> list[Job]:
+def all_jobs(flow: Flow | Job | list) -> list[Job]:
+    """Every job of a (nested) flow, a job, or a list of them, in definition order."""
     if isinstance(flow, Job):
         return [flow]
     jobs: list[Job] = []
     for item in flow if isinstance(flow, list) else flow.jobs:
-        jobs.extend(_all_jobs(item))
+        jobs.extend(all_jobs(item))
     return jobs
 
 
@@ -110,7 +111,7 @@ def run_resumable(flow: Flow | Job | list[Flow | Job], store: JobStore, root_dir
     from jobflow import run_locally
 
     store.connect()
-    jobs = _all_jobs(flow)
+    jobs = all_jobs(flow)
     report = RunReport()
     todo = []
     for job in jobs:
