@@ -196,7 +196,13 @@ def test_tblite_reaction_energy_bridge(tmp_path):
 
 @pytest.mark.slow
 def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
-    """Real GPAW (LCAO szp(dzp), Gamma only, spin-polarised, PBE-D3(BJ)) single points.
+    """Real GPAW (LCAO szp(dzp), Gamma only, spin-paired, PBE-D3(BJ)) single points.
+
+    Spin-paired keeps the test at seconds (spin-polarised SCF of the metallic
+    complex took ~60 iterations, 90 s here). The adsorbed Na is ionised and its
+    moment quenched; only the isolated-atom reference misses its spin
+    polarisation energy (~0.2 eV), which makes the binding more negative, so
+    the test asserts the sign, the hollow preference and the charge transfer.
 
     3x3 graphene (18 C; K folds onto Gamma), Na 2.4 Å above the hollow vs the top
     site. Literature (PBE): hollow preferred, ~0.5-0.9 e to the sheet (Chan, Neaton
@@ -216,16 +222,16 @@ def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
         basis="szp(dzp)",
         grid_spacing_angstrom=0.3,
         kpoint_density=0.5,
-        spinpol=True,
+        spinpol=False,
         calculator_kwargs={"kpts": (1, 1, 1)},
     )
     hollow = place_fragment(sheet, na_atom(), "hollow", "Na", 2.4, "as-is", top_vacuum=3.5)
     top = place_fragment(sheet, na_atom(), "top", "Na", 2.4, "as-is", top_vacuum=3.5)
     flow = GpawBindingMaker(relax_maker=static).make(
-        placement_structure(hollow.atoms, hollow.magmoms), hollow.n_substrate, site="hollow", fragment="na"
+        placement_structure(hollow.atoms, np.zeros(len(hollow.atoms))), hollow.n_substrate, site="hollow", fragment="na"
     )
     d = _run(flow, tmp_path / "hollow")
-    top_job = static.make(placement_structure(top.atoms, top.magmoms))
+    top_job = static.make(placement_structure(top.atoms, np.zeros(len(top.atoms))))
     e_top = _run(top_job, tmp_path / "top")["output"]["energy"]
     assert d["engine"] == "gpaw" and d["charge_method"] == "hirshfeld"
     assert d["energy_complex_eV"] < e_top  # hollow below top

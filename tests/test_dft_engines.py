@@ -91,3 +91,11 @@ def test_gpaw_under_mpi_launcher_matches_serial_with_hirshfeld_charges(tmp_path)
     assert q[0] < -0.1 and q[1] > 0.05 and q[2] > 0.05  # O pulls electrons from the H atoms
     assert two["charges"] == pytest.approx(q, abs=1e-4)
     assert one["parameters"]["basis"] == "szp(dzp)" and one["parameters"]["dispersion"] == "d3bj"
+
+
+def test_gpaw_refuses_moments_without_spin_polarisation():
+    s = _boxed("H2O")
+    s.add_site_property("magmom", [1.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="initial magnetic moments .* but spinpol=False"):
+        GpawStaticMaker().prepare(s)
+    assert GpawStaticMaker(spinpol=True).prepare(s).get_initial_magnetic_moments()[0] == 1.0

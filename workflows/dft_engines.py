@@ -335,6 +335,11 @@ class GpawRelaxMaker(_EngineMaker):
     def prepare(self, mol_or_struct) -> Atoms:
         """Atoms with GPAW's vacuum requirement checked (>= 3 Å from a non-periodic face)."""
         atoms = super().prepare(mol_or_struct)
+        if not self.spinpol and np.any(atoms.get_initial_magnetic_moments() != 0):
+            raise ValueError(
+                "the structure carries initial magnetic moments (site property 'magmom') but spinpol=False: "
+                "set spinpol=True or drop the moments"
+            )
         if not atoms.pbc[2]:
             z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
             if z.min() < GPAW_EDGE_ANGSTROM or z.max() > c - GPAW_EDGE_ANGSTROM:
