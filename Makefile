@@ -2,8 +2,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.naspe-setup
-# GPAW builds against libxc and OpenBLAS
-APT_PACKAGES := libxc-dev libopenblas-dev
+# GPAW builds against libxc and OpenBLAS; the tests run Parsl jobs on a one-node Slurm cluster (tests/slurm_cluster.py)
+APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup demo test lint clean

@@ -22,3 +22,41 @@ def bond_lengths(atoms):
 
         d, _ = find_mic(d, atoms.cell, atoms.pbc)
     return b, np.linalg.norm(d, axis=1)
+
+
+@pytest.fixture(scope="session")
+def slurm_cluster():
+    """A one-node Slurm cluster for the session (tests/slurm_cluster.py), started once and stopped at the end.
+
+    Reuses a live cluster when ``SLURM_CONF`` points at one (and leaves it running). Otherwise starts a
+    private one (own munged, config, state and logs in a temporary directory) and stops everything it
+    started at session end. Yields a ``SlurmCluster`` with ``.conf``, ``.partition``, ``.host`` and
+    ``.env`` (``{"SLURM_CONF": ...}``: add it to the environment of sbatch/squeue, and set it with
+    ``monkeypatch.setenv`` before building a Parsl ``SlurmProvider``); also ``.run(...)``,
+    ``.job_state(id)``, ``.wait_job(id)`` and ``.expire(id)``. Skips when Slurm is not installed,
+    fails instead when ``NASPE_REQUIRE_SLURM=1`` (as in CI).
+    """
+    import os
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    if str(Path(__file__).parent) not in sys.path:  # e.g. under --import-mode=importlib
+        sys.path.insert(0, str(Path(__file__).parent))
+    import slurm_cluster as sc
+
+    conf = os.environ.get("SLURM_CONF")
+    if conf and sc.is_alive(conf):
+        yield sc.attach(conf)
+        return
+    if not sc.slurm_installed():
+        msg = "Slurm/MUNGE not installed (apt-get install slurm-wlm munge, or `make setup`)"
+        if os.environ.get("NASPE_REQUIRE_SLURM") == "1":
+            pytest.fail(f"NASPE_REQUIRE_SLURM=1 but {msg}", pytrace=False)
+        pytest.skip(msg)
+    # not tmp_path_factory: munged wants every directory above its socket searchable by all (pytest's are 0700)
+    cluster = sc.start_cluster(tempfile.mkdtemp(prefix="naspe-slurm-"))
+    try:
+        yield cluster
+    finally:
+        cluster.stop(remove=True)
