@@ -587,7 +587,9 @@ class ExecutionConfig(BaseModel):
                     **extra,
                 )
             )
-        return Config(executors=executors, run_dir=str(run_dir), retries=0, strategy="simple")
+        # local blocks are processes: start them within half a second; clusters are polled every 5 s
+        period = 0.5 if self.scheduler == "local" else 5.0
+        return Config(executors=executors, run_dir=str(run_dir), retries=0, strategy="simple", strategy_period=period)
 
     def summary(self) -> str:
         """One line describing the configuration."""

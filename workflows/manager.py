@@ -59,6 +59,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "flow-state.json"
+RESPONSE_FILE = "naspe-response.json"
 WAITING, RUNNING, DONE, FAILED, SKIPPED, STOPPED = "waiting", "running", "done", "failed", "skipped", "stopped"
 FINAL = (DONE, FAILED, SKIPPED, STOPPED)
 
@@ -123,7 +124,12 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
         scratch = _JobStore(MemoryStore())
         scratch.connect()
         response = job.run(store=scratch, job_dir=Path(job_dir))
-        return response_to_dict(response)
+        data = response_to_dict(response)
+        # kept beside the job: a driver that died while this ran picks it up instead of running the job again
+        tmp = Path(RESPONSE_FILE + ".tmp")
+        tmp.write_text(json.dumps({"uuid": job.uuid, "index": job.index, "response": data}))
+        os.replace(tmp, RESPONSE_FILE)
+        return data
     except Exception as err:
         # exceptions can hold unpicklable objects (stores, calculators): send text only
         tail = "".join(traceback.format_exception(type(err), err, err.__traceback__)[-3:])
@@ -177,13 +183,6 @@ def read_state(run_dir: str | Path) -> dict | None:
     """The persisted state of the flow run in ``run_dir`` (None if there is none)."""
     path = Path(run_dir) / STATE_FILE
     return json.loads(path.read_text()) if path.exists() else None
-
-
-def _walltime_seconds(text: str | None) -> float | None:
-    if not text:
-        return None
-    h, m, s = (int(x) for x in text.split(":"))
-    return float(h * 3600 + m * 60 + s)
 
 
 class FlowManager:
@@ -365,13 +364,34 @@ class FlowManager:
         rec.state, rec.attempts, rec.started = RUNNING, rec.attempts + 1, datetime.now().isoformat()
         resolved = job.resolve_args(store=self.store, inplace=False)
         env = self.config.settings_env(rec.kind)
-        job_dir = self.run_dir / "jobs" / f"{job.uuid}_{job.index}"
+        job_dir = self._job_dir(job)
         kwargs: dict[str, Any] = {}
-        limit = _walltime_seconds(self.config.resources[rec.kind].walltime) if self.job_walltime else None
+        limit = self.config.resources[rec.kind].walltime_s if self.job_walltime else None
         if limit:
             kwargs["walltime"] = limit
         logger.info("submit %s (%s, %s, attempt %d)", job.name, job.uuid, rec.kind, rec.attempts)
         return self._app(rec.kind)(resolved, str(job_dir), env, **kwargs)
+
+    def _job_dir(self, job: Job) -> Path:
+        return self.run_dir / "jobs" / f"{job.uuid}_{job.index}"
+
+    def _collect_orphans(self) -> list[str]:
+        """Finish waiting jobs whose worker completed after the previous driver died (their response file)."""
+        names = []
+        for uuid, rec in list(self.records.items()):
+            path = self._job_dir(self.jobs[uuid]) / RESPONSE_FILE
+            if rec.state != WAITING or not path.exists():
+                continue
+            try:
+                saved = json.loads(path.read_text())
+                if (saved["uuid"], saved["index"]) != (uuid, rec.index):
+                    continue
+                self._finish(self.jobs[uuid], response_from_dict(saved["response"]))
+            except Exception as err:  # unreadable or unstorable: run the job again
+                logger.warning("response of %s in %s not used (%s); running it again", rec.name, path, err)
+                continue
+            names.append(rec.name)
+        return names
 
     def _store_output(self, job: Job, response) -> None:
         from jobflow.core.schemas import JobStoreDocument
@@ -427,6 +447,15 @@ class FlowManager:
         """Stop submitting, let the driver persist its state and exit (SIGTERM/SIGINT handler)."""
         self._stop = True
 
+    def resume(self, poll_seconds: float = 0.2) -> ManagerReport:
+        """Run the flow saved in ``run_dir`` again: finished jobs are skipped, the rest resubmitted."""
+        from monty.json import MontyDecoder
+
+        saved = read_state(self.run_dir)
+        if saved is None:
+            raise FileNotFoundError(f"no flow to resume in {self.run_dir} (no {STATE_FILE})")
+        return self.run(MontyDecoder().process_decoded(saved["root"]), poll_seconds)
+
     def run(self, flow: Flow | Job, poll_seconds: float = 0.2) -> ManagerReport:
         """Run (or resume) ``flow``; returns when every job is final or a stop was requested."""
         import threading
@@ -434,6 +463,7 @@ class FlowManager:
         from parsl import DataFlowKernel
 
         reused = self._load(flow)
+        reused += self._collect_orphans()
         self._persist()
         report = ManagerReport(reused=reused)
         if not self._update_waiting():
