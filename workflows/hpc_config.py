@@ -390,6 +390,12 @@ class ExecutionConfig(BaseModel):
         The results store.
     max_retries
         Retries per job after a failure (the execution manager retries, not Parsl).
+    block_idle_seconds
+        Seconds (s) an idle block is kept before Parsl releases it.
+    lost_worker_seconds
+        Seconds (s) without a heartbeat after which a block's workers count as
+        lost (a node failure, or the block killed at its wall time) and their
+        jobs fail, to be retried or rerun.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -401,6 +407,12 @@ class ExecutionConfig(BaseModel):
     engines: EngineCommands = Field(default_factory=EngineCommands)
     store: StoreConfig = Field(default_factory=StoreConfig)
     max_retries: int = Field(1, ge=0)
+    block_idle_seconds: float = Field(
+        120.0, gt=0, description="Release a scheduler block after it has been idle this long (s)"
+    )
+    lost_worker_seconds: int = Field(
+        120, ge=4, description="A block silent this long (s) is lost and its jobs fail (Parsl heartbeat threshold)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -584,12 +596,21 @@ class ExecutionConfig(BaseModel):
                     provider=self.provider(kind),
                     max_workers_per_node=res.workers_per_block,
                     cores_per_worker=float(res.cores_per_job),
+                    heartbeat_threshold=self.lost_worker_seconds,
+                    heartbeat_period=max(1, self.lost_worker_seconds // 4),
                     **extra,
                 )
             )
         # local blocks are processes: start them within half a second; clusters are polled every 5 s
         period = 0.5 if self.scheduler == "local" else 5.0
-        return Config(executors=executors, run_dir=str(run_dir), retries=0, strategy="simple", strategy_period=period)
+        return Config(
+            executors=executors,
+            run_dir=str(run_dir),
+            retries=0,
+            strategy="simple",
+            strategy_period=period,
+            max_idletime=self.block_idle_seconds,
+        )
 
     def summary(self) -> str:
         """One line describing the configuration."""
