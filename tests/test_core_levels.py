@@ -119,6 +119,10 @@ def test_document_from_energies_aligns_to_xps():
     assert s1.delta_scf_energy_eV == pytest.approx(291.3)
     assert doc.mean_shift_by_environment_eV == {"C-C": 0.0, "C-O": pytest.approx(1.3)}
     assert CoreLevelShiftDocument.model_json_schema()["properties"]["shifts"]
+    # O 1s: López et al. (1991) 532.8 / 532.2 / 533.7 eV at C 1s 285.0 eV, moved by -0.2 eV to C-C at 284.8 eV
+    for env, lopez in (("C-O", 532.8), ("C=O", 532.2), ("C(=O)-O", 533.7)):
+        assert np.mean(XPS_RANGES_EV["O"][env]) == pytest.approx(lopez - 0.2), env
+    assert REFERENCE_BINDING_ENERGY_EV["O"] == pytest.approx(532.8 - 0.2)
 
 
 def test_core_hole_setup_written_to_given_directory_and_cached(tmp_path):

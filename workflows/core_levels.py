@@ -21,7 +21,7 @@ O-C-O carbon, which XPS fits in the same region) or O-C=O (carboxyl/ester) from
 :func:`naspe.analysis.bonds.find_bonds`, to set against the XPS ranges of Beamson
 & Briggs as recalibrated to C-C at 284.8 eV: C-O 286.2-286.5, C=O 287.6-288.0,
 O-C=O 288.8-289.1 eV (the ~289 eV C 1s of the bonded interface). O 1s shifts are
-referenced to an ether/alcohol oxygen (532.7 eV) with ranges from López et al.
+referenced to an ether/alcohol oxygen (532.6 eV) with ranges from López et al.
 moved to the same C 1s scale (approximate; see :data:`XPS_RANGES_EV`).
 
 Choices, and why
@@ -119,7 +119,7 @@ XPS_RANGES_EV: dict[str, dict[str, tuple[float, float]]] = {
         "O-C=O": (288.8, 289.1),
     },
     "O": {
-        "C-O": (532.5, 532.9),  # ether / alcohol oxygen
+        "C-O": (532.4, 532.8),  # ether / alcohol oxygen (532.8 eV at C 1s 285.0)
         "C=O": (531.8, 532.2),  # carbonyl oxygen (ketone, aldehyde, ester, acid)
         "C(=O)-O": (533.3, 533.7),  # single-bonded oxygen of an ester / acid
     },
@@ -127,7 +127,7 @@ XPS_RANGES_EV: dict[str, dict[str, tuple[float, float]]] = {
 #: environment class of the reference atom of each element
 REFERENCE_CLASS = {"C": "C-C", "O": "C-O"}
 #: XPS binding energy (eV) given to the reference atom
-REFERENCE_BINDING_ENERGY_EV = {"C": 284.8, "O": 532.7}
+REFERENCE_BINDING_ENERGY_EV = {"C": 284.8, "O": 532.6}  # O: López et al. 532.8 eV - 0.2 eV
 _FINAL_STATES = {"neutral": -1, "ionized": 0}  # extra GPAW charge of a cell with one core-hole setup
 _METALS = ("Li", "Na", "K")  # contacts to these are coordination, not covalent bonds
 
