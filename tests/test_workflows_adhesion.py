@@ -35,6 +35,11 @@ def test_split_interface_same_cell_and_fixed_bottom():
     assert sum(fixed) == n_sub  # the single graphene layer is the substrate bottom
     with pytest.raises(ValueError, match="n_substrate=0"):
         split_interface(s, 0, 1.0)
+    # initial moments (an open-shell film for a spin-polarised engine) survive the split
+    s.add_site_property("magmom", [0.0] * (len(s) - 1) + [1.0])
+    whole, sub, film = split_interface(s, n_sub, 1.0)
+    assert whole.site_properties["magmom"][-1] == 1.0 and film.site_properties["magmom"][-1] == 1.0
+    assert sub.site_properties["magmom"] == [0.0] * n_sub
 
 
 def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):

@@ -79,10 +79,14 @@ class AdhesionDocument(BaseModel):
 
 
 def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:
-    """Interface, substrate and film as Structures in the interface cell, with the substrate bottom fixed."""
+    """Interface, substrate and film as Structures in the interface cell, substrate bottom fixed, ``magmom`` kept."""
     if not 0 < n_substrate < len(interface):
         raise ValueError(f"n_substrate={n_substrate}: must be between 1 and {len(interface) - 1} (the interface size)")
-    clean = Structure(interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True)
+    moments = interface.site_properties.get("magmom")
+    props = {} if moments is None else {"magmom": list(moments)}
+    clean = Structure(
+        interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True, site_properties=props
+    )
     z = clean.cart_coords[:, 2]
     z_min = z[:n_substrate].min()
     fixed = [(k < n_substrate and z[k] < z_min + fix_bottom_angstrom) for k in range(len(clean))]
