@@ -137,6 +137,8 @@ def test_separation_scan_fits_uber(tmp_path):
 def test_scan_bad_values():
     with pytest.raises(ValueError, match="needs >= 4 distinct shifts"):
         TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0))
+    with pytest.raises(ValueError, match=r"scan_shifts_angstrom=\(0.0, 1.0, 1.0, 2.0, 3.0\): each shift"):
+        TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0, 2.0, 3.0))
     from naspe.workflows.adhesion import scan_structures
 
     s, n_sub = _dme_on_graphene(gap=3.0)

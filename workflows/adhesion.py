@@ -245,6 +245,11 @@ class BaseAdhesionMaker(Maker):
                 raise ValueError(
                     f"scan_shifts_angstrom={self.scan_shifts_angstrom}: the UBER fit needs >= 4 distinct shifts (Å)"
                 )
+            if len(set(self.scan_shifts_angstrom)) != len(self.scan_shifts_angstrom):
+                raise ValueError(
+                    f"scan_shifts_angstrom={self.scan_shifts_angstrom}: each shift (Å) once (a repeated shift is "
+                    "the same single point)"
+                )
             if self.static_maker is None and not hasattr(self.relax_maker, "steps"):
                 raise ValueError("a separation scan needs static_maker for this relax_maker (it has no 'steps')")
 
