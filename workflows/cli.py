@@ -19,7 +19,10 @@ app.add_typer(build_app, name="build")
 analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
 from naspe.workflows.cli_config import config_app  # noqa: E402, I001
+from naspe.workflows.cli_run import register as _register_run_commands  # noqa: E402
+
 app.add_typer(config_app, name="config")
+_register_run_commands(app)
 
 
 class Fmt(str, Enum):

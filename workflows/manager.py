@@ -259,8 +259,10 @@ class FlowManager:
     def _register(self, job: Job) -> None:
         from naspe.workflows.hpc_config import job_kind
 
+        previous = self.records.get(job.uuid)
+        name = previous.name if previous is not None else job.name  # a replacement continues the job it replaces
         self.jobs[job.uuid] = job
-        self.records[job.uuid] = JobRecord(job.uuid, job.index, job.name, job_kind(job))
+        self.records[job.uuid] = JobRecord(job.uuid, job.index, name, job_kind(job))
 
     def _add_flow(self, flow: Flow | Job, persist_as_added: bool) -> None:
         from naspe.workflows.execution import all_jobs
@@ -504,8 +506,7 @@ class FlowManager:
         finally:
             if self._stop:
                 report.interrupted = True
-                for fut, job in running.items():
-                    fut.cancel()
+                for job in running.values():  # Parsl cannot cancel a task; shutting its blocks down ends it
                     self.records[job.uuid].state = WAITING
             self._persist(self._dfk)
             self._dfk.cleanup()
