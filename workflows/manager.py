@@ -60,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "flow-state.json"
 RESPONSE_FILE = "naspe-response.json"
+PERSIST_SECONDS = 1.0  # job states are saved at least this often (s) while a flow runs
 WAITING, RUNNING, DONE, FAILED, SKIPPED, STOPPED = "waiting", "running", "done", "failed", "skipped", "stopped"
 FINAL = (DONE, FAILED, SKIPPED, STOPPED)
 
@@ -426,7 +427,8 @@ class FlowManager:
             self.blockers[job.uuid] = {j.uuid for j in all_jobs(response.detour)}
         if response.stop_children:
             self.stoppers.add(job.uuid)
-        self._persist()
+        if any(x is not None for x in (response.replace, response.addition, response.detour)) or response.stop_children:
+            self._persist()  # new jobs are on disk before the output that created them
         self._store_output(job, response)
         if response.replace is None:
             rec.state, rec.finished, rec.error = DONE, datetime.now().isoformat(), None
@@ -479,6 +481,7 @@ class FlowManager:
         self._dfk = DataFlowKernel(self.config.parsl_config(self.run_dir / "parsl"))
         self._apps = {}
         running: dict[Future, Job] = {}
+        last_persist = 0.0
         try:
             while not self._stop:
                 for job in self._update_waiting():
@@ -486,7 +489,9 @@ class FlowManager:
                         running[self._submit(job)] = job
                     except Exception as err:  # inputs that cannot be resolved
                         self._fail(job, err)
-                self._persist(self._dfk)
+                if time.monotonic() - last_persist > PERSIST_SECONDS or not running:
+                    self._persist(self._dfk)  # states only: the store is the truth about finished jobs
+                    last_persist = time.monotonic()
                 if not running:
                     if any(r.state == WAITING for r in self.records.values()):
                         continue  # failed submissions waiting for their retry
