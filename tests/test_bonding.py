@@ -155,6 +155,22 @@ def test_split_complex_keeps_cell_moments_and_refuses_close_atoms():
         split_complex(s, 0, 1.0)
 
 
+def test_engine_input_errors_raised_in_make_before_any_calculation():
+    from naspe.workflows.bonding import GpawBindingMaker, GpawReactionMaker
+
+    p = binding_complex("graphene", "na", repeat=(3, 2))
+    s = placement_structure(p.atoms, p.magmoms)  # Na adatom with 1 μB, GPAW spin-paired by default
+    with pytest.raises(ValueError, match=r"fragment \(GPAW relaxation\): the structure carries initial magnetic"):
+        GpawBindingMaker().make(s, p.n_substrate)
+    st = build_reaction("dme-vacancy-bridge", repeat=(3, 2))
+    low = placement_structure(st.reactant)
+    low.translate_sites(list(range(len(low))), [0.0, 0.0, -low.cart_coords[:, 2].min() + 1.0], frac_coords=False)
+    high = placement_structure(st.product)
+    high.translate_sites(list(range(len(high))), [0.0, 0.0, -high.cart_coords[:, 2].min() + 1.0], frac_coords=False)
+    with pytest.raises(ValueError, match=r"reactant \(GPAW relaxation\): slab atoms span .* add vacuum"):
+        GpawReactionMaker().make(low, high, st.n_substrate)
+
+
 def test_tblite_dme_binding_vacancy_vs_pristine(tmp_path):
     docs = {}
     for site in ("graphene", "vacancy"):

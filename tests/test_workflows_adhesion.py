@@ -67,9 +67,14 @@ def test_gpaw_maker_settings_and_bad_values():
         GpawRelaxMaker(mode="fd")
     with pytest.raises(ValueError, match="dispersion='d4'"):
         GpawRelaxMaker(dispersion="d4")
-    s, _ = _dme_on_graphene(top_vacuum=2.5)
+    s, n_sub = _dme_on_graphene(top_vacuum=2.5)
     with pytest.raises(ValueError, match="needs >= 3.0 Å of vacuum"):
         GpawRelaxMaker(steps=1).run_ase(s)
+    # the adhesion flow refuses it when it is made, before the substrate relaxation runs
+    from naspe.workflows.adhesion import GpawAdhesionMaker
+
+    with pytest.raises(ValueError, match=r"film \(GPAW relaxation\): slab atoms span .* needs >= 3.0 Å of vacuum"):
+        GpawAdhesionMaker().make(s, n_sub)
 
 
 def test_vasp_slab_inputs_key_by_key():

@@ -30,7 +30,13 @@ from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
 from naspe.analysis.uber import UberFit, fit_uber
-from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, engine_properties, vasp_slab_relax_maker
+from naspe.workflows.dft_engines import (
+    GpawRelaxMaker,
+    TbliteRelaxMaker,
+    check_inputs,
+    engine_properties,
+    vasp_slab_relax_maker,
+)
 from naspe.workflows.execution import with_content_uuid
 
 __all__ = [
@@ -262,6 +268,9 @@ class BaseAdhesionMaker(Maker):
     def make(self, interface: Structure, n_substrate: int, strain: float = 0.0) -> Flow:
         """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document."""
         whole, substrate, film = split_interface(interface, n_substrate, self.fix_bottom_angstrom)
+        parts = {"substrate": substrate, "film": film, "interface": whole}
+        check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
+        check_inputs(self.static_maker, parts)
         jobs, energy, structures, props = [], {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
             relax = with_content_uuid(self.relax_maker.make(structure))

@@ -18,7 +18,9 @@ and computes ``E_product - E_reactant`` (eV) with the bonds formed and broken.
 A calculation that fails (SCF not converged) leaves a failed engine document
 (with its error) and stops the document job: no binding or reaction document is
 written. Bad inputs (atoms closer than 0.7 Å, mismatched reactant/product,
-n_substrate out of range) raise ValueError in ``make``, before any calculation.
+n_substrate out of range, and what the engine Maker refuses: too little vacuum
+for GPAW, initial moments without spin polarisation) raise ValueError in
+``make``, before any calculation.
 
 Reference values (checked by tests/test_bonding.py): a Na adatom on graphene
 prefers the hollow site, binds by roughly -0.5 to -1 eV against the isolated
@@ -36,7 +38,7 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, find_bonds, order_matrix
-from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, check_inputs, vasp_slab_relax_maker
 
 __all__ = [
     "BindingDocument",
@@ -364,6 +366,7 @@ class BaseBindingMaker(Maker):
             Labels recorded in the document.
         """
         whole, substrate, frag = split_complex(complex_structure, n_substrate, self.fix_bottom_angstrom)
+        check_inputs(self.relax_maker, {"substrate": substrate, "fragment": frag, "complex": whole})
         jobs = {}
         for label, structure in (("substrate", substrate), ("fragment", frag), ("complex", whole)):
             j = self.relax_maker.make(structure)
@@ -464,6 +467,7 @@ class BaseReactionMaker(Maker):
         p_whole = _clean(product, _fixed_bottom(reactant, n_substrate, self.fix_bottom_angstrom))
         if "magmom" not in product.site_properties and "magmom" in reactant.site_properties:
             p_whole.add_site_property("magmom", list(reactant.site_properties["magmom"]))
+        check_inputs(self.relax_maker, {"reactant": r_whole, "product": p_whole})
         jobs = {}
         for label, structure in (("reactant", r_whole), ("product", p_whole)):
             j = self.relax_maker.make(structure)

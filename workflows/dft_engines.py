@@ -53,6 +53,7 @@ __all__ = [
     "is_slab",
     "check_distances",
     "engine_properties",
+    "check_inputs",
     "ScfNotConverged",
     "SLAB_VACUUM_ANGSTROM",
     "SlabRelaxSetGenerator",
@@ -220,6 +221,35 @@ class _EngineMaker(AseRelaxMaker):
             extras={**self._extras(atoms, ranks), "scf_converged": True, **props},
             tags=self.tags,
         )
+
+
+def check_inputs(maker, structures: dict[str, Structure]) -> None:
+    """Run a naspe engine Maker's input checks on each structure now, in a flow's ``make``.
+
+    Atoms closer than 0.6 Å, too little vacuum for GPAW's non-periodic z, and
+    initial moments without spin polarisation are then refused before any job of
+    the flow runs (not after the first, possibly long, calculation). Makers of
+    other engines (atomate2 VASP) are not checked.
+
+    Parameters
+    ----------
+    maker
+        The relax or static Maker of the flow.
+    structures
+        Label (named in the error) -> structure the Maker will run.
+
+    Raises
+    ------
+    ValueError
+        Naming the structure and the problem.
+    """
+    if not isinstance(maker, _EngineMaker):
+        return
+    for label, structure in structures.items():
+        try:
+            maker.prepare(structure)
+        except ValueError as err:
+            raise ValueError(f"{label} ({maker.name}): {err}") from err
 
 
 def engine_properties(maker, relax_job) -> tuple:
