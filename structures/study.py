@@ -96,7 +96,7 @@ def build_adhesion_system(
         from naspe.structures.carbon import graphite
         from naspe.structures.metal import na_bulk
 
-        return crystal_interface(
+        result = crystal_interface(
             graphite(2, vacuum=0),
             na_bulk(),
             (0, 0, 1),
@@ -108,6 +108,10 @@ def build_adhesion_system(
             substrate_layers=max(1, layers // 2),  # graphite's AB cell holds two sheets
             film_layers=2,
         )
+        # pymatgen's builder leaves most of the vacuum below the substrate (2.1 Å above the film for 8 Å):
+        # centre along z so that both faces have vacuum (GPAW's non-periodic z needs >= 3 Å at each)
+        result.atoms.center(axis=2)
+        return result
     rep = tuple(repeat) if repeat is not None else DEFAULT_REPEAT.get(substrate, (3, 2))
     slab = build_substrate(substrate, layers, rep, vacuum=5.0)
     if film == "nafsi":

@@ -7,9 +7,10 @@ from jobflow import JobStore
 from maggma.stores import MemoryStore
 
 from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
-from naspe.workflows.adhesion import TbliteAdhesionMaker
+from naspe.structures.topology import to_pymatgen
+from naspe.workflows.adhesion import TbliteAdhesionMaker, split_interface
 from naspe.workflows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary
-from naspe.workflows.dft_engines import TbliteRelaxMaker
+from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker, check_inputs
 from naspe.workflows.execution import run_resumable
 
 warnings.filterwarnings("ignore")
@@ -21,6 +22,9 @@ def test_every_study_system_builds_within_strain():
         r = build_adhesion_system(substrate, film)
         assert r.strain <= 0.05 and r.n_film > 0 and r.n_substrate > 0, system
         assert len(r.atoms) < 100, system  # small enough for a GPAW LCAO screening run
+        # GPAW (the default engine) accepts every part: vacuum to both faces, no atoms too close
+        whole, sub, film = split_interface(to_pymatgen(r.atoms), r.n_substrate, 1.0)
+        check_inputs(GpawRelaxMaker(), {"interface": whole, "substrate": sub, "film": film})
     with pytest.raises(ValueError, match="system 'pvdf/na110'"):
         parse_system("pvdf/na110")
     with pytest.raises(ValueError, match="film 'na110' on substrate 'na100'"):
