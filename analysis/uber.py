@@ -20,6 +20,8 @@ lowest film atom.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from pydantic import BaseModel, Field
 
@@ -48,7 +50,9 @@ class UberFit(BaseModel):
     energies_eV: list[float] = Field(description="Scanned energies (eV)")
 
 
-def fit_uber(separations_angstrom, energies_eV, area_angstrom2: float) -> UberFit:
+def fit_uber(
+    separations_angstrom: Sequence[float] | np.ndarray, energies_eV: Sequence[float] | np.ndarray, area_angstrom2: float
+) -> UberFit:
     """Fit the UBER to a rigid scan.
 
     Parameters
