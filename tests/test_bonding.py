@@ -251,7 +251,7 @@ def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
     e_top = _run(top_job, tmp_path / "top")["output"]["energy"]
     assert d["engine"] == "gpaw" and d["charge_method"] == "hirshfeld"
     assert d["energy_complex_eV"] < e_top  # hollow below top
-    assert d["binding_energy_eV"] < 0.0  # bound against the isolated spin-polarised atom in the same cell
+    assert d["binding_energy_eV"] < 0.0  # bound against the isolated (spin-paired) atom in the same cell
     assert d["fragment_charge_e"] > 0.3  # Hirshfeld: Na gives electrons to carbon
     assert d["charge_transfer_e"] > 0.3
     assert d["interface_bonds"] == {"Na-C": 6}
