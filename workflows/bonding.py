@@ -53,6 +53,7 @@ __all__ = [
     "VaspReactionMaker",
     "BindingSetMaker",
     "split_complex",
+    "bonding_flows",
     "binding_document",
     "reaction_document",
     "MIN_DISTANCE_ANGSTROM",
@@ -553,3 +554,72 @@ class BindingSetMaker(Maker):
                     placement_structure(placed.atoms, placed.magmoms), placed.n_substrate, site=site, fragment=frag
                 )
         return Flow(list(flows.values()), output={k: f.output for k, f in flows.items()}, name=self.name)
+
+
+def bonding_flows(
+    site: str,
+    fragment: str,
+    engine: str,
+    relax_maker: Maker | None = None,
+    reaction: str | None = None,
+    layers: int = 3,
+    repeat: tuple[int, int] | None = None,
+    height: float | None = None,
+) -> list[Flow]:
+    """The binding flow of ``fragment`` at ``site`` and, with ``reaction``, the reaction flow.
+
+    Names are checked before anything is built: unknown site, fragment, reaction
+    or engine, or a reaction of another site/fragment, raise ValueError naming the
+    value and what is allowed. ``relax_maker`` None: the engine's default Maker.
+    The flows are named ``binding <site>/<fragment>`` and ``reaction <name>``.
+    With GPAW, an open-shell fragment (initial moments, e.g. the Na atom) gets a
+    spin-polarised copy of the relax Maker.
+    """
+    from naspe.structures.fragments import FRAGMENTS, SITES, binding_complex, placement_structure
+    from naspe.structures.reactions import REACTIONS, build_reaction
+
+    makers = {
+        "gpaw": (GpawBindingMaker, GpawReactionMaker),
+        "tblite": (TbliteBindingMaker, TbliteReactionMaker),
+        "vasp": (VaspBindingMaker, VaspReactionMaker),
+    }
+    if engine not in makers:
+        raise ValueError(f"engine {engine!r}: allowed are {', '.join(makers)}")
+    if site not in SITES:
+        raise ValueError(f"site {site!r}: allowed are {', '.join(SITES)}")
+    if fragment not in FRAGMENTS:
+        raise ValueError(f"fragment {fragment!r}: allowed are {', '.join(FRAGMENTS)}")
+    if reaction is not None:
+        if reaction not in REACTIONS:
+            raise ValueError(f"reaction {reaction!r}: allowed are {', '.join(REACTIONS)}")
+        spec = REACTIONS[reaction]
+        if (spec.site, spec.fragment) != (site, fragment):
+            raise ValueError(
+                f"reaction {reaction!r} is for --site {spec.site} --fragment {spec.fragment}, "
+                f"not --site {site} --fragment {fragment}"
+            )
+    binding_cls, reaction_cls = makers[engine]
+    placed = binding_complex(site, fragment, layers=layers, repeat=repeat, height=height)
+    if engine == "gpaw" and placed.magmoms is not None and np.any(placed.magmoms):
+        import dataclasses
+
+        # an open-shell fragment (the Na atom) needs spin polarisation: a spin-polarised copy of the Maker
+        relax_maker = dataclasses.replace(relax_maker or GpawRelaxMaker(), spinpol=True)
+    kwargs = {} if relax_maker is None else {"relax_maker": relax_maker}
+    structure = placement_structure(placed.atoms, placed.magmoms)
+    binding = binding_cls(**kwargs).make(structure, placed.n_substrate, site=site, fragment=fragment)
+    binding.name = f"binding {site}/{fragment}"
+    flows = [binding]
+    if reaction is not None:
+        states = build_reaction(reaction, repeat=repeat)
+        flow = reaction_cls(**kwargs).make(
+            placement_structure(states.reactant, states.magmoms),
+            placement_structure(states.product, states.magmoms),
+            states.n_substrate,
+            reaction=reaction,
+            description=states.description,
+            intended_bonds=states.intended_bonds,
+        )
+        flow.name = f"reaction {reaction}"
+        flows.append(flow)
+    return flows

@@ -19,10 +19,12 @@ app.add_typer(build_app, name="build")
 analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
 from naspe.workflows.cli_config import config_app  # noqa: E402, I001
+from naspe.workflows.cli_campaign import register as _register_campaign  # noqa: E402
 from naspe.workflows.cli_run import register as _register_run_commands  # noqa: E402
 
 app.add_typer(config_app, name="config")
 _register_run_commands(app)
+_register_campaign(app)
 
 
 class Fmt(str, Enum):
@@ -408,33 +410,11 @@ def bonding_cmd(
     from jobflow import Flow, JobStore, run_locally
     from maggma.stores import MemoryStore
 
-    from naspe.structures.fragments import FRAGMENTS, SITES, binding_complex, placement_structure
-    from naspe.structures.reactions import REACTIONS, build_reaction
-    from naspe.workflows.bonding import (
-        GpawBindingMaker,
-        GpawReactionMaker,
-        TbliteBindingMaker,
-        TbliteReactionMaker,
-        VaspBindingMaker,
-        VaspReactionMaker,
-    )
+    from naspe.workflows.bonding import bonding_flows
     from naspe.workflows.dft_engines import GpawRelaxMaker, TbliteRelaxMaker
     from naspe.workflows.settings import load_settings
 
     try:
-        if site not in SITES:
-            raise ValueError(f"site {site!r}: allowed are {', '.join(SITES)}")
-        if fragment not in FRAGMENTS:
-            raise ValueError(f"fragment {fragment!r}: allowed are {', '.join(FRAGMENTS)}")
-        if reaction is not None:
-            if reaction not in REACTIONS:
-                raise ValueError(f"reaction {reaction!r}: allowed are {', '.join(REACTIONS)}")
-            spec = REACTIONS[reaction]
-            if (spec.site, spec.fragment) != (site, fragment):
-                raise ValueError(
-                    f"reaction {reaction!r} is for --site {spec.site} --fragment {spec.fragment}, "
-                    f"not --site {site} --fragment {fragment}"
-                )
         if engine is Engine.vasp and not load_settings().vasp_command:
             raise ValueError(
                 "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
@@ -446,27 +426,7 @@ def bonding_cmd(
             Engine.tblite: lambda: TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs),
             Engine.vasp: lambda: None,
         }[engine]()
-        binding_cls, reaction_cls = {
-            Engine.gpaw: (GpawBindingMaker, GpawReactionMaker),
-            Engine.tblite: (TbliteBindingMaker, TbliteReactionMaker),
-            Engine.vasp: (VaspBindingMaker, VaspReactionMaker),
-        }[engine]
-        kwargs = {} if relax is None else {"relax_maker": relax}
-        placed = binding_complex(site, fragment, layers=layers, repeat=repeat, height=height)
-        structure = placement_structure(placed.atoms, placed.magmoms)
-        flows = [binding_cls(**kwargs).make(structure, placed.n_substrate, site=site, fragment=fragment)]
-        if reaction is not None:
-            states = build_reaction(reaction, repeat=repeat)
-            flows.append(
-                reaction_cls(**kwargs).make(
-                    placement_structure(states.reactant, states.magmoms),
-                    placement_structure(states.product, states.magmoms),
-                    states.n_substrate,
-                    reaction=reaction,
-                    description=states.description,
-                    intended_bonds=states.intended_bonds,
-                )
-            )
+        flows = bonding_flows(site, fragment, engine.value, relax, reaction, layers, repeat, height)
     except (ValueError, RuntimeError) as err:
         _fail(err)
     out.mkdir(parents=True, exist_ok=True)

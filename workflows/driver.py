@@ -53,7 +53,7 @@ def runs_dir(data_dir: str | Path) -> Path:
     return Path(data_dir) / "runs"
 
 
-def create_run(flow, config, data_dir: str | Path, name: str | None = None) -> Path:
+def create_run(flow, config, data_dir: str | Path, name: str | None = None, extra: dict | None = None) -> Path:
     """Write a new run directory for ``flow`` with ``config``; returns it.
 
     Raises
@@ -71,8 +71,11 @@ def create_run(flow, config, data_dir: str | Path, name: str | None = None) -> P
         "data_dir": str(Path(data_dir).resolve()),
         "created": datetime.now().isoformat(),
         "flow_name": flow.name,
+        **(extra or {}),
     }
-    (run / FLOW_FILE).write_text(json.dumps(flow.as_dict()))
+    from monty.json import MontyEncoder
+
+    (run / FLOW_FILE).write_text(json.dumps(flow.as_dict(), cls=MontyEncoder))  # Makers hold enums
     (run / SUBMISSION_FILE).write_text(json.dumps(submission, indent=2))
     return run
 
@@ -135,8 +138,11 @@ def start_driver(run: Path) -> int:
     return proc.pid
 
 
-def run_driver(run: Path):
-    """Run or resume the run's flow in this process; returns the manager's report."""
+def run_driver(run: Path, progress=None):
+    """Run or resume the run's flow in this process; returns the manager's report.
+
+    ``progress`` is passed to :meth:`FlowManager.run` (called with a snapshot about once a second).
+    """
     from monty.json import MontyDecoder
 
     from naspe.workflows.hpc_config import validate_execution_config
@@ -149,7 +155,7 @@ def run_driver(run: Path):
     flow = MontyDecoder().process_decoded(json.loads((run / FLOW_FILE).read_text()))
     (run / PID_FILE).write_text(f"{os.getpid()}\n")
     try:
-        return FlowManager(store, run, config).run(flow)
+        return FlowManager(store, run, config).run(flow, progress=progress)
     finally:
         (run / PID_FILE).unlink(missing_ok=True)
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from jobflow import Flow, Job, JobStore
+from monty.json import MontyEncoder
 
 __all__ = [
     "FlowManager",
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "flow-state.json"
 RESPONSE_FILE = "naspe-response.json"
+RUNNING_FILE = "naspe-running.json"  # written by the worker when the job starts
 PERSIST_SECONDS = 1.0  # job states are saved at least this often (s) while a flow runs
 WAITING, RUNNING, DONE, FAILED, SKIPPED, STOPPED = "waiting", "running", "done", "failed", "skipped", "stopped"
 FINAL = (DONE, FAILED, SKIPPED, STOPPED)
@@ -121,6 +123,9 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
     os.environ.update(env)
     Path(job_dir).mkdir(parents=True, exist_ok=True)
     os.chdir(job_dir)
+    import socket
+
+    Path(RUNNING_FILE).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
     try:
         scratch = _JobStore(MemoryStore())
         scratch.connect()
@@ -128,7 +133,7 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
         data = response_to_dict(response)
         # kept beside the job: a driver that died while this ran picks it up instead of running the job again
         tmp = Path(RESPONSE_FILE + ".tmp")
-        tmp.write_text(json.dumps({"uuid": job.uuid, "index": job.index, "response": data}))
+        tmp.write_text(json.dumps({"uuid": job.uuid, "index": job.index, "response": data}, cls=MontyEncoder))
         os.replace(tmp, RESPONSE_FILE)
         return data
     except Exception as err:
@@ -136,6 +141,7 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
         tail = "".join(traceback.format_exception(type(err), err, err.__traceback__)[-3:])
         raise JobError(f"{type(err).__name__}: {err}\n{tail}") from None
     finally:
+        Path(RUNNING_FILE).unlink(missing_ok=True)
         os.chdir(cwd)
         for k, v in saved.items():
             if v is None:
@@ -169,6 +175,19 @@ def response_from_dict(data: dict):
     decoder = MontyDecoder()
     flows = {k: None if data[k] is None else decoder.process_decoded(data[k]) for k in _RESPONSE_FLOWS}
     return Response(output=data["output"], **flows, **{k: data[k] for k in _RESPONSE_FLAGS})
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:  # an exited, unreaped process is not running the job
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _python_bin_on_path() -> None:
@@ -230,6 +249,7 @@ class FlowManager:
         self._stop = False
         self._apps: dict[str, Callable] = {}
         self._dfk = None
+        self._t0 = 0.0
 
     # ----------------------------------------------------------------- state
     def _state_path(self) -> Path:
@@ -254,7 +274,7 @@ class FlowManager:
             "updated": datetime.now().isoformat(),
         }
         tmp = self._state_path().with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
+        tmp.write_text(json.dumps(state, cls=MontyEncoder))  # Makers hold enums
         os.replace(tmp, self._state_path())
 
     def _register(self, job: Job) -> None:
@@ -378,8 +398,29 @@ class FlowManager:
     def _job_dir(self, job: Job) -> Path:
         return self.run_dir / "jobs" / f"{job.uuid}_{job.index}"
 
+    def _wait_for_orphans(self, timeout_seconds: float = 3600.0) -> None:
+        """Wait for jobs still running on this host in workers of a driver that died (their marker file)."""
+        import socket
+
+        host = socket.gethostname()
+        end = time.monotonic() + timeout_seconds
+        for uuid, rec in self.records.items():
+            marker = self._job_dir(self.jobs[uuid]) / RUNNING_FILE
+            if rec.state != WAITING:
+                continue
+            while marker.exists() and time.monotonic() < end:
+                try:
+                    info = json.loads(marker.read_text())
+                except (OSError, ValueError):
+                    break
+                if info.get("host") != host or not _alive(int(info.get("pid", 0))):
+                    break  # another node's worker (its block decides), or a dead process: run it again
+                logger.info("waiting for %s, still running in orphaned worker %s", rec.name, info["pid"])
+                time.sleep(0.5)
+
     def _collect_orphans(self) -> list[str]:
         """Finish waiting jobs whose worker completed after the previous driver died (their response file)."""
+        self._wait_for_orphans()
         names = []
         for uuid, rec in list(self.records.items()):
             path = self._job_dir(self.jobs[uuid]) / RESPONSE_FILE
@@ -451,17 +492,57 @@ class FlowManager:
         """Stop submitting, let the driver persist its state and exit (SIGTERM/SIGINT handler)."""
         self._stop = True
 
-    def resume(self, poll_seconds: float = 0.2) -> ManagerReport:
+    def resume(self, poll_seconds: float = 0.2, progress: Callable[[dict], None] | None = None) -> ManagerReport:
         """Run the flow saved in ``run_dir`` again: finished jobs are skipped, the rest resubmitted."""
         from monty.json import MontyDecoder
 
         saved = read_state(self.run_dir)
         if saved is None:
             raise FileNotFoundError(f"no flow to resume in {self.run_dir} (no {STATE_FILE})")
-        return self.run(MontyDecoder().process_decoded(saved["root"]), poll_seconds)
+        return self.run(MontyDecoder().process_decoded(saved["root"]), poll_seconds, progress)
 
-    def run(self, flow: Flow | Job, poll_seconds: float = 0.2) -> ManagerReport:
-        """Run (or resume) ``flow``; returns when every job is final or a stop was requested."""
+    def snapshot(self) -> dict:
+        """Progress: job counts by state, running job names, elapsed time and a rough time left (s)."""
+        counts: dict[str, int] = {}
+        for rec in self.records.values():
+            counts[rec.state] = counts.get(rec.state, 0) + 1
+        running, queued = [], 0
+        for r in self.records.values():
+            if r.state == RUNNING:
+                d = self._job_dir(self.jobs[r.uuid])
+                if (d / RUNNING_FILE).exists() and not (d / RESPONSE_FILE).exists():
+                    running.append(r.name)
+                else:
+                    queued += 1
+        durations: dict[str, list[float]] = {}
+        for r in self.records.values():
+            if r.state == DONE and r.started and r.finished:
+                dt = (datetime.fromisoformat(r.finished) - datetime.fromisoformat(r.started)).total_seconds()
+                durations.setdefault(r.kind, []).append(dt)
+        left = 0.0
+        for kind in {r.kind for r in self.records.values()}:
+            todo = sum(1 for r in self.records.values() if r.kind == kind and r.state in (WAITING, RUNNING))
+            if todo and durations.get(kind):
+                res = self.config.resources[kind]
+                slots = max(1, res.workers_per_block * res.max_blocks)
+                left += todo * (sum(durations[kind]) / len(durations[kind])) / slots
+        known = all(durations.get(r.kind) for r in self.records.values() if r.state in (WAITING, RUNNING))
+        return {
+            "counts": counts,
+            "total": len(self.records),
+            "running": running,
+            "queued": queued,
+            "elapsed_s": time.monotonic() - self._t0 if self._t0 else 0.0,
+            "left_s": left if known else None,
+        }
+
+    def run(
+        self, flow: Flow | Job, poll_seconds: float = 0.2, progress: Callable[[dict], None] | None = None
+    ) -> ManagerReport:
+        """Run (or resume) ``flow``; returns when every job is final or a stop was requested.
+
+        ``progress`` is called with :meth:`snapshot` about once a second while jobs run.
+        """
         import threading
 
         from parsl import DataFlowKernel
@@ -481,7 +562,8 @@ class FlowManager:
         self._dfk = DataFlowKernel(self.config.parsl_config(self.run_dir / "parsl"))
         self._apps = {}
         running: dict[Future, Job] = {}
-        last_persist = 0.0
+        last_persist = last_progress = 0.0
+        self._t0 = time.monotonic()
         try:
             while not self._stop:
                 for job in self._update_waiting():
@@ -489,6 +571,9 @@ class FlowManager:
                         running[self._submit(job)] = job
                     except Exception as err:  # inputs that cannot be resolved
                         self._fail(job, err)
+                if progress is not None and time.monotonic() - last_progress > 1.0:
+                    progress(self.snapshot())
+                    last_progress = time.monotonic()
                 if time.monotonic() - last_persist > PERSIST_SECONDS or not running:
                     self._persist(self._dfk)  # states only: the store is the truth about finished jobs
                     last_persist = time.monotonic()
