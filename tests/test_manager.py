@@ -110,3 +110,6 @@ def test_killed_driver_resumes_and_runs_each_job_once(tmp_path):
     assert store.get_output(second.uuid) == 3.0 and store.get_output(third.uuid) == 0.1
     runs = [len(Path(m).read_text().splitlines()) for m in marks]
     assert runs == [1, 1, 1]
+    time.sleep(1.0)
+    leftovers = subprocess.run(["pgrep", "-f", f"process_worker_pool.*{run}"], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == "", "worker pools of the killed driver are still running"

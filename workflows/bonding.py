@@ -561,12 +561,12 @@ def bonding_flows(
     fragment: str,
     engine: str,
     relax_maker: Maker | None = None,
-    reaction: str | None = None,
+    reaction: str | list[str] | tuple[str, ...] | None = None,
     layers: int = 3,
     repeat: tuple[int, int] | None = None,
     height: float | None = None,
 ) -> list[Flow]:
-    """The binding flow of ``fragment`` at ``site`` and, with ``reaction``, the reaction flow.
+    """The binding flow of ``fragment`` at ``site`` and, with ``reaction`` (a name or several), the reaction flows.
 
     Names are checked before anything is built: unknown site, fragment, reaction
     or engine, or a reaction of another site/fragment, raise ValueError naming the
@@ -589,13 +589,14 @@ def bonding_flows(
         raise ValueError(f"site {site!r}: allowed are {', '.join(SITES)}")
     if fragment not in FRAGMENTS:
         raise ValueError(f"fragment {fragment!r}: allowed are {', '.join(FRAGMENTS)}")
-    if reaction is not None:
-        if reaction not in REACTIONS:
-            raise ValueError(f"reaction {reaction!r}: allowed are {', '.join(REACTIONS)}")
-        spec = REACTIONS[reaction]
+    reactions = [] if reaction is None else [reaction] if isinstance(reaction, str) else list(reaction)
+    for name in reactions:
+        if name not in REACTIONS:
+            raise ValueError(f"reaction {name!r}: allowed are {', '.join(REACTIONS)}")
+        spec = REACTIONS[name]
         if (spec.site, spec.fragment) != (site, fragment):
             raise ValueError(
-                f"reaction {reaction!r} is for --site {spec.site} --fragment {spec.fragment}, "
+                f"reaction {name!r} is for --site {spec.site} --fragment {spec.fragment}, "
                 f"not --site {site} --fragment {fragment}"
             )
     binding_cls, reaction_cls = makers[engine]
@@ -610,7 +611,7 @@ def bonding_flows(
     binding = binding_cls(**kwargs).make(structure, placed.n_substrate, site=site, fragment=fragment)
     binding.name = f"binding {site}/{fragment}"
     flows = [binding]
-    if reaction is not None:
+    for reaction in reactions:
         states = build_reaction(reaction, repeat=repeat)
         flow = reaction_cls(**kwargs).make(
             placement_structure(states.reactant, states.magmoms),

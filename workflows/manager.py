@@ -250,6 +250,7 @@ class FlowManager:
         self._apps: dict[str, Callable] = {}
         self._dfk = None
         self._t0 = 0.0
+        self._orphan_blocks: list[int] = []
 
     # ----------------------------------------------------------------- state
     def _state_path(self) -> Path:
@@ -310,6 +311,8 @@ class FlowManager:
                 job = MontyDecoder().process_decoded(job_dict)
                 self.added.append(job_dict)
                 self._register(job)
+            if saved.get("scheduler") == "local" and _alive(int(saved.get("driver_pid", 0))) is False:
+                self._orphan_blocks = [int(p) for ids in saved.get("scheduler_jobs", {}).values() for p in ids]
             self.stoppers = set(saved.get("stoppers", []))
             self.blockers = {u: set(b) for u, b in saved.get("blockers", {}).items()}
             for uuid, rec in saved["records"].items():
@@ -361,12 +364,14 @@ class FlowManager:
                     prec = self.records.get(p)
                     if prec is None:
                         continue  # an external reference: resolved from the store
-                    if p in self.stoppers or prec.state == STOPPED:
+                    if p in self.stoppers:
                         rec.state, rec.error, changed = STOPPED, f"parent {prec.name} stopped its children", True
                         break
-                    if prec.state in (FAILED, SKIPPED):
+                    if prec.state in (FAILED, SKIPPED, STOPPED):
+                        # further down a stopped branch, a job that accepts missing inputs (a summary) still runs
                         if job.config.on_missing_references == OnMissing.ERROR:
-                            rec.state, rec.error, changed = SKIPPED, f"needs the output of {prec.name}", True
+                            new_state = STOPPED if prec.state == STOPPED else SKIPPED
+                            rec.state, rec.error, changed = new_state, f"needs the output of {prec.name}", True
                             break
                         continue
                     if prec.state != DONE:
@@ -421,6 +426,14 @@ class FlowManager:
     def _collect_orphans(self) -> list[str]:
         """Finish waiting jobs whose worker completed after the previous driver died (their response file)."""
         self._wait_for_orphans()
+        for pid in self._orphan_blocks:  # local worker pools of the dead driver: nothing will talk to them again
+            try:
+                group = os.getpgid(pid)
+                if group != os.getpgrp():  # Parsl starts each local block in a process group of its own
+                    os.killpg(group, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._orphan_blocks = []
         names = []
         for uuid, rec in list(self.records.items()):
             path = self._job_dir(self.jobs[uuid]) / RESPONSE_FILE
