@@ -96,3 +96,15 @@ class TransportResult(BaseModel):
     def to_json_dict(self) -> dict:
         """The result as plain JSON types (tuples become lists, undefined numbers null)."""
         return self.model_dump(mode="json")
+
+
+# query functions of the results database (DataFrames), re-exported here: ``from naspe.analysis.results import ...``
+from naspe.analysis.queries import (  # noqa: E402
+    adhesion_table,
+    bonding_table,
+    conductivity_table,
+    core_level_table,
+    jobs_table,
+)
+
+__all__ += ["conductivity_table", "adhesion_table", "bonding_table", "core_level_table", "jobs_table"]
