@@ -20,11 +20,13 @@ analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_h
 app.add_typer(analyze_app, name="analyze")
 from naspe.workflows.cli_config import config_app  # noqa: E402, I001
 from naspe.workflows.cli_campaign import register as _register_campaign  # noqa: E402
+from naspe.workflows.cli_results import register as _register_results_commands  # noqa: E402
 from naspe.workflows.cli_run import register as _register_run_commands  # noqa: E402
 
 app.add_typer(config_app, name="config")
 _register_run_commands(app)
 _register_campaign(app)
+_register_results_commands(app)
 
 
 class Fmt(str, Enum):
