@@ -113,3 +113,17 @@ def test_killed_driver_resumes_and_runs_each_job_once(tmp_path):
     time.sleep(1.0)
     leftovers = subprocess.run(["pgrep", "-f", f"process_worker_pool.*{run}"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == "", "worker pools of the killed driver are still running"
+
+
+def test_store_with_a_relative_data_dir_survives_job_folders(tmp_path, monkeypatch):
+    import warnings
+
+    from jobflow import run_locally
+
+    monkeypatch.chdir(tmp_path)
+    store = open_store("data")  # relative, as NASPE_DATA_DIR defaults to ./naspe-data
+    j = add(1, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run_locally(j, store=store, create_folders=True, root_dir="run", log=False)
+    assert open_store(tmp_path / "data").get_output(j.uuid) == 3

@@ -6,7 +6,7 @@ relaxation asked for twice, by a rerun or by two flows, is the same job.
 :func:`run_resumable` runs a flow against a jobflow store and skips every job
 whose successful output is already there; downstream jobs read those outputs
 from the store by UUID as usual. A job whose stored output is a failure (a
-document with ``state == "failed"`` or an ``error``) is run again.
+document with an ``error``) is run again.
 
 Compute jobs never touch the store themselves: the driver (this module) is the
 only writer, so a job that fails leaves the finished results as they were.
@@ -62,7 +62,9 @@ def finished_output(store: JobStore, job_uuid: str) -> Any | None:
     if doc is None:
         return None
     output = doc.get("output")
-    if isinstance(output, dict) and (output.get("state") == "failed" or output.get("error")):
+    if isinstance(output, dict) and output.get("error"):
+        # a calculation that failed (naspe documents say why in ``error``); atomate2's state "failed" alone
+        # only means a relaxation stopped at its step limit: a finished, flagged result
         return None
     return output
 

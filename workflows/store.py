@@ -34,7 +34,8 @@ def _monty(path: Path) -> JobStore:
         probe.unlink()
     except OSError as err:
         raise StoreError(f"results store directory {str(path)!r} is not writable: {err}") from err
-    common = {"database_path": str(path), "database_name": "naspe", "storage": "sqlite"}
+    # absolute: jobflow's run_locally changes into job folders, and montydb opens its files relative to the cwd
+    common = {"database_path": str(path.resolve()), "database_name": "naspe", "storage": "sqlite"}
     docs = MontyStore("outputs", **common)
     data = MontyStore("outputs_data", **common)
     return JobStore(docs, additional_stores={"data": data})
