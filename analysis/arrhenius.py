@@ -345,8 +345,13 @@ def plot_arrhenius(
         ea = arr.activation_energy_eV
         text = f"{ea.value:.2f}" + (f" ± {ea.stderr:.2f}" if ea.stderr is not None else "")
         ax.plot(1000.0 / grid, np.log10(arr.predict_S_cm(grid)), "-", label=f"Arrhenius, Ea = {text} eV")
+        vtf = None
         if np.unique(t).size >= 4:
-            vtf = fit_vtf(t, s, e)
+            try:
+                vtf = fit_vtf(t, s, e)
+            except (ValueError, RuntimeError) as err:  # noisy short runs: no VTF curve, say why on the figure
+                ax.text(0.02, 0.02, f"no VTF fit: {err}"[:90], transform=ax.transAxes, fontsize=7)
+        if vtf is not None:
             above = grid[grid > vtf.t0_K.value + 1.0]
             ax.plot(
                 1000.0 / above,

@@ -104,3 +104,10 @@ def test_reference_data_are_labelled_approximate():
     assert all(ref.approximate and "approx" in ref.label for ref in REFERENCE_DATA)
     assert ZHAO_2019_PEO20_NAFSI.citation.startswith("Zhao et al., Angew. Chem. Int. Ed. 58 (2019) 17026")
     assert ZHAO_2019_PEO20_NAFSI.sigma_S_cm[0] == 1e-7 and ZHAO_2019_PEO20_NAFSI.temperature_K[0] == 303.15
+
+
+def test_plot_survives_conductivities_that_fall_with_temperature(tmp_path):
+    """Short noisy runs (the quick preset) can give sigma falling with T: no VTF curve, still a figure."""
+    results = [_result(t, 1e-4 * (1.0 + 0.5 * (k % 2)) / (1 + k)) for k, t in enumerate(TEMPS)]
+    path = plot_arrhenius(results, tmp_path / "noisy.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
