@@ -236,7 +236,17 @@ def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> C
     """
     if preset not in CAMPAIGN_PRESETS:
         raise ValueError(f"preset {preset!r}: allowed are {', '.join(CAMPAIGN_PRESETS)}")
-    return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
+    from pydantic import ValidationError
+
+    try:
+        return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            where = ".".join(str(x) for x in e["loc"])
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        raise ValueError("campaign settings: " + "; ".join(problems)) from None
 
 
 def load_overrides(path: str | Path) -> dict:

@@ -36,6 +36,10 @@ def submit(
     config_file: ConfigOpt = None,
     flow_file: Annotated[Path | None, typer.Option("--flow", help="A jobflow Flow as JSON (flow.as_dict())")] = None,
     probe: Annotated[bool, typer.Option(help="Submit naspe's probe flow (checks the set-up in seconds)")] = False,
+    preset: Annotated[
+        str | None, typer.Option(help="Submit the study's campaign with this preset (quick, standard, production)")
+    ] = None,
+    overrides: Annotated[Path | None, typer.Option(help="Campaign overrides YAML (with --preset)")] = None,
     name: Annotated[str | None, typer.Option(help="Run name (default: flow name + uuid)")] = None,
     resume: Annotated[str | None, typer.Option(help="Resume the run of this name: skip finished jobs")] = None,
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (log and pid in the run)")] = False,
@@ -47,13 +51,18 @@ def submit(
     from naspe.workflows.store import StoreError, open_store
 
     config, data_dir = _config_and_data_dir(config_file)
-    chosen = [x for x in (flow_file is not None, probe, resume is not None) if x]
+    chosen = [x for x in (flow_file is not None, probe, resume is not None, preset is not None) if x]
     if len(chosen) != 1:
-        _fail("give exactly one of --flow FILE, --probe or --resume RUN")
+        _fail("give exactly one of --flow FILE, --probe, --preset NAME or --resume RUN")
     try:
         open_store(data_dir, config.store)  # an unreachable database fails here, before any job
         if resume is not None:
             run = find_run(data_dir, resume)
+        elif preset is not None:
+            from naspe.workflows.campaign import load_overrides
+            from naspe.workflows.cli_campaign import run_campaign
+
+            run = run_campaign(preset, load_overrides(overrides) if overrides else {}, config, data_dir, name, False)
         else:
             if probe:
                 from naspe.workflows.probe_jobs import probe_flow
@@ -70,8 +79,8 @@ def submit(
             typer.echo(f"submitted {run.name} (driver pid {pid}); `naspe status {run.name}` to follow, log {run}")
             return
         report = run_driver(run)
-    except (RunError, StoreError) as err:
-        _fail(str(err))
+    except (RunError, StoreError, ValueError) as err:
+        _fail(str(err).replace("\n", "; "))
     status = run_status(run)
     typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
     for job, error in report.failed.items():

@@ -62,6 +62,7 @@ logger = logging.getLogger(__name__)
 STATE_FILE = "flow-state.json"
 RESPONSE_FILE = "naspe-response.json"
 RUNNING_FILE = "naspe-running.json"  # written by the worker when the job starts
+ATTEMPTS_FILE = "naspe-attempts.log"  # a line per start of the job
 PERSIST_SECONDS = 1.0  # job states are saved at least this often (s) while a flow runs
 WAITING, RUNNING, DONE, FAILED, SKIPPED, STOPPED = "waiting", "running", "done", "failed", "skipped", "stopped"
 FINAL = (DONE, FAILED, SKIPPED, STOPPED)
@@ -126,6 +127,8 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
     import socket
 
     Path(RUNNING_FILE).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
+    with open(ATTEMPTS_FILE, "a") as log:  # one line per start: how often this job ran
+        log.write(f"{datetime.now().isoformat()} pid {os.getpid()} on {socket.gethostname()}\n")
     try:
         scratch = _JobStore(MemoryStore())
         scratch.connect()

@@ -46,8 +46,11 @@ def _mongo(cfg) -> JobStore:
 
     password = os.environ.get(cfg.password_env, "") if getattr(cfg, "password_env", None) else ""
     auth = {"username": cfg.username, "password": password} if getattr(cfg, "username", None) else {}
-    docs = MongoStore(cfg.database, cfg.collection, host=cfg.host, port=cfg.port, **auth)
-    data = GridFSStore(cfg.database, f"{cfg.collection}_data", host=cfg.host, port=cfg.port, **auth)
+    quick = {"serverSelectionTimeoutMS": 5000}  # an unreachable server fails in seconds, not at the first job
+    docs = MongoStore(cfg.database, cfg.collection, host=cfg.host, port=cfg.port, mongoclient_kwargs=quick, **auth)
+    data = GridFSStore(
+        cfg.database, f"{cfg.collection}_data", host=cfg.host, port=cfg.port, mongoclient_kwargs=quick, **auth
+    )
     return JobStore(docs, additional_stores={"data": data})
 
 
@@ -84,6 +87,7 @@ def open_store(data_dir: str | Path | None = None, store_config=None, connect: b
     if connect:
         try:
             store.connect()
+            store.docs_store.count()  # pymongo connects lazily: touch the server now
         except Exception as err:  # any driver error: unreachable server, bad credentials, corrupt file
             raise StoreError(f"cannot open the {kind} results store: {type(err).__name__}: {err}") from err
     return store
