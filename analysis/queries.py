@@ -111,6 +111,8 @@ def _latest(store, criteria: dict) -> list[dict]:
     """Documents matching ``criteria``, the highest index of each uuid, oldest completion first."""
     seen: dict[str, dict] = {}
     for doc in store.query(criteria, sort={"index": -1}):
+        if doc.get("name") == "store_inputs":
+            continue  # jobflow's stand-in for a replaced job: a copy of the replacing flow's output, listed already
         if doc["uuid"] not in seen:
             seen[doc["uuid"]] = doc
     return sorted(seen.values(), key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))

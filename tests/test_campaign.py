@@ -61,18 +61,20 @@ def test_bad_campaign_input_is_one_line_before_any_job(tmp_path):
 
 
 def _documents(data_dir: Path) -> dict:
-    """Final numbers of a campaign, keyed by job name + uuid (from the queries)."""
+    """Final numbers of a campaign, keyed by what they are (uuids of non-content-addressed jobs differ per run)."""
     from naspe.analysis.results import adhesion_table, bonding_table, conductivity_table, core_level_table
 
     out = {}
-    for row in adhesion_table(data_dir).itertuples():
-        out[f"adhesion {row.job_uuid}"] = round(row.w_adh_J_m2, 8)
-    for row in conductivity_table(data_dir).itertuples():
-        out[f"sigma {row.job_uuid}"] = float(f"{row.sigma_eh_S_cm:.8e}")
-    for row in bonding_table(data_dir).itertuples():
-        out[f"bonding {row.job_uuid} {row.kind}"] = row.count
-    for row in core_level_table(data_dir).itertuples():
-        out[f"cls {row.job_uuid} {row.index}"] = round(row.shift_eV, 6)
+    for _, row in adhesion_table(data_dir).iterrows():
+        out[f"adhesion {row['system']}"] = round(float(row["w_adh_J_m2"]), 8)
+    for _, row in conductivity_table(data_dir).iterrows():
+        out[f"sigma {row['temperature_K']}"] = float(f"{row['sigma_eh_S_cm']:.8e}")
+    for _, row in bonding_table(data_dir).iterrows():
+        out[f"bonding {row['source']} {row['system']} {row['bond_kind']}"] = int(row["count"])
+    for _, row in core_level_table(data_dir).iterrows():
+        key = f"cls {row['index']}"
+        assert key not in out, "each excited atom once"
+        out[key] = round(float(row["shift_eV"]), 6)
     return out
 
 
