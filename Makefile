@@ -23,15 +23,17 @@ $(STAMP): pyproject.toml Makefile
 	CC=g++ $(VENV)/bin/pip install -q -e ".[dft,hpc,dev]"
 	touch $(STAMP)
 
+# the main job: the whole study on the quick preset (about ten minutes on two cores), then its report
 demo: setup
-	$(VENV)/bin/naspe demo --out demo-output
+	$(VENV)/bin/naspe run --preset quick
+	$(VENV)/bin/naspe report --out demo-output
 
 test: setup
 	$(VENV)/bin/python -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check structures workflows analysis tests benchmarks
-	$(VENV)/bin/ruff format --check structures workflows analysis tests benchmarks
+	$(VENV)/bin/ruff check structures workflows analysis tests benchmarks examples
+	$(VENV)/bin/ruff format --check structures workflows analysis tests benchmarks examples
 
 clean:
 	rm -rf $(VENV) demo-output naspe-data .pytest_cache
