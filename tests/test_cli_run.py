@@ -69,7 +69,7 @@ def test_detached_run_cancel_and_resume(tmp_path):
 
 def test_bad_inputs_fail_before_any_job(tmp_path):
     p = naspe("submit", cwd=tmp_path)
-    assert p.returncode == 2 and "exactly one of --flow FILE, --probe or --resume RUN" in p.stderr
+    assert p.returncode == 2 and "exactly one of --flow FILE, --probe, --preset NAME or --resume RUN" in p.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("scheduler: slurm\nresources:\n  md:\n    walltime: 1h\n")
     p = naspe("submit", "--probe", "--config", str(bad), cwd=tmp_path)
