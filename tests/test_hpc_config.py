@@ -533,3 +533,10 @@ def test_cli_config_check_and_show(tmp_path):
     assert again == load_execution_config(CONFIGS / "slurm.yaml")
     with_env = runner.invoke(app, ["config", "show", "--env", str(CONFIGS / "local.yaml")])
     assert yaml.safe_load(with_env.stdout)["derived"]["md"]["settings_env"]["NASPE_DEFAULT_RANKS"] == "4"
+
+
+def test_vasp_command_reaches_atomate2_jobs():
+    from naspe.workflows.hpc_config import validate_execution_config
+
+    env = validate_execution_config({"engines": {"vasp_command": "srun vasp_std"}}).settings_env("dft")
+    assert env["NASPE_VASP_COMMAND"] == env["ATOMATE2_VASP_CMD"] == "srun vasp_std"

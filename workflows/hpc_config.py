@@ -276,6 +276,7 @@ _DERIVED_ENV = {
     "NASPE_LAMMPS_PYTHON_PATH": "engines.lammps_python_path",
     "NASPE_GPAW_MPI_BACKEND": "engines.gpaw_mpi_backend",
     "NASPE_VASP_COMMAND": "engines.vasp_command",
+    "ATOMATE2_VASP_CMD": "engines.vasp_command",
     "PARSL_CORES": "resources.<kind> (ranks x threads x workers_per_block)",
 }
 
@@ -494,6 +495,7 @@ class ExecutionConfig(BaseModel):
         }
         if self.engines.vasp_command:
             env["NASPE_VASP_COMMAND"] = self.engines.vasp_command
+            env["ATOMATE2_VASP_CMD"] = self.engines.vasp_command  # atomate2's VASP jobs launch with this
         if self.engines.lammps_python_path is not None:
             env["NASPE_LAMMPS_PYTHON_PATH"] = str(self.engines.lammps_python_path)
         env.update(res.environment)
