@@ -102,6 +102,8 @@ def test_killed_driver_resumes_and_runs_each_job_once(tmp_path):
     proc.send_signal(signal.SIGKILL)  # the driver dies while the second job runs on its worker
     proc.wait()
     assert (run / STATE_FILE).exists()
+    orphans = read_state(run)["interchanges"]
+    assert len(orphans) == 3  # one Parsl interchange per job kind, left behind by the killed driver
     # no wait: the resumed driver waits for the orphaned worker still running the second job
 
     store = open_store(data)
@@ -113,6 +115,12 @@ def test_killed_driver_resumes_and_runs_each_job_once(tmp_path):
     time.sleep(1.0)
     leftovers = subprocess.run(["pgrep", "-f", f"process_worker_pool.*{run}"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == "", "worker pools of the killed driver are still running"
+    alive = [
+        pid
+        for pid in orphans
+        if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    ]
+    assert alive == [], "interchanges of the killed driver are still running"
 
 
 def test_store_with_a_relative_data_dir_survives_job_folders(tmp_path, monkeypatch):

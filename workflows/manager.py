@@ -193,6 +193,13 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _is_interchange(pid: int) -> bool:
+    try:
+        return b"interchange" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _python_bin_on_path() -> None:
     import sys
 
@@ -254,6 +261,7 @@ class FlowManager:
         self._dfk = None
         self._t0 = 0.0
         self._orphan_blocks: list[int] = []
+        self._orphan_processes: list[int] = []
 
     # ----------------------------------------------------------------- state
     def _state_path(self) -> Path:
@@ -261,11 +269,15 @@ class FlowManager:
 
     def _persist(self, dfk=None) -> None:
         blocks: dict[str, list[str]] = {}
+        interchanges: list[int] = []
         if dfk is not None:
             for label, ex in dfk.executors.items():
                 ids = getattr(ex, "blocks_to_job_id", {}) or {}
                 if ids:
                     blocks[label] = [str(v) for v in ids.values()]
+                proc = getattr(ex, "interchange_proc", None)
+                if proc is not None:
+                    interchanges.append(proc.pid)
         state = {
             "root": self.root,
             "added": self.added,
@@ -273,6 +285,7 @@ class FlowManager:
             "stoppers": sorted(self.stoppers),
             "blockers": {u: sorted(b) for u, b in self.blockers.items()},
             "scheduler_jobs": blocks,
+            "interchanges": interchanges,
             "scheduler": self.config.scheduler,
             "driver_pid": os.getpid(),
             "updated": datetime.now().isoformat(),
@@ -314,8 +327,12 @@ class FlowManager:
                 job = MontyDecoder().process_decoded(job_dict)
                 self.added.append(job_dict)
                 self._register(job)
-            if saved.get("scheduler") == "local" and _alive(int(saved.get("driver_pid", 0))) is False:
-                self._orphan_blocks = [int(p) for ids in saved.get("scheduler_jobs", {}).values() for p in ids]
+            if not _alive(int(saved.get("driver_pid", 0))):
+                # the dead driver's Parsl interchanges (children of the driver, never told to stop) and, when
+                # local, its worker pools: nothing will talk to them again
+                self._orphan_processes = [p for p in saved.get("interchanges", []) if _is_interchange(p)]
+                if saved.get("scheduler") == "local":
+                    self._orphan_blocks = [int(p) for ids in saved.get("scheduler_jobs", {}).values() for p in ids]
             self.stoppers = set(saved.get("stoppers", []))
             self.blockers = {u: set(b) for u, b in saved.get("blockers", {}).items()}
             for uuid, rec in saved["records"].items():
@@ -437,6 +454,12 @@ class FlowManager:
             except (ProcessLookupError, PermissionError):
                 pass
         self._orphan_blocks = []
+        for pid in self._orphan_processes:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._orphan_processes = []
         names = []
         for uuid, rec in list(self.records.items()):
             path = self._job_dir(self.jobs[uuid]) / RESPONSE_FILE
