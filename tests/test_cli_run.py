@@ -54,6 +54,8 @@ def test_detached_run_cancel_and_resume(tmp_path):
     assert p.returncode == 0 and "submitted long" in p.stdout, p.stderr
     _wait(tmp_path, "long", lambda i: i["counts"].get("running") == 1 and Path(marker).exists())
     assert _status(tmp_path, "long")["driver_pid"] is not None
+    twice = naspe("submit", "--resume", "long", cwd=tmp_path)  # a second driver on the same run is refused
+    assert twice.returncode == 2 and "is already being run by pid" in twice.stderr
 
     p = naspe("cancel", "long", cwd=tmp_path)
     assert p.returncode == 0 and "stopped; resume with" in p.stdout, p.stderr

@@ -118,6 +118,8 @@ def run_cmd(
     progress = _Progress()
     try:
         report = run_driver(run, progress=progress)
+    except RunError as err:
+        _fail(str(err))
     finally:
         progress.close()
     status = run_status(run)

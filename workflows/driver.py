@@ -149,6 +149,11 @@ def run_driver(run: Path, progress=None):
     from naspe.workflows.manager import FlowManager
     from naspe.workflows.store import open_store
 
+    other = driver_pid(run)
+    if other is not None and other != os.getpid():
+        raise RunError(
+            f"run {run.name!r} is already being run by pid {other}; follow it with `naspe status {run.name}`"
+        )
     submission = json.loads((run / SUBMISSION_FILE).read_text())
     config = validate_execution_config(submission["config"])
     store = open_store(submission["data_dir"], config.store)
