@@ -540,3 +540,13 @@ def test_vasp_command_reaches_atomate2_jobs():
 
     env = validate_execution_config({"engines": {"vasp_command": "srun vasp_std"}}).settings_env("dft")
     assert env["NASPE_VASP_COMMAND"] == env["ATOMATE2_VASP_CMD"] == "srun vasp_std"
+
+
+def test_local_defaults_spread_jobs_over_the_cores():
+    from naspe.workflows.hpc_config import local_defaults
+
+    two = local_defaults(2)
+    assert [two.resources[k].workers_per_block for k in ("md", "dft", "analysis")] == [1, 1, 1]
+    eight = local_defaults(8)
+    assert [eight.resources[k].workers_per_block for k in ("md", "dft", "analysis")] == [3, 3, 2]
+    assert all(eight.resources[k].ranks == 1 for k in ("md", "dft", "analysis"))

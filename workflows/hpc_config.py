@@ -667,13 +667,33 @@ def validate_execution_config(data: Any, source: str | Path | None = None) -> Ex
     return config
 
 
+def local_defaults(cores: int | None = None) -> ExecutionConfig:
+    """Execution on this machine without a configuration file: single-rank jobs spread over its cores.
+
+    MD and DFT each get ``max(1, (cores - 1) // 2)`` concurrent jobs, analysis the
+    rest (at least one): on 2 cores one of each, on 8 cores 3 + 3 + 2.
+    """
+    import os
+
+    n = cores or os.cpu_count() or 1
+    engines = max(1, (n - 1) // 2)
+    analysis = max(1, n - 2 * engines)
+    return ExecutionConfig(
+        resources={
+            "md": JobResources(workers_per_block=engines),
+            "dft": JobResources(workers_per_block=engines),
+            "analysis": JobResources(workers_per_block=analysis),
+        }
+    )
+
+
 def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
     """Read and validate an execution configuration YAML file.
 
     Parameters
     ----------
     path
-        The YAML file; None gives the local defaults.
+        The YAML file; None gives :func:`local_defaults` for this machine.
 
     Raises
     ------
@@ -682,7 +702,7 @@ def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
         syntax errors included).
     """
     if path is None:
-        return ExecutionConfig()
+        return local_defaults()
     import yaml
 
     path = Path(path)
