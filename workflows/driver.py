@@ -104,20 +104,14 @@ def find_run(data_dir: str | Path, run_id: str | None) -> Path:
 
 def driver_pid(run: Path) -> int | None:
     """PID of the run's live driver, or None."""
+    from naspe.workflows.manager import pid_alive
+
     path = run / PID_FILE
-    if not path.exists():
-        return None
     try:
         pid = int(path.read_text().split()[0])
-        os.kill(pid, 0)
-    except (ValueError, ProcessLookupError, PermissionError):
+    except (OSError, ValueError, IndexError):
         return None
-    try:  # a zombie (exited, not yet reaped) is not a live driver
-        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-            return None
-    except (OSError, IndexError):
-        pass
-    return pid
+    return pid if pid_alive(pid) else None
 
 
 def start_driver(run: Path) -> int:

@@ -773,15 +773,6 @@ def job_kind(job: Job) -> JobKind:
     return "analysis"
 
 
-def _all_jobs(flow: Flow | Job) -> list[Job]:
-    """Every Job in ``flow`` (nested Flows included), in order."""
-    from jobflow import Flow
-
-    if not isinstance(flow, Flow):
-        return [flow]
-    return [job for item in flow.jobs for job in _all_jobs(item)]
-
-
 def assign_remote_workers(
     flow: Flow | Job, workers: dict[str, str], exec_configs: dict[str, str] | None = None
 ) -> Flow | Job:
@@ -805,7 +796,9 @@ def assign_remote_workers(
     unknown -= set(KINDS)
     if unknown:
         raise ValueError(f"unknown job kinds {sorted(unknown)}; use {KINDS}")
-    for job in _all_jobs(flow):
+    from naspe.workflows.execution import all_jobs
+
+    for job in all_jobs(flow):
         kind = job_kind(job)
         if kind in workers:
             job.config.manager_config["worker"] = workers[kind]

@@ -55,6 +55,7 @@ __all__ = [
     "execute_job",
     "response_to_dict",
     "response_from_dict",
+    "pid_alive",
 ]
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,8 @@ def response_from_dict(data: dict):
     return Response(output=data["output"], **flows, **{k: data[k] for k in _RESPONSE_FLAGS})
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when process ``pid`` runs (exists and is not an exited, unreaped zombie)."""
     if pid <= 0:
         return False
     try:
@@ -327,7 +329,7 @@ class FlowManager:
                 job = MontyDecoder().process_decoded(job_dict)
                 self.added.append(job_dict)
                 self._register(job)
-            if not _alive(int(saved.get("driver_pid", 0))):
+            if not pid_alive(int(saved.get("driver_pid", 0))):
                 # the dead driver's Parsl interchanges (children of the driver, never told to stop) and, when
                 # local, its worker pools: nothing will talk to them again
                 self._orphan_processes = [p for p in saved.get("interchanges", []) if _is_interchange(p)]
@@ -438,7 +440,7 @@ class FlowManager:
                     info = json.loads(marker.read_text())
                 except (OSError, ValueError):
                     break
-                if info.get("host") != host or not _alive(int(info.get("pid", 0))):
+                if info.get("host") != host or not pid_alive(int(info.get("pid", 0))):
                     break  # another node's worker (its block decides), or a dead process: run it again
                 logger.info("waiting for %s, still running in orphaned worker %s", rec.name, info["pid"])
                 time.sleep(0.5)
