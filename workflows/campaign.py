@@ -385,37 +385,23 @@ class CampaignMaker(Maker):
         return flow
 
     def _adhesion(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
-        from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
-        from naspe.structures.topology import to_pymatgen
+        from naspe.structures.study import STUDY_SYSTEMS
         from naspe.workflows.adhesion import GpawAdhesionMaker, TbliteAdhesionMaker, VaspAdhesionMaker
-        from naspe.workflows.adhesion_study import adhesion_study_summary
-        from naspe.workflows.execution import with_content_uuid
+        from naspe.workflows.adhesion_study import AdhesionStudyMaker
 
         a = self.settings.adhesion
         cls = {"gpaw": GpawAdhesionMaker, "tblite": TbliteAdhesionMaker, "vasp": VaspAdhesionMaker}[a.engine]
         shifts = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0) if a.scan else None
         maker = cls(relax_maker=_engine_relax(a.engine, a.steps, a.fmax_eV_A), scan_shifts_angstrom=shifts)
-        flows, docs, seen = [], {}, set()
-        for system in a.systems or STUDY_SYSTEMS:
-            film, substrate = parse_system(system)
-            built = build_adhesion_system(substrate, film, a.layers)
-            flow = maker.make(to_pymatgen(built.atoms), built.n_substrate, built.strain)
-            kept = [j for j in flow.jobs if j.uuid not in seen]  # systems can share a calculation: run it once
-            seen.update(j.uuid for j in kept)
-            for j in kept:
-                j.hosts = [h for h in j.hosts if h != flow.uuid]
-                j.update_metadata({**base, "component": "adhesion", "system": system, "engine": a.engine})
-            flows.append(Flow(kept, output=flow.output, name=f"adhesion {system}"))
-            docs[system] = flow.output
-            relax = next(j for j in flow.jobs if j.name.endswith("interface relax"))
+        study = AdhesionStudyMaker(adhesion_maker=maker, systems=tuple(a.systems or STUDY_SYSTEMS), layers=a.layers)
+        flow = study.make()
+        for system, sub in zip(study.systems, flow.jobs[:-1], strict=True):  # one flow per system, then the summary
+            sub.update_metadata({**base, "component": "adhesion", "system": system, "engine": a.engine})
+            relax = next(j for j in sub.jobs if j.name.endswith("interface relax"))
             interfaces[system] = relax.output.structure
-        summary = adhesion_study_summary(docs, a.engine)
-        summary.config.on_missing_references = OnMissing.NONE
-        summary = with_content_uuid(summary)
-        summary.name = "adhesion study summary"
-        summary.update_metadata({**base, "component": "adhesion"})
-        outputs["adhesion"] = summary.output
-        return Flow([*flows, summary], output=summary.output, name="adhesion")
+        flow.jobs[-1].update_metadata({**base, "component": "adhesion"})
+        outputs["adhesion"] = flow.output
+        return flow
 
     def _bonding(self, base: dict, outputs: dict) -> list[Flow]:
         from naspe.workflows.bonding import bonding_flows
