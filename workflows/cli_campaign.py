@@ -9,12 +9,9 @@ from typing import Annotated
 
 import typer
 
+from naspe.workflows.cli_run import _fail
+
 __all__ = ["register", "run_campaign"]
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"naspe: error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _clock(seconds: float | None) -> str:

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from naspe.workflows.cli_run import _fail
+
 __all__ = ["register", "query_app"]
 
 query_app = typer.Typer(
@@ -30,11 +32,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON list of rows
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV")]
 
 _HINT = "run `naspe run --preset quick` first"
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"naspe: error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _data_dir_and_store_config(data_dir: Path | None, config_file: Path | None):
