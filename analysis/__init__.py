@@ -12,6 +12,6 @@ Modules (import them directly; this package imports nothing on its own):
   the diffusive window.
 - :mod:`naspe.analysis.arrhenius`: Arrhenius and VTF fits, the log sigma vs 1000/T plot and
   measured reference values.
-- :mod:`naspe.analysis.results`: the result document; :mod:`naspe.analysis.units`: constants.
+- :mod:`naspe.analysis.transport_result`: the result document; :mod:`naspe.analysis.units`: constants.
 - :mod:`naspe.analysis.synthetic`: random-walk trajectories with known transport, as LAMMPS files.
 """

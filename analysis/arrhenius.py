@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 from scipy.optimize import curve_fit
 
-from naspe.analysis.results import TransportResult, ValueWithError
+from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.analysis.units import BOLTZMANN_EV_PER_K
 
 __all__ = [

@@ -76,8 +76,8 @@ import numpy as np
 from naspe.analysis.errors import NonDiffusiveError
 from naspe.analysis.msd import charge_displacement_sum, collective_msd_fft, msd_fft
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
-from naspe.analysis.results import TransportResult, ValueWithError
 from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
+from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.analysis.units import ANGSTROM2_PER_FS_TO_CM2_PER_S, conductivity_S_cm
 
 __all__ = ["TransportAnalysis", "analyze_conductivity", "NonDiffusiveError"]

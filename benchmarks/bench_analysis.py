@@ -42,7 +42,8 @@ DUMP_EVERY = 500
 
 def generate(workdir: Path, n_pairs: int, n_frames: int, n_peo: int) -> dict:
     """Write system.data, ions.lammpstrj and com.dat in ``workdir``."""
-    from naspe.analysis.synthetic import build_cell, gaussian_walk, rigid_motion, write_com_file, write_dump
+    from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_com_file, write_dump
+    from naspe.structures.synthetic_cell import build_cell
 
     side = (n_pairs * 2 * 150.0 + n_peo * 400.0) ** (1 / 3)  # ~150 Å^3 per ion
     cell = build_cell(workdir, n_pairs, cell=(side, side, side), n_peo=n_peo, peo_length=10, seed=1)

@@ -3,7 +3,7 @@
 Both run the same flow of ``N`` independent no-op jobs into a fresh embedded
 store (maggma MontyStore, SQLite), each in a fresh process:
 
-(a) naspe: :class:`naspe.workflows.manager.FlowManager` with the local
+(a) naspe: :class:`naspe.workflows.execution.manager.FlowManager` with the local
     execution configuration (Parsl HighThroughputExecutor, local provider,
     ``--workers`` workers for the analysis kind); the driver resolves inputs,
     ships each job to a worker process, gets its response and writes the
@@ -33,16 +33,16 @@ from pathlib import Path
 def _flow(n: int):
     from jobflow import Flow
 
-    from naspe.workflows.probe_jobs import noop
+    from naspe.workflows.execution.probe_jobs import noop
 
     return Flow([noop() for _ in range(n)], name="noops")
 
 
 def run_naspe(n: int, workers: int, workdir: Path) -> float:
     """Seconds (s) for naspe's manager to run ``n`` no-op jobs."""
-    from naspe.workflows.hpc_config import validate_execution_config
-    from naspe.workflows.manager import FlowManager
-    from naspe.workflows.store import open_store
+    from naspe.workflows.execution.hpc_config import validate_execution_config
+    from naspe.workflows.execution.manager import FlowManager
+    from naspe.workflows.execution.store import open_store
 
     config = validate_execution_config(
         {"scheduler": "local", "resources": {"analysis": {"workers_per_block": workers}}}
@@ -63,7 +63,7 @@ def run_jobflow(n: int, workdir: Path) -> float:
 
     from jobflow import run_locally
 
-    from naspe.workflows.store import open_store
+    from naspe.workflows.execution.store import open_store
 
     store = open_store(workdir / "data")
     flow = _flow(n)

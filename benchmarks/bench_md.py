@@ -17,8 +17,8 @@ from pathlib import Path
 
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
-from naspe.workflows.lammps_env import lammps_class
-from naspe.workflows.lammps_input import LammpsInputGenerator, StageSpec
+from naspe.structures.lammps_env import lammps_class
+from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 
 
 def timed_run(lmp, steps: int) -> float:

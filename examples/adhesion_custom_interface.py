@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from naspe.analysis.results import adhesion_table
 from naspe.structures.catalog import build_substrate
 from naspe.structures.interfaces import chain_on_slab
 from naspe.structures.topology import to_pymatgen
-from naspe.workflows.adhesion import TbliteAdhesionMaker
-from naspe.workflows.dft_engines import TbliteRelaxMaker
-from naspe.workflows.execution import run_resumable
-from naspe.workflows.store import open_store
+from naspe.workflows.dft.engines import TbliteRelaxMaker
+from naspe.workflows.execution.resumable import run_resumable
+from naspe.workflows.execution.store import open_store
+from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
+from naspe.workflows.results import adhesion_table
 
 
 def main() -> None:

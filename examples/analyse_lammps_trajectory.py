@@ -23,7 +23,8 @@ from naspe.analysis.transport import analyze_conductivity
 
 def synthetic_run(directory: Path) -> tuple[Path, Path]:
     """A 200-frame random walk of 50 Na+ (D = 1e-5 cm^2/s) and 50 FSI- (5e-6 cm^2/s) in a LAMMPS dump."""
-    from naspe.analysis.synthetic import build_cell, gaussian_walk, rigid_motion, write_dump
+    from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_dump
+    from naspe.structures.synthetic_cell import build_cell
 
     directory.mkdir(parents=True, exist_ok=True)
     cell = build_cell(directory, 50, cell=(30.0, 30.0, 30.0), seed=1)

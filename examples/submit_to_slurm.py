@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from naspe.workflows.driver import create_run, run_driver
-from naspe.workflows.hpc_config import load_execution_config
-from naspe.workflows.probe_jobs import probe_flow
-from naspe.workflows.store import open_store
+from naspe.workflows.execution.hpc_config import load_execution_config
+from naspe.workflows.execution.probe_jobs import probe_flow
+from naspe.workflows.execution.runs import create_run, run_driver
+from naspe.workflows.execution.store import open_store
 
 
 def main() -> None:

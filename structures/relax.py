@@ -21,7 +21,7 @@ __all__ = ["minimize", "lammps_energies"]
 
 
 def _open_lammps(atoms: Atoms, writer: LammpsSystemWriter, workdir: Path):
-    from naspe.workflows.lammps_env import lammps_class
+    from naspe.structures.lammps_env import lammps_class
 
     system = writer.get_system(atoms)
     data_path, _ = system.write(workdir)

@@ -1,0 +1,136 @@
+"""The study as one campaign: tiny settings end to end, kill and resume, bad input."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from naspe.workflows.base.identity import all_jobs
+from naspe.workflows.campaign.maker import CampaignMaker, campaign_settings, load_overrides
+
+TINY = Path(__file__).resolve().parents[2] / "data" / "campaign_tiny.yaml"
+NASPE = str(Path(sys.executable).parent / "naspe")
+
+
+def naspe(*args, cwd, timeout=900):
+    return subprocess.run([NASPE, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def test_presets_build_and_tag_every_job():
+    for preset in ("quick", "standard", "production"):
+        flow = CampaignMaker(settings=campaign_settings(preset)).make()
+        jobs = all_jobs(flow)
+        assert {j.metadata.get("component") for j in jobs} == {
+            "conductivity",
+            "adhesion",
+            "bonding",
+            "core_levels",
+            "summary",
+        }
+        assert all(j.metadata["preset"] == preset for j in jobs)
+    quick = campaign_settings("quick")
+    assert quick.conductivity.temperatures_C == [30.0, 40.0, 50.0, 60.0, 70.0, 80.0]
+    assert campaign_settings("production").conductivity.preset == "production"
+
+
+def test_bad_campaign_input_is_one_line_before_any_job(tmp_path):
+    with pytest.raises(ValueError, match="preset 'huge': allowed are quick, standard, production"):
+        campaign_settings("huge")
+    with pytest.raises(ValueError, match=r"conductivity.temperatures_C: 500.0 °C is outside"):
+        campaign_settings("quick", {"conductivity": {"temperatures_C": [500]}})
+    with pytest.raises(ValueError, match="adhesion.bogus: Extra inputs are not permitted"):
+        campaign_settings("quick", {"adhesion": {"bogus": 1}})
+    with pytest.raises(ValueError, match="cannot be read"):
+        load_overrides(tmp_path / "missing.yaml")
+    (tmp_path / "afile").write_text("")
+    p = subprocess.run(
+        [NASPE, "run", "--preset", "quick"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "NASPE_DATA_DIR": str(tmp_path / "afile" / "data")},
+    )
+    assert p.returncode == 2 and "is not writable" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "naspe-data").exists()
+
+
+def _documents(data_dir: Path) -> dict:
+    """Final numbers of a campaign, keyed by what they are (uuids of non-content-addressed jobs differ per run)."""
+    from naspe.workflows.results import adhesion_table, bonding_table, conductivity_table, core_level_table
+
+    out = {}
+    for _, row in adhesion_table(data_dir).iterrows():
+        out[f"adhesion {row['system']}"] = round(float(row["w_adh_J_m2"]), 8)
+    for _, row in conductivity_table(data_dir).iterrows():
+        out[f"sigma {row['temperature_K']}"] = float(f"{row['sigma_eh_S_cm']:.8e}")
+    for _, row in bonding_table(data_dir).iterrows():
+        out[f"bonding {row['source']} {row['system']} {row['bond_kind']}"] = int(row["count"])
+    for _, row in core_level_table(data_dir).iterrows():
+        key = f"cls {row['index']}"
+        assert key not in out, "each excited atom once"
+        out[key] = round(float(row["shift_eV"]), 6)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_campaign(tmp_path_factory):
+    """The tiny campaign run once, uninterrupted."""
+    cwd = tmp_path_factory.mktemp("campaign")
+    p = naspe("run", "--preset", "quick", "--overrides", str(TINY), cwd=cwd)
+    return cwd, p
+
+
+def test_tiny_campaign_end_to_end_query_and_report(tiny_campaign):
+    cwd, p = tiny_campaign
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert "tiny-quick:" in p.stdout and "failed" not in p.stdout
+    assert "done" in p.stderr  # the progress line
+    data = cwd / "naspe-data"
+    docs = _documents(data)
+    assert sum(k.startswith("adhesion") for k in docs) == 2
+    assert sum(k.startswith("sigma") for k in docs) == 2
+    assert any(k.startswith("cls") for k in docs)
+    q = naspe("query", "adhesion", "--campaign", "tiny", "--json", cwd=cwd)
+    assert q.returncode == 0, q.stderr
+    rows = json.loads(q.stdout)
+    assert {r["system"] for r in rows} == {"peo/graphene", "peo/graphene-oxidised"}
+    r = naspe("report", "--out", "report", "--campaign", "tiny", cwd=cwd)
+    assert r.returncode == 0, r.stderr
+    html = (cwd / "report" / "report.html").read_text()
+    for row in rows:
+        assert row["job_uuid"] in html
+    again = naspe("run", "--preset", "quick", "--overrides", str(TINY), cwd=cwd)  # the same command: all reused
+    assert again.returncode == 0 and "tiny-quick:" in again.stdout
+
+
+def test_killed_campaign_resumes_with_each_job_run_once_and_the_same_documents(tiny_campaign, tmp_path):
+    ref_cwd, ref = tiny_campaign
+    assert ref.returncode == 0
+    proc = subprocess.Popen(
+        [NASPE, "run", "--preset", "quick", "--overrides", str(TINY)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    state = tmp_path / "naspe-data" / "runs" / "tiny-quick" / "flow-state.json"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if state.exists():
+            records = json.loads(state.read_text())["records"].values()
+            if sum(r["state"] == "done" for r in records) >= 6:
+                break
+        time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)  # no clean-up at all
+    proc.wait()
+    p = naspe("run", "--preset", "quick", "--overrides", str(TINY), cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-3000:]
+    jobs = tmp_path / "naspe-data" / "runs" / "tiny-quick" / "jobs"
+    starts = {d.name: len((d / "naspe-attempts.log").read_text().splitlines()) for d in jobs.iterdir()}
+    assert starts and set(starts.values()) == {1}, {k: v for k, v in starts.items() if v != 1}
+    assert _documents(tmp_path / "naspe-data") == _documents(ref_cwd / "naspe-data")

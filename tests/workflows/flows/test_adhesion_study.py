@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from jobflow import JobStore
+from maggma.stores import MemoryStore
+
+from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
+from naspe.structures.topology import to_pymatgen
+from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, check_inputs
+from naspe.workflows.execution.resumable import run_resumable
+from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, split_interface
+from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary
+
+warnings.filterwarnings("ignore")
+
+
+def test_every_study_system_builds_within_strain():
+    for system in STUDY_SYSTEMS:
+        film, substrate = parse_system(system)
+        r = build_adhesion_system(substrate, film)
+        assert r.strain <= 0.05 and r.n_film > 0 and r.n_substrate > 0, system
+        assert len(r.atoms) < 100, system  # small enough for a GPAW LCAO screening run
+        # GPAW (the default engine) accepts every part: vacuum to both faces, no atoms too close
+        whole, sub, film = split_interface(to_pymatgen(r.atoms), r.n_substrate, 1.0)
+        check_inputs(GpawRelaxMaker(), {"interface": whole, "substrate": sub, "film": film})
+    with pytest.raises(ValueError, match="system 'pvdf/na110'"):
+        parse_system("pvdf/na110")
+    with pytest.raises(ValueError, match="film 'na110' on substrate 'na100'"):
+        build_adhesion_system("na100", "na110")
+
+
+def test_summary_ranks_and_compares_carbon_with_sodium():
+    def doc(w):
+        return {"w_adh_J_m2": w, "area_angstrom2": 60.0, "strain": 0.01, "interface_bonds": {}, "film_intact": True}
+
+    docs = {"peo/na110": doc(0.10), "peo/graphene-oxidised": doc(0.25), "peo/graphene": doc(0.08), "nafsi/na110": None}
+    out = adhesion_study_summary.original(docs, "tblite")
+    assert [r.system for r in out.rows][:3] == ["peo/graphene-oxidised", "peo/na110", "peo/graphene"]
+    assert out.peo_carbon_max_J_m2 == 0.25 and out.peo_sodium_max_J_m2 == 0.10
+    assert out.carbon_binds_peo_more is True
+    assert out.failed == ["nafsi/na110"]
+
+
+def test_study_flow_runs_a_subset_with_tblite(tmp_path):
+    relax = TbliteRelaxMaker(steps=5, relax_kwargs={"fmax": 0.2})
+    maker = AdhesionStudyMaker(
+        adhesion_maker=TbliteAdhesionMaker(relax_maker=relax), systems=("peo/graphene", "peo/graphene-vacancy")
+    )
+    flow = maker.make()
+    store = JobStore(MemoryStore())
+    report = run_resumable(flow, store, tmp_path)
+    assert report.finished, report
+    out = store.query_one({"uuid": flow.jobs[-1].uuid})["output"]
+    assert out["engine"] == "tblite" and out["failed"] == []
+    assert {r["system"] for r in out["rows"]} == {"peo/graphene", "peo/graphene-vacancy"}
+    assert all(r["w_adh_J_m2"] > 0 for r in out["rows"])
+    with pytest.raises(ValueError, match="system 'peo/copper'"):
+        AdhesionStudyMaker(systems=("peo/copper",))
+
+
+def test_shared_calculations_run_once():
+    maker = AdhesionStudyMaker(
+        adhesion_maker=TbliteAdhesionMaker(), systems=("peo/graphene", "peo/graphene-vacancy", "peo/na-on-graphene")
+    )
+    flow = maker.make()
+    uuids = [j.uuid for f in flow.jobs[:-1] for j in f.jobs]
+    # graphene and its vacancy share the PEO film in the same cell: relaxed once; the Na adatom's cell is taller
+    assert len(uuids) == len(set(uuids)) == 3 * 4 - 1

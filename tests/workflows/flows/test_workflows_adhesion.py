@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from jobflow import JobStore, run_locally
+from maggma.stores import MemoryStore
+
+from naspe.structures.carbon import graphene
+from naspe.structures.peo import peo_oligomer
+from naspe.structures.topology import combine, to_pymatgen
+from naspe.workflows.dft.checks import is_slab
+from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, TbliteAdhesionMaker, split_interface
+
+warnings.filterwarnings("ignore")
+
+
+def _dme_on_graphene(repeat=(3, 2), gap=3.2, top_vacuum=7.0):
+    g = graphene(repeat, vacuum=4.0)
+    m = peo_oligomer(1, "methyl", "trans")  # CH3-O-CH2-CH2-O-CH3
+    m.positions += np.array([3.5, 4.0, 0.0]) - m.get_center_of_mass() * [1, 1, 0]
+    m.positions[:, 2] += g.positions[:, 2].max() + gap - m.positions[:, 2].min()
+    cell = g.cell.copy()
+    cell[2, 2] = m.positions[:, 2].max() + top_vacuum
+    return to_pymatgen(combine([g, m], cell=cell)), len(g)
+
+
+def test_split_interface_same_cell_and_fixed_bottom():
+    s, n_sub = _dme_on_graphene()
+    whole, sub, film = split_interface(s, n_sub, 1.0)
+    assert len(sub) == n_sub and len(film) == len(s) - n_sub
+    assert sub.lattice == film.lattice == whole.lattice
+    fixed = [not any(sd) for sd in whole.site_properties["selective_dynamics"]]
+    assert sum(fixed) == n_sub  # the single graphene layer is the substrate bottom
+    with pytest.raises(ValueError, match="n_substrate=0"):
+        split_interface(s, 0, 1.0)
+    # initial moments (an open-shell film for a spin-polarised engine) survive the split
+    s.add_site_property("magmom", [0.0] * (len(s) - 1) + [1.0])
+    whole, sub, film = split_interface(s, n_sub, 1.0)
+    assert whole.site_properties["magmom"][-1] == 1.0 and film.site_properties["magmom"][-1] == 1.0
+    assert sub.site_properties["magmom"] == [0.0] * n_sub
+
+
+def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
+    s, n_sub = _dme_on_graphene()
+    maker = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=60, relax_kwargs={"fmax": 0.1}))
+    flow = maker.make(s, n_sub)
+    store = JobStore(MemoryStore())
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path, log=False)
+    store.connect()
+    doc = store.query_one({"uuid": flow.jobs[-1].uuid})["output"]
+    assert doc["engine"] == "tblite"
+    assert 0.01 < doc["w_adh_J_m2"] < 0.5  # physisorption: tens to hundreds of mJ/m^2
+    assert doc["w_adh_J_m2"] == pytest.approx(doc["w_adh_eV_A2"] * EV_PER_A2_TO_J_PER_M2)
+    assert doc["area_angstrom2"] == pytest.approx(7.38 * 8.5217, rel=1e-3)
+    assert doc["film_intact"] and doc["film_bonds_broken"] == []
+    assert doc["n_film"] == 16
+
+
+def test_gpaw_maker_settings_and_bad_values():
+    m = GpawRelaxMaker()
+    slab = m.gpaw_parameters(slab=True)
+    assert slab["poissonsolver"] == {"dipolelayer": "xy"} and slab["xc"] == "PBE" and slab["mode"] == "lcao"
+    assert "poissonsolver" not in m.gpaw_parameters(slab=False)
+    with pytest.raises(ValueError, match="mode='fd'"):
+        GpawRelaxMaker(mode="fd")
+    with pytest.raises(ValueError, match="dispersion='d4'"):
+        GpawRelaxMaker(dispersion="d4")
+    s, n_sub = _dme_on_graphene(top_vacuum=2.5)
+    with pytest.raises(ValueError, match="needs >= 3.0 Å of vacuum"):
+        GpawRelaxMaker(steps=1).run_ase(s)
+    # the adhesion flow refuses it when it is made, before the substrate relaxation runs
+    from naspe.workflows.flows.adhesion import GpawAdhesionMaker
+
+    with pytest.raises(ValueError, match=r"film \(GPAW relaxation\): slab atoms span .* needs >= 3.0 Å of vacuum"):
+        GpawAdhesionMaker().make(s, n_sub)
+
+
+def test_vasp_slab_inputs_key_by_key():
+    s, n_sub = _dme_on_graphene()
+    whole, _, _ = split_interface(s, n_sub, 1.0)
+    assert is_slab(to_pymatgen(graphene()).to_ase_atoms())
+    vis = vasp_slab_relax_maker().input_set_generator.get_input_set(whole, potcar_spec=True)
+    incar = vis.incar
+    # VASP wiki: IVDW = 12 is D3(BJ); LDIPOL + IDIPOL = 3 dipole correction along z; ISIF = 2 keeps the cell
+    assert incar["IVDW"] == 12 and incar["LDIPOL"] is True and incar["IDIPOL"] == 3
+    assert incar["ISIF"] == 2 and incar["IBRION"] == 2 and incar["NSW"] == 200
+    assert incar["GGA"].upper() == "PE" and incar["EDIFFG"] == -0.02
+    assert list(vis.kpoints.kpts[0]) == [7, 6, 1]  # 50 Å / a in plane, one k-point along the normal
+    assert vis.poscar.selective_dynamics[0] == [False, False, False]
+    assert vis.poscar.selective_dynamics[-1] == [True, True, True]
+
+
+def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
+    """Real GPAW (LCAO szp, Gamma point, PBE-D3(BJ)) single points on a tiny cell."""
+    from naspe.workflows.flows.adhesion import GpawAdhesionMaker
+
+    g = graphene((2, 2), vacuum=4.0)
+    m = peo_oligomer(1, "methyl", "trans")
+    m.rotate(m.positions[-1] - m.positions[0], "y", center="COM")
+    m.positions += np.array([2.46, 4.26, 0.0]) - m.get_center_of_mass() * [1, 1, 0]
+    m.positions[:, 2] += g.positions[:, 2].max() + 3.0 - m.positions[:, 2].min()
+    cell = g.cell.copy()
+    cell[2, 2] = m.positions[:, 2].max() + 4.0
+    s = to_pymatgen(combine([g, m], cell=cell))
+    relax = GpawRelaxMaker(steps=1, basis="szp(dzp)", grid_spacing_angstrom=0.25, kpoint_density=0.5)
+    flow = GpawAdhesionMaker(relax_maker=relax).make(s, len(g))
+    store = JobStore(MemoryStore())
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path, log=False)
+    store.connect()
+    doc = store.query_one({"uuid": flow.jobs[-1].uuid})["output"]
+    assert doc["engine"] == "gpaw" and doc["film_intact"]
+    assert 0.02 < doc["w_adh_J_m2"] < 0.5
+    assert "PBE" in (tmp_path.glob("*/gpaw.txt").__next__()).read_text()
+
+
+def _adhesion_output(store, flow):
+    store.connect()
+    return store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})["output"]
+
+
+def test_separation_scan_fits_uber(tmp_path):
+    from naspe.workflows.execution.resumable import run_resumable
+
+    s, n_sub = _dme_on_graphene()
+    relax = TbliteRelaxMaker(steps=40, relax_kwargs={"fmax": 0.1})
+    maker = TbliteAdhesionMaker(relax_maker=relax, scan_shifts_angstrom=(-0.4, 0.0, 0.4, 1.0, 2.0, 3.5, 6.0))
+    flow = maker.make(s, n_sub)
+    store = JobStore(MemoryStore())
+    report = run_resumable(flow, store, tmp_path)
+    assert report.finished, report
+    doc = _adhesion_output(store, flow)
+    uber = doc["uber"]
+    assert uber is not None and len(uber["energies_eV"]) == 7
+    assert 2.2 < uber["d0_angstrom"] < 4.0  # a physisorbed ether sits ~3 Å above graphene
+    # the rigid work of separation of the relaxed geometry is close to the relaxed W_adh
+    assert uber["w_adh_J_m2"] == pytest.approx(doc["w_adh_J_m2"], rel=0.5)
+    assert uber["rms_eV"] < 0.02
+
+
+def test_scan_bad_values():
+    with pytest.raises(ValueError, match="needs >= 4 distinct shifts"):
+        TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0))
+    with pytest.raises(ValueError, match=r"scan_shifts_angstrom=\(0.0, 1.0, 1.0, 2.0, 3.0\): each shift"):
+        TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0, 2.0, 3.0))
+    from naspe.workflows.flows.adhesion import scan_structures
+
+    s, n_sub = _dme_on_graphene(gap=3.0)
+    with pytest.raises(ValueError, match=r"scan shifts \[-2.5\]"):
+        scan_structures(s, n_sub, [-2.5, 0.0, 1.0, 2.0])
+    structures, gaps = scan_structures(s, n_sub, [0.0, 4.0])
+    assert gaps[1] - gaps[0] == pytest.approx(4.0)
+    assert structures[0].lattice == structures[1].lattice
+    assert structures[1].lattice.c == pytest.approx(s.lattice.c + 4.0)
+
+
+def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
+
+    from naspe.workflows.execution.resumable import run_resumable
+
+    s, n_sub = _dme_on_graphene()
+
+    def maker():
+        return TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=30, relax_kwargs={"fmax": 0.1}))
+
+    store = JobStore(MemoryStore())
+    first = maker().make(s, n_sub)
+    substrate, film = first.jobs[0], first.jobs[1]
+    assert "substrate" in substrate.name and "film" in film.name
+    # the run stopped after the substrate and film relaxations (e.g. the allocation ended)
+    half = run_resumable([substrate, film], store, tmp_path)
+    assert half.ran == [substrate.name, film.name]
+    store.connect()
+    stamp = store.query_one({"uuid": substrate.uuid})["completed_at"]
+
+    again = maker().make(s, n_sub)  # rebuilt from scratch, as a new session would
+    assert [j.uuid for j in again.jobs] == [j.uuid for j in first.jobs]
+    report = run_resumable(again, store, tmp_path)
+    assert report.reused == [substrate.name, film.name]
+    assert report.ran == [again.jobs[2].name, again.jobs[3].name]
+    assert store.query_one({"uuid": substrate.uuid})["completed_at"] == stamp
+    assert store.count({"uuid": substrate.uuid}) == 1
+    assert _adhesion_output(store, again)["w_adh_J_m2"] > 0
+
+    # a different setting is a different calculation: nothing is reused
+    other = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=31, relax_kwargs={"fmax": 0.1})).make(s, n_sub)
+    assert not {j.uuid for j in other.jobs} & {j.uuid for j in first.jobs}

@@ -1,0 +1,134 @@
+"""``naspe run``: the whole study as one campaign, with progress, resumable."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.cli.common import config_and_data_dir, fail
+
+__all__ = ["register", "run_campaign"]
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class _Progress:
+    """One status line: on a terminal rewritten in place, otherwise printed when it changes (at most every 10 s)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = ""
+        self.last_time = 0.0
+
+    def __call__(self, snap: dict) -> None:
+        import time
+
+        c = snap["counts"]
+        done = c.get("done", 0)
+        stage = ", ".join(snap["running"][:3]) + (" ..." if len(snap["running"]) > 3 else "")
+        left = "" if snap["left_s"] is None else f", ~{_clock(snap['left_s'])} left"
+        line = (
+            f"[{done}/{snap['total']} done, {len(snap['running'])} running, {snap['queued']} queued, "
+            f"{c.get('failed', 0)} failed] "
+            f"{_clock(snap['elapsed_s'])} elapsed{left} | {stage or 'waiting'}"
+        )
+        if self.tty:
+            sys.stderr.write("\r" + line[:160].ljust(160))
+            sys.stderr.flush()
+        elif line != self.last and time.monotonic() - self.last_time > 10.0:
+            sys.stderr.write(line + "\n")
+            self.last, self.last_time = line, time.monotonic()
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def run_campaign(preset: str, overrides: dict, config, data_dir: Path, name: str | None, resume: bool) -> Path:
+    """Create (or find, to resume) the campaign's run directory; returns it.
+
+    The same preset, overrides and name as an existing run resume it; other
+    settings under an existing name are refused.
+    """
+    from naspe.workflows.campaign.maker import CampaignMaker, campaign_settings
+    from naspe.workflows.execution.runs import SUBMISSION_FILE, RunError, create_run, runs_dir
+
+    settings = campaign_settings(preset, overrides)
+    run_name = name or f"{settings.name}-{settings.preset}"
+    run = runs_dir(data_dir) / run_name
+    wanted = settings.model_dump(mode="json")
+    if (run / SUBMISSION_FILE).exists():
+        saved = json.loads((run / SUBMISSION_FILE).read_text()).get("campaign")
+        if saved != wanted and not resume:
+            raise RunError(
+                f"run {run_name!r} exists with other campaign settings; give --name for a new run, "
+                f"or --resume to continue it as it was"
+            )
+        return run
+    if resume:
+        raise RunError(f"--resume: no run {run_name!r} in {runs_dir(data_dir)}")
+    flow = CampaignMaker(name=settings.name, settings=settings).make()
+    return create_run(flow, config, data_dir, run_name, extra={"campaign": wanted})
+
+
+def run_cmd(
+    preset: Annotated[str, typer.Option(help="quick (a laptop, ~10 min), standard (workstation), production (HPC)")] = (
+        "quick"
+    ),
+    overrides: Annotated[
+        Path | None, typer.Option(help="YAML with settings to change (same nesting as the campaign settings)")
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Execution configuration (hpc_configs/*.yaml); default: local")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: <campaign>-<preset>)")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue the existing run of that name as it was")] = False,
+    detach: Annotated[bool, typer.Option(help="Run the driver in the background (`naspe status` to follow)")] = False,
+) -> None:
+    """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
+    from naspe.workflows.campaign.maker import load_overrides
+    from naspe.workflows.execution.runs import RunError, run_driver, run_status, start_driver
+    from naspe.workflows.execution.store import StoreError, open_store
+
+    config, data_dir = config_and_data_dir(config_file)
+    try:
+        extra = load_overrides(overrides) if overrides is not None else {}
+        open_store(data_dir, config.store)
+        run = run_campaign(preset, extra, config, data_dir, name, resume)
+    except (ValueError, RunError, StoreError) as err:
+        fail(err)
+    if detach:
+        pid = start_driver(run)
+        typer.echo(f"started {run.name} (driver pid {pid}); `naspe status {run.name}` to follow")
+        return
+    typer.echo(f"{run.name}: running in {run} (Ctrl-C stops cleanly; rerun the command to resume)", err=True)
+    progress = _Progress()
+    try:
+        report = run_driver(run, progress=progress)
+    except RunError as err:
+        fail(str(err))
+    finally:
+        progress.close()
+    status = run_status(run)
+    typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
+    for job, error in report.failed.items():
+        typer.echo(f"  failed {job}: {error.splitlines()[0]}", err=True)
+    if report.interrupted:
+        typer.echo(f"interrupted: rerun the same command to resume {run.name}", err=True)
+    if not report.finished:
+        raise typer.Exit(code=1)
+    typer.echo("next: `naspe report --out report/` and `naspe query adhesion`")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``naspe run`` to the app."""
+    app.command("run")(run_cmd)

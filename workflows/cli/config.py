@@ -1,0 +1,55 @@
+"""``naspe config``: check and show execution configuration files (``hpc_configs/*.yaml``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.execution.hpc_config import KINDS, ConfigError, load_execution_config
+
+__all__ = ["config_app"]
+
+config_app = typer.Typer(
+    help="Check and show execution configurations (scheduler, resources per job kind, engines, store).",
+    no_args_is_help=True,
+)
+
+FileArg = Annotated[Path, typer.Argument(help="Execution configuration YAML file (e.g. hpc_configs/slurm.yaml)")]
+
+
+def _load(path: Path):
+    try:
+        return load_execution_config(path)
+    except ConfigError as err:
+        typer.echo(f"{path}: {len(err.errors)} error{'s' if len(err.errors) != 1 else ''}", err=True)
+        for location, message in err.errors:
+            typer.echo(f"{location}: {message}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+@config_app.command("check")
+def check(path: FileArg) -> None:
+    """Validate FILE; print a one-line summary, or every error as `location: message` (exit code 2)."""
+    config = _load(path)
+    typer.echo(f"OK {path}: {config.summary()}")
+
+
+@config_app.command("show")
+def show(
+    path: FileArg,
+    env: Annotated[
+        bool, typer.Option("--env", help="Also print the environment and block start-up lines per job kind")
+    ] = False,
+) -> None:
+    """Print FILE's resolved configuration (defaults filled in) as YAML."""
+    import yaml
+
+    config = _load(path)
+    data = config.model_dump(mode="json")
+    if env:
+        data["derived"] = {
+            kind: {"settings_env": config.settings_env(kind), "block_init": config.block_init(kind)} for kind in KINDS
+        }
+    typer.echo(yaml.safe_dump(data, sort_keys=False, default_flow_style=False).rstrip())

@@ -1,0 +1,347 @@
+"""``naspe query ...`` and ``naspe report``: the results database as tables and as an HTML report."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.cli.common import fail
+
+__all__ = ["register", "query_app"]
+
+query_app = typer.Typer(
+    help="Query the results database: conductivity, adhesion, bonding, corelevels, jobs.", no_args_is_help=True
+)
+
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="naspe data directory (default: settings data_dir)")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Execution configuration YAML naming the store (default: local)")
+]
+SaltOpt = Annotated[str | None, typer.Option(help="Salt, e.g. NaFSI (job metadata)")]
+InterfaceOpt = Annotated[str | None, typer.Option(help="System / interface, e.g. peo/na110 (exact, else substring)")]
+EngineOpt = Annotated[str | None, typer.Option(help="Engine: lammps, gpaw, tblite, vasp")]
+PresetOpt = Annotated[str | None, typer.Option(help="Preset: quick, standard, production")]
+CampaignOpt = Annotated[str | None, typer.Option(help="Campaign name (job metadata)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON list of rows")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV")]
+
+_HINT = "run `naspe run --preset quick` first"
+
+
+def _data_dir_and_store_config(data_dir: Path | None, config_file: Path | None):
+    from naspe.workflows.base.settings import load_settings
+    from naspe.workflows.execution.hpc_config import ConfigError, load_execution_config
+
+    try:
+        config = load_execution_config(config_file)
+    except ConfigError as err:
+        fail(err)
+    try:
+        chosen = data_dir or config.data_dir or load_settings().data_dir
+    except (ValueError, FileNotFoundError) as err:
+        fail(err)
+    return Path(chosen), config.store
+
+
+def _open(data_dir: Path | None, config_file: Path | None):
+    """(data_dir, connected store); a store that cannot be opened ends the command with one line."""
+    from naspe.workflows.execution.store import StoreError, open_store
+
+    data_dir, store_config = _data_dir_and_store_config(data_dir, config_file)
+    try:
+        store = open_store(data_dir, store_config)
+    except StoreError as err:
+        fail(err)
+    return data_dir, store
+
+
+def _check_campaign(store, data_dir: Path, campaign: str | None) -> None:
+    if campaign is None:
+        return
+    from naspe.workflows.results.queries import campaigns
+
+    known = campaigns(store)
+    if campaign not in known:
+        fail(f"campaign {campaign!r} not found in {data_dir}; campaigns there: {', '.join(known) or 'none'}")
+
+
+def _plain(value):
+    """JSON-ready value: NaN -> None, numpy scalars -> Python."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _emit(df, what: str, data_dir: Path, filtered: bool, as_json: bool, as_csv: bool, columns: list[str]) -> None:
+    if as_json and as_csv:
+        fail("give at most one of --json and --csv")
+    if not len(df):
+        if filtered:
+            fail(f"no {what} results in {data_dir} match the filters")
+        fail(f"no {what} results in {data_dir}; {_HINT}")
+    if as_json:
+        rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+        typer.echo(json.dumps(rows, indent=2, default=str))
+    elif as_csv:
+        typer.echo(df.to_csv(index=False), nl=False)
+    else:
+        import pandas as pd
+
+        shown = df[[c for c in columns if c in df.columns]]
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-"))
+
+
+def _filtered(*values) -> bool:
+    return any(v is not None for v in values)
+
+
+@query_app.command("conductivity")
+def query_conductivity(
+    salt: SaltOpt = None,
+    tmin_c: Annotated[float | None, typer.Option("--tmin-c", help="Lowest temperature (°C)")] = None,
+    tmax_c: Annotated[float | None, typer.Option("--tmax-c", help="Highest temperature (°C)")] = None,
+    tmin_k: Annotated[float | None, typer.Option("--tmin-k", help="Lowest temperature (K)")] = None,
+    tmax_k: Annotated[float | None, typer.Option("--tmax-k", help="Highest temperature (K)")] = None,
+    interface: InterfaceOpt = None,
+    engine: EngineOpt = None,
+    preset: PresetOpt = None,
+    campaign: CampaignOpt = None,
+    fits: Annotated[bool, typer.Option("--fits", help="The Arrhenius / VTF fits of the summaries instead")] = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Conductivity (S/cm) per temperature and replica from the MD transport analyses."""
+    from naspe.workflows.results.queries import conductivity_fit_table, conductivity_table
+
+    data_dir, store = _open(data_dir, config_file)
+    _check_campaign(store, data_dir, campaign)
+    if fits:
+        df = conductivity_fit_table(store, salt=salt, interface=interface, preset=preset, campaign=campaign)
+        cols = [
+            "model",
+            "quantity",
+            "activation_energy_eV",
+            "activation_energy_stderr_eV",
+            "prefactor",
+            "t0_K",
+            "n_temperatures",
+            "preset",
+            "campaign",
+            "job_uuid",
+        ]
+        _emit(df, "conductivity fit", data_dir, _filtered(salt, interface, preset, campaign), as_json, as_csv, cols)
+        return
+    df = conductivity_table(
+        store,
+        salt=salt,
+        tmin_c=tmin_c,
+        tmax_c=tmax_c,
+        tmin_k=tmin_k,
+        tmax_k=tmax_k,
+        interface=interface,
+        engine=engine,
+        preset=preset,
+        campaign=campaign,
+    )
+    cols = [
+        "temperature_C",
+        "replica",
+        "sigma_eh_S_cm",
+        "sigma_eh_stderr_S_cm",
+        "sigma_ne_S_cm",
+        "haven_ratio",
+        "diffusive",
+        "salt",
+        "preset",
+        "campaign",
+        "job_uuid",
+    ]
+    filtered = _filtered(salt, tmin_c, tmax_c, tmin_k, tmax_k, interface, engine, preset, campaign)
+    _emit(df, "conductivity", data_dir, filtered, as_json, as_csv, cols)
+
+
+@query_app.command("adhesion")
+def query_adhesion(
+    salt: SaltOpt = None,
+    interface: InterfaceOpt = None,
+    engine: EngineOpt = None,
+    preset: PresetOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Work of adhesion (J/m^2) per interface, strongest first, with the interface bonds."""
+    from naspe.workflows.results.queries import adhesion_table
+
+    data_dir, store = _open(data_dir, config_file)
+    _check_campaign(store, data_dir, campaign)
+    df = adhesion_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    cols = [
+        "system",
+        "substrate_class",
+        "engine",
+        "w_adh_J_m2",
+        "area_angstrom2",
+        "strain",
+        "interface_bonds",
+        "film_intact",
+        "preset",
+        "campaign",
+        "job_uuid",
+    ]
+    _emit(df, "adhesion", data_dir, _filtered(salt, interface, engine, preset, campaign), as_json, as_csv, cols)
+
+
+@query_app.command("bonding")
+def query_bonding(
+    salt: SaltOpt = None,
+    interface: InterfaceOpt = None,
+    engine: EngineOpt = None,
+    preset: PresetOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Bonds across interfaces (adhesion, binding, reaction documents): kind, count, lengths (Å), orders."""
+    from naspe.workflows.results.queries import bonding_table
+
+    data_dir, store = _open(data_dir, config_file)
+    _check_campaign(store, data_dir, campaign)
+    df = bonding_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    cols = [
+        "source",
+        "system",
+        "engine",
+        "bond_kind",
+        "count",
+        "n_formed",
+        "length_mean_angstrom",
+        "order_mean",
+        "energy_eV",
+        "w_adh_J_m2",
+        "preset",
+        "job_uuid",
+    ]
+    _emit(df, "bonding", data_dir, _filtered(salt, interface, engine, preset, campaign), as_json, as_csv, cols)
+
+
+@query_app.command("corelevels")
+def query_core_levels(
+    salt: SaltOpt = None,
+    interface: InterfaceOpt = None,
+    engine: EngineOpt = None,
+    preset: PresetOpt = None,
+    campaign: CampaignOpt = None,
+    element: Annotated[str | None, typer.Option(help="C or O")] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Core-level shifts and XPS-aligned binding energies (eV) against the XPS ranges."""
+    from naspe.workflows.results.queries import core_level_table
+
+    data_dir, store = _open(data_dir, config_file)
+    _check_campaign(store, data_dir, campaign)
+    df = core_level_table(
+        store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign, element=element
+    )
+    cols = [
+        "system",
+        "element",
+        "index",
+        "environment",
+        "shift_eV",
+        "binding_energy_eV",
+        "xps_low_eV",
+        "xps_high_eV",
+        "within_xps",
+        "preset",
+        "job_uuid",
+    ]
+    filtered = _filtered(salt, interface, engine, preset, campaign, element)
+    _emit(df, "core-level", data_dir, filtered, as_json, as_csv, cols)
+
+
+@query_app.command("jobs")
+def query_jobs(
+    run: Annotated[str | None, typer.Option(help="Run name (default: every run)")] = None,
+    state: Annotated[str | None, typer.Option(help="waiting, running, done, failed, skipped, stopped")] = None,
+    component: Annotated[str | None, typer.Option(help="conductivity, adhesion, bonding, core_levels")] = None,
+    salt: SaltOpt = None,
+    interface: InterfaceOpt = None,
+    preset: PresetOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Jobs of the runs under <data_dir>/runs: state, attempts, times and campaign parameters."""
+    from naspe.workflows.execution.runs import RunError
+    from naspe.workflows.results.queries import jobs_table
+
+    data_dir, store = _open(data_dir, config_file)
+    try:
+        df = jobs_table(
+            data_dir,
+            store,
+            run=run,
+            state=state,
+            preset=preset,
+            campaign=campaign,
+            component=component,
+            salt=salt,
+            interface=interface,
+        )
+    except RunError as err:
+        fail(str(err))
+    cols = ["run", "state", "kind", "job_name", "attempts", "finished", "component", "preset", "job_uuid", "error"]
+    if not len(df) and not _filtered(run, state, component, salt, interface, preset, campaign):
+        fail(f"no runs in {data_dir / 'runs'}; {_HINT}")
+    _emit(df, "job", data_dir, True, as_json, as_csv, cols)
+
+
+def report(
+    out: Annotated[Path, typer.Option(help="Directory for report.html and the PNG figures")] = Path("naspe-report"),
+    campaign: CampaignOpt = None,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """HTML report (self-contained, opens offline) with figures, tables and a conclusion from the numbers."""
+    from naspe.workflows.results.queries import adhesion_table, bonding_table, conductivity_table, core_level_table
+    from naspe.workflows.results.report import FIGURES, build_report
+
+    data_dir, store = _open(data_dir, config_file)
+    _check_campaign(store, data_dir, campaign)
+    if not any(
+        len(f(store, campaign=campaign)) for f in (conductivity_table, adhesion_table, bonding_table, core_level_table)
+    ):
+        fail(f"no results in {data_dir}; {_HINT}")
+    try:
+        path = build_report(store, out, campaign=campaign)
+    except (OSError, ValueError) as err:
+        fail(err)
+    figures = ", ".join(str(path.parent / name) for name in FIGURES)
+    typer.echo(f"report written to {path} (figures: {figures})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``naspe query ...`` and ``naspe report`` to the ``naspe`` app."""
+    app.add_typer(query_app, name="query")
+    app.command("report")(report)

@@ -1,0 +1,127 @@
+"""``naspe submit``, ``naspe status`` and ``naspe cancel``: runs through the flow manager."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.cli.common import config_and_data_dir, fail
+
+__all__ = ["register"]
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Execution configuration YAML (hpc_configs/*.yaml); default: local")
+]
+
+
+def submit(
+    config_file: ConfigOpt = None,
+    flow_file: Annotated[Path | None, typer.Option("--flow", help="A jobflow Flow as JSON (flow.as_dict())")] = None,
+    probe: Annotated[bool, typer.Option(help="Submit naspe's probe flow (checks the set-up in seconds)")] = False,
+    preset: Annotated[
+        str | None, typer.Option(help="Submit the study's campaign with this preset (quick, standard, production)")
+    ] = None,
+    overrides: Annotated[Path | None, typer.Option(help="Campaign overrides YAML (with --preset)")] = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: flow name + uuid)")] = None,
+    resume: Annotated[str | None, typer.Option(help="Resume the run of this name: skip finished jobs")] = None,
+    detach: Annotated[bool, typer.Option(help="Run the driver in the background (log and pid in the run)")] = False,
+) -> None:
+    """Run a flow through Parsl (locally or on Slurm/PBS), or resume a run."""
+    from monty.json import MontyDecoder
+
+    from naspe.workflows.execution.runs import RunError, create_run, find_run, run_driver, run_status, start_driver
+    from naspe.workflows.execution.store import StoreError, open_store
+
+    config, data_dir = config_and_data_dir(config_file)
+    chosen = [x for x in (flow_file is not None, probe, resume is not None, preset is not None) if x]
+    if len(chosen) != 1:
+        fail("give exactly one of --flow FILE, --probe, --preset NAME or --resume RUN")
+    try:
+        open_store(data_dir, config.store)  # an unreachable database fails here, before any job
+        if resume is not None:
+            run = find_run(data_dir, resume)
+        elif preset is not None:
+            from naspe.workflows.campaign.maker import load_overrides
+            from naspe.workflows.cli.campaign import run_campaign
+
+            run = run_campaign(preset, load_overrides(overrides) if overrides else {}, config, data_dir, name, False)
+        else:
+            if probe:
+                from naspe.workflows.execution.probe_jobs import probe_flow
+
+                flow = probe_flow()
+            else:
+                try:
+                    flow = MontyDecoder().process_decoded(json.loads(flow_file.read_text()))
+                except (OSError, ValueError) as err:
+                    raise RunError(f"--flow {str(flow_file)!r}: cannot read a jobflow Flow ({err})") from err
+            run = create_run(flow, config, data_dir, name)
+        if detach:
+            pid = start_driver(run)
+            typer.echo(f"submitted {run.name} (driver pid {pid}); `naspe status {run.name}` to follow, log {run}")
+            return
+        report = run_driver(run)
+    except (RunError, StoreError, ValueError) as err:
+        fail(err)
+    status = run_status(run)
+    typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
+    for job, error in report.failed.items():
+        typer.echo(f"  failed {job}: {error.splitlines()[0]}", err=True)
+    if not report.finished:
+        raise typer.Exit(code=1)
+
+
+def status(
+    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)")] = None,
+    config_file: ConfigOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Jobs of a run by state, with the driver and the scheduler job ids."""
+    from naspe.workflows.execution.runs import RunError, find_run, run_status
+
+    _, data_dir = config_and_data_dir(config_file)
+    try:
+        info = run_status(find_run(data_dir, run_id))
+    except RunError as err:
+        fail(str(err))
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    driver = f"driver pid {info['driver_pid']}" if info["driver_pid"] else "driver not running"
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(info["counts"].items())) or "no jobs yet"
+    typer.echo(f"{info['run']} ({info['scheduler']}, {driver}): {counts}")
+    for kind, ids in sorted(info["scheduler_jobs"].items()):
+        typer.echo(f"  {kind} blocks: {' '.join(ids)}")
+    for job in info["jobs"]:
+        error = f"  {job['error']}" if job["error"] else ""
+        typer.echo(f"  {job['state']:8s} {job['kind']:8s} {job['name']} (x{job['attempts']}){error}")
+
+
+def cancel(
+    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)")] = None,
+    config_file: ConfigOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds (s) to wait for the driver to stop")] = 120.0,
+) -> None:
+    """Stop a run's driver cleanly: its blocks are cancelled, finished results kept, the rest resumable."""
+    from naspe.workflows.execution.runs import RunError, cancel_run, find_run
+
+    _, data_dir = config_and_data_dir(config_file)
+    try:
+        run = find_run(data_dir, run_id)
+        stopped = cancel_run(run, timeout)
+    except RunError as err:
+        fail(str(err))
+    typer.echo(
+        f"{run.name}: "
+        + ("stopped; resume with `naspe submit --resume " + run.name + "`" if stopped else "no driver running")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the run commands to the ``naspe`` app."""
+    app.command("submit")(submit)
+    app.command("status")(status)
+    app.command("cancel")(cancel)

@@ -1,0 +1,60 @@
+"""Checks every engine runs on its input before any calculation: atoms too close, vacuum, slabs.
+
+A structure that fails here is a building error; the message names the atoms and
+the distance (Å) so the user can fix the structure before any engine runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "SLAB_VACUUM_ANGSTROM",
+    "GPAW_EDGE_ANGSTROM",
+    "MIN_DISTANCE_ANGSTROM",
+    "ScfNotConverged",
+    "check_distances",
+    "is_slab",
+    "to_atoms",
+]
+
+SLAB_VACUUM_ANGSTROM = 6.0
+GPAW_EDGE_ANGSTROM = 3.0  # localized functions of atoms closer than this to a non-periodic face cross it
+
+
+def is_slab(atoms) -> bool:
+    """True when the structure has an empty gap along z wider than :data:`SLAB_VACUUM_ANGSTROM`."""
+    z = np.sort(np.mod(atoms.get_scaled_positions()[:, 2], 1.0)) * atoms.cell.lengths()[2]
+    gaps = np.diff(np.concatenate([z, [z[0] + atoms.cell.lengths()[2]]]))
+    return bool(gaps.max() > SLAB_VACUUM_ANGSTROM)
+
+
+MIN_DISTANCE_ANGSTROM = 0.6  # closer than any bond (H-H 0.74 Å): a building error, not a structure
+
+
+class ScfNotConverged(RuntimeError):
+    """The engine's electronic self-consistency did not converge."""
+
+
+def to_atoms(mol_or_struct):
+    """ASE Atoms of a pymatgen Structure or Molecule; a periodic cell with a vacuum gap along z becomes a slab."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    atoms = AseAtomsAdaptor.get_atoms(mol_or_struct)
+    if atoms.pbc.all() and is_slab(atoms):
+        atoms.pbc = (True, True, False)
+    return atoms
+
+
+def check_distances(atoms, min_distance: float = MIN_DISTANCE_ANGSTROM) -> None:
+    """Raise ValueError naming the first pair of atoms closer than ``min_distance`` (Å)."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, min_distance)
+    if len(d):
+        k = int(np.argmin(d))
+        a, b = int(i[k]), int(j[k])
+        raise ValueError(
+            f"atoms {a} ({atoms[a].symbol}) and {b} ({atoms[b].symbol}) are {d[k]:.2f} Å apart: "
+            f"closer than {min_distance} Å; fix the structure before running an engine"
+        )

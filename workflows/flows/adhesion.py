@@ -1,0 +1,340 @@
+"""Work of adhesion of a film on a substrate, shared across engines.
+
+:class:`BaseAdhesionMaker` (in the way of atomate2's ``BaseElasticMaker``) takes a
+``relax_maker`` and splits an interface cell into its substrate and film, both
+kept in the interface cell so that they carry the same strain and area. It
+relaxes the three systems and computes
+
+    W_adh = (E_substrate + E_film - E_interface) / A
+
+in J/m^2 and eV/Å^2 (positive: the film sticks). It then compares the film's
+bonds before and after relaxation of the interface and lists the bonds formed
+across the interface, because a large W_adh with broken film bonds is a reaction,
+not adhesion. Thin per-engine subclasses set the relax maker: GPAW + D3(BJ)
+(default), GFN2-xTB (tblite) for screening, VASP through atomate2.
+
+The substrate's bottom atoms (within ``fix_bottom_angstrom`` of its lowest atom)
+are held fixed, as the bulk side of a slab.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from jobflow import Flow, Maker, Response, job
+from pydantic import BaseModel, Field
+from pymatgen.core import Structure
+
+from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
+from naspe.analysis.uber import UberFit, fit_uber
+from naspe.workflows.base.identity import with_content_uuid
+from naspe.workflows.base.kinds import runs_on
+from naspe.workflows.dft.engines import (
+    GpawRelaxMaker,
+    TbliteRelaxMaker,
+    check_inputs,
+    engine_properties,
+    vasp_slab_relax_maker,
+)
+
+__all__ = [
+    "AdhesionDocument",
+    "BaseAdhesionMaker",
+    "GpawAdhesionMaker",
+    "TbliteAdhesionMaker",
+    "VaspAdhesionMaker",
+    "split_interface",
+    "scan_structures",
+    "EV_PER_A2_TO_J_PER_M2",
+]
+
+EV_PER_A2_TO_J_PER_M2 = 16.021766  # 1 eV/Å^2 = 1.602176634e-19 J / 1e-20 m^2
+
+
+class AdhesionDocument(BaseModel):
+    """Work of adhesion of one interface, with the bonding that goes with it."""
+
+    engine: str = Field(description="Engine of the relaxations (gpaw, tblite, vasp)")
+    w_adh_J_m2: float = Field(description="Work of adhesion (J/m^2); positive when the film binds")
+    w_adh_eV_A2: float = Field(description="Work of adhesion (eV/Å^2)")
+    area_angstrom2: float = Field(description="Interface area of the cell (Å^2)")
+    strain: float = Field(description="In-plane strain applied to the film to match the substrate (fraction)")
+    energy_substrate_eV: float = Field(description="Relaxed substrate energy in the interface cell (eV)")
+    energy_film_eV: float = Field(description="Relaxed film energy in the interface cell (eV)")
+    energy_interface_eV: float = Field(description="Relaxed interface energy (eV)")
+    n_substrate: int = Field(description="Substrate atoms (the first n_substrate sites)")
+    n_film: int = Field(description="Film atoms")
+    bonds_formed: list[Bond] = Field(description="Bonds present after relaxing the interface and not before")
+    bonds_broken: list[Bond] = Field(description="Bonds present before relaxing the interface and not after")
+    film_bonds_broken: list[Bond] = Field(description="Bonds inside the film that broke (a reaction, not adhesion)")
+    interface_bonds: dict[str, int] = Field(
+        description="Counts of substrate-film bonds by class in the relaxed interface"
+    )
+    film_intact: bool = Field(description="No bond inside the film broke")
+    relaxed_interface: Structure = Field(description="Relaxed interface structure")
+    film_charge_e: float | None = Field(
+        None,
+        description="Sum of the film's atomic charges in the relaxed interface (e; positive: the film gave "
+        "electrons to the substrate); None when the engine gives no charges",
+    )
+    uber: UberFit | None = Field(
+        None, description="UBER fit of the rigid separation scan (work of separation J/m^2, d0 and l in Å), if run"
+    )
+
+
+def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:
+    """Interface, substrate and film as Structures in the interface cell, substrate bottom fixed, ``magmom`` kept."""
+    if not 0 < n_substrate < len(interface):
+        raise ValueError(f"n_substrate={n_substrate}: must be between 1 and {len(interface) - 1} (the interface size)")
+    moments = interface.site_properties.get("magmom")
+    props = {} if moments is None else {"magmom": list(moments)}
+    clean = Structure(
+        interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True, site_properties=props
+    )
+    z = clean.cart_coords[:, 2]
+    z_min = z[:n_substrate].min()
+    fixed = [(k < n_substrate and z[k] < z_min + fix_bottom_angstrom) for k in range(len(clean))]
+    clean.add_site_property("selective_dynamics", [[not f] * 3 for f in fixed])
+    substrate = Structure.from_sites(clean.sites[:n_substrate])
+    film = Structure.from_sites(clean.sites[n_substrate:])
+    return clean, substrate, film
+
+
+def scan_structures(interface: Structure, n_substrate: int, shifts_angstrom: list[float]) -> tuple[list, list]:
+    """Rigid copies of ``interface`` with the film moved along z by each shift (Å).
+
+    All copies share one cell, lengthened by the largest shift so that the
+    vacuum above the film never shrinks. Returns the structures and their gaps
+    d (Å) between the top substrate atom and the lowest film atom.
+    """
+    z = interface.cart_coords[:, 2]
+    gap0 = float(z[n_substrate:].min() - z[:n_substrate].max())
+    too_close = [s for s in shifts_angstrom if gap0 + s < 0.8]
+    if too_close:
+        raise ValueError(
+            f"scan shifts {too_close} Å bring the film within 0.8 Å of the substrate (relaxed gap {gap0:.2f} Å); "
+            f"allowed shifts are > {0.8 - gap0:.2f} Å"
+        )
+    matrix = interface.lattice.matrix.copy()
+    matrix[2] = matrix[2] * (1.0 + max(0.0, max(shifts_angstrom)) / np.linalg.norm(matrix[2]))
+    structures, gaps = [], []
+    for shift in shifts_angstrom:
+        coords = interface.cart_coords.copy()
+        coords[n_substrate:, 2] += shift
+        structures.append(
+            Structure(
+                matrix, interface.species, coords, coords_are_cartesian=True, site_properties=interface.site_properties
+            )
+        )
+        gaps.append(gap0 + shift)
+    return structures, gaps
+
+
+@job
+def fit_scan(gaps_angstrom: list[float], energies_eV: list[float], area_angstrom2: float) -> UberFit | None:
+    """UBER fit of the scan's single points (eV); None, with a warning naming the reason, if it cannot be fitted."""
+    try:
+        return fit_uber(gaps_angstrom, energies_eV, area_angstrom2)
+    except ValueError as err:
+        warnings.warn(f"separation scan not fitted: {err}", stacklevel=2)
+        return None
+
+
+@job
+@runs_on("dft")
+def separation_scan(relaxed_interface: Structure, n_substrate: int, shifts_angstrom: list[float], static_maker: Maker):
+    """Replace itself by single points of the rigidly separated interface and their UBER fit."""
+    structures, gaps = scan_structures(relaxed_interface, n_substrate, list(shifts_angstrom))
+    statics = []
+    for shift, structure in zip(shifts_angstrom, structures, strict=True):
+        j = with_content_uuid(static_maker.make(structure))
+        j.name = f"scan single point {shift:+.2f} Å"
+        statics.append(j)
+    area = float(np.linalg.norm(np.cross(relaxed_interface.lattice.matrix[0], relaxed_interface.lattice.matrix[1])))
+    fit = fit_scan(gaps, [j.output.output.energy for j in statics], area)
+    fit.name = "UBER fit"
+    return Response(replace=Flow([*statics, fit], output=fit.output))
+
+
+@job(output_schema=AdhesionDocument)
+def adhesion_document(
+    energy_substrate_eV: float,
+    energy_film_eV: float,
+    energy_interface_eV: float,
+    relaxed_interface: Structure,
+    initial_interface: Structure,
+    n_substrate: int,
+    strain: float,
+    engine: str,
+    uber: UberFit | None = None,
+    charges: list[float] | None = None,
+    bond_orders: list | None = None,
+) -> Response:
+    """Work of adhesion and bond analysis from the three relaxations (charges and orders of the interface)."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    area = float(np.linalg.norm(np.cross(initial_interface.lattice.matrix[0], initial_interface.lattice.matrix[1])))
+    w_ev = (energy_substrate_eV + energy_film_eV - energy_interface_eV) / area
+    before = AseAtomsAdaptor.get_atoms(initial_interface)
+    after = AseAtomsAdaptor.get_atoms(relaxed_interface)
+    orders = order_matrix(len(after), bond_orders) if bond_orders else None
+    changes = bond_changes(before, after, after_orders=orders)
+    in_film = [b for b in changes["broken"] if b.i >= n_substrate and b.j >= n_substrate]
+    across = [b for b in find_bonds(after, bond_orders=orders).bonds if (b.i < n_substrate) != (b.j < n_substrate)]
+    counts: dict[str, int] = {}
+    for b in across:
+        counts[b.kind] = counts.get(b.kind, 0) + 1
+    doc = AdhesionDocument(
+        engine=engine,
+        w_adh_J_m2=w_ev * EV_PER_A2_TO_J_PER_M2,
+        w_adh_eV_A2=w_ev,
+        area_angstrom2=area,
+        strain=strain,
+        energy_substrate_eV=energy_substrate_eV,
+        energy_film_eV=energy_film_eV,
+        energy_interface_eV=energy_interface_eV,
+        n_substrate=n_substrate,
+        n_film=len(initial_interface) - n_substrate,
+        bonds_formed=changes["formed"],
+        bonds_broken=changes["broken"],
+        film_bonds_broken=in_film,
+        interface_bonds=dict(sorted(counts.items())),
+        film_intact=not in_film,
+        relaxed_interface=relaxed_interface,
+        uber=uber,
+        film_charge_e=float(np.sum(charges[n_substrate:])) if charges else None,
+    )
+    return Response(output=doc)
+
+
+@dataclass
+class BaseAdhesionMaker(Maker):
+    """Work of adhesion of an interface cell with any relax (and static) Maker.
+
+    Parameters
+    ----------
+    name
+        Flow name.
+    relax_maker
+        Maker whose ``make(structure)`` relaxes at fixed cell and whose output has
+        ``output.energy`` (eV) and ``structure`` (atomate2 ASE and VASP documents do).
+    static_maker
+        Optional Maker for single points of the three relaxed structures (e.g.
+        a larger basis or plane waves on LCAO geometries); None: the relaxation
+        energies are used. Also used for the separation scan.
+    fix_bottom_angstrom
+        Substrate atoms within this distance (Å) of its lowest atom stay fixed.
+    scan_shifts_angstrom
+        Rigid shifts (Å) of the relaxed film along z for the UBER scan; None: no scan.
+    engine
+        Engine label recorded in the document.
+
+    Every relaxation and single point gets a UUID from its Maker and input
+    (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a
+    half-finished flow with :func:`~naspe.workflows.execution.resumable.run_resumable`
+    reuses the finished ones.
+    """
+
+    name: str = "adhesion"
+    relax_maker: Maker = field(default_factory=GpawRelaxMaker)
+    static_maker: Maker | None = None
+    fix_bottom_angstrom: float = 1.0
+    scan_shifts_angstrom: tuple[float, ...] | None = None
+    engine: str = "gpaw"
+
+    def __post_init__(self) -> None:
+        if self.fix_bottom_angstrom < 0:
+            raise ValueError(f"fix_bottom_angstrom={self.fix_bottom_angstrom}: must be >= 0 Å")
+        if self.scan_shifts_angstrom is not None:
+            if len(set(self.scan_shifts_angstrom)) < 4:
+                raise ValueError(
+                    f"scan_shifts_angstrom={self.scan_shifts_angstrom}: the UBER fit needs >= 4 distinct shifts (Å)"
+                )
+            if len(set(self.scan_shifts_angstrom)) != len(self.scan_shifts_angstrom):
+                raise ValueError(
+                    f"scan_shifts_angstrom={self.scan_shifts_angstrom}: each shift (Å) once (a repeated shift is "
+                    "the same single point)"
+                )
+            if self.static_maker is None and not hasattr(self.relax_maker, "steps"):
+                raise ValueError("a separation scan needs static_maker for this relax_maker (it has no 'steps')")
+
+    def scan_maker(self) -> Maker:
+        """Single-point Maker of the scan: static_maker, or relax_maker with one step."""
+        if self.static_maker is not None:
+            return self.static_maker
+        return dataclasses.replace(self.relax_maker, steps=1, name=f"{self.relax_maker.name} single point")
+
+    def make(self, interface: Structure, n_substrate: int, strain: float = 0.0) -> Flow:
+        """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document."""
+        whole, substrate, film = split_interface(interface, n_substrate, self.fix_bottom_angstrom)
+        parts = {"substrate": substrate, "film": film, "interface": whole}
+        check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
+        check_inputs(self.static_maker, parts)
+        jobs, energy, structures, props = [], {}, {}, {}
+        for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
+            relax = with_content_uuid(self.relax_maker.make(structure))
+            relax.name = f"{self.name} {label} relax"
+            jobs.append(relax)
+            structures[label] = relax.output.structure
+            energy[label] = relax.output.output.energy
+            props[label] = engine_properties(self.relax_maker, relax)
+            if self.static_maker is not None:
+                static = with_content_uuid(self.static_maker.make(relax.output.structure))
+                static.name = f"{self.name} {label} static"
+                jobs.append(static)
+                energy[label] = static.output.output.energy
+        uber = None
+        if self.scan_shifts_angstrom is not None:
+            scan = with_content_uuid(
+                separation_scan(
+                    structures["interface"], n_substrate, list(self.scan_shifts_angstrom), self.scan_maker()
+                )
+            )
+            scan.name = f"{self.name} separation scan"
+            jobs.append(scan)
+            uber = scan.output
+        doc = adhesion_document(
+            energy["substrate"],
+            energy["film"],
+            energy["interface"],
+            structures["interface"],
+            whole,
+            n_substrate,
+            strain,
+            self.engine,
+            uber,
+            *props["interface"],
+        )
+        doc = with_content_uuid(doc)
+        doc.name = f"{self.name} work of adhesion"
+        return Flow([*jobs, doc], output=doc.output, name=self.name)
+
+
+@dataclass
+class GpawAdhesionMaker(BaseAdhesionMaker):
+    """Work of adhesion with GPAW (PBE + D3(BJ))."""
+
+    name: str = "GPAW adhesion"
+    relax_maker: Maker = field(default_factory=GpawRelaxMaker)
+    engine: str = "gpaw"
+
+
+@dataclass
+class TbliteAdhesionMaker(BaseAdhesionMaker):
+    """Work of adhesion with GFN2-xTB (screening)."""
+
+    name: str = "GFN2-xTB adhesion"
+    relax_maker: Maker = field(default_factory=TbliteRelaxMaker)
+    engine: str = "tblite"
+
+
+@dataclass
+class VaspAdhesionMaker(BaseAdhesionMaker):
+    """Work of adhesion with VASP (PBE + D3(BJ), dipole correction) through atomate2."""
+
+    name: str = "VASP adhesion"
+    relax_maker: Maker = field(default_factory=vasp_slab_relax_maker)
+    engine: str = "vasp"

@@ -1,0 +1,156 @@
+"""The study's interface set as one Flow: W_adh of PEO / NaFSI / Na on Na and carbon.
+
+:class:`AdhesionStudyMaker` builds every system of
+:data:`naspe.structures.study.STUDY_SYSTEMS` (or a chosen subset), runs one
+adhesion flow per system with the given adhesion Maker (any engine), and ends
+with :func:`adhesion_study_summary`: a table of W_adh (J/m^2), area, strain and
+interface bonds, ranked, with the comparison the study turns on — does PEO
+stick to the carbon side of the Na/C anode more strongly than to bare Na, and
+does it do so chemically (bonds formed, film bonds broken)?
+
+A system whose calculation fails (SCF not converged, say) appears in the
+summary as failed; the others are still summarised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jobflow import Flow, Maker, job
+from jobflow.core.reference import OnMissing
+from pydantic import BaseModel, Field
+
+from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
+from naspe.structures.topology import to_pymatgen
+from naspe.workflows.base.identity import with_content_uuid
+from naspe.workflows.flows.adhesion import BaseAdhesionMaker, GpawAdhesionMaker
+
+__all__ = ["AdhesionStudyMaker", "AdhesionStudyRow", "AdhesionStudySummary", "adhesion_study_summary"]
+
+CARBON = ("graphene", "graphite", "graphene-vacancy", "graphene-edge", "graphene-oxidised", "na-on-graphene")
+SODIUM = ("na100", "na110", "na111")
+
+
+class AdhesionStudyRow(BaseModel):
+    """One interface of the study."""
+
+    system: str = Field(description="film/substrate")
+    finished: bool = Field(description="The adhesion flow produced a document")
+    w_adh_J_m2: float | None = Field(None, description="Work of adhesion (J/m^2)")
+    area_angstrom2: float | None = Field(None, description="Interface area (Å^2)")
+    strain: float | None = Field(None, description="Film strain (fraction)")
+    interface_bonds: dict[str, int] = Field(default_factory=dict, description="Substrate-film bonds by class")
+    film_intact: bool | None = Field(None, description="No film bond broke")
+    w_uber_J_m2: float | None = Field(None, description="UBER work of separation (J/m^2), if scanned")
+
+
+class AdhesionStudySummary(BaseModel):
+    """W_adh of the study's interfaces and the carbon-versus-sodium comparison."""
+
+    engine: str = Field(description="Engine of the adhesion flows")
+    rows: list[AdhesionStudyRow] = Field(description="One row per system, strongest adhesion first")
+    peo_carbon_max_J_m2: float | None = Field(None, description="Largest W_adh of PEO on a carbon substrate (J/m^2)")
+    peo_sodium_max_J_m2: float | None = Field(None, description="Largest W_adh of PEO on a Na substrate (J/m^2)")
+    carbon_binds_peo_more: bool | None = Field(
+        None, description="PEO adheres more strongly to some carbon substrate than to any Na surface"
+    )
+    failed: list[str] = Field(description="Systems without a result")
+
+
+@job(output_schema=AdhesionStudySummary)
+def adhesion_study_summary(docs: dict, engine: str) -> AdhesionStudySummary:
+    """Rank the interfaces by W_adh and compare PEO on carbon with PEO on Na."""
+    rows = []
+    for system, doc in docs.items():
+        if doc is None:
+            rows.append(AdhesionStudyRow(system=system, finished=False))
+            continue
+        d = doc if isinstance(doc, dict) else doc.model_dump()
+        uber = d.get("uber") or {}
+        rows.append(
+            AdhesionStudyRow(
+                system=system,
+                finished=True,
+                w_adh_J_m2=d["w_adh_J_m2"],
+                area_angstrom2=d["area_angstrom2"],
+                strain=d["strain"],
+                interface_bonds=d["interface_bonds"],
+                film_intact=d["film_intact"],
+                w_uber_J_m2=uber.get("w_adh_J_m2"),
+            )
+        )
+    rows.sort(key=lambda r: -(r.w_adh_J_m2 if r.w_adh_J_m2 is not None else float("-inf")))
+
+    def best(substrates: tuple[str, ...]) -> float | None:
+        values = [
+            r.w_adh_J_m2
+            for r in rows
+            if r.w_adh_J_m2 is not None and parse_system(r.system) in [("peo", s) for s in substrates]
+        ]
+        return max(values) if values else None
+
+    carbon, sodium = best(CARBON), best(SODIUM)
+    return AdhesionStudySummary(
+        engine=engine,
+        rows=rows,
+        peo_carbon_max_J_m2=carbon,
+        peo_sodium_max_J_m2=sodium,
+        carbon_binds_peo_more=None if carbon is None or sodium is None else carbon > sodium,
+        failed=[r.system for r in rows if not r.finished],
+    )
+
+
+@dataclass
+class AdhesionStudyMaker(Maker):
+    """Adhesion flows for the study's interfaces plus their summary.
+
+    Parameters
+    ----------
+    name
+        Flow name.
+    adhesion_maker
+        The adhesion Maker (engine, relax and static settings, scan) used for every system.
+    systems
+        ``"film/substrate"`` names (see :func:`naspe.structures.study.parse_system`).
+    layers
+        Substrate layers.
+    gap_angstrom
+        Initial substrate-film gap (Å).
+    max_strain
+        Largest film strain (fraction).
+    """
+
+    name: str = "adhesion study"
+    adhesion_maker: BaseAdhesionMaker = field(default_factory=GpawAdhesionMaker)
+    systems: tuple[str, ...] = STUDY_SYSTEMS
+    layers: int = 3
+    gap_angstrom: float = 2.8
+    max_strain: float = 0.05
+
+    def __post_init__(self) -> None:
+        for system in self.systems:
+            parse_system(system)
+        if len(set(self.systems)) != len(self.systems):
+            raise ValueError(f"systems={self.systems}: each system once")
+
+    def make(self) -> Flow:
+        """Build every system (errors before any calculation), one adhesion flow each, then the summary."""
+        flows, outputs, seen = [], {}, set()
+        for system in self.systems:
+            film, substrate = parse_system(system)
+            built = build_adhesion_system(
+                substrate, film, self.layers, gap_angstrom=self.gap_angstrom, max_strain=self.max_strain
+            )
+            flow = self.adhesion_maker.make(to_pymatgen(built.atoms), built.n_substrate, built.strain)
+            # systems can share a calculation (the same PEO film in the same cell): run it once
+            kept = [j for j in flow.jobs if j.uuid not in seen]
+            seen.update(j.uuid for j in kept)
+            for j in kept:
+                j.hosts = [h for h in j.hosts if h != flow.uuid]
+            flows.append(Flow(kept, output=flow.output, name=f"{self.adhesion_maker.name} {system}"))
+            outputs[system] = flow.output
+        summary = adhesion_study_summary(outputs, self.adhesion_maker.engine)
+        summary.config.on_missing_references = OnMissing.NONE
+        summary = with_content_uuid(summary)
+        summary.name = f"{self.name} summary"
+        return Flow([*flows, summary], output=summary.output, name=self.name)

@@ -1,0 +1,306 @@
+"""LAMMPS inputs for the MD stages of naspe (an input generator in the pymatgen style).
+
+:class:`LammpsInputGenerator` holds every choice (time step, SHAKE, thermostat and
+barostat damping, output intervals, PPPM accuracy) in ``__init__``;
+:meth:`LammpsInputGenerator.get_input_set` is pure and returns a
+:class:`LammpsInputSet`: a setup script, a list of run segments and the closing
+commands. The runner (``naspe.workflows.md.runner``) executes the segments in
+chunks so that it can report progress, check the run and stop cleanly.
+
+Stages
+------
+``minimize``    conjugate-gradient minimisation.
+``nvt``         Nose-Hoover NVT at one temperature.
+``npt``         Nose-Hoover NPT (isotropic) at one temperature and pressure.
+``anneal``      NVT heat from T to T_high, hold, cool back to T (polymer cells).
+``production``  NVT at T with unwrapped ion coordinates dumped at the analysis
+                interval, the whole system rarely, and the system centre of mass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from monty.json import MSONable
+
+__all__ = ["LammpsInputGenerator", "LammpsInputSet", "StageSpec", "Segment", "STAGES"]
+
+STAGES = ("minimize", "nvt", "npt", "anneal", "production")
+Stage = Literal["minimize", "nvt", "npt", "anneal", "production"]
+
+
+@dataclass(frozen=True)
+class StageSpec(MSONable):
+    """What one MD stage does.
+
+    Parameters
+    ----------
+    stage
+        One of :data:`STAGES`.
+    n_steps
+        MD steps (for ``anneal``: the total of heat, hold and cool, split 1:1:2).
+    temperature_K
+        Target temperature (K).
+    pressure_atm
+        Target pressure (atm), ``npt`` only.
+    anneal_high_K
+        Peak temperature (K) of ``anneal``.
+    create_velocities
+        Draw Maxwell-Boltzmann velocities at the start (first dynamics stage).
+    seed
+        Seed of the velocity draw.
+    """
+
+    stage: Stage
+    n_steps: int
+    temperature_K: float = 353.15
+    pressure_atm: float = 1.0
+    anneal_high_K: float = 600.0
+    create_velocities: bool = False
+    seed: int = 12345
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise ValueError(f"stage={self.stage!r}: allowed stages are {list(STAGES)}")
+        if not isinstance(self.n_steps, int) or self.n_steps < 1:
+            raise ValueError(f"n_steps={self.n_steps!r}: must be an integer >= 1")
+        if not 1.0 <= self.temperature_K <= 2000.0:
+            raise ValueError(f"temperature_K={self.temperature_K}: must be within 1-2000 K")
+        if self.stage == "anneal" and self.anneal_high_K <= self.temperature_K:
+            raise ValueError(
+                f"anneal_high_K={self.anneal_high_K} must exceed temperature_K={self.temperature_K} for an anneal"
+            )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Commands that set up one stretch of dynamics, and its length in steps."""
+
+    commands: str
+    n_steps: int
+
+
+@dataclass
+class LammpsInputSet:
+    """Everything the runner needs for one stage."""
+
+    setup: str
+    segments: list[Segment]
+    finish: str
+    minimize: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total_steps(self) -> int:
+        """Steps of dynamics over all segments."""
+        return sum(s.n_steps for s in self.segments)
+
+    def script(self) -> str:
+        """The whole stage as one LAMMPS script (for the record and for plain `lmp -in`)."""
+        parts = [self.setup]
+        if self.minimize:
+            parts.append(self.minimize)
+        for seg in self.segments:
+            parts.append(seg.commands)
+            parts.append(f"run {seg.n_steps}")
+        parts.append(self.finish)
+        return "\n".join(parts) + "\n"
+
+    def as_dict(self) -> dict:
+        """JSON-ready form (the runner's input)."""
+        return {
+            "setup": self.setup,
+            "segments": [asdict(s) for s in self.segments],
+            "finish": self.finish,
+            "minimize": self.minimize,
+            "outputs": self.outputs,
+        }
+
+
+class LammpsInputGenerator(MSONable):
+    """Input generator for naspe's LAMMPS stages.
+
+    Parameters
+    ----------
+    timestep_fs
+        MD time step (fs); 2 fs with SHAKE on X-H bonds, 1 fs without.
+    shake
+        Constrain the bonds the force field marks (X-H) with SHAKE.
+    pppm_accuracy
+        PPPM relative force accuracy (the data set's settings give the style).
+    thermo_every
+        Interval (steps) of thermodynamic output (``thermo.dat``).
+    restart_every
+        Interval (steps) of restart files (``restart.a`` / ``restart.b``).
+    ion_dump_every
+        Interval (steps) of unwrapped ion coordinates in production (``ions.lammpstrj``).
+    full_dump_every
+        Interval (steps) of whole-system frames in production (``full.lammpstrj``).
+    t_damp_steps, p_damp_steps
+        Nose-Hoover thermostat and barostat damping, in time steps.
+    """
+
+    def __init__(
+        self,
+        timestep_fs: float = 2.0,
+        shake: bool = True,
+        pppm_accuracy: float = 1e-5,
+        thermo_every: int = 500,
+        restart_every: int = 5000,
+        ion_dump_every: int = 500,
+        full_dump_every: int = 50000,
+        t_damp_steps: int = 100,
+        p_damp_steps: int = 1000,
+    ) -> None:
+        if not 0.05 <= timestep_fs <= 5.0:
+            raise ValueError(f"timestep_fs={timestep_fs}: must be within 0.05-5 fs")
+        if timestep_fs > 1.0 and not shake:
+            raise ValueError(f"timestep_fs={timestep_fs} without SHAKE: X-H vibrations need <= 1 fs")
+        for name, value in (
+            ("thermo_every", thermo_every),
+            ("restart_every", restart_every),
+            ("ion_dump_every", ion_dump_every),
+            ("full_dump_every", full_dump_every),
+            ("t_damp_steps", t_damp_steps),
+            ("p_damp_steps", p_damp_steps),
+        ):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}={value!r}: must be an integer >= 1")
+        if not 0 < pppm_accuracy < 1e-2:
+            raise ValueError(f"pppm_accuracy={pppm_accuracy}: must be in (0, 0.01)")
+        self.timestep_fs = float(timestep_fs)
+        self.shake = bool(shake)
+        self.pppm_accuracy = float(pppm_accuracy)
+        self.thermo_every = thermo_every
+        self.restart_every = restart_every
+        self.ion_dump_every = ion_dump_every
+        self.full_dump_every = full_dump_every
+        self.t_damp_steps = t_damp_steps
+        self.p_damp_steps = p_damp_steps
+
+    def parameters(self) -> dict:
+        """The generator's choices (its ``__init__`` arguments)."""
+        return {k: v for k, v in self.as_dict().items() if not k.startswith("@")}
+
+    def updated(self, **changes) -> LammpsInputGenerator:
+        """A copy with some choices changed (e.g. a smaller time step after a failed run); self is not changed."""
+        return LammpsInputGenerator(**(self.parameters() | changes))
+
+    def with_timestep(self, timestep_fs: float) -> LammpsInputGenerator:
+        """A copy with another time step; self is not changed."""
+        return self.updated(timestep_fs=timestep_fs)
+
+    def get_input_set(
+        self,
+        spec: StageSpec,
+        start: Literal["data", "restart"],
+        start_file: str,
+        constrained_bond_types: list[str],
+        ion_atom_types: list[str],
+        resume: bool = False,
+        slab: bool = False,
+    ) -> LammpsInputSet:
+        """The input set of one stage.
+
+        Parameters
+        ----------
+        spec
+            The stage.
+        start
+            ``"data"``: ``start_file`` is a settings file that reads the data file
+            (``system.in.settings``); ``"restart"``: a LAMMPS restart file.
+        start_file
+            Path of that file, as LAMMPS will see it from the run directory.
+        constrained_bond_types
+            Bond type labels to SHAKE.
+        ion_atom_types
+            Atom type labels of ions (the production dump group).
+        resume
+            Continue this stage from its own restart file: keep the step count and
+            append to its outputs.
+        slab
+            The cell is a slab (non-periodic z): the PPPM slab correction is used.
+        """
+        if start not in ("data", "restart"):
+            raise ValueError(f"start={start!r}: must be 'data' or 'restart'")
+        dt = self.timestep_fs
+        lines = []
+        if start == "data":
+            lines.append(f"include {start_file}")
+        else:
+            lines += [f"read_restart {start_file}", f"kspace_style pppm {self.pppm_accuracy:g}"]
+            if slab:
+                lines.append("kspace_modify slab 3.0")
+        if not resume:
+            lines.append("reset_timestep 0")
+        lines += [
+            "neighbor 2.0 bin",
+            "neigh_modify every 1 delay 0 check yes",
+            f"timestep {dt:g}",
+            "thermo_style custom step time temp press pe ke etotal density vol",
+            f"thermo {self.thermo_every}",
+            "thermo_modify norm no flush yes lost error",
+            "variable rho equal density",
+            "variable vol equal vol",
+            "variable ke equal ke",
+            "variable etot equal etotal",
+            f"fix thermo_out all ave/time {self.thermo_every} 1 {self.thermo_every} "
+            "c_thermo_temp c_thermo_press c_thermo_pe v_ke v_etot v_rho v_vol "
+            f"{'append' if resume else 'file'} thermo.dat",
+        ]
+        outputs = {"thermo": "thermo.dat", "final_data": "final.data", "final_restart": "final.restart"}
+        minimize = None
+        segments: list[Segment] = []
+        if spec.stage == "minimize":
+            minimize = f"min_style cg\nminimize 1.0e-6 1.0e-6 {spec.n_steps} {10 * spec.n_steps}"
+        else:
+            pre = []
+            if self.shake and constrained_bond_types:
+                pre.append(f"fix shake all shake 1.0e-4 20 0 b {' '.join(constrained_bond_types)}")
+            if spec.create_velocities and not resume:
+                pre.append(f"velocity all create {spec.temperature_K:g} {spec.seed} dist gaussian mom yes rot yes")
+            pre.append(f"restart {self.restart_every} restart.a restart.b")
+            t_damp = self.t_damp_steps * dt
+            p_damp = self.p_damp_steps * dt
+            T = spec.temperature_K
+            if spec.stage == "production":
+                if not ion_atom_types:
+                    raise ValueError("a production stage needs ion atom types for its dump group; the cell has none")
+                append = " append yes" if resume else ""
+                pre += [
+                    f"group ions type {' '.join(ion_atom_types)}",
+                    f"dump ions ions custom {self.ion_dump_every} ions.lammpstrj id mol type xu yu zu",
+                    f"dump_modify ions sort id format float %.6f{append}",
+                    f"dump full all custom {self.full_dump_every} full.lammpstrj id mol type xu yu zu",
+                    f"dump_modify full sort id format float %.6f{append}",
+                    "compute sys_com all com",
+                    f"fix com_out all ave/time {self.ion_dump_every} 1 {self.ion_dump_every} "
+                    f"c_sys_com[1] c_sys_com[2] c_sys_com[3] {'append' if resume else 'file'} com.dat",
+                ]
+                outputs.update({"ions": "ions.lammpstrj", "full": "full.lammpstrj", "com": "com.dat"})
+            pre_text = "\n".join(pre)
+            if spec.stage in ("nvt", "production"):
+                segments = [Segment(f"{pre_text}\nfix md all nvt temp {T:g} {T:g} {t_damp:g}", spec.n_steps)]
+            elif spec.stage == "npt":
+                P = spec.pressure_atm
+                segments = [
+                    Segment(
+                        f"{pre_text}\nfix md all npt temp {T:g} {T:g} {t_damp:g} iso {P:g} {P:g} {p_damp:g}",
+                        spec.n_steps,
+                    )
+                ]
+            else:  # anneal: heat 1/4, hold 1/4, cool 1/2
+                Th = spec.anneal_high_K
+                n1 = max(1, spec.n_steps // 4)
+                n2 = max(1, spec.n_steps // 4)
+                n3 = max(1, spec.n_steps - n1 - n2)
+                segments = [
+                    Segment(f"{pre_text}\nfix md all nvt temp {T:g} {Th:g} {t_damp:g}", n1),
+                    Segment(f"unfix md\nfix md all nvt temp {Th:g} {Th:g} {t_damp:g}", n2),
+                    Segment(f"unfix md\nfix md all nvt temp {Th:g} {T:g} {t_damp:g}", n3),
+                ]
+        finish = "write_data final.data\nwrite_restart final.restart"
+        return LammpsInputSet(
+            setup="\n".join(lines), segments=segments, finish=finish, minimize=minimize, outputs=outputs
+        )

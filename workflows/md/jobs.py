@@ -1,0 +1,232 @@
+"""LAMMPS jobs: one Maker per MD stage, run in a separate runner process.
+
+:class:`LammpsStageMaker` follows atomate2's ``BaseVaspMaker``: a dataclass whose
+fields are the choices, a ``make`` decorated with ``@job`` that writes inputs,
+runs, builds a document and returns a ``Response``; ``make`` never changes the
+Maker's fields (a recovery uses a *copy* of the input generator with a smaller
+time step).
+
+The compute job only sees files: it starts from a data directory
+(``system.data`` + ``system.in.settings`` + ``system.lammps.json``) or from the
+run directory of the previous stage (its ``final.restart``), and writes
+everything in its own working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from jobflow import Maker, Response, job
+
+from naspe.structures.lammps_env import mpi_environment
+from naspe.workflows.base.settings import NaspeSettings, load_settings
+from naspe.workflows.md.documents import LammpsTaskDocument, Recovery
+from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
+from naspe.workflows.md.outputs import clean_series
+from naspe.workflows.md.runner import latest_restart
+
+__all__ = ["LammpsStageMaker", "run_stage", "SYSTEM_META"]
+
+SYSTEM_META = "system.lammps.json"
+
+
+def _system_meta(prev_dir: Path) -> dict:
+    path = prev_dir / SYSTEM_META
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: start from a directory written by naspe (LammpsSystem.write) or a naspe stage"
+        )
+    return json.loads(path.read_text())
+
+
+def run_stage(
+    run_dir: Path,
+    prev_dir: Path,
+    spec: StageSpec,
+    generator: LammpsInputGenerator,
+    task_label: str,
+    settings: NaspeSettings | None = None,
+    ranks: int | None = None,
+    max_restarts: int = 3,
+    timestep_factor: float = 0.5,
+    max_resumes: int = 5,
+    chunk_steps: int = 1000,
+    max_wall_s: float | None = None,
+) -> LammpsTaskDocument:
+    """Run one stage in ``run_dir`` starting from ``prev_dir``, recovering from instabilities.
+
+    A run that stops with a recoverable LAMMPS error (lost atoms, non-finite
+    energy, PPPM out-of-range atoms, SHAKE failure) restarts from its latest
+    restart file (or from the start if none was written yet) with the time step
+    multiplied by ``timestep_factor``, at most ``max_restarts`` times. A
+    production stage starts over instead, so that its trajectory has a single
+    time step. A run
+    stopped by the wall-time limit resumes from its restart file with the same
+    time step, at most ``max_resumes`` times.
+    """
+    settings = settings or load_settings()
+    ranks = ranks or settings.default_ranks
+    run_dir.mkdir(parents=True, exist_ok=True)
+    meta = _system_meta(prev_dir)
+    shutil.copy(prev_dir / SYSTEM_META, run_dir / SYSTEM_META)
+    if (prev_dir / "final.restart").exists():
+        start, start_file = "restart", str((prev_dir / "final.restart").resolve())
+    elif (prev_dir / "system.data").exists():
+        for name in ("system.data", "system.in.settings"):
+            shutil.copy(prev_dir / name, run_dir / name)
+        start, start_file = "data", "system.in.settings"
+    else:
+        raise FileNotFoundError(f"{prev_dir} holds neither final.restart nor system.data to start from")
+    slab = "kspace_modify slab" in meta.get("post_read", "")
+    initial = (start, start_file)
+    gen, resume = generator, False
+    recoveries: list[Recovery] = []
+    n_failures = n_resumes = 0
+    t0 = time.perf_counter()
+    while True:
+        inputs = gen.get_input_set(
+            spec, start, start_file, meta["constrained_bond_types"], meta["ion_atom_types"], resume=resume, slab=slab
+        )
+        (run_dir / "in.lammps").write_text(inputs.script())
+        (run_dir / "result.json").unlink(missing_ok=True)
+        runner_spec = {
+            "workdir": str(run_dir.resolve()),
+            "input": inputs.as_dict(),
+            "timestep_fs": gen.timestep_fs,
+            "chunk_steps": chunk_steps,
+            "max_wall_s": max_wall_s,
+            "lammps_python_path": str(settings.lammps_python_path) if settings.lammps_python_path else None,
+        }
+        (run_dir / "run.json").write_text(json.dumps(runner_spec, indent=2))
+        cmd = [*settings.mpi_launch(ranks), sys.executable, "-m", "naspe.workflows.md.runner", "run.json"]
+        proc = subprocess.run(cmd, cwd=run_dir, env=mpi_environment(), capture_output=True, text=True)
+        (run_dir / "runner.log").write_text(proc.stdout + proc.stderr)
+        result_path = run_dir / "result.json"
+        if result_path.exists():
+            result = json.loads(result_path.read_text())
+        else:
+            tail = " ".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])
+            result = {
+                "status": "failed",
+                "error": f"runner exited with {proc.returncode}: {tail}",
+                "recoverable": False,
+            }
+            result_path.write_text(json.dumps(result))
+        status = result["status"]
+        if status == "completed":
+            break
+        restart = latest_restart(run_dir)
+        if status == "walltime" and n_resumes < max_resumes:
+            n_resumes += 1
+            recoveries.append(
+                Recovery(
+                    attempt=n_failures + n_resumes - 1,
+                    reason="walltime",
+                    step=result.get("step"),
+                    restarted_from=restart.name if restart else None,
+                    new_timestep_fs=gen.timestep_fs,
+                )
+            )
+        elif status == "failed" and result.get("recoverable") and n_failures < max_restarts:
+            n_failures += 1
+            new_gen = gen.with_timestep(gen.timestep_fs * timestep_factor)
+            recoveries.append(
+                Recovery(
+                    attempt=n_failures + n_resumes - 1,
+                    reason=result.get("error") or "",
+                    step=result.get("step"),
+                    restarted_from=restart.name if restart else None,
+                    new_timestep_fs=new_gen.timestep_fs,
+                )
+            )
+            gen = new_gen
+        else:
+            break
+        if status == "failed" and spec.stage == "production":
+            # a production trajectory keeps one time step throughout: start it over
+            for name in ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat", "restart.a", "restart.b"):
+                (run_dir / name).unlink(missing_ok=True)
+            restart = None
+        if restart is None:
+            (start, start_file), resume = initial, False
+        else:
+            # the restart file must survive the next run's own restart writes
+            saved = run_dir / f"resume-{len(recoveries)}.restart"
+            shutil.copy(restart, saved)
+            start, start_file, resume = "restart", saved.name, True
+    for name in ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat"):
+        clean_series(run_dir / name)
+    return LammpsTaskDocument.from_directory(
+        run_dir,
+        task_label=task_label,
+        spec=asdict(spec),
+        input_script=(run_dir / "in.lammps").read_text(),
+        input_parameters={
+            "generator": generator.parameters(),
+            "stage": asdict(spec),
+            "final_timestep_fs": gen.timestep_fs,
+        },
+        recoveries=recoveries,
+        wall_time_s=time.perf_counter() - t0,
+        ranks=ranks,
+    )
+
+
+@dataclass
+class LammpsStageMaker(Maker):
+    """Maker of one LAMMPS stage.
+
+    Parameters
+    ----------
+    name
+        Job name.
+    spec
+        The stage (kind, steps, temperature, ...).
+    input_generator
+        LAMMPS input choices (time step, SHAKE, output intervals, ...).
+    ranks
+        MPI ranks; the settings' ``default_ranks`` when None.
+    max_restarts
+        Automatic restarts with a smaller time step after an instability.
+    timestep_factor
+        Factor applied to the time step at each such restart.
+    chunk_steps
+        Steps between progress reports and checks.
+    max_wall_s
+        Wall-time limit (s) of one runner process; the run then resumes from its restart file.
+    """
+
+    job_kind: ClassVar[str] = "md"  # the workers that run its jobs (naspe.workflows.base.kinds)
+
+    name: str = "lammps stage"
+    spec: StageSpec = field(default_factory=lambda: StageSpec("nvt", 1000))
+    input_generator: LammpsInputGenerator = field(default_factory=LammpsInputGenerator)
+    ranks: int | None = None
+    max_restarts: int = 3
+    timestep_factor: float = 0.5
+    chunk_steps: int = 1000
+    max_wall_s: float | None = None
+
+    @job(output_schema=LammpsTaskDocument)
+    def make(self, prev_dir: str) -> Response:
+        """Run the stage from ``prev_dir`` (a naspe data directory or a previous stage's directory)."""
+        doc = run_stage(
+            Path.cwd(),
+            Path(prev_dir),
+            self.spec,
+            self.input_generator,
+            task_label=self.name,
+            ranks=self.ranks,
+            max_restarts=self.max_restarts,
+            timestep_factor=self.timestep_factor,
+            chunk_steps=self.chunk_steps,
+            max_wall_s=self.max_wall_s,
+        )
+        return Response(output=doc, stop_children=doc.state != "successful")
