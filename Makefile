@@ -28,7 +28,9 @@ demo: setup
 	$(VENV)/bin/naspe run --preset quick
 	$(VENV)/bin/naspe report --out demo-output
 
+# the layer contracts of pyproject.toml ([tool.importlinter]) first, then the suite
 test: setup
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -q
 
 lint: setup

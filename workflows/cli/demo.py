@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
-__all__ = ["run_demo"]
+import typer
+
+from naspe.workflows.cli.common import fail
+
+__all__ = ["run_demo", "register"]
 
 
 def run_demo(out: Path) -> dict:
@@ -68,3 +73,18 @@ def _print_table(summary: dict) -> None:
             f"interface    {name:<28} {s['formula']:<22} {s['n_atoms']:>5} atoms  "
             f"area {s['area_angstrom2']:.1f} Å^2  strain {s['strain']:.3f}"
         )
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Output directory")] = Path("demo-output"),
+) -> None:
+    """Build the study's structures (electrolyte cell, slabs, interfaces) and print a summary table."""
+    try:
+        run_demo(out)
+    except (ValueError, RuntimeError) as err:
+        fail(err)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``naspe demo`` to ``app``."""
+    app.command("demo")(demo)

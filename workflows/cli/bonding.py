@@ -1,0 +1,153 @@
+"""``naspe bonding``: binding and reaction energies of a fragment on a substrate, with the bonds formed."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.cli.common import Engine, fail
+
+__all__ = ["register"]
+
+
+def bonding_cmd(
+    site: Annotated[str, typer.Option(help="graphene, graphite, vacancy, edge, oxidised, na100, na110, na111, ...")],
+    fragment: Annotated[str, typer.Option(help="dme, diglyme, peo (short chain), na (adatom) or nafsi")] = "dme",
+    engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
+    reaction: Annotated[
+        str | None, typer.Option(help="Also a product-state reaction energy: dme-vacancy-bridge, dme-na-methoxide, ...")
+    ] = None,
+    layers: Annotated[int, typer.Option(help="Substrate layers (Na slabs, graphite)")] = 3,
+    repeat: Annotated[
+        tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the fragment)")
+    ] = None,
+    height: Annotated[float | None, typer.Option(help="Anchor height above the substrate (Å)")] = None,
+    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points)")] = 100,
+    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å)")] = 0.05,
+    out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
+    import logging
+
+    from jobflow import Flow, JobStore, run_locally
+    from maggma.stores import MemoryStore
+
+    from naspe.workflows.base.settings import load_settings
+    from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker
+    from naspe.workflows.flows.bonding import bonding_flows
+
+    try:
+        if engine is Engine.vasp and not load_settings().vasp_command:
+            raise ValueError(
+                "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
+                "NASPE_VASP_COMMAND, and PMG_VASP_PSP_DIR for the POTCARs"
+            )
+        relax_kwargs = {"fmax": fmax}
+        relax = {
+            Engine.gpaw: lambda: GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs),
+            Engine.tblite: lambda: TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs),
+            Engine.vasp: lambda: None,
+        }[engine]()
+        flows = bonding_flows(site, fragment, engine.value, relax, reaction, layers, repeat, height)
+    except (ValueError, RuntimeError) as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    store = JobStore(MemoryStore())
+    failures: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            msg = record.getMessage()
+            if "failed with exception" in msg:
+                lines = [ln for ln in msg.strip().splitlines() if ln.strip()]
+                failures.append(f"{lines[0].split(' failed with exception')[0]}: {lines[-1].strip()}")
+
+    jf_logger = logging.getLogger("jobflow.managers.local")
+    handler, level = _Collect(), jf_logger.level
+    jf_logger.addHandler(handler)
+    jf_logger.setLevel(logging.INFO)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="cd is deprecated", category=FutureWarning)
+            run_locally(Flow(flows), store=store, create_folders=True, root_dir=out, log=False)
+    finally:
+        jf_logger.removeHandler(handler)
+        jf_logger.setLevel(level)
+    store.connect()
+    docs = []
+    for flow in flows:
+        doc = store.query_one({"uuid": flow.jobs[-1].uuid})
+        if doc is None:
+            for j in flow.jobs:
+                stored = store.query_one({"uuid": j.uuid})
+                err = stored["output"].get("error") if stored and isinstance(stored.get("output"), dict) else None
+                if err:
+                    failures.append(f"{j.name}: {err}")
+            missing = [j.name for j in flow.jobs if store.query_one({"uuid": j.uuid}) is None]
+            reasons = "; ".join(failures) or f"no output from: {', '.join(missing)}"
+            fail(RuntimeError(f"the {flow.name} flow did not finish, no result written ({reasons}); see {out}"))
+        docs.append(doc["output"])
+
+    def bond_rows(bonds: list[dict]) -> list[dict]:
+        return [
+            {"kind": b["kind"], "length_angstrom": b["length_angstrom"], "order": b["order"], "atoms": [b["i"], b["j"]]}
+            for b in bonds
+        ]
+
+    d = docs[0]
+    summary = {
+        "site": site,
+        "fragment": fragment,
+        "engine": d["engine"],
+        "binding_energy_eV": d["binding_energy_eV"],
+        "energy_complex_eV": d["energy_complex_eV"],
+        "energy_substrate_eV": d["energy_substrate_eV"],
+        "energy_fragment_eV": d["energy_fragment_eV"],
+        "n_substrate": d["n_substrate"],
+        "n_fragment": d["n_fragment"],
+        "bonds_formed": bond_rows(d["bonds_formed"]),
+        "bonds_broken": bond_rows(d["bonds_broken"]),
+        "interface_bonds": d["interface_bonds"],
+        "fragment_intact": d["fragment_intact"],
+        "charge_transfer_e": d["charge_transfer_e"],
+        "fragment_charge_e": d["fragment_charge_e"],
+        "charge_method": d["charge_method"],
+        "run_dir": str(out.resolve()),
+    }
+    if reaction is not None:
+        r = docs[1]
+        summary["reaction"] = {
+            "name": reaction,
+            "description": r["description"],
+            "reaction_energy_eV": r["reaction_energy_eV"],
+            "bonds_formed": bond_rows(r["bonds_formed"]),
+            "bonds_broken": bond_rows(r["bonds_broken"]),
+            "intended_bonds_kept": r["intended_bonds_kept"],
+            "charge_transfer_e": r["charge_transfer_e"],
+        }
+    (out / "bonding.json").write_text(json.dumps(summary, indent=2))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        bonds = ", ".join(
+            f"{b['kind']} {b['length_angstrom']:.2f} Å" + ("" if b["order"] is None else f" (order {b['order']:.2f})")
+            for b in summary["bonds_formed"]
+        )
+        q = summary["charge_transfer_e"]
+        typer.echo(
+            f"E_bind = {summary['binding_energy_eV']:.3f} eV ({fragment} at {site}, {engine.value}); "
+            f"bonds formed: {bonds or 'none'}; charge transfer "
+            + (f"{q:+.2f} e ({summary['charge_method']})" if q is not None else "n/a")
+        )
+        if reaction is not None:
+            typer.echo(f"{reaction}: ΔE = {summary['reaction']['reaction_energy_eV']:.3f} eV")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``naspe bonding`` to ``app``."""
+    app.command("bonding")(bonding_cmd)

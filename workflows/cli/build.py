@@ -1,0 +1,160 @@
+"""``naspe build``: electrolyte cells, slabs and interfaces, with their LAMMPS inputs."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naspe.workflows.cli.common import fail
+
+__all__ = ["build_app", "Fmt"]
+
+build_app = typer.Typer(help="Build structures and LAMMPS inputs.", no_args_is_help=True)
+
+
+class Fmt(str, Enum):
+    """Structure file formats."""
+
+    extxyz = "extxyz"
+    cif = "cif"
+    poscar = "poscar"
+
+
+_SUFFIX = {
+    Fmt.extxyz: ("structure.extxyz", "extxyz"),
+    Fmt.cif: ("structure.cif", "cif"),
+    Fmt.poscar: ("POSCAR", "vasp"),
+}
+
+
+def _write_structure(atoms, out: Path, fmt: Fmt) -> Path:
+    from ase import Atoms
+    from ase.io import write
+
+    name, ase_format = _SUFFIX[fmt]
+    path = out / name
+    if fmt is Fmt.extxyz:  # keeps the per-atom topology arrays; bonds are not an extxyz field
+        plain = atoms.copy()
+        plain.info.pop("bonds", None)
+        plain.info.pop("molecule_names", None)
+    else:
+        plain = Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
+    write(path, plain, format=ase_format)
+    return path
+
+
+def _emit(summary: dict, out: Path, stem: str) -> None:
+    (out / f"{stem}.json").write_text(json.dumps(summary, indent=2))
+    typer.echo(json.dumps(summary, indent=2))
+
+
+@build_app.command("electrolyte")
+def build_electrolyte(
+    out: Annotated[Path, typer.Option(help="Output directory")],
+    salt: Annotated[str, typer.Option(help="NaFSI, NaTFSI, LiFSI or LiTFSI")] = "NaFSI",
+    eo_per_cation: Annotated[int, typer.Option(help="EO units per cation (20 for PEO20NaFSI)")] = 20,
+    chains: Annotated[int, typer.Option(help="Number of PEO chains")] = 4,
+    chain_length: Annotated[int, typer.Option(help="EO units per chain")] = 20,
+    density: Annotated[float, typer.Option(help="Target density (g/cm^3)")] = 1.15,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling (0-1]")] = 0.8,
+) -> None:
+    """Amorphous PEO/salt cell: writes system.data, system.in.settings, system.json, structure.extxyz."""
+    from naspe.structures.electrolyte import PolymerElectrolyte, cell_summary
+    from naspe.structures.lammps_data import LammpsSystemWriter
+
+    try:
+        writer = LammpsSystemWriter(ion_charge_scaling=charge_scaling)
+        spec = PolymerElectrolyte(salt, eo_per_cation, chains, chain_length, density, seed)
+        atoms = spec.build()
+        system = writer.get_system(atoms)
+    except (ValueError, RuntimeError) as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    system.write(out)
+    _write_structure(atoms, out, Fmt.extxyz)
+    summary = cell_summary(atoms) | {
+        "ion_charge_scaling": system.ion_charge_scaling,
+        "total_charge_scaled": round(system.total_charge, 10),
+        "data_file": str(out / "system.data"),
+    }
+    _emit(summary, out, "system")
+
+
+@build_app.command("slab")
+def build_slab(
+    kind: Annotated[str, typer.Argument(help="na100, na110, na111, graphene, graphite, graphene-vacancy, ...")],
+    out: Annotated[Path, typer.Option(help="Output directory")],
+    layers: Annotated[int, typer.Option(help="Atomic layers (Na) or graphene layers (graphite)")] = 4,
+    repeat: Annotated[tuple[int, int], typer.Option(help="Lateral repeats")] = (3, 2),
+    vacuum: Annotated[float, typer.Option(help="Vacuum on each side (Å)")] = 10.0,
+    fmt: Annotated[Fmt, typer.Option("--format", help="Structure file format")] = Fmt.extxyz,
+) -> None:
+    """A substrate slab of the study; writes the structure and slab.json."""
+    from naspe.structures.catalog import build_substrate
+
+    try:
+        slab = build_substrate(kind, layers, repeat, vacuum)
+    except ValueError as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    path = _write_structure(slab, out, fmt)
+    z = slab.positions[:, 2]
+    summary = {
+        "kind": kind,
+        "formula": slab.get_chemical_formula(),
+        "n_atoms": len(slab),
+        "cell_angstrom": [float(x) for x in slab.cell.lengths()],
+        "area_angstrom2": float(abs(slab.cell[0, 0] * slab.cell[1, 1] - slab.cell[0, 1] * slab.cell[1, 0])),
+        "thickness_angstrom": float(z.max() - z.min()),
+        "structure_file": str(path),
+    }
+    _emit(summary, out, "slab")
+
+
+@build_app.command("interface")
+def build_interface(
+    substrate: Annotated[str, typer.Option(help="Substrate name (as for `naspe build slab`)")],
+    out: Annotated[Path, typer.Option(help="Output directory")],
+    film: Annotated[str, typer.Option(help="peo-chain, peo, peo-nafsi, or na (Na(110) on graphite via ZSL)")] = "peo",
+    layers: Annotated[int, typer.Option(help="Substrate layers")] = 4,
+    repeat: Annotated[tuple[int, int], typer.Option(help="Substrate lateral repeats")] = (4, 4),
+    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.5,
+    vacuum: Annotated[float, typer.Option(help="Vacuum above the film (Å)")] = 15.0,
+    max_strain: Annotated[float, typer.Option(help="Largest film strain (fraction)")] = 0.05,
+    max_area: Annotated[float, typer.Option(help="Largest interface area (Å^2), ZSL only")] = 200.0,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    fmt: Annotated[Fmt, typer.Option("--format", help="Structure file format")] = Fmt.extxyz,
+) -> None:
+    """Interface: PEO chain or film on a substrate, or Na on graphite; writes the structure and interface.json."""
+    from naspe.structures.carbon import graphite
+    from naspe.structures.catalog import build_substrate
+    from naspe.structures.interfaces import chain_on_slab, crystal_interface, film_on_slab
+    from naspe.structures.metal import na_bulk
+
+    films = ("peo-chain", "peo", "peo-nafsi", "na")
+    try:
+        if film not in films:
+            raise ValueError(f"film {film!r}: allowed are {', '.join(films)}")
+        if film == "na":
+            if substrate != "graphite":
+                raise ValueError(f"film 'na' (ZSL-matched Na(110)) is built on 'graphite', not {substrate!r}")
+            result = crystal_interface(
+                graphite(2, vacuum=0), na_bulk(), (0, 0, 1), (1, 1, 0), max_strain, max_area, gap, vacuum
+            )
+        else:
+            slab = build_substrate(substrate, layers, repeat, vacuum=5.0)
+            if film == "peo-chain":
+                result = chain_on_slab(slab, gap=gap + 0.5, vacuum=vacuum, max_strain=max_strain)
+            else:
+                salt = "NaFSI" if film == "peo-nafsi" else None
+                result = film_on_slab(slab, salt=salt, gap=gap, vacuum=vacuum, seed=seed)
+    except (ValueError, RuntimeError) as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    path = _write_structure(result.atoms, out, fmt)
+    _emit(result.summary() | {"substrate": substrate, "film": film, "structure_file": str(path)}, out, "interface")
