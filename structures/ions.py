@@ -15,7 +15,7 @@ from naspe.structures.forcefield import default_forcefield
 from naspe.structures.topology import tag
 from naspe.structures.zmatrix import from_zmatrix
 
-__all__ = ["fsi", "tfsi", "cation", "anion", "SALTS", "ION_NAMES"]
+__all__ = ["fsi", "tfsi", "cation", "anion", "SALTS"]
 
 # (symbol, ff type, z-matrix row)
 _FSI = [
@@ -67,7 +67,6 @@ _TFSI_BONDS = [
 
 #: salts naspe can build: name -> (cation, anion)
 SALTS = {"NaFSI": ("Na", "FSI"), "NaTFSI": ("Na", "TFSI"), "LiFSI": ("Li", "FSI"), "LiTFSI": ("Li", "TFSI")}
-ION_NAMES = ("Na", "Li", "FSI", "TFSI")
 
 
 def _build(spec: list[tuple], bonds: list[tuple[int, int]], name: str) -> Atoms:

@@ -19,10 +19,9 @@ from ase.build import bcc100, bcc110, bcc111, bulk
 
 from naspe.structures.topology import tag
 
-__all__ = ["na_bulk", "na_slab", "NA_A_RT", "NA_A_5K", "tag_solid"]
+__all__ = ["na_bulk", "na_slab", "NA_A_RT", "tag_solid"]
 
 NA_A_RT = 4.29
-NA_A_5K = 4.225
 
 Miller = Literal["100", "110", "111"]
 

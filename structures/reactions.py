@@ -36,17 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 from ase import Atoms
 
-from naspe.structures.fragments import (
-    MIN_DISTANCE_ANGSTROM,
-    Placement,
-    _lateral_mic,
-    _rotation,
-    _top_indices,
-    binding_complex,
-    check_geometry,
-    hollow_sites,
-    site_position,
-)
+from naspe.structures.fragments import rotation_between
+from naspe.structures.placement import MIN_DISTANCE_ANGSTROM, Placement, binding_complex, check_geometry
+from naspe.structures.sites import hollow_sites, lateral_mic, site_position, top_indices
 
 __all__ = ["REACTIONS", "ReactionStates", "ReactionSpec", "build_reaction", "move_group"]
 
@@ -115,7 +107,7 @@ def move_group(
     d = np.asarray(direction, dtype=float)
     d /= np.linalg.norm(d)
     rel = pos[group] - pos[head]
-    rel = rel @ _rotation(pos[head] - np.asarray(old_partner, dtype=float), d).T
+    rel = rel @ rotation_between(pos[head] - np.asarray(old_partner, dtype=float), d).T
     target = np.asarray(new_partner, dtype=float) + length * d
     others = [k for k in range(len(atoms)) if k not in group] if keep_clear is None else keep_clear
     best, best_pos = -np.inf, None
@@ -175,19 +167,19 @@ def _dangling_carbons(atoms: Atoms, n_substrate: int) -> list[int]:
     """Under-coordinated top-layer carbons (two C neighbours) of the substrate, nearest the vacancy site first."""
     sub = atoms[:n_substrate]
     site = site_position(sub, "vacancy")
-    top = _top_indices(sub)
+    top = top_indices(sub)
     carbons = [k for k in top if sub[k].symbol == "C"]
     out = []
     for k in carbons:
         d = sub.get_distances(k, [m for m in carbons if m != k], mic=True)
         if (d < 1.75).sum() == 2:
             out.append(int(k))
-    out.sort(key=lambda k: float(np.linalg.norm(_lateral_mic(sub, sub.positions[k] - site))))
+    out.sort(key=lambda k: float(np.linalg.norm(lateral_mic(sub, sub.positions[k] - site))))
     return out[:3]
 
 
 def _outward(atoms: Atoms, k: int, site: np.ndarray) -> np.ndarray:
-    v = _lateral_mic(atoms, atoms.positions[k] - site)[0]
+    v = lateral_mic(atoms, atoms.positions[k] - site)[0]
     return v / np.linalg.norm(v)
 
 
@@ -248,15 +240,15 @@ def _dme_vacancy(name: str, carbonyl: bool, repeat: tuple[int, int] | None) -> R
 
 def _hollow_height(substrate: Atoms, xy: np.ndarray, distance: float, minimum: float = 1.0) -> float:
     """Height (Å) above the top layer at ``xy`` that puts an atom ``distance`` Å from the nearest top atom."""
-    top = _top_indices(substrate)
-    r = np.linalg.norm(_lateral_mic(substrate, substrate.positions[top] - xy), axis=1).min()
+    top = top_indices(substrate)
+    r = np.linalg.norm(lateral_mic(substrate, substrate.positions[top] - xy), axis=1).min()
     return float(np.sqrt(max(distance**2 - r**2, minimum**2)))
 
 
 def _second_hollow(substrate: Atoms, first: np.ndarray, min_separation: float, avoid: list[np.ndarray]) -> np.ndarray:
     for h in hollow_sites(substrate, near=first):
-        far = np.linalg.norm(_lateral_mic(substrate, h - first)) >= min_separation
-        if far and all(np.linalg.norm(_lateral_mic(substrate, h - a)) >= min_separation for a in avoid):
+        far = np.linalg.norm(lateral_mic(substrate, h - first)) >= min_separation
+        if far and all(np.linalg.norm(lateral_mic(substrate, h - a)) >= min_separation for a in avoid):
             return h
     raise ValueError(f"no second hollow {min_separation} Å from the first; use a larger cell (repeat)")
 
@@ -268,7 +260,7 @@ def _dme_na_methoxide(name: str, repeat: tuple[int, int] | None) -> ReactionStat
     product = reactant.copy()
     o = _fragment_index(placed, "O")
     c_a, c_b = _fragment_index(placed, "C", 0), _fragment_index(placed, "C", 1)
-    z_top = sub.positions[_top_indices(sub), 2].max()
+    z_top = sub.positions[top_indices(sub), 2].max()
     h1 = hollow_sites(sub, near=reactant.positions[o])[0]
     h2 = _second_hollow(sub, h1, 3.5, [])
     up = np.array([0.0, 0.0, 1.0])
@@ -278,7 +270,7 @@ def _dme_na_methoxide(name: str, repeat: tuple[int, int] | None) -> ReactionStat
     methyl = [c_b, *_hydrogens_of(reactant, c_b)]
     move_group(product, methoxy, o, reactant.positions[c_b], o_site - up, 1.0, up)
     move_group(product, methyl, c_b, reactant.positions[o], c_site - up, 1.0, up)
-    top = _top_indices(sub)
+    top = top_indices(sub)
     na_o = int(top[np.argmin(product.get_distances(o, top, mic=True))])
     na_c = int(top[np.argmin(product.get_distances(c_b, top, mic=True))])
     intended = [tuple(sorted((na_o, o))), tuple(sorted((na_c, c_b)))]
@@ -304,8 +296,8 @@ def _fsi_na(name: str, cleave: str, repeat: tuple[int, int] | None) -> ReactionS
     sub = reactant[:n_sub]
     product = reactant.copy()
     g = _fsi_groups(placed)
-    z_top = sub.positions[_top_indices(sub), 2].max()
-    top = _top_indices(sub)
+    z_top = sub.positions[top_indices(sub), 2].max()
+    top = top_indices(sub)
     if cleave == "S-F":
         # the lowest F leaves its S for the nearest hollow at least 2.6 Å from that S
         f = min((g["half_a"][0], g["half_b"][3]), key=lambda k: reactant.positions[k, 2])

@@ -75,380 +75,27 @@ References
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 from ase import Atoms
 from jobflow import Flow, Maker, job
-from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
-from naspe.analysis.bonds import BondSet, find_bonds
+from naspe.analysis.xps import REFERENCE_CLASS, check_element, core_environments, pick_reference
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft.checks import GPAW_EDGE_ANGSTROM, to_atoms
+from naspe.workflows.dft.core_hole_setups import basis_file_name, on_setup_path, write_core_hole_setup
 from naspe.workflows.dft.engines import GpawStaticMaker
+from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
 
-__all__ = [
-    "CoreLevelShift",
-    "CoreLevelShiftDocument",
-    "CoreLevelShiftMaker",
-    "core_level_shifts",
-    "core_environments",
-    "pick_reference",
-    "write_core_hole_setup",
-    "XPS_RANGES_EV",
-    "REFERENCE_CLASS",
-    "REFERENCE_BINDING_ENERGY_EV",
-    "ELEMENTS",
-]
+__all__ = ["CoreLevelShiftMaker", "core_level_shifts", "core_hole_energy"]
 
-ELEMENTS = ("C", "O")
 
-#: XPS binding-energy ranges (eV, C-C C 1s at 284.8 eV) of each environment class.
-#: C 1s: Beamson & Briggs (1992) recalibrated to 284.8 eV. O 1s: López et al. (1991),
-#: 285.0 -> 284.8 eV scale (-0.2 eV), +-0.2 eV; approximate.
-XPS_RANGES_EV: dict[str, dict[str, tuple[float, float]]] = {
-    "C": {
-        "C-C": (284.8, 284.8),
-        "C-O": (286.2, 286.5),
-        "C=O": (287.6, 288.0),
-        "O-C=O": (288.8, 289.1),
-    },
-    "O": {
-        "C-O": (532.4, 532.8),  # ether / alcohol oxygen (532.8 eV at C 1s 285.0)
-        "C=O": (531.8, 532.2),  # carbonyl oxygen (ketone, aldehyde, ester, acid)
-        "C(=O)-O": (533.3, 533.7),  # single-bonded oxygen of an ester / acid
-    },
-}
-#: environment class of the reference atom of each element
-REFERENCE_CLASS = {"C": "C-C", "O": "C-O"}
-#: XPS binding energy (eV) given to the reference atom
-REFERENCE_BINDING_ENERGY_EV = {"C": 284.8, "O": 532.6}  # O: López et al. 532.8 eV - 0.2 eV
 _FINAL_STATES = {"neutral": -1, "ionized": 0}  # extra GPAW charge of a cell with one core-hole setup
-_METALS = ("Li", "Na", "K")  # contacts to these are coordination, not covalent bonds
-
-
-class CoreLevelShift(BaseModel):
-    """Core-level shift of one excited atom."""
-
-    index: int = Field(description="Index of the excited atom in the structure")
-    element: str = Field(description="Element of the excited atom (C or O)")
-    environment: str = Field(description="Environment class, e.g. 'C-C', 'C-O', 'C=O', 'O-C=O' for C 1s")
-    core_hole_energy_eV: float = Field(
-        description="Total energy (eV) with the 1s core hole on this atom, all-electron scale "
-        "(GPAW energy + setups' reference energy)"
-    )
-    delta_scf_energy_eV: float | None = Field(
-        None,
-        description="E(core hole) - E(ground state) (eV); absolute Delta-SCF binding energy, meaningful "
-        "only spin-polarised (see module notes); None without a ground-state run",
-    )
-    shift_eV: float = Field(description="Core-level shift vs the reference atom (eV); positive = more tightly bound")
-    binding_energy_eV: float = Field(description="XPS-aligned binding energy (eV): reference value + shift")
-    xps_range_eV: tuple[float, float] | None = Field(
-        None, description="XPS binding-energy range (eV) expected for this environment class; None if unknown"
-    )
-    deviation_from_xps_eV: float | None = Field(
-        None, description="Distance (eV) of binding_energy_eV outside xps_range_eV (signed; 0 inside); None if unknown"
-    )
-
-
-class CoreLevelShiftDocument(BaseModel):
-    """Delta-SCF core-level shifts of one structure, referenced to one atom of the same element."""
-
-    formula: str = Field(description="Chemical formula of the structure")
-    n_atoms: int = Field(description="Number of atoms")
-    element: str = Field(description="Element whose 1s level is excited (C or O)")
-    reference_index: int = Field(description="Index of the reference atom (a C-C carbon for C 1s)")
-    reference_environment: str = Field(description="Environment class of the reference atom")
-    reference_binding_energy_eV: float = Field(
-        description="XPS binding energy (eV) assigned to the reference atom (284.8 eV for C-C C 1s)"
-    )
-    reference_core_hole_energy_eV: float = Field(description="Total energy (eV) with the core hole on the reference")
-    ground_state_energy_eV: float | None = Field(
-        None, description="Ground-state total energy (eV), all-electron scale; None when not computed"
-    )
-    shifts: list[CoreLevelShift] = Field(description="One entry per excited atom")
-    mean_shift_by_environment_eV: dict[str, float] = Field(description="Mean shift (eV) of each environment class")
-    settings: dict[str, Any] = Field(default_factory=dict, description="Settings used (GPAW, core hole, final state)")
-
-    @classmethod
-    def from_energies(
-        cls,
-        atoms: Atoms,
-        element: str,
-        reference: int,
-        core_hole_energies_eV: Mapping[int, float],
-        ground_state_energy_eV: float | None = None,
-        settings: dict[str, Any] | None = None,
-        reference_binding_energy_eV: float | None = None,
-    ) -> CoreLevelShiftDocument:
-        """Document from total energies (eV) with the core hole on each atom (the reference included).
-
-        Parameters
-        ----------
-        atoms
-            The structure (for the environment classes).
-        element
-            ``"C"`` or ``"O"``.
-        reference
-            Index of the reference atom; must be a key of ``core_hole_energies_eV``.
-        core_hole_energies_eV
-            Atom index -> total energy (eV) with the 1s core hole on that atom.
-        ground_state_energy_eV
-            Ground-state total energy (eV) on the same scale, for absolute Delta-SCF energies.
-        settings
-            Settings to record.
-        reference_binding_energy_eV
-            XPS value (eV) of the reference; default :data:`REFERENCE_BINDING_ENERGY_EV`.
-        """
-        _check_element(element)
-        if reference not in core_hole_energies_eV:
-            raise ValueError(
-                f"reference={reference}: no core-hole energy for it; energies given for {sorted(core_hole_energies_eV)}"
-            )
-        envs = core_environments(atoms, element)
-        for i in core_hole_energies_eV:
-            if i not in envs:
-                raise ValueError(
-                    f"index {i}: not a {element} atom of this structure; {element} atoms are {sorted(envs)}"
-                )
-        e_ref = float(core_hole_energies_eV[reference])
-        be_ref = (
-            REFERENCE_BINDING_ENERGY_EV[element] if reference_binding_energy_eV is None else reference_binding_energy_eV
-        )
-        shifts = []
-        for i, e in core_hole_energies_eV.items():
-            shift = float(e) - e_ref
-            binding = be_ref + shift
-            xps = XPS_RANGES_EV[element].get(envs[i])
-            dev = None if xps is None else float(min(0.0, binding - xps[0]) + max(0.0, binding - xps[1]))
-            shifts.append(
-                CoreLevelShift(
-                    index=int(i),
-                    element=element,
-                    environment=envs[i],
-                    core_hole_energy_eV=float(e),
-                    delta_scf_energy_eV=None if ground_state_energy_eV is None else float(e) - ground_state_energy_eV,
-                    shift_eV=shift,
-                    binding_energy_eV=binding,
-                    xps_range_eV=xps,
-                    deviation_from_xps_eV=dev,
-                )
-            )
-        shifts.sort(key=lambda s: s.index)
-        by_env: dict[str, list[float]] = {}
-        for s in shifts:
-            by_env.setdefault(s.environment, []).append(s.shift_eV)
-        return cls(
-            formula=atoms.get_chemical_formula(),
-            n_atoms=len(atoms),
-            element=element,
-            reference_index=int(reference),
-            reference_environment=envs[reference],
-            reference_binding_energy_eV=be_ref,
-            reference_core_hole_energy_eV=e_ref,
-            ground_state_energy_eV=ground_state_energy_eV,
-            shifts=shifts,
-            mean_shift_by_environment_eV={k: float(np.mean(v)) for k, v in sorted(by_env.items())},
-            settings=settings or {},
-        )
-
-    def shift_of(self, index: int) -> float:
-        """Shift (eV) of atom ``index``."""
-        for s in self.shifts:
-            if s.index == index:
-                return s.shift_eV
-        raise KeyError(f"atom {index} was not excited; excited atoms are {[s.index for s in self.shifts]}")
-
-
-# ----------------------------------------------------------------------------- classification
-
-
-def _check_element(element: str) -> None:
-    if element not in ELEMENTS:
-        raise ValueError(f"element={element!r}: core-level shifts are implemented for {ELEMENTS} (1s levels)")
-
-
-def _covalent_neighbours(atoms: Atoms, bonds: BondSet) -> dict[int, list[tuple[int, str]]]:
-    """Atom -> [(neighbour, bond kind)] without metal contacts (Na-O etc. are coordination, not bonds)."""
-    symbols = atoms.get_chemical_symbols()
-    out: dict[int, list[tuple[int, str]]] = {i: [] for i in range(len(atoms))}
-    for b in bonds.bonds:
-        if symbols[b.i] in _METALS or symbols[b.j] in _METALS:
-            continue
-        out[b.i].append((b.j, b.kind))
-        out[b.j].append((b.i, b.kind))
-    return out
-
-
-def _carbon_class(neigh: list[tuple[int, str]], symbols: list[str]) -> str:
-    if any(symbols[j] not in ("C", "H", "O") for j, _ in neigh):
-        return "other"
-    single = sum(kind == "C-O" for _, kind in neigh)
-    double = sum(kind == "C=O" for _, kind in neigh)
-    return {(0, 0): "C-C", (1, 0): "C-O", (0, 1): "C=O", (2, 0): "C=O", (1, 1): "O-C=O"}.get((single, double), "other")
-
-
-def core_environments(atoms: Atoms, element: str = "C", bonds: BondSet | None = None) -> dict[int, str]:
-    """Environment class of every atom of ``element`` (index -> class).
-
-    Carbon: ``"C-C"`` (only C/H neighbours), ``"C-O"`` (one single C-O bond),
-    ``"C=O"`` (one C=O, or two single C-O as in an acetal), ``"O-C=O"`` (C=O plus
-    a single C-O: carboxyl, ester), ``"other"`` (carbonate, C-N, C-F, ...).
-    Oxygen: ``"C=O"`` (carbonyl O), ``"C(=O)-O"`` (single-bonded O of an ester or
-    acid), ``"C-O"`` (ether, alcohol), ``"other"`` (S-O, oxide, water, ...).
-    Contacts to Li/Na/K are ignored (coordination, not covalent bonds).
-
-    Parameters
-    ----------
-    atoms
-        Structure.
-    element
-        ``"C"`` or ``"O"``.
-    bonds
-        Bonds from :func:`~naspe.analysis.bonds.find_bonds`; computed when None.
-    """
-    _check_element(element)
-    bonds = find_bonds(atoms) if bonds is None else bonds
-    symbols = atoms.get_chemical_symbols()
-    neigh = _covalent_neighbours(atoms, bonds)
-    carbon = {i: _carbon_class(neigh[i], symbols) for i, s in enumerate(symbols) if s == "C"}
-    if element == "C":
-        return carbon
-    out = {}
-    for i, s in enumerate(symbols):
-        if s != "O":
-            continue
-        kinds = [(j, kind) for j, kind in neigh[i] if kind in ("C-O", "C=O")]
-        if any(kind == "C=O" for _, kind in kinds):
-            out[i] = "C=O"
-        elif any(carbon.get(j) == "O-C=O" for j, _ in kinds):
-            out[i] = "C(=O)-O"
-        elif kinds and all(symbols[j] in ("C", "H") for j, _ in neigh[i]):
-            out[i] = "C-O"
-        else:
-            out[i] = "other"
-    return out
-
-
-def pick_reference(atoms: Atoms, element: str = "C", environments: Mapping[int, str] | None = None) -> int:
-    """Default reference atom: of class :data:`REFERENCE_CLASS` (C-C for C 1s).
-
-    For carbon, the C-C carbon farthest from any oxygen (least perturbed by
-    second-neighbour shifts); for oxygen, the first ether/alcohol oxygen.
-
-    Raises
-    ------
-    ValueError
-        When the structure has no atom of the reference class.
-    """
-    _check_element(element)
-    envs = core_environments(atoms, element) if environments is None else environments
-    wanted = REFERENCE_CLASS[element]
-    candidates = [i for i, env in sorted(envs.items()) if env == wanted]
-    if not candidates:
-        found = sorted(set(envs.values())) or "none"
-        raise ValueError(
-            f"no {wanted} reference {element} atom in {atoms.get_chemical_formula()} "
-            f"({element} environments found: {found}); a {element} 1s shift needs a {wanted} atom in the same cell"
-        )
-    oxygens = [k for k, s in enumerate(atoms.get_chemical_symbols()) if s == "O"]
-    if element == "O" or not oxygens:
-        return candidates[0]
-    d = atoms.get_all_distances(mic=True)
-    return max(candidates, key=lambda i: (float(d[i, oxygens].min()), -i))
-
-
-# ----------------------------------------------------------------------------- setups
-
-
-def _basis_file_name(basis: str) -> str:
-    """Name of the basis file GPAW reads for an LCAO basis spec (``"szp(dzp)"`` -> ``"dzp"``)."""
-    return basis[basis.index("(") + 1 : basis.rindex(")")] if "(" in basis else basis
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
-def write_core_hole_setup(
-    element: str, directory: str | Path, xc: str = "PBE", name: str = "fch1s", basis: str | None = "dzp"
-) -> Path:
-    """Write a full 1s core-hole PAW setup (and an LCAO basis for it) into ``directory``.
-
-    Files: ``{element}.{name}.{xc}`` and ``{element}.{name}.{basis}.basis``; kept when
-    present (a cache), written atomically so that parallel jobs can share a directory.
-
-    Parameters
-    ----------
-    element
-        ``"C"`` or ``"O"``.
-    directory
-        Where to write; put on ``gpaw.setup_paths`` when running (never site-packages).
-    xc
-        Functional of the setup (that of the calculation).
-    name
-        Setup name, used as ``GPAW(setups={index: name})``.
-    basis
-        LCAO basis file name (``"dzp"``, ``"szp"``, ...) or None for no basis.
-
-    Returns
-    -------
-    Path
-        The directory.
-    """
-    from gpaw.atom.basis import BasisMaker
-    from gpaw.atom.configurations import parameters
-    from gpaw.atom.generator import Generator
-    from gpaw.basis_data import parse_basis_name
-
-    _check_element(element)
-    directory = Path(directory).resolve()
-    directory.mkdir(parents=True, exist_ok=True)
-    setup_file = directory / f"{element}.{name}.{xc}"
-    basis_file = None if basis is None else directory / f"{element}.{name}.{basis}.basis"
-    if setup_file.exists() and (basis_file is None or basis_file.exists()):
-        return directory
-    gen = Generator(element, xc, scalarrel=True, corehole=(1, 0, 1.0), nofiles=True, txt=None)
-    setup = gen.run(write_xml=False, name=name, **parameters[element])
-    tmp = directory / f".{setup_file.name}.{os.getpid()}"
-    setup.write_xml(str(tmp))
-    os.replace(tmp, setup_file)
-    if basis_file is not None:
-        zeta, pol = parse_basis_name(basis)
-        bm = BasisMaker.from_setup_and_generator(setup, gen, name=name, run=False, gtxt=None)
-        made = bm.generate(zeta, pol, txt=None)
-        from io import StringIO
-
-        buf = StringIO()
-        made.write_to(buf)
-        _write_atomically(basis_file, buf.getvalue())
-    return directory
-
-
-@contextmanager
-def _on_setup_path(directory: Path) -> Iterator[None]:
-    import gpaw
-
-    entry = str(directory)
-    gpaw.setup_paths.insert(0, entry)
-    try:
-        yield
-    finally:
-        gpaw.setup_paths.remove(entry)
-
-
-# ----------------------------------------------------------------------------- maker
 
 
 def _jsonable(value: Any) -> Any:
@@ -508,7 +155,7 @@ class CoreLevelShiftMaker(Maker):
             from gpaw.basis_data import parse_basis_name
 
             try:
-                parse_basis_name(_basis_file_name(self.static_maker.basis))
+                parse_basis_name(basis_file_name(self.static_maker.basis))
             except (AssertionError, ValueError, KeyError, IndexError) as err:
                 raise ValueError(
                     f"basis={self.static_maker.basis!r}: allowed are GPAW basis names like 'dzp', 'szp', 'szp(dzp)'"
@@ -567,7 +214,7 @@ class CoreLevelShiftMaker(Maker):
             reference atom of the reference class, atoms too close to a
             non-periodic face.
         """
-        _check_element(element)
+        check_element(element)
         n = len(atoms)
         symbols = atoms.get_chemical_symbols()
         of_element = [i for i, s in enumerate(symbols) if s == element]
@@ -659,13 +306,13 @@ def _core_hole_total_energy(atoms: Atoms, index: int | None, maker: CoreLevelShi
         params["txt"] = str(workdir / f"gpaw_{label}.txt")
     if index is not None:
         xc = params["xc"] if isinstance(params["xc"], str) else "PBE"
-        basis = _basis_file_name(maker.static_maker.basis) if maker.static_maker.mode == "lcao" else "dzp"
+        basis = basis_file_name(maker.static_maker.basis) if maker.static_maker.mode == "lcao" else "dzp"
         write_core_hole_setup(atoms[index].symbol, setup_dir, xc=xc, name=maker.setup_name, basis=basis)
         if params.get("spinpol"):
             magmoms = atoms.get_initial_magnetic_moments()
             magmoms[index] += 1.0  # start from the excited-state spin as in GPAW's Delta-KS recipe
             atoms.set_initial_magnetic_moments(magmoms)
-    with _on_setup_path(setup_dir):
+    with on_setup_path(setup_dir):
         atoms.calc = GPAW(**params)
         energy = atoms.get_potential_energy()
         return float(energy + atoms.calc.get_reference_energy())

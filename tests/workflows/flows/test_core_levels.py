@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 
 import numpy as np
 import pytest
@@ -11,19 +10,11 @@ from jobflow import JobStore, run_locally
 from maggma.stores import MemoryStore
 from pymatgen.io.ase import AseAtomsAdaptor
 
+from naspe.analysis.xps import REFERENCE_BINDING_ENERGY_EV, XPS_RANGES_EV, core_environments, pick_reference
+from naspe.workflows.dft.core_hole_setups import write_core_hole_setup
 from naspe.workflows.dft.engines import GpawStaticMaker
-from naspe.workflows.flows.core_levels import (
-    REFERENCE_BINDING_ENERGY_EV,
-    XPS_RANGES_EV,
-    CoreLevelShiftDocument,
-    CoreLevelShiftMaker,
-    core_environments,
-    core_level_shifts,
-    pick_reference,
-    write_core_hole_setup,
-)
-
-warnings.filterwarnings("ignore")
+from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
+from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_level_shifts
 
 # coarse but converged enough for the sign and order of shifts: ~2 s per core-hole SCF on 2 cores
 COARSE = GpawStaticMaker(grid_spacing_angstrom=0.25, basis="dzp")
