@@ -15,7 +15,7 @@
   XPS comparison;
 - a campaign summary.
 
-Presets (:data:`CAMPAIGN_PRESETS`): ``quick`` (a 2-core laptop in about ten
+Presets (:data:`~naspe.workflows.campaign.presets.CAMPAIGN_PRESETS`): ``quick`` (a 2-core laptop in about ten
 minutes: small cells, short MD, GFN2-xTB screening, GPAW LCAO core levels; it
 proves the pipeline, not the physics), ``standard`` (a workstation: GPAW for
 adhesion/bonding, ns MD) and ``production`` (HPC: longer MD with replicas, PW
@@ -29,242 +29,16 @@ the report use.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from jobflow import Flow, Maker, Response, job
-from jobflow.core.job import JobConfig, OnMissing
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pymatgen.core import Structure
 
-__all__ = [
-    "CampaignSettings",
-    "CampaignMaker",
-    "CAMPAIGN_PRESETS",
-    "campaign_settings",
-    "load_overrides",
-    "core_levels_of_interface",
-    "campaign_summary",
-]
+from naspe.workflows.campaign.settings import CampaignSettings
+from naspe.workflows.campaign.summary import campaign_summary
 
-Engine = Literal["gpaw", "tblite", "vasp"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ElectrolyteSpec(_Strict):
-    """The electrolyte cell (see :class:`naspe.structures.electrolyte.PolymerElectrolyte`)."""
-
-    salt: str = Field("NaFSI", description="Salt: NaFSI, NaTFSI, LiTFSI, ...")
-    eo_per_cation: int = Field(20, gt=0, description="EO units per cation (EO:Na)")
-    n_chains: int = Field(2, gt=0, description="PEO chains in the cell")
-    chain_length: int = Field(20, gt=1, description="EO units per chain")
-    seed: int = Field(7, description="Random seed of the packing")
-
-
-class ConductivitySpec(_Strict):
-    """Conductivity MD (see :class:`naspe.workflows.flows.conductivity.ConductivityMaker`)."""
-
-    enabled: bool = True
-    preset: Literal["quick", "standard", "production"] = "quick"
-    temperatures_C: list[float] = Field(default_factory=lambda: [30.0, 40.0, 50.0, 60.0, 70.0, 80.0])
-    overrides: dict[str, Any] = Field(
-        default_factory=dict, description="ConductivityMaker fields on top of the preset (ps, fs, replicas, ...)"
-    )
-
-
-class AdhesionSpec(_Strict):
-    """Adhesion of the study's interfaces (see :class:`naspe.workflows.flows.adhesion_study.AdhesionStudyMaker`)."""
-
-    enabled: bool = True
-    engine: Engine = "tblite"
-    systems: list[str] = Field(default_factory=list, description="film/substrate names; empty: the study's set")
-    steps: int = Field(40, ge=1, description="Relaxation steps (1 = single points)")
-    fmax_eV_A: float = Field(0.1, gt=0, description="Force criterion (eV/Å)")
-    layers: int = Field(3, ge=1, description="Substrate layers")
-    scan: bool = Field(False, description="Rigid separation scan with a UBER fit")
-
-
-class BondingCase(_Strict):
-    """One binding calculation, with reactions to product states (names from ``structures.reactions``)."""
-
-    site: str
-    fragment: str
-    reactions: list[str] = Field(default_factory=list)
-
-
-class BondingSpec(_Strict):
-    """Binding and reaction energies (see :mod:`naspe.workflows.flows.bonding`)."""
-
-    enabled: bool = True
-    engine: Engine = "tblite"
-    cases: list[BondingCase] = Field(default_factory=list)
-    steps: int = Field(40, ge=1, description="Relaxation steps")
-    fmax_eV_A: float = Field(0.1, gt=0, description="Force criterion (eV/Å)")
-
-
-class CoreLevelSpec(_Strict):
-    """Delta-SCF core-level shifts of the relaxed interface (see :mod:`naspe.workflows.flows.core_levels`)."""
-
-    enabled: bool = True
-    system: str = Field("peo/graphene-oxidised", description="Adhesion system whose relaxed interface is used")
-    element: Literal["C", "O"] = "C"
-    basis: str = Field("szp(dzp)", description="GPAW LCAO basis")
-    grid_spacing_angstrom: float = Field(0.25, gt=0, description="GPAW grid spacing (Å)")
-    mode: Literal["lcao", "pw"] = "lcao"
-    final_state: Literal["neutral", "ionized"] = "neutral"
-
-
-class CampaignSettings(_Strict):
-    """Everything a campaign computes, by component."""
-
-    name: str = Field("naspe-campaign", description="Campaign name (job metadata 'campaign')")
-    preset: Literal["quick", "standard", "production"] = "quick"
-    electrolyte: ElectrolyteSpec = Field(default_factory=ElectrolyteSpec)
-    conductivity: ConductivitySpec = Field(default_factory=ConductivitySpec)
-    adhesion: AdhesionSpec = Field(default_factory=AdhesionSpec)
-    bonding: BondingSpec = Field(default_factory=BondingSpec)
-    core_levels: CoreLevelSpec = Field(default_factory=CoreLevelSpec)
-
-    @model_validator(mode="after")
-    def _check(self) -> CampaignSettings:
-        from naspe.structures.study import STUDY_SYSTEMS, parse_system
-        from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K
-
-        for t in self.conductivity.temperatures_C:
-            if not T_MIN_K <= t + 273.15 <= T_MAX_K:
-                raise ValueError(
-                    f"conductivity.temperatures_C: {t} °C is outside {T_MIN_K - 273.15:.0f}-{T_MAX_K - 273.15:.0f} °C, "
-                    "the range this polymer-electrolyte force field is meant for"
-                )
-        for system in self.adhesion.systems:
-            parse_system(system)
-        if self.core_levels.enabled:
-            systems = self.adhesion.systems or list(STUDY_SYSTEMS)
-            if not self.adhesion.enabled or self.core_levels.system not in systems:
-                raise ValueError(
-                    f"core_levels.system {self.core_levels.system!r} must be one of the adhesion systems "
-                    f"({', '.join(systems)}) with adhesion enabled: its relaxed interface is what gets excited"
-                )
-        return self
-
-
-_QUICK_BONDING = [
-    {"site": "vacancy", "fragment": "dme", "reactions": ["dme-vacancy-bridge"]},
-    {"site": "na110", "fragment": "nafsi", "reactions": ["fsi-na-nitride"]},
-]
-_FULL_BONDING = [
-    {"site": "vacancy", "fragment": "dme", "reactions": ["dme-vacancy-bridge", "dme-vacancy-carbonyl"]},
-    {"site": "na110", "fragment": "nafsi", "reactions": ["fsi-na-nitride", "fsi-na-fluoride"]},
-    {"site": "na110", "fragment": "dme", "reactions": ["dme-na-methoxide"]},
-    {"site": "edge", "fragment": "dme"},
-    {"site": "oxidised", "fragment": "dme"},
-    {"site": "graphene", "fragment": "na"},
-]
-
-#: preset name -> settings (nested like :class:`CampaignSettings`)
-CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
-    "quick": {
-        "preset": "quick",
-        "electrolyte": {"n_chains": 2, "chain_length": 20},
-        "conductivity": {"preset": "quick", "overrides": {"minimize_steps": 500}},
-        "adhesion": {
-            "engine": "tblite",
-            "systems": [
-                "peo/na110",
-                "peo/graphene",
-                "peo/graphene-vacancy",
-                "peo/graphene-oxidised",
-                "peo/na-on-graphene",
-            ],
-            "steps": 5,
-            "fmax_eV_A": 0.2,
-        },
-        "bonding": {"engine": "tblite", "cases": _QUICK_BONDING, "steps": 5, "fmax_eV_A": 0.2},
-        "core_levels": {"basis": "szp(dzp)", "grid_spacing_angstrom": 0.25},
-    },
-    "standard": {
-        "preset": "standard",
-        "electrolyte": {"n_chains": 8, "chain_length": 40},
-        "conductivity": {"preset": "standard"},
-        "adhesion": {"engine": "gpaw", "systems": [], "steps": 150, "fmax_eV_A": 0.05, "scan": True},
-        "bonding": {
-            "engine": "gpaw",
-            "cases": _FULL_BONDING,
-            "steps": 150,
-            "fmax_eV_A": 0.05,
-        },
-        "core_levels": {"basis": "dzp", "grid_spacing_angstrom": 0.18},
-    },
-    "production": {
-        "preset": "production",
-        "electrolyte": {"n_chains": 24, "chain_length": 60},
-        "conductivity": {"preset": "production"},
-        "adhesion": {"engine": "gpaw", "systems": [], "steps": 300, "fmax_eV_A": 0.02, "scan": True},
-        "bonding": {
-            "engine": "gpaw",
-            "cases": _FULL_BONDING,
-            "steps": 300,
-            "fmax_eV_A": 0.02,
-        },
-        "core_levels": {"mode": "pw", "grid_spacing_angstrom": 0.16, "basis": "dzp"},
-    },
-}
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "overrides":
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> CampaignSettings:
-    """Settings of ``preset`` with ``overrides`` (nested dict) on top.
-
-    Raises
-    ------
-    ValueError
-        Unknown preset, unknown keys or bad values (pydantic lists every one with its location).
-    """
-    if preset not in CAMPAIGN_PRESETS:
-        raise ValueError(f"preset {preset!r}: allowed are {', '.join(CAMPAIGN_PRESETS)}")
-    from pydantic import ValidationError
-
-    try:
-        return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
-    except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            where = ".".join(str(x) for x in e["loc"])
-            message = e["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {message}" if where else message)
-        raise ValueError("campaign settings: " + "; ".join(problems)) from None
-
-
-def load_overrides(path: str | Path) -> dict:
-    """Overrides from a YAML file (a mapping with the nesting of :class:`CampaignSettings`)."""
-    import yaml
-
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as err:
-        raise ValueError(f"override file {str(path)!r}: cannot be read ({err.strerror or err})") from None
-    except yaml.YAMLError as err:
-        raise ValueError(f"override file {str(path)!r}: not valid YAML ({err})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ValueError(f"override file {str(path)!r}: must hold a mapping, not {type(data).__name__}")
-    return data
+__all__ = ["CampaignMaker", "core_levels_of_interface"]
 
 
 def _engine_relax(engine: str, steps: int, fmax: float):
@@ -299,25 +73,6 @@ def core_levels_of_interface(interface: Structure, element: str, maker) -> Respo
     clean = Structure(interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True)
     flow = maker.make(clean, atoms=sorted(chosen.values()), reference=reference, element=element)
     return Response(replace=flow)
-
-
-@job(config=JobConfig(on_missing_references=OnMissing.NONE))
-def campaign_summary(settings: dict, conductivity, adhesion, bonding, core_levels) -> dict:
-    """What the campaign produced (None for a component that did not finish)."""
-    return {
-        "campaign": settings["name"],
-        "preset": settings["preset"],
-        "conductivity": conductivity,
-        "adhesion": adhesion,
-        "bonding_finished": sorted(k for k, v in (bonding or {}).items() if v is not None),
-        "bonding_missing": sorted(k for k, v in (bonding or {}).items() if v is None),
-        "core_levels": core_levels,
-        "caveat": (
-            "quick preset: small cells, tens of ps of MD and GFN2-xTB screening prove the pipeline, not the physics"
-            if settings["preset"] == "quick"
-            else None
-        ),
-    }
 
 
 @dataclass

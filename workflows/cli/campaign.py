@@ -59,7 +59,7 @@ def run_campaign(preset: str, overrides: dict, config, data_dir: Path, name: str
     The same preset, overrides and name as an existing run resume it; other
     settings under an existing name are refused.
     """
-    from naspe.workflows.campaign.maker import CampaignMaker, campaign_settings
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
     from naspe.workflows.execution.runs import SUBMISSION_FILE, RunError, create_run, runs_dir
 
     settings = campaign_settings(preset, overrides)
@@ -95,7 +95,7 @@ def run_cmd(
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (`naspe status` to follow)")] = False,
 ) -> None:
     """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
-    from naspe.workflows.campaign.maker import load_overrides
+    from naspe.workflows.campaign import load_overrides
     from naspe.workflows.execution.runs import RunError, run_driver, run_status, start_driver
     from naspe.workflows.execution.store import StoreError, open_store
 

@@ -44,7 +44,7 @@ def submit(
         if resume is not None:
             run = find_run(data_dir, resume)
         elif preset is not None:
-            from naspe.workflows.campaign.maker import load_overrides
+            from naspe.workflows.campaign import load_overrides
             from naspe.workflows.cli.campaign import run_campaign
 
             run = run_campaign(preset, load_overrides(overrides) if overrides else {}, config, data_dir, name, False)

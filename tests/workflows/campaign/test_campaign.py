@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from naspe.workflows.base.identity import all_jobs
-from naspe.workflows.campaign.maker import CampaignMaker, campaign_settings, load_overrides
+from naspe.workflows.campaign import CampaignMaker, campaign_settings, load_overrides
 
 TINY = Path(__file__).resolve().parents[2] / "data" / "campaign_tiny.yaml"
 NASPE = str(Path(sys.executable).parent / "naspe")

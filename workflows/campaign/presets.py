@@ -1,0 +1,124 @@
+"""Campaign presets (quick, standard, production) and their overrides from YAML."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from naspe.workflows.campaign.settings import CampaignSettings
+
+__all__ = ["CAMPAIGN_PRESETS", "campaign_settings", "load_overrides"]
+
+_QUICK_BONDING = [
+    {"site": "vacancy", "fragment": "dme", "reactions": ["dme-vacancy-bridge"]},
+    {"site": "na110", "fragment": "nafsi", "reactions": ["fsi-na-nitride"]},
+]
+_FULL_BONDING = [
+    {"site": "vacancy", "fragment": "dme", "reactions": ["dme-vacancy-bridge", "dme-vacancy-carbonyl"]},
+    {"site": "na110", "fragment": "nafsi", "reactions": ["fsi-na-nitride", "fsi-na-fluoride"]},
+    {"site": "na110", "fragment": "dme", "reactions": ["dme-na-methoxide"]},
+    {"site": "edge", "fragment": "dme"},
+    {"site": "oxidised", "fragment": "dme"},
+    {"site": "graphene", "fragment": "na"},
+]
+
+#: preset name -> settings (nested like :class:`CampaignSettings`)
+CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
+    "quick": {
+        "preset": "quick",
+        "electrolyte": {"n_chains": 2, "chain_length": 20},
+        "conductivity": {"preset": "quick", "overrides": {"minimize_steps": 500}},
+        "adhesion": {
+            "engine": "tblite",
+            "systems": [
+                "peo/na110",
+                "peo/graphene",
+                "peo/graphene-vacancy",
+                "peo/graphene-oxidised",
+                "peo/na-on-graphene",
+            ],
+            "steps": 5,
+            "fmax_eV_A": 0.2,
+        },
+        "bonding": {"engine": "tblite", "cases": _QUICK_BONDING, "steps": 5, "fmax_eV_A": 0.2},
+        "core_levels": {"basis": "szp(dzp)", "grid_spacing_angstrom": 0.25},
+    },
+    "standard": {
+        "preset": "standard",
+        "electrolyte": {"n_chains": 8, "chain_length": 40},
+        "conductivity": {"preset": "standard"},
+        "adhesion": {"engine": "gpaw", "systems": [], "steps": 150, "fmax_eV_A": 0.05, "scan": True},
+        "bonding": {
+            "engine": "gpaw",
+            "cases": _FULL_BONDING,
+            "steps": 150,
+            "fmax_eV_A": 0.05,
+        },
+        "core_levels": {"basis": "dzp", "grid_spacing_angstrom": 0.18},
+    },
+    "production": {
+        "preset": "production",
+        "electrolyte": {"n_chains": 24, "chain_length": 60},
+        "conductivity": {"preset": "production"},
+        "adhesion": {"engine": "gpaw", "systems": [], "steps": 300, "fmax_eV_A": 0.02, "scan": True},
+        "bonding": {
+            "engine": "gpaw",
+            "cases": _FULL_BONDING,
+            "steps": 300,
+            "fmax_eV_A": 0.02,
+        },
+        "core_levels": {"mode": "pw", "grid_spacing_angstrom": 0.16, "basis": "dzp"},
+    },
+}
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "overrides":
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> CampaignSettings:
+    """Settings of ``preset`` with ``overrides`` (nested dict) on top.
+
+    Raises
+    ------
+    ValueError
+        Unknown preset, unknown keys or bad values (pydantic lists every one with its location).
+    """
+    if preset not in CAMPAIGN_PRESETS:
+        raise ValueError(f"preset {preset!r}: allowed are {', '.join(CAMPAIGN_PRESETS)}")
+    from pydantic import ValidationError
+
+    try:
+        return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            where = ".".join(str(x) for x in e["loc"])
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        raise ValueError("campaign settings: " + "; ".join(problems)) from None
+
+
+def load_overrides(path: str | Path) -> dict:
+    """Overrides from a YAML file (a mapping with the nesting of :class:`CampaignSettings`)."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as err:
+        raise ValueError(f"override file {str(path)!r}: cannot be read ({err.strerror or err})") from None
+    except yaml.YAMLError as err:
+        raise ValueError(f"override file {str(path)!r}: not valid YAML ({err})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"override file {str(path)!r}: must hold a mapping, not {type(data).__name__}")
+    return data
