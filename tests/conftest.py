@@ -1,9 +1,44 @@
+"""Shared test helpers: the ``naspe`` command of this venv, a flow runner on an in-memory store, small cells.
+
+Test modules use the fixtures, or import the plain functions (``from conftest import run_naspe``)
+where a module-level helper needs them.
+"""
+
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from naspe.structures.electrolyte import PolymerElectrolyte
+
+#: the console script installed beside this interpreter (the tests run the real command line)
+NASPE = str(Path(sys.executable).parent / "naspe")
+
+
+def run_naspe(*args: str, cwd=None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``naspe *args`` (text output captured); ``timeout`` in s."""
+    return subprocess.run([NASPE, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+
+
+def run_in_memory(flow, root_dir):
+    """Run a jobflow Flow or Job with ``run_locally`` on an in-memory store (job folders in ``root_dir``)."""
+    from jobflow import JobStore, run_locally
+    from maggma.stores import MemoryStore
+
+    store = JobStore(MemoryStore())
+    run_locally(flow, store=store, create_folders=True, root_dir=root_dir, log=False)
+    store.connect()
+    return store
+
+
+@pytest.fixture(scope="session")
+def naspe():
+    """:func:`run_naspe`: ``naspe("build", "slab", ..., cwd=tmp_path)`` -> CompletedProcess."""
+    return run_naspe
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,53 @@ import yaml
 from naspe.structures.forcefield import KJ_PER_KCAL, MissingParameterError, default_forcefield
 
 
+def _source_keys(text: str) -> dict[str, str]:
+    """The ``# Sources`` block of the force-field file: key -> citation (continuation lines joined)."""
+    keys: dict[str, str] = {}
+    lines = text.splitlines()
+    start = lines.index("# Sources")
+    last = None
+    for line in lines[start + 1 :]:
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        if body.startswith("   ") and not body.startswith("    ") and body.split():
+            last, _, citation = body.strip().partition(" ")
+            keys[last] = citation.strip()
+        elif last is not None:
+            keys[last] += " " + body.strip()
+    return keys
+
+
 def test_every_parameter_has_a_source():
+    import re
+
     ff = default_forcefield()
-    data = yaml.safe_load(ff.path.read_text())
+    text = ff.path.read_text()
+    keys = _source_keys(text)
+    assert {"OPLSAA", "CLP2004", "CLP2017", "AQVIST", "NASPE"} <= set(keys), keys
+    for key, citation in keys.items():
+        if key != "NASPE":  # naspe's own choices are explained on their line
+            assert re.search(r"\b(19|20)\d\d\b", citation) and re.search(r"\d+ \((19|20)\d\d\) \d+", citation), (
+                key,
+                citation,
+            )
+    data = yaml.safe_load(text)
+
+    def cited(source: str, where) -> None:
+        assert isinstance(source, str), where
+        key = source.split()[0].rstrip(":,;")
+        assert key in keys, f"{where}: source {source!r} names no citation of the Sources block {sorted(keys)}"
+        if key == "NASPE":
+            assert len(source.split()) > 3, f"{where}: a naspe choice must say why: {source!r}"
+
     for name, row in data["atom_types"].items():
-        assert len(row[-1]) > 5, name
+        cited(row[-1], name)
     for section in ("bonds", "angles", "dihedrals"):
         for row in data[section]:
-            assert isinstance(row[-1], str) and len(row[-1]) > 5, row
+            cited(row[-1], row)
+    cited(data["ion_charge_scaling"]["source"].replace("Electronic", "NASPE Electronic", 1), "ion_charge_scaling")
+    assert re.search(r"\((19|20)\d\d\) \d+", data["ion_charge_scaling"]["source"])
 
 
 def test_reference_values_from_design():

@@ -100,7 +100,28 @@ def test_catalog_covers_study():
         "na-on-graphene",
     ):
         assert name in SUBSTRATES
-        assert len(build_substrate(name, repeat=(2, 2))) > 0
+    elements = {
+        "na": {"Na"},
+        "graphene": {"C"},
+        "graphite": {"C"},
+        "graphene-vacancy": {"C"},
+        "graphene-oxidised": {"C", "H", "O"},
+        "graphene-edge": {"C", "H"},
+        "na-on-graphene": {"C", "Na"},
+    }
+    for name in SUBSTRATES:
+        small, large = build_substrate(name, repeat=(2, 2)), build_substrate(name, repeat=(4, 4))
+        want = elements.get(name, elements["na"] if name.startswith("na1") else None)
+        if want is not None:
+            assert set(small.get_chemical_symbols()) == want, name
+        assert tuple(small.pbc) == (True, True, False), name
+        vacuum = small.cell.lengths()[2] - np.ptp(small.positions[:, 2])
+        assert vacuum >= 10.0, (name, vacuum)  # Å of empty space between periodic images along z
+        assert neighbor_list("d", small, 0.9).size == 0, name  # no two atoms closer than 0.9 Å
+        # the repeat grows the periodic in-plane directions (both for slabs, one for ribbons) and the atoms with them
+        ratio = abs(np.linalg.det(large.cell[:2, :2])) / abs(np.linalg.det(small.cell[:2, :2]))
+        assert round(ratio, 6) in (2.0, 4.0), (name, ratio)
+        assert abs(len(large) - ratio * len(small)) <= 3 * (ratio - 1), (name, len(small), len(large))
     with pytest.raises(ValueError, match="substrate 'copper'"):
         build_substrate("copper")
 

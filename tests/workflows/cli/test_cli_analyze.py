@@ -1,22 +1,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_naspe as run
 
 from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_dump
 from naspe.structures.synthetic_cell import build_cell
 
-NASPE = str(Path(sys.executable).parent / "naspe")
 DUMP_EVERY = 1000  # steps of 2 fs: frames 2 ps apart
-
-
-def run(*args):
-    return subprocess.run([NASPE, *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 
 import pytest
 from jobflow import Flow, JobStore, run_locally
@@ -14,7 +13,6 @@ from naspe.workflows.md.jobs import LammpsStageMaker, run_stage
 from naspe.workflows.md.outputs import sha256
 from naspe.workflows.md.runner import is_recoverable
 
-warnings.filterwarnings("ignore", category=FutureWarning)
 GEN = LammpsInputGenerator(thermo_every=100, restart_every=200, ion_dump_every=50, full_dump_every=500)
 
 
