@@ -316,6 +316,7 @@ def plot_arrhenius(
     pathlib.Path
         The written file.
     """
+    # matplotlib (~0.5 s) only when a figure is drawn
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -83,6 +83,7 @@ class Box:
     @classmethod
     def from_dimensions(cls, dimensions: np.ndarray) -> Box:
         """Cell from MDAnalysis ``[a, b, c, alpha, beta, gamma]`` (Å, degrees)."""
+        # MDAnalysis (~2 s to import) only for its own trajectory formats
         from MDAnalysis.lib.mdamath import triclinic_vectors
 
         dims = np.asarray(dimensions, dtype=float)

@@ -53,6 +53,7 @@ def iter_mdanalysis_frames(
     stride
         Use every ``stride``-th frame.
     """
+    # MDAnalysis (~2 s to import) only when a DCD/XTC is read
     import MDAnalysis as mda
 
     path = Path(path)

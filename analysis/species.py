@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from ase.data import atomic_masses, chemical_symbols
 
 if TYPE_CHECKING:
     from naspe.analysis.lammps_io import DataTopology
@@ -58,8 +59,6 @@ def element_from_mass(mass: float, tolerance: float = 0.1) -> str:
     for symbol, reference in ELEMENT_MASSES.items():
         if abs(mass - reference) <= tolerance:
             return symbol
-    from ase.data import atomic_masses, chemical_symbols
-
     deviation = np.abs(atomic_masses[1:] - mass)
     best = int(np.argmin(deviation))
     return chemical_symbols[best + 1] if deviation[best] <= tolerance else "X"

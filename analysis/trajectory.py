@@ -31,6 +31,7 @@ import numpy as np
 from naspe.analysis.errors import TrajectoryFormatError, WrappedCoordinatesError
 from naspe.analysis.frame import Frame
 from naspe.analysis.lammps_io import DataTopology, LammpsDumpReader, read_com_file, read_data_topology
+from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
 from naspe.analysis.species import IonTable, identify_ions
 
 __all__ = ["IonTrajectory", "load_ion_trajectory", "DEFAULT_TIMESTEP_FS"]
@@ -166,8 +167,6 @@ class _FrameStore:
 def _frames(
     path: Path, topology: DataTopology, ions: IonTable, stride: int, fmt: str | None
 ) -> tuple[Iterator[Frame], int | None]:
-    from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
-
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if kind in MDANALYSIS_FORMATS:
         return iter_mdanalysis_frames(path, topology, topology.atom_ids[ions.atom_index], stride), None

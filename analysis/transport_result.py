@@ -92,6 +92,9 @@ class TransportResult(BaseModel):
     block_sigma_ne_S_cm: list[float | None] = Field(default_factory=list, description="sigma_NE per block (S/cm).")
     block_sigma_eh_S_cm: list[float | None] = Field(default_factory=list, description="sigma_EH per block (S/cm).")
     source: str = Field("", description="Trajectory file analysed.")
+    replica: int | None = Field(
+        None, description="Replica number at this temperature (0-based, own velocity seed); None outside a replica set."
+    )
 
     def to_json_dict(self) -> dict:
         """The result as plain JSON types (tuples become lists, undefined numbers null)."""

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
+from scipy.optimize import curve_fit
 
 __all__ = ["UberFit", "fit_uber", "uber_energy"]
 
@@ -69,8 +70,6 @@ def fit_uber(
     ValueError
         Too few points, a scan that does not bracket a minimum, or a failed fit.
     """
-    from scipy.optimize import curve_fit
-
     d = np.asarray(separations_angstrom, dtype=float)
     e = np.asarray(energies_eV, dtype=float)
     if d.shape != e.shape or d.ndim != 1:

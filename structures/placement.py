@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ase import Atoms
+from ase.neighborlist import neighbor_list
 
+from naspe.structures.catalog import build_substrate
 from naspe.structures.fragments import FRAGMENTS, Orientation, orient_fragment
 from naspe.structures.sites import SITES, site_position
 from naspe.structures.topology import combine, to_pymatgen
@@ -35,8 +37,6 @@ MIN_CONTACT_ANGSTROM = 1.5
 
 def check_geometry(atoms: Atoms, min_distance: float = MIN_DISTANCE_ANGSTROM) -> None:
     """Raise ValueError when two atoms (periodic images included) are closer than ``min_distance`` Å."""
-    from ase.neighborlist import neighbor_list
-
     if len(atoms) < 2 and not atoms.pbc.any():
         return
     i, j, d = neighbor_list("ijd", atoms, min_distance)
@@ -156,8 +156,6 @@ def place_fragment(
 
 def _repeat_for(substrate_name: str, extent: np.ndarray, clearance: float, layers: int, vacuum: float) -> tuple:
     """Smallest lateral repeat of ``substrate_name`` whose cell exceeds the fragment extent + clearance (Å)."""
-    from naspe.structures.catalog import build_substrate
-
     even_y = substrate_name in ("na110", "na111")  # ASE's orthogonal bcc(110)/(111) cells need an even y repeat
     unit = build_substrate(substrate_name, layers, (1, 2 if even_y else 1), vacuum)
     lengths = np.array(unit.cell.lengths()[:2]) / [1, 2 if even_y else 1]
@@ -202,8 +200,6 @@ def binding_complex(
     clearance
         Smallest gap (Å) between the fragment's extent and its periodic image when ``repeat`` is chosen.
     """
-    from naspe.structures.catalog import build_substrate
-
     if site not in SITES:
         raise ValueError(f"site {site!r}: allowed are {', '.join(SITES)}")
     if fragment not in FRAGMENTS:

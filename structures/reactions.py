@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from ase import Atoms
 
+from naspe.analysis.bonds import find_bonds
 from naspe.structures.fragments import rotation_between
 from naspe.structures.placement import MIN_DISTANCE_ANGSTROM, Placement, binding_complex, check_geometry
 from naspe.structures.sites import hollow_sites, lateral_mic, site_position, top_indices
@@ -140,8 +141,6 @@ def _check_product(product: Atoms, intended: list[tuple[int, int]], name: str) -
     check_geometry(product, MIN_DISTANCE_ANGSTROM)
     d = product.get_all_distances(mic=True)
     np.fill_diagonal(d, np.inf)
-    from naspe.analysis.bonds import find_bonds
-
     bonded = find_bonds(product).pairs() | set(intended)
     for i, j in zip(*np.nonzero(d < MIN_PRODUCT_CONTACT), strict=True):
         if i < j and (i, j) not in bonded:

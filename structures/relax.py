@@ -16,13 +16,12 @@ from ase import Atoms
 from ase.calculators.lammps.coordinatetransform import Prism
 
 from naspe.structures.lammps_data import LammpsSystemWriter
+from naspe.structures.lammps_env import lammps_class
 
 __all__ = ["minimize", "lammps_energies"]
 
 
 def _open_lammps(atoms: Atoms, writer: LammpsSystemWriter, workdir: Path):
-    from naspe.structures.lammps_env import lammps_class
-
     system = writer.get_system(atoms)
     data_path, _ = system.write(workdir)
     lmp = lammps_class()(cmdargs=["-log", "none", "-screen", "none", "-nocite"])

@@ -17,8 +17,10 @@ graphite; NaFSI on Na(110).
 
 from __future__ import annotations
 
+from naspe.structures.carbon import graphite
 from naspe.structures.catalog import SUBSTRATES, build_substrate
 from naspe.structures.interfaces import InterfaceResult, chain_on_slab, crystal_interface, ion_pair_on_slab
+from naspe.structures.metal import na_bulk
 
 __all__ = ["FILMS", "STUDY_SYSTEMS", "DEFAULT_REPEAT", "build_adhesion_system", "parse_system"]
 
@@ -93,9 +95,6 @@ def build_adhesion_system(
     if film == "na110":
         if substrate != "graphite":
             raise ValueError(f"film 'na110' on substrate {substrate!r}: the allowed substrate is graphite")
-        from naspe.structures.carbon import graphite
-        from naspe.structures.metal import na_bulk
-
         result = crystal_interface(
             graphite(2, vacuum=0),
             na_bulk(),

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from ase import Atoms
+from pymatgen.core import Lattice, Molecule, Structure
 
 MOL_ID = "mol_id"
 FF_TYPE = "ff_type"
@@ -169,8 +170,6 @@ def to_pymatgen(atoms: Atoms):
     The site properties ``charge`` (e), ``ff_type`` and ``mol_id`` carry the
     topology across; bonds are not part of pymatgen's model and are dropped.
     """
-    from pymatgen.core import Lattice, Molecule, Structure
-
     props: dict[str, list] = {"charge": [float(q) for q in atoms.get_initial_charges()]}
     if has_topology(atoms):
         props["ff_type"] = [str(t) for t in atoms.arrays[FF_TYPE]]
