@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ase import Atoms
-from ase.neighborlist import neighbor_list
 
 from naspe.structures.catalog import build_substrate
 from naspe.structures.fragments import FRAGMENTS, Orientation, orient_fragment
+from naspe.structures.geometry import check_min_distance
 from naspe.structures.sites import SITES, site_position
 from naspe.structures.topology import combine, to_pymatgen
 
@@ -37,16 +37,7 @@ MIN_CONTACT_ANGSTROM = 1.5
 
 def check_geometry(atoms: Atoms, min_distance: float = MIN_DISTANCE_ANGSTROM) -> None:
     """Raise ValueError when two atoms (periodic images included) are closer than ``min_distance`` Å."""
-    if len(atoms) < 2 and not atoms.pbc.any():
-        return
-    i, j, d = neighbor_list("ijd", atoms, min_distance)
-    if len(d):
-        k = int(np.argmin(d))
-        sym = atoms.get_chemical_symbols()
-        raise ValueError(
-            f"atoms too close: {sym[i[k]]}{i[k]}-{sym[j[k]]}{j[k]} at {d[k]:.2f} Å "
-            f"(minimum allowed {min_distance} Å); move the fragment up or use a larger cell"
-        )
+    check_min_distance(atoms, min_distance, "move the fragment up or use a larger cell")
 
 
 @dataclass
