@@ -24,8 +24,30 @@ for _group in (adhesion, bonding, demo, run, campaign, results):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="naspe")
+    """Console-script entry point: usage errors become one line, ``naspe: error: ...``, exit status 2.
+
+    Typer prints a bad option value in a framed box over several lines, after the usage; scripts and
+    people reading logs get one line instead, naming the option, the value and what is allowed.
+    """
+    # typer vendors click; these are its classes
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        code = app(prog_name="naspe", standalone_mode=False)
+    except NoArgsIsHelpError:  # a group without a command: its help was printed
+        sys.exit(2)
+    except UsageError as err:
+        message = " ".join(err.format_message().split())
+        command = err.ctx.command_path if err.ctx is not None else "naspe"
+        typer.echo(f"naspe: error: {message} (see '{command} --help')", err=True)
+        sys.exit(2)
+    except ClickException as err:
+        typer.echo(f"naspe: error: {' '.join(err.format_message().split())}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:  # Ctrl-C at a prompt or in a command that did not handle it
+        typer.echo("naspe: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
