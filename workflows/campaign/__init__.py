@@ -7,7 +7,7 @@ Maker of the whole study and the settings of a preset with overrides.
 from naspe.workflows.campaign.maker import CampaignMaker, core_levels_of_interface
 from naspe.workflows.campaign.presets import CAMPAIGN_PRESETS, campaign_settings, load_overrides
 from naspe.workflows.campaign.settings import CampaignSettings
-from naspe.workflows.campaign.summary import campaign_summary
+from naspe.workflows.campaign.summary import CampaignSummary, campaign_summary
 
 __all__ = [
     "CampaignSettings",
@@ -16,5 +16,6 @@ __all__ = [
     "campaign_settings",
     "load_overrides",
     "core_levels_of_interface",
+    "CampaignSummary",
     "campaign_summary",
 ]

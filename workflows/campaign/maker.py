@@ -61,7 +61,7 @@ def core_levels_of_interface(interface: Structure, element: str, maker) -> Respo
     """
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from naspe.workflows.flows.core_levels import core_environments, pick_reference
+    from naspe.analysis.xps import core_environments, pick_reference
 
     atoms = AseAtomsAdaptor.get_atoms(interface)
     env = core_environments(atoms, element)
@@ -152,8 +152,7 @@ class CampaignMaker(Maker):
         flow = study.make()
         for system, sub in zip(study.systems, flow.jobs[:-1], strict=True):  # one flow per system, then the summary
             sub.update_metadata({**base, "component": "adhesion", "system": system, "engine": a.engine})
-            relax = next(j for j in sub.jobs if j.name.endswith("interface relax"))
-            interfaces[system] = relax.output.structure
+            interfaces[system] = sub.output.relaxed_interface  # the AdhesionDocument's field, not a job found by name
         flow.jobs[-1].update_metadata({**base, "component": "adhesion"})
         outputs["adhesion"] = flow.output
         return flow

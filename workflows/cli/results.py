@@ -28,8 +28,8 @@ InterfaceOpt = Annotated[str | None, typer.Option(help="System / interface, e.g.
 EngineOpt = Annotated[str | None, typer.Option(help="Engine: lammps, gpaw, tblite, vasp")]
 PresetOpt = Annotated[str | None, typer.Option(help="Preset: quick, standard, production")]
 CampaignOpt = Annotated[str | None, typer.Option(help="Campaign name (job metadata)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON list of rows")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON list of rows ([] when none)")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (the header only when no rows)")]
 
 _HINT = "run `naspe run --preset quick` first"
 
@@ -80,24 +80,42 @@ def _plain(value):
     return value
 
 
-def _emit(df, what: str, data_dir: Path, filtered: bool, as_json: bool, as_csv: bool, columns: list[str]) -> None:
+def _emit(
+    df,
+    what: str,
+    data_dir: Path,
+    filtered: bool,
+    as_json: bool,
+    as_csv: bool,
+    columns: list[str],
+    empty: str | None = None,
+) -> None:
+    """Print ``df`` as JSON, CSV or a table.
+
+    No rows: JSON ``[]`` and CSV the header only, exit 0 (a script reads an empty
+    answer); the table form ends with one sentence on stderr and exit 2 (``empty``,
+    else one naming the filters or the command that makes results).
+    """
     if as_json and as_csv:
         fail("give at most one of --json and --csv")
-    if not len(df):
-        if filtered:
-            fail(f"no {what} results in {data_dir} match the filters")
-        fail(f"no {what} results in {data_dir}; {_HINT}")
     if as_json:
         rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
         typer.echo(json.dumps(rows, indent=2, default=str))
-    elif as_csv:
+        return
+    if as_csv:
         typer.echo(df.to_csv(index=False), nl=False)
-    else:
-        import pandas as pd
+        return
+    if not len(df):
+        if empty is not None:
+            fail(empty)
+        if filtered:
+            fail(f"no {what} results in {data_dir} match the filters")
+        fail(f"no {what} results in {data_dir}; {_HINT}")
+    import pandas as pd  # loaded by the query already; kept out of the CLI start-up
 
-        shown = df[[c for c in columns if c in df.columns]]
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-            typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-"))
+    shown = df[[c for c in columns if c in df.columns]]
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-"))
 
 
 def _filtered(*values) -> bool:
@@ -312,9 +330,9 @@ def query_jobs(
     except RunError as err:
         fail(str(err))
     cols = ["run", "state", "kind", "job_name", "attempts", "finished", "component", "preset", "job_uuid", "error"]
-    if not len(df) and not _filtered(run, state, component, salt, interface, preset, campaign):
-        fail(f"no runs in {data_dir / 'runs'}; {_HINT}")
-    _emit(df, "job", data_dir, True, as_json, as_csv, cols)
+    filtered = _filtered(run, state, component, salt, interface, preset, campaign)
+    empty = None if filtered else f"no runs in {data_dir / 'runs'}; {_HINT}"
+    _emit(df, "job", data_dir, True, as_json, as_csv, cols, empty=empty)
 
 
 def report(

@@ -42,6 +42,7 @@ class AdhesionStudyRow(BaseModel):
     interface_bonds: dict[str, int] = Field(default_factory=dict, description="Substrate-film bonds by class")
     film_intact: bool | None = Field(None, description="No film bond broke")
     w_uber_J_m2: float | None = Field(None, description="UBER work of separation (J/m^2), if scanned")
+    document_uuid: str | None = Field(None, description="uuid of the job that made the system's AdhesionDocument")
 
 
 class AdhesionStudySummary(BaseModel):
@@ -58,12 +59,13 @@ class AdhesionStudySummary(BaseModel):
 
 
 @job(output_schema=AdhesionStudySummary)
-def adhesion_study_summary(docs: dict, engine: str) -> AdhesionStudySummary:
-    """Rank the interfaces by W_adh and compare PEO on carbon with PEO on Na."""
+def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None = None) -> AdhesionStudySummary:
+    """Rank the interfaces by W_adh and compare PEO on carbon with PEO on Na (``uuids``: system -> document job)."""
     rows = []
     for system, doc in docs.items():
+        uuid = (uuids or {}).get(system)
         if doc is None:
-            rows.append(AdhesionStudyRow(system=system, finished=False))
+            rows.append(AdhesionStudyRow(system=system, finished=False, document_uuid=uuid))
             continue
         d = doc if isinstance(doc, dict) else doc.model_dump()
         uber = d.get("uber") or {}
@@ -77,6 +79,7 @@ def adhesion_study_summary(docs: dict, engine: str) -> AdhesionStudySummary:
                 interface_bonds=d["interface_bonds"],
                 film_intact=d["film_intact"],
                 w_uber_J_m2=uber.get("w_adh_J_m2"),
+                document_uuid=uuid,
             )
         )
     rows.sort(key=lambda r: -(r.w_adh_J_m2 if r.w_adh_J_m2 is not None else float("-inf")))
@@ -147,9 +150,12 @@ class AdhesionStudyMaker(Maker):
             seen.update(j.uuid for j in kept)
             for j in kept:
                 j.hosts = [h for h in j.hosts if h != flow.uuid]
-            flows.append(Flow(kept, output=flow.output, name=f"{self.adhesion_maker.name} {system}"))
+            sub = Flow(kept, output=flow.output, name=f"{self.adhesion_maker.name} {system}")
+            sub.update_metadata({"system": system})  # the queries read each document's system from here
+            flows.append(sub)
             outputs[system] = flow.output
-        summary = adhesion_study_summary(outputs, self.adhesion_maker.engine)
+        uuids = {system: ref.uuid for system, ref in outputs.items()}
+        summary = adhesion_study_summary(outputs, self.adhesion_maker.engine, uuids)
         summary.config.on_missing_references = OnMissing.NONE
         summary = with_content_uuid(summary)
         summary.name = f"{self.name} summary"

@@ -26,6 +26,9 @@ from pathlib import Path
 from jobflow import Flow, Maker, job
 from jobflow.core.job import JobConfig, OnMissing
 
+from naspe.analysis.arrhenius import plot_arrhenius
+from naspe.analysis.transport_result import TransportResult
+from naspe.workflows.flows.conductivity_documents import ConductivitySummary
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
 
@@ -59,9 +62,25 @@ def build_electrolyte(params: dict, ion_charge_scaling: float | None = None) -> 
     return str(Path.cwd().resolve())
 
 
-@job
-def analyze_transport(dir_name: str, temperature_K: float, timestep_fs: float, replica: int = 0, block_count: int = 5):
-    """Diffusion coefficients and conductivities of one production run (reads its ion dump)."""
+@job(output_schema=TransportResult)
+def analyze_transport(
+    dir_name: str, temperature_K: float, timestep_fs: float, replica: int = 0, block_count: int = 5
+) -> TransportResult:
+    """Diffusion coefficients and conductivities of one production run (reads its ion dump).
+
+    Parameters
+    ----------
+    dir_name
+        Directory of the production run (``ions.lammpstrj``, ``final.data``, ``com.dat``).
+    temperature_K
+        Temperature of the run (K).
+    timestep_fs
+        MD time step (fs).
+    replica
+        Replica number at this temperature, recorded in the result's ``replica`` field.
+    block_count
+        Blocks of the block-average standard errors.
+    """
     import json
 
     from naspe.analysis.transport import analyze_conductivity
@@ -77,55 +96,22 @@ def analyze_transport(dir_name: str, temperature_K: float, timestep_fs: float, r
         charge_scaling=meta["ion_charge_scaling"],
         n_blocks=block_count,
     )
-    return result.model_copy(update={"warnings": [*result.warnings, f"replica {replica}; run {dir_name}"]})
+    return result.model_copy(update={"replica": replica})
 
 
-@job(config=JobConfig(on_missing_references=OnMissing.NONE))
-def summarize_conductivity(results: list, figure: bool = True) -> dict:
-    """Arrhenius and VTF fits over the finished temperatures, with the figure (conductivity.png) here."""
-    import numpy as np
+@job(output_schema=ConductivitySummary, config=JobConfig(on_missing_references=OnMissing.NONE))
+def summarize_conductivity(results: list, figure: bool = True) -> ConductivitySummary:
+    """Arrhenius and VTF fits over the finished temperatures, with the figure (conductivity.png) here.
 
-    from naspe.analysis.arrhenius import fit_arrhenius, fit_vtf, plot_arrhenius
-    from naspe.analysis.transport_result import TransportResult
-
-    done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
-    summary: dict = {
-        "n_requested": len(results),
-        "n_finished": len(done),
-        "points": [],
-        "caveat": (
-            "Amorphous-cell MD is comparable with experiment only at 60 °C and above (PEO melts near 65 °C); "
-            "short runs do not reach PEO's diffusive regime."
-        ),
-    }
-    for result in done:
-        r = result.to_json_dict()
-        summary["points"].append(
-            {
-                "temperature_K": r["temperature_K"],
-                "sigma_eh_S_cm": r["sigma_eh_S_cm"],
-                "sigma_ne_S_cm": r["sigma_ne_S_cm"],
-                "diffusive": r.get("diffusive"),
-            }
-        )
-    temps = np.array([p["temperature_K"] for p in summary["points"]])
-    for kind in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
-        sigma = np.array([np.nan if p[kind]["value"] is None else p[kind]["value"] for p in summary["points"]])
-        err = np.array([p[kind]["stderr"] or 0.0 for p in summary["points"]])
-        ok = np.isfinite(sigma) & (sigma > 0)
-        for fit_name, fit, needed in (("arrhenius", fit_arrhenius, 2), ("vtf", fit_vtf, 4)):
-            if len(set(temps[ok])) < needed:
-                continue
-            try:
-                summary[f"{fit_name}_{kind}"] = fit(
-                    temps[ok], sigma[ok], err[ok] if err[ok].all() else None
-                ).model_dump()
-            except (ValueError, RuntimeError) as exc:
-                summary.setdefault("warnings", []).append(f"{fit_name} fit of {kind} failed: {exc}")
-    if figure and summary["points"]:
+    ``results`` holds one :class:`TransportResult` (or its dict) per temperature and replica,
+    None for an analysis that did not finish.
+    """
+    summary = ConductivitySummary.from_results(results)
+    if figure and summary.points:
         path = Path.cwd() / "conductivity.png"
+        done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
         plot_arrhenius(done, path)
-        summary["figure"] = str(path.resolve())
+        summary = summary.model_copy(update={"figure": str(path.resolve())})
     return summary
 
 

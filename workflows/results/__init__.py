@@ -7,9 +7,19 @@ DataFrames whose rows carry their job uuid and parameters.
 from naspe.workflows.results.queries import (
     adhesion_table,
     bonding_table,
+    campaigns,
+    conductivity_fit_table,
     conductivity_table,
     core_level_table,
     jobs_table,
 )
 
-__all__ = ["conductivity_table", "adhesion_table", "bonding_table", "core_level_table", "jobs_table"]
+__all__ = [
+    "conductivity_table",
+    "conductivity_fit_table",
+    "adhesion_table",
+    "bonding_table",
+    "core_level_table",
+    "jobs_table",
+    "campaigns",
+]

@@ -39,6 +39,34 @@ def test_presets_build_and_tag_every_job():
     assert campaign_settings("production").conductivity.preset == "production"
 
 
+def test_summary_is_a_typed_document_and_core_levels_read_the_adhesion_document():
+    from naspe.workflows.campaign import CampaignSummary
+    from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+
+    settings = campaign_settings("quick")
+    jobs = all_jobs(CampaignMaker(settings=settings).make())
+    summary = next(j for j in jobs if j.metadata.get("component") == "summary")
+    assert summary.output_schema is CampaignSummary
+    # the relaxed interface of the core-level system is the field of that system's AdhesionDocument
+    core = next(j for j in jobs if j.metadata.get("component") == "core_levels")
+    ref = core.function_args[0]
+    doc = next(j for j in jobs if j.uuid == ref.uuid)
+    assert doc.output_schema.__name__ == "AdhesionDocument" and ref.attributes == (("a", "relaxed_interface"),)
+    assert doc.metadata["system"] == settings.core_levels.system
+    out = CampaignSummary.from_outputs(
+        settings.model_dump(mode="json"),
+        ConductivitySummary(n_requested=2, n_finished=0),
+        None,
+        {"binding vacancy/dme": {"binding_energy_eV": -1.0}, "reaction fsi-na-nitride": None},
+        None,
+    )
+    assert out.campaign == settings.name and out.preset == "quick" and "not the physics" in out.caveat
+    assert out.conductivity.n_requested == 2 and out.adhesion is None and out.core_levels is None
+    assert out.bonding_finished == ["binding vacancy/dme"] and out.bonding_missing == ["reaction fsi-na-nitride"]
+    standard = campaign_settings("standard").model_dump(mode="json")
+    assert CampaignSummary.from_outputs(standard).caveat is None
+
+
 def test_bad_campaign_input_is_one_line_before_any_job(tmp_path):
     with pytest.raises(ValueError, match="preset 'huge': allowed are quick, standard, production"):
         campaign_settings("huge")

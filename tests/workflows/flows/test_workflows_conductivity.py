@@ -57,11 +57,15 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
     transport = by_name["transport 80C r0"]["output"]
     assert transport["temperature_K"] == pytest.approx(353.15)
     assert set(transport["diffusion_cm2_s"]) == {"Na", "FSI"}
+    assert transport["@class"] == "TransportResult" and transport["replica"] == 0
+    assert not any("replica" in w for w in transport["warnings"])  # the replica is a field, not a warning
     for key in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
         assert math.isfinite(transport[key]["value"]) and transport[key]["value"] > 0
     summary = by_name["conductivity summary"]["output"]
+    assert summary["@class"] == "ConductivitySummary"
     assert summary["n_finished"] == 2 and len(summary["points"]) == 2
-    assert "arrhenius_sigma_ne_S_cm" in summary
+    assert [p["replica"] for p in summary["points"]] == [0, 0]
+    assert "arrhenius_sigma_ne_S_cm" in summary and summary["arrhenius_sigma_ne_S_cm"]["activation_energy_eV"]
     assert "60 °C" in summary["caveat"]
     json.dumps(summary)  # plain JSON
 

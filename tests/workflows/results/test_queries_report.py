@@ -69,9 +69,10 @@ def _put(store, output, name: str, metadata: dict, index: int = 1, uuid: str | N
     return uuid
 
 
-def _transport(t_k: float, sigma: float, diffusive: bool = False) -> TransportResult:
+def _transport(t_k: float, sigma: float, diffusive: bool = False, replica: int | None = 0) -> TransportResult:
     return TransportResult(
         temperature_K=t_k,
+        replica=replica,
         diffusion_cm2_s={"Na": {"value": 2e-8, "stderr": 4e-9}, "FSI": {"value": 5e-8, "stderr": 1e-8}},
         sigma_ne_S_cm={"value": 2 * sigma, "stderr": 0.2 * sigma},
         sigma_eh_S_cm={"value": sigma, "stderr": 0.3 * sigma},
@@ -158,14 +159,18 @@ def filled(tmp_path_factory):
         store, _adhesion(0.234, counts={"Na-O": 3}), "adhesion", meta | {"system": "peo/na-on-graphene"}
     )
     ids["na110/graphite"] = _put(store, _adhesion(0.318), "adhesion", meta | {"system": "na110/graphite"})
-    # no system in the metadata: found through the adhesion-study summary holding the same W_adh and area
+    # no system in the metadata: found through the adhesion-study summary row naming the document's job uuid
     graphite = _adhesion(0.097)
     ids["peo/graphite"] = _put(store, graphite, "GFN2-xTB adhesion work of adhesion", QUICK)
     study = AdhesionStudySummary(
         engine="tblite",
         rows=[
             AdhesionStudyRow(
-                system="peo/graphite", finished=True, w_adh_J_m2=0.097, area_angstrom2=graphite.area_angstrom2
+                system="peo/graphite",
+                finished=True,
+                w_adh_J_m2=0.097,
+                area_angstrom2=graphite.area_angstrom2,
+                document_uuid=ids["peo/graphite"],
             )
         ],
         failed=[],
@@ -353,6 +358,46 @@ def test_jobs_table_reads_runs_and_store(filled, tmp_path):
     assert list(jobs_table(tmp_path, None, component="conductivity")["job_uuid"]) == [a.uuid]  # from flow.json
 
 
+def test_rows_come_from_document_fields_not_names_texts_or_numbers(tmp_path):
+    """Replica, summaries and systems come from typed fields: a job name, a warning or equal numbers change nothing."""
+    from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker
+    from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+
+    store = open_store(tmp_path / "data")
+    misleading = _transport(90.0 + K, 1e-4, replica=1)
+    misleading = misleading.model_copy(update={"warnings": ["replica 3; run /elsewhere r2"]})
+    uuid = _put(store, misleading, "transport 90C r3", {"component": "conductivity"})
+    df = conductivity_table(store)
+    assert list(df["job_uuid"]) == [uuid] and list(df["replica"]) == [1]
+    # a summary is recognised by its document class, not by having a caveat key
+    fits = {"activation_energy_eV": {"value": 9.9, "stderr": None}, "temperatures_K": [300.0, 350.0]}
+    decoy = {"n_requested": 2, "n_finished": 2, "points": [], "caveat": "x", "arrhenius_sigma_eh_S_cm": fits}
+    _put(store, decoy, "conductivity summary", {"component": "conductivity"})
+    results = [_transport(t + K, s, replica=k) for t, s, k in ((60.0, 2e-5, 0), (80.0, 5e-5, 1))]
+    summary = summarize_conductivity.original(results, figure=False)
+    assert isinstance(summary, ConductivitySummary) and [p.replica for p in summary.points] == [0, 1]
+    assert summary.fit("vtf", "sigma_eh_S_cm") is None and summary.fit("arrhenius", "sigma_eh_S_cm") is not None
+    real = _put(store, summary, "conductivity summary", {"component": "conductivity"})
+    table = conductivity_fit_table(store)
+    assert set(table["job_uuid"]) == {real} and 9.9 not in set(table["activation_energy_eV"])
+    assert set(zip(table["model"], table["quantity"], strict=True)) == {
+        ("arrhenius", "sigma_eh_S_cm"),
+        ("arrhenius", "sigma_ne_S_cm"),
+    }
+    # an adhesion document without metadata is not named by a summary row with equal W_adh and area...
+    lone = _put(store, _adhesion(0.2), "GFN2-xTB adhesion work of adhesion", {})
+    row = AdhesionStudyRow(system="peo/na110", finished=True, w_adh_J_m2=0.2, area_angstrom2=4.26 * 4.92)
+    _put(store, AdhesionStudySummary(engine="tblite", rows=[row], failed=[]), "adhesion study summary", {})
+    assert adhesion_table(store).set_index("job_uuid")["system"].isna()[lone]
+    # ...and the study names each system's document in the jobs' metadata and in its summary rows
+    flow = AdhesionStudyMaker(systems=("peo/graphene", "peo/na110")).make()
+    for system, sub in zip(("peo/graphene", "peo/na110"), flow.jobs[:-1], strict=True):
+        assert sub.jobs[-1].metadata["system"] == system
+    assert flow.jobs[-1].function_args[2] == {
+        s: f.jobs[-1].uuid for s, f in zip(("peo/graphene", "peo/na110"), flow.jobs[:-1], strict=True)
+    }
+
+
 # ----------------------------------------------------------------------------- CLI
 
 
@@ -406,6 +451,30 @@ def test_cli_clear_errors(filled, cli, tmp_path):
     assert p.exit_code == 2 and "no results in" in p.stderr
     p = cli("query", "jobs", "--data-dir", empty)
     assert p.exit_code == 2 and "no runs in" in p.stderr
+
+
+def test_cli_no_results_is_an_empty_answer_for_scripts(filled, cli, tmp_path):
+    """--json gives [] and --csv the header, exit 0; the table form says why on stderr (exit 2)."""
+    data_dir, _, _ = filled
+    fresh = tmp_path / "fresh"
+    p = cli("query", "jobs", "--json", "--data-dir", fresh)
+    assert p.exit_code == 0 and json.loads(p.stdout) == [] and not p.stderr
+    p = cli("query", "jobs", "--csv", "--data-dir", fresh)
+    assert p.exit_code == 0 and p.stdout.splitlines() == [p.stdout.splitlines()[0]]
+    assert p.stdout.split(",")[:2] == ["run", "job_uuid"]
+    for what in (("conductivity",), ("conductivity", "--fits"), ("adhesion",), ("bonding",), ("corelevels",)):
+        p = cli("query", *what, "--json", "--data-dir", fresh)
+        assert p.exit_code == 0 and json.loads(p.stdout) == [] and not p.stderr, what
+        p = cli("query", *what, "--csv", "--data-dir", fresh)
+        assert p.exit_code == 0 and len(p.stdout.splitlines()) == 1 and p.stdout.startswith("job_uuid,"), what
+        p = cli("query", *what, "--data-dir", fresh)
+        assert p.exit_code == 2 and not p.stdout and p.stderr.startswith("naspe: error: no "), what
+    p = cli("query", "adhesion", "--engine", "vasp", "--json", "--data-dir", data_dir)  # filtered to nothing
+    assert p.exit_code == 0 and json.loads(p.stdout) == []
+    p = cli("query", "jobs", "--data-dir", fresh)
+    assert p.exit_code == 2 and p.stderr.startswith("naspe: error: no runs in") and not p.stdout
+    p = cli("query", "jobs", "--json", "--csv", "--data-dir", fresh)
+    assert p.exit_code == 2 and "at most one of --json and --csv" in p.stderr
 
 
 # ----------------------------------------------------------------------------- report

@@ -1,0 +1,116 @@
+"""The conductivity flow's summary document: the points, the Arrhenius and VTF fits, the caveat.
+
+:class:`ConductivitySummary` is what the ``conductivity summary`` job of
+:class:`~naspe.workflows.flows.conductivity.ConductivityMaker` returns (one
+point per finished temperature and replica, the fits of sigma_NE and sigma_EH
+over those points) and what the queries select by its class. The per-replica
+transport output is :class:`~naspe.analysis.transport_result.TransportResult`
+with its ``replica`` field set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from naspe.analysis.arrhenius import ArrheniusFit, VTFFit, fit_arrhenius, fit_vtf
+from naspe.analysis.transport_result import TransportResult, ValueWithError
+
+__all__ = ["ConductivityPoint", "ConductivitySummary", "FIT_FIELDS", "CONDUCTIVITY_CAVEAT"]
+
+CONDUCTIVITY_CAVEAT = (
+    "Amorphous-cell MD is comparable with experiment only at 60 °C and above (PEO melts near 65 °C); "
+    "short runs do not reach PEO's diffusive regime."
+)
+
+Quantity = Literal["sigma_eh_S_cm", "sigma_ne_S_cm"]
+Model = Literal["arrhenius", "vtf"]
+
+#: (model, quantity) -> the summary field holding that fit; the order of the fit rows in the queries
+FIT_FIELDS: dict[tuple[str, str], str] = {
+    ("arrhenius", "sigma_eh_S_cm"): "arrhenius_sigma_eh_S_cm",
+    ("arrhenius", "sigma_ne_S_cm"): "arrhenius_sigma_ne_S_cm",
+    ("vtf", "sigma_eh_S_cm"): "vtf_sigma_eh_S_cm",
+    ("vtf", "sigma_ne_S_cm"): "vtf_sigma_ne_S_cm",
+}
+_FITTERS = {"arrhenius": (fit_arrhenius, 2), "vtf": (fit_vtf, 4)}  # fit function, fewest temperatures it needs
+
+
+class ConductivityPoint(BaseModel):
+    """One finished temperature and replica of the conductivity flow."""
+
+    temperature_K: float = Field(description="Temperature of the run (K)")
+    replica: int | None = Field(None, description="Replica number at this temperature (0-based)")
+    sigma_eh_S_cm: ValueWithError = Field(description="Einstein-Helfand conductivity and its standard error (S/cm)")
+    sigma_ne_S_cm: ValueWithError = Field(description="Nernst-Einstein conductivity and its standard error (S/cm)")
+    diffusive: bool | None = Field(None, description="Every species' log-log MSD slope was near 1 in the fit window")
+
+    @classmethod
+    def from_transport(cls, result: TransportResult) -> ConductivityPoint:
+        """The point of one transport analysis."""
+        return cls(
+            temperature_K=result.temperature_K,
+            replica=result.replica,
+            sigma_eh_S_cm=result.sigma_eh_S_cm,
+            sigma_ne_S_cm=result.sigma_ne_S_cm,
+            diffusive=result.diffusive,
+        )
+
+
+class ConductivitySummary(BaseModel):
+    """Conductivity over temperature: the finished points and their Arrhenius and VTF fits."""
+
+    n_requested: int = Field(description="Transport analyses the flow asked for (temperatures x replicas)")
+    n_finished: int = Field(description="Transport analyses that produced a result")
+    points: list[ConductivityPoint] = Field(default_factory=list, description="One point per finished analysis")
+    arrhenius_sigma_eh_S_cm: ArrheniusFit | None = Field(
+        None, description="Arrhenius fit of sigma_EH (Ea in eV, A in S/cm); None below 2 temperatures"
+    )
+    arrhenius_sigma_ne_S_cm: ArrheniusFit | None = Field(
+        None, description="Arrhenius fit of sigma_NE (Ea in eV, A in S/cm); None below 2 temperatures"
+    )
+    vtf_sigma_eh_S_cm: VTFFit | None = Field(
+        None, description="VTF fit of sigma_EH (B in K, T0 in K, A in S cm^-1 K^1/2); None below 4 temperatures"
+    )
+    vtf_sigma_ne_S_cm: VTFFit | None = Field(
+        None, description="VTF fit of sigma_NE (B in K, T0 in K, A in S cm^-1 K^1/2); None below 4 temperatures"
+    )
+    caveat: str = Field(CONDUCTIVITY_CAVEAT, description="What the numbers can and cannot be compared with")
+    warnings: list[str] = Field(default_factory=list, description="Fits that failed, and why")
+    figure: str | None = Field(None, description="Path of the Arrhenius plot (conductivity.png), if drawn")
+
+    def fit(self, model: str, quantity: str) -> ArrheniusFit | VTFFit | None:
+        """The ``model`` ('arrhenius', 'vtf') fit of ``quantity`` ('sigma_eh_S_cm', 'sigma_ne_S_cm'), or None."""
+        return getattr(self, FIT_FIELDS[(model, quantity)])
+
+    @classmethod
+    def from_results(cls, results: Iterable[TransportResult | dict | None]) -> ConductivitySummary:
+        """Points and fits of the finished ``results`` (None: an analysis that did not finish).
+
+        A fit is made when the points with a positive conductivity span enough temperatures
+        (Arrhenius 2, VTF 4); a fit that fails is listed in ``warnings``.
+        """
+        results = list(results)
+        done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
+        points = [ConductivityPoint.from_transport(r) for r in done]
+        fits: dict[str, ArrheniusFit | VTFFit] = {}
+        warnings: list[str] = []
+        temps = np.array([p.temperature_K for p in points])
+        for quantity in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
+            values = [getattr(p, quantity) for p in points]
+            sigma = np.array([np.nan if v.value is None else v.value for v in values])
+            err = np.array([v.stderr or 0.0 for v in values])
+            ok = np.isfinite(sigma) & (sigma > 0)
+            for model, (fitter, needed) in _FITTERS.items():
+                if len(set(temps[ok])) < needed:
+                    continue
+                try:
+                    fits[FIT_FIELDS[(model, quantity)]] = fitter(
+                        temps[ok], sigma[ok], err[ok] if err[ok].all() else None
+                    )
+                except (ValueError, RuntimeError) as exc:
+                    warnings.append(f"{model} fit of {quantity} failed: {exc}")
+        return cls(n_requested=len(results), n_finished=len(done), points=points, warnings=warnings, **fits)

@@ -1,0 +1,187 @@
+"""Adhesion table: one row per work-of-adhesion document, with its system and substrate class.
+
+The system (``film/substrate``) of an ``AdhesionDocument`` is the job's metadata
+``system``, set where the study or the campaign made the job; a document made
+without it is named by the adhesion-study summary that lists its job uuid
+(``AdhesionStudyRow.document_uuid``). Nothing is matched by its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from naspe.workflows.results.store_reader import META_KEYS, ROW_KEYS, as_store, base_row, by_class, filter_rows, frame
+
+__all__ = [
+    "adhesion_table",
+    "adhesion_rows",
+    "substrate_class",
+    "SUBSTRATE_CLASSES",
+    "bonds_across",
+    "count_kinds",
+    "counts_text",
+]
+
+#: class of each substrate for the W_adh comparison (the study's question: Na foil vs the carbon of Na/C)
+SUBSTRATE_CLASSES: dict[str, str] = {
+    "na100": "Na",
+    "na110": "Na",
+    "na111": "Na",
+    "graphene": "carbon",
+    "graphite": "carbon",
+    "graphene-vacancy": "defective/oxidised carbon",
+    "graphene-divacancy": "defective/oxidised carbon",
+    "graphene-edge": "defective/oxidised carbon",
+    "graphene-edge-armchair": "defective/oxidised carbon",
+    "graphene-oxidised": "defective/oxidised carbon",
+    "graphene-epoxide": "defective/oxidised carbon",
+    "graphene-hydroxyl": "defective/oxidised carbon",
+    "graphene-ether": "defective/oxidised carbon",
+    "na-on-graphene": "Na/C",
+}
+_SITE_SUBSTRATE = {"vacancy": "graphene-vacancy", "edge": "graphene-edge", "oxidised": "graphene-oxidised"}
+
+_ADHESION_COLUMNS = (
+    *ROW_KEYS,
+    *META_KEYS,
+    "film",
+    "substrate",
+    "substrate_class",
+    "engine",
+    "w_adh_J_m2",
+    "w_adh_eV_A2",
+    "area_angstrom2",
+    "strain",
+    "film_intact",
+    "film_charge_e",
+    "interface_bonds",
+    "n_interface_bonds",
+    "interface_bonds_formed",
+    "w_uber_J_m2",
+    "formula",
+)
+
+
+def substrate_class(substrate: str | None, film: str | None = None) -> str | None:
+    """Class of a substrate: 'Na', 'carbon', 'defective/oxidised carbon' or 'Na/C' (None if unknown).
+
+    A Na film on a carbon substrate (``na110/graphite``) is the Na/C composite too.
+    """
+    if substrate is None:
+        return None
+    substrate = _SITE_SUBSTRATE.get(substrate, substrate)
+    cls = SUBSTRATE_CLASSES.get(substrate)
+    if cls is None and substrate.startswith("graphene-"):
+        cls = "defective/oxidised carbon"
+    metal_film = film is not None and film.startswith("na") and film != "nafsi"
+    if metal_film and cls in ("carbon", "defective/oxidised carbon"):
+        return "Na/C"
+    return cls
+
+
+def bonds_across(out: dict) -> list[dict]:
+    """Bonds formed on relaxation between substrate and film (``out``: a stored AdhesionDocument)."""
+    n_substrate = out["n_substrate"]
+    return [b for b in out.get("bonds_formed") or [] if (b["i"] < n_substrate) != (b["j"] < n_substrate)]
+
+
+def count_kinds(bonds: Iterable[dict]) -> dict[str, int]:
+    """Number of bonds of each kind ('C-O', 'Na-O', ...)."""
+    counts: dict[str, int] = {}
+    for b in bonds:
+        counts[b["kind"]] = counts.get(b["kind"], 0) + 1
+    return counts
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """'kind:count, ...' sorted by kind."""
+    return ", ".join(f"{k}:{v}" for k, v in sorted(counts.items()))
+
+
+def _formula(structure: dict | None) -> str | None:
+    if not isinstance(structure, dict) or "sites" not in structure:
+        return None
+    counts: dict[str, int] = {}
+    for site in structure["sites"]:
+        for sp in site.get("species", []):
+            counts[sp["element"]] = counts.get(sp["element"], 0) + 1
+    return "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(counts.items()))
+
+
+def _study_documents(store) -> dict[str, str]:
+    """Document job uuid -> system, from the rows of the adhesion-study summaries."""
+    found: dict[str, str] = {}
+    for doc in by_class(store, "AdhesionStudySummary"):
+        for row in doc["output"].get("rows") or []:
+            if row.get("document_uuid"):
+                found[row["document_uuid"]] = row["system"]
+    return found
+
+
+def adhesion_rows(store) -> list[tuple[dict, dict]]:
+    """(stored AdhesionDocument job, its base row) pairs; the row's ``system`` is set as the module says."""
+    pairs = []
+    named = None
+    for doc in by_class(store, "AdhesionDocument"):
+        row = base_row(doc)
+        if row["system"] is None:
+            named = _study_documents(store) if named is None else named
+            row["system"] = named.get(doc["uuid"])
+        pairs.append((doc, row))
+    return pairs
+
+
+def adhesion_table(
+    store,
+    *,
+    salt: str | None = None,
+    interface: str | None = None,
+    engine: str | None = None,
+    preset: str | None = None,
+    campaign: str | None = None,
+) -> pd.DataFrame:
+    """One row per stored ``AdhesionDocument``: work of adhesion and interface bonds.
+
+    The system (``film/substrate``) comes from the job's metadata, else from the
+    adhesion-study summary that lists the document's job uuid, else it is unknown
+    (None; ``formula`` still names the interface).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Job and metadata columns, ``film``, ``substrate``, ``substrate_class`` ('Na', 'carbon',
+        'defective/oxidised carbon', 'Na/C'), ``engine``, ``w_adh_J_m2`` (J/m^2), ``w_adh_eV_A2`` (eV/Å^2),
+        ``area_angstrom2`` (Å^2), ``strain`` (fraction), ``film_intact``, ``film_charge_e`` (e),
+        ``interface_bonds`` ("kind:count, ..." in the relaxed interface), ``n_interface_bonds``,
+        ``interface_bonds_formed`` (kinds formed on relaxation), ``w_uber_J_m2`` (J/m^2, if scanned),
+        ``formula``; strongest adhesion first.
+    """
+    store = as_store(store)
+    rows = []
+    for doc, row in adhesion_rows(store):
+        out = doc["output"]
+        film, _, substrate = (row["system"] or "").partition("/")
+        bonds = out.get("interface_bonds") or {}
+        row.update(
+            film=film or None,
+            substrate=substrate or None,
+            substrate_class=substrate_class(substrate or None, film or None),
+            engine=out.get("engine"),
+            w_adh_J_m2=out["w_adh_J_m2"],
+            w_adh_eV_A2=out.get("w_adh_eV_A2"),
+            area_angstrom2=out.get("area_angstrom2"),
+            strain=out.get("strain"),
+            film_intact=out.get("film_intact"),
+            film_charge_e=out.get("film_charge_e"),
+            interface_bonds=counts_text(bonds),
+            n_interface_bonds=int(sum(bonds.values())),
+            interface_bonds_formed=counts_text(count_kinds(bonds_across(out))),
+            w_uber_J_m2=(out.get("uber") or {}).get("w_adh_J_m2"),
+            formula=_formula(out.get("relaxed_interface")),
+        )
+        rows.append(row)
+    rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    rows.sort(key=lambda r: -r["w_adh_J_m2"])
+    return frame(rows, _ADHESION_COLUMNS)

@@ -1,0 +1,96 @@
+"""Core-level table: one row per excited atom of each core-level-shift document (Delta-SCF, eV)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from naspe.workflows.results.store_reader import (
+    META_KEYS,
+    ROW_KEYS,
+    as_store,
+    base_row,
+    by_class,
+    equal,
+    filter_rows,
+    frame,
+)
+
+__all__ = ["core_level_table"]
+
+_CORE_COLUMNS = (
+    *ROW_KEYS,
+    *META_KEYS,
+    "engine",
+    "formula",
+    "element",
+    "index",
+    "environment",
+    "shift_eV",
+    "binding_energy_eV",
+    "xps_low_eV",
+    "xps_high_eV",
+    "deviation_from_xps_eV",
+    "within_xps",
+    "reference_index",
+    "reference_environment",
+    "reference_binding_energy_eV",
+    "final_state",
+)
+
+
+def core_level_table(
+    store,
+    *,
+    salt: str | None = None,
+    interface: str | None = None,
+    engine: str | None = None,
+    preset: str | None = None,
+    campaign: str | None = None,
+    element: str | None = None,
+) -> pd.DataFrame:
+    """One row per excited atom of each stored ``CoreLevelShiftDocument`` (Delta-SCF, GPAW).
+
+    The system is the job's metadata ``system`` (the interface name), else the formula.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Job and metadata columns, ``engine`` ('gpaw'), ``formula``, ``element`` ('C', 'O'), ``index``,
+        ``environment`` ('C-C', 'C-O', 'C=O', 'O-C=O', ...), ``shift_eV`` (eV vs the reference atom),
+        ``binding_energy_eV`` (XPS-aligned, eV), ``xps_low_eV``/``xps_high_eV`` (the XPS range of the
+        class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom and the final state.
+    """
+    store = as_store(store)
+    rows = []
+    for doc in by_class(store, "CoreLevelShiftDocument"):
+        out = doc["output"]
+        base = base_row(doc)
+        base["system"] = base["system"] or out.get("formula")
+        settings = out.get("settings") or {}
+        for s in out.get("shifts") or []:
+            xps = s.get("xps_range_eV")
+            dev = s.get("deviation_from_xps_eV")
+            rows.append(
+                base
+                | {
+                    "engine": settings.get("engine", "gpaw"),
+                    "formula": out.get("formula"),
+                    "element": s["element"],
+                    "index": s["index"],
+                    "environment": s["environment"],
+                    "shift_eV": s["shift_eV"],
+                    "binding_energy_eV": s["binding_energy_eV"],
+                    "xps_low_eV": xps[0] if xps else None,
+                    "xps_high_eV": xps[1] if xps else None,
+                    "deviation_from_xps_eV": dev,
+                    "within_xps": None if dev is None else abs(dev) < 1e-9,
+                    "reference_index": out.get("reference_index"),
+                    "reference_environment": out.get("reference_environment"),
+                    "reference_binding_energy_eV": out.get("reference_binding_energy_eV"),
+                    "final_state": settings.get("final_state"),
+                }
+            )
+    rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    if element is not None:
+        rows = [r for r in rows if equal(r["element"], element)]
+    return frame(rows, _CORE_COLUMNS)

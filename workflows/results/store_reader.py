@@ -1,0 +1,117 @@
+"""Store access shared by the result tables: documents by class, the row every table starts from, filters.
+
+A document is selected by the class of its output (``output.@class``); of a job
+that was replaced (several indices), only the highest index counts. Every row
+starts with the job's ``job_uuid``, ``job_index``, ``job_name``, ``completed_at``
+and the metadata keys :data:`META_KEYS`, set when the job was made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "META_KEYS",
+    "ROW_KEYS",
+    "as_store",
+    "latest",
+    "by_class",
+    "base_row",
+    "campaigns",
+    "equal",
+    "filter_rows",
+    "frame",
+]
+
+#: campaign metadata keys copied into every row (None when the job has no such key)
+META_KEYS = ("campaign", "preset", "component", "salt", "system")
+#: the job columns every row starts with
+ROW_KEYS = ("job_uuid", "job_index", "job_name", "completed_at")
+
+
+def as_store(store):
+    """A connected JobStore from a JobStore or a naspe data directory."""
+    if isinstance(store, (str, Path)):
+        from naspe.workflows.execution.store import open_store  # maggma/montydb: only when given a directory
+
+        return open_store(store)
+    store.connect()
+    return store
+
+
+def latest(store, criteria: dict) -> list[dict]:
+    """Documents matching ``criteria``, the highest index of each uuid, oldest completion first."""
+    seen: dict[str, dict] = {}
+    for doc in store.query(criteria, sort={"index": -1}):
+        if doc.get("name") == "store_inputs":
+            continue  # jobflow's stand-in for a replaced job: a copy of the replacing flow's output, listed already
+        if doc["uuid"] not in seen:
+            seen[doc["uuid"]] = doc
+    return sorted(seen.values(), key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))
+
+
+def by_class(store, cls: str) -> list[dict]:
+    """The latest documents whose output is of class ``cls`` (e.g. ``"TransportResult"``)."""
+    return latest(store, {"output.@class": cls})
+
+
+def base_row(doc: dict) -> dict[str, Any]:
+    """The job columns and metadata columns of a stored job document (``metadata``: all of it, as JSON)."""
+    meta = doc.get("metadata") or {}
+    row: dict[str, Any] = {
+        "job_uuid": doc["uuid"],
+        "job_index": doc.get("index"),
+        "job_name": doc.get("name"),
+        "completed_at": doc.get("completed_at"),
+    }
+    for key in META_KEYS:
+        row[key] = meta.get(key)
+    row["metadata"] = json.dumps(meta, sort_keys=True, default=str)
+    return row
+
+
+def campaigns(store) -> list[str]:
+    """Names of the campaigns (``metadata.campaign``) present in the store, sorted."""
+    store = as_store(store)
+    names = {(d.get("metadata") or {}).get("campaign") for d in store.query({}, properties=["metadata"])}
+    return sorted(n for n in names if n)
+
+
+def equal(value, wanted) -> bool:
+    """Case-insensitive equality; an unknown ``value`` (None) equals nothing."""
+    return value is not None and str(value).lower() == str(wanted).lower()
+
+
+def filter_rows(
+    rows: list[dict],
+    *,
+    salt: str | None = None,
+    interface: str | None = None,
+    engine: str | None = None,
+    preset: str | None = None,
+    campaign: str | None = None,
+) -> list[dict]:
+    """Rows matching every given filter (``interface``: the row's system, exact if any row has it, else substring)."""
+    for key, wanted in (("salt", salt), ("engine", engine), ("preset", preset), ("campaign", campaign)):
+        if wanted is not None:
+            rows = [r for r in rows if equal(r.get(key), wanted)]
+    if interface is not None:
+        exact = [r for r in rows if equal(r.get("system"), interface)]
+        if exact:
+            rows = exact
+        else:
+            needle = interface.lower()
+            rows = [r for r in rows if r.get("system") is not None and needle in str(r["system"]).lower()]
+    return rows
+
+
+def frame(rows: list[dict], columns: Iterable[str]) -> pd.DataFrame:
+    """DataFrame with ``columns`` first (in order), then any others; empty frames keep the columns."""
+    columns = list(columns)
+    extra = [k for r in rows for k in r if k not in columns]
+    return pd.DataFrame(rows, columns=columns + list(dict.fromkeys(extra))).reset_index(drop=True)
