@@ -107,7 +107,7 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
     ValueError
         When ``campaign`` is given and no job of the store belongs to it.
     """
-    store = q._as_store(store)
+    store = q.as_store(store)
     if campaign is not None and campaign not in q.campaigns(store):
         known = ", ".join(q.campaigns(store)) or "none"
         raise ValueError(f"campaign {campaign!r} not found in the store; campaigns there: {known}")
