@@ -23,6 +23,7 @@ import numpy as np
 from ase import Atoms
 from ase.build import graphene_nanoribbon
 
+from naspe.structures.bounds import VACUUM_ANGSTROM
 from naspe.structures.metal import tag_solid
 
 __all__ = [
@@ -59,6 +60,7 @@ def _check_repeat(repeat: tuple[int, int]) -> None:
 def graphene(repeat: tuple[int, int] = (3, 2), vacuum: float = 10.0, a: float = GRAPHENE_A) -> Atoms:
     """Graphene sheet in an orthogonal cell of ``repeat`` rectangles (4 C each), vacuum (Å) on each side."""
     _check_repeat(repeat)
+    VACUUM_ANGSTROM.check(vacuum, "vacuum")
     nx, ny = repeat
     xy = _rect_layer(a, nx, ny)
     atoms = Atoms(
@@ -81,6 +83,8 @@ def graphite(
     _check_repeat(repeat)
     if not isinstance(layers, int) or layers < 1:
         raise ValueError(f"layers={layers!r}: must be an integer >= 1")
+    if vacuum != 0:  # 0 is bulk graphite
+        VACUUM_ANGSTROM.check(vacuum, "vacuum")
     if vacuum == 0 and layers % 2:
         raise ValueError(f"layers={layers}: bulk AB graphite (vacuum=0) needs an even number of layers")
     nx, ny = repeat
@@ -142,6 +146,7 @@ def graphene_edge(
         raise ValueError(f"edge={edge!r}: allowed edges are 'zigzag' and 'armchair'")
     if width < 2 or length < 1:
         raise ValueError(f"width={width}, length={length}: need width >= 2 and length >= 1")
+    VACUUM_ANGSTROM.check(vacuum, "vacuum")
     ribbon = graphene_nanoribbon(width, length, type=edge, saturated=saturated, C_H=1.09, C_C=1.42, vacuum=vacuum)
     # ASE: periodic along z, width along x, plane xz -> naspe: periodic x, width y, normal z
     pos = ribbon.positions[:, [2, 0, 1]]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ase import Atoms
 
+from naspe.structures.bounds import LAYERS, REPEAT
 from naspe.structures.carbon import graphene, graphene_edge, graphite, na_on_carbon, oxidised_carbon, with_vacancy
 from naspe.structures.metal import na_slab
 
@@ -41,4 +42,7 @@ def build_substrate(name: str, layers: int = 4, repeat: tuple[int, int] = (3, 2)
     """Build the substrate called ``name`` (one of :data:`SUBSTRATES`)."""
     if name not in SUBSTRATES:
         raise ValueError(f"substrate {name!r}: allowed are {', '.join(SUBSTRATES)}")
+    LAYERS.check(layers, "layers")
+    for r in repeat:
+        REPEAT.check(r, "repeat")
     return SUBSTRATES[name](layers, tuple(repeat), vacuum)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 
+from naspe.structures.bounds import DENSITY_G_CM3
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.packing import PackingError, PackItem, min_contact_distance, pack
 from naspe.structures.peo import EO_MASS_G_MOL, GrowthSpace, backbone_elements, chain_from_backbone, grow_backbone
@@ -86,8 +87,7 @@ class PolymerElectrolyte:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name}={value!r}: must be an integer >= 1")
-        if not 0.3 <= self.density_g_cm3 <= 2.5:
-            raise ValueError(f"density_g_cm3={self.density_g_cm3}: must be between 0.3 and 2.5 g/cm^3")
+        DENSITY_G_CM3.check(self.density_g_cm3, "density_g_cm3")
         if self.end_group not in ("methyl", "hydroxyl"):
             raise ValueError(f"end_group={self.end_group!r}: allowed are 'methyl' and 'hydroxyl'")
         if self.tolerance_angstrom < 1.0:

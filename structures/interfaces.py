@@ -16,6 +16,7 @@ import numpy as np
 from ase import Atoms
 from pymatgen.io.ase import AseAtomsAdaptor
 
+from naspe.structures.bounds import DENSITY_G_CM3, GAP_ANGSTROM, MAX_AREA_ANGSTROM2, MAX_STRAIN, VACUUM_ANGSTROM
 from naspe.structures.electrolyte import CH3O_CH3_MASS
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.metal import tag_solid
@@ -76,6 +77,12 @@ def _in_plane_strain(strain_tensor: np.ndarray) -> float:
     return float(np.max(np.abs(np.linalg.eigvalsh(np.asarray(strain_tensor)[:2, :2]))))
 
 
+def _check_placement(gap: float, vacuum: float) -> None:
+    """The film's gap (Å) above the substrate and the vacuum (Å) above the film, in their bounds."""
+    GAP_ANGSTROM.check(gap, "gap")
+    VACUUM_ANGSTROM.check(vacuum, "vacuum")
+
+
 def crystal_interface(
     substrate: Atoms,
     film: Atoms,
@@ -112,6 +119,9 @@ def crystal_interface(
     InterfaceError
         When no match fits the bounds; the message names the smallest strain and area that would.
     """
+    _check_placement(gap, vacuum)
+    MAX_STRAIN.check(max_strain, "max_strain")
+    MAX_AREA_ANGSTROM2.check(max_area_angstrom2, "max_area_angstrom2")
     # pymatgen's interface builders take ~1 s to import: only when a ZSL match is asked for
     from pymatgen.analysis.interfaces.coherent_interfaces import CoherentInterfaceBuilder
     from pymatgen.analysis.interfaces.zsl import ZSLGenerator
@@ -194,6 +204,8 @@ def chain_on_slab(
     The chain period (7.15 Å per two EO units) is strained to fit the slab's x
     length; the number of EO units is the one with the smallest strain.
     """
+    _check_placement(gap, vacuum)
+    MAX_STRAIN.check(max_strain, "max_strain")
     if not np.allclose(np.array(slab.cell)[0, 1:], 0.0):
         raise ValueError("the slab's first cell vector must lie along x (use an orthogonal slab)")
     if n_chains < 1:
@@ -243,6 +255,8 @@ def film_on_slab(
     places rigid oligomers, so the default packing density (0.9 g/cm^3) is below
     the melt's; relaxation (MD or DFT) compacts the film.
     """
+    _check_placement(gap, vacuum)
+    DENSITY_G_CM3.check(density_g_cm3, "density_g_cm3")
     cell = np.array(slab.cell)
     if not (np.allclose(cell[0, 1:], 0.0) and np.allclose(cell[1, [0, 2]], 0.0)):
         raise ValueError("film_on_slab needs an orthogonal slab cell (Packmol packs rectangular regions)")
@@ -285,6 +299,7 @@ def ion_pair_on_slab(
     The anion's centre sits at ``y_fraction`` of the cell along y, the cation 3 Å
     beside it along x (a contact ion pair, as the salt arrives at the anode).
     """
+    _check_placement(gap, vacuum)
     if salt not in SALTS:
         raise ValueError(f"salt={salt!r}: allowed salts are {sorted(SALTS)}")
     if isinstance(base, InterfaceResult):

@@ -17,6 +17,7 @@ from typing import Literal
 from ase import Atoms
 from ase.build import bcc100, bcc110, bcc111, bulk
 
+from naspe.structures.bounds import VACUUM_ANGSTROM
 from naspe.structures.topology import tag
 
 __all__ = ["na_bulk", "na_slab", "NA_A_RT", "tag_solid"]
@@ -67,8 +68,7 @@ def na_slab(
         raise ValueError(f"layers={layers!r}: a slab needs an integer >= 2 layers")
     if len(repeat) != 2 or min(repeat) < 1:
         raise ValueError(f"repeat={repeat!r}: give two lateral repeats >= 1")
-    if vacuum < 0:
-        raise ValueError(f"vacuum={vacuum}: must be >= 0 Å")
+    VACUUM_ANGSTROM.check(vacuum, "vacuum")
     if not 3.5 <= a <= 5.0:
         raise ValueError(f"a={a}: the bcc Na lattice constant must be within 3.5-5.0 Å (4.29 Å at RT)")
     try:

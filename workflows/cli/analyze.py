@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from naspe.structures.bounds import TEMPERATURE_C, TEMPERATURE_K
 from naspe.workflows.cli.common import fail
+from naspe.workflows.cli.options import within
 
 __all__ = ["analyze_app"]
 
@@ -19,7 +21,22 @@ analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_h
 def analyze_conductivity_cmd(
     trajectory: Annotated[Path, typer.Option(help="LAMMPS dump (xu yu zu, or x y z with ix iy iz), DCD or XTC")],
     topology: Annotated[Path, typer.Option(help="LAMMPS data file of the run")],
-    temperature: Annotated[float, typer.Option(help="Temperature of the run (K)")],
+    temperature: Annotated[
+        float | None,
+        typer.Option(
+            "--temperature-k",
+            "--temperature",
+            help="Temperature of the run in K (200-1000 K); or give --temperature-c",
+            callback=within(TEMPERATURE_K),
+        ),
+    ] = None,
+    temperature_c: Annotated[
+        float | None,
+        typer.Option(
+            help="Temperature of the run in °C (as the campaign's temperatures_C)",
+            callback=within(TEMPERATURE_C),
+        ),
+    ] = None,
     timestep_fs: Annotated[float, typer.Option(help="MD time step (fs)")] = 2.0,
     com_file: Annotated[Path | None, typer.Option(help="System centre-of-mass log (naspe's com.dat)")] = None,
     charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling used in the force field")] = 0.8,
@@ -31,9 +48,14 @@ def analyze_conductivity_cmd(
     """Diffusion coefficients, Nernst-Einstein and Einstein-Helfand conductivity of one trajectory."""
     from naspe.analysis.transport import analyze_conductivity
 
-    for path in (trajectory, topology, com_file):
+    if (temperature is None) == (temperature_c is None):
+        fail("give the run's temperature once: --temperature-k (K) or --temperature-c (°C)")
+    temperature = temperature if temperature is not None else temperature_c + 273.15
+    for option, path in (("--trajectory", trajectory), ("--topology", topology), ("--com-file", com_file)):
+        if path is not None and path.is_dir():
+            fail(f"{option} {path}: is a directory; give the file")
         if path is not None and not path.is_file():
-            fail(FileNotFoundError(f"{path}: no such file"))
+            fail(f"{option} {path}: no such file")
     try:
         result = analyze_conductivity(
             trajectory,
@@ -64,6 +86,27 @@ def analyze_conductivity_cmd(
         typer.echo(f"warning: {w}")
 
 
+def _load_result(path: Path, schema):
+    """One ``naspe analyze conductivity --json`` file, or a one-line error naming the file and the problem."""
+    from pydantic import ValidationError
+
+    if not path.is_file():
+        fail(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}; give a result JSON file")
+    try:
+        data = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        fail(f"{path}: not JSON ({err.__class__.__name__}: {err})")
+    try:
+        return schema.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        fail(
+            f"{path}: not a `naspe analyze conductivity --json` result ({err.error_count()} problems; "
+            f"first: {where}: {first['msg']})"
+        )
+
+
 @analyze_app.command("arrhenius")
 def analyze_arrhenius_cmd(
     results: Annotated[list[Path], typer.Argument(help="JSON files of `naspe analyze conductivity --json`")],
@@ -77,8 +120,10 @@ def analyze_arrhenius_cmd(
 
     if quantity not in ("sigma_eh_S_cm", "sigma_ne_S_cm"):
         fail(ValueError(f"quantity {quantity!r}: allowed are sigma_eh_S_cm and sigma_ne_S_cm"))
+    if plot is not None and (plot.is_dir() or plot.suffix.lower() != ".png"):
+        fail(f"--plot {plot}: give the path of a .png file to write")
+    loaded = [_load_result(path, TransportResult) for path in results]
     try:
-        loaded = [TransportResult.model_validate(json.loads(p.read_text())) for p in results]
         temps = [r.temperature_K for r in loaded]
         values = [getattr(r, quantity) for r in loaded]
         sigma = [v.value for v in values]

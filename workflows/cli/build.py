@@ -9,7 +9,18 @@ from typing import Annotated
 
 import typer
 
+from naspe.structures.bounds import (
+    DENSITY_G_CM3,
+    GAP_ANGSTROM,
+    LAYERS,
+    MAX_AREA_ANGSTROM2,
+    MAX_STRAIN,
+    REPEAT,
+    VACUUM_ANGSTROM,
+)
+from naspe.workflows.base.files import atomic_write_text, check_output_dir
 from naspe.workflows.cli.common import fail
+from naspe.workflows.cli.options import at_least, within
 
 __all__ = ["build_app", "Fmt"]
 
@@ -47,8 +58,16 @@ def _write_structure(atoms, out: Path, fmt: Fmt) -> Path:
     return path
 
 
+def _out_dir(out: Path) -> Path:
+    """``--out`` checked before any work (one line if it cannot be a directory); created on writing."""
+    try:
+        return check_output_dir(out)
+    except ValueError as err:
+        fail(err)
+
+
 def _emit(summary: dict, out: Path, stem: str) -> None:
-    (out / f"{stem}.json").write_text(json.dumps(summary, indent=2))
+    atomic_write_text(out / f"{stem}.json", json.dumps(summary, indent=2))
     typer.echo(json.dumps(summary, indent=2))
 
 
@@ -59,11 +78,12 @@ def build_electrolyte(
     eo_per_cation: Annotated[int, typer.Option(help="EO units per cation (20 for PEO20NaFSI)")] = 20,
     chains: Annotated[int, typer.Option(help="Number of PEO chains")] = 4,
     chain_length: Annotated[int, typer.Option(help="EO units per chain")] = 20,
-    density: Annotated[float, typer.Option(help="Target density (g/cm^3)")] = 1.15,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
-    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling (0-1]")] = 0.8,
+    density: Annotated[float, typer.Option(help="Target density (g/cm^3)", callback=within(DENSITY_G_CM3))] = 1.15,
+    seed: Annotated[int, typer.Option(help="Random seed (>= 0)", callback=at_least(0))] = 0,
+    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling (0-1]", min=0.0, max=1.0)] = 0.8,
 ) -> None:
     """Amorphous PEO/salt cell: writes system.data, system.in.settings, system.json, structure.extxyz."""
+    out = _out_dir(out)
     from naspe.structures.electrolyte import PolymerElectrolyte, cell_summary
     from naspe.structures.lammps_data import LammpsSystemWriter
 
@@ -89,12 +109,15 @@ def build_electrolyte(
 def build_slab(
     kind: Annotated[str, typer.Argument(help="na100, na110, na111, graphene, graphite, graphene-vacancy, ...")],
     out: Annotated[Path, typer.Option(help="Output directory")],
-    layers: Annotated[int, typer.Option(help="Atomic layers (Na) or graphene layers (graphite)")] = 4,
-    repeat: Annotated[tuple[int, int], typer.Option(help="Lateral repeats")] = (3, 2),
-    vacuum: Annotated[float, typer.Option(help="Vacuum on each side (Å)")] = 10.0,
+    layers: Annotated[
+        int, typer.Option(help="Atomic layers (Na) or graphene layers (graphite)", callback=within(LAYERS))
+    ] = 4,
+    repeat: Annotated[tuple[int, int], typer.Option(help="Lateral repeats", callback=within(REPEAT))] = (3, 2),
+    vacuum: Annotated[float, typer.Option(help="Vacuum on each side (Å)", callback=within(VACUUM_ANGSTROM))] = 10.0,
     fmt: Annotated[Fmt, typer.Option("--format", help="Structure file format")] = Fmt.extxyz,
 ) -> None:
     """A substrate slab of the study; writes the structure and slab.json."""
+    out = _out_dir(out)
     from naspe.structures.catalog import build_substrate
 
     try:
@@ -121,20 +144,35 @@ def build_interface(
     substrate: Annotated[str, typer.Option(help="Substrate name (as for `naspe build slab`)")],
     out: Annotated[Path, typer.Option(help="Output directory")],
     film: Annotated[str, typer.Option(help="peo-chain, peo, peo-nafsi, or na (Na(110) on graphite via ZSL)")] = "peo",
-    layers: Annotated[int, typer.Option(help="Substrate layers")] = 4,
-    repeat: Annotated[tuple[int, int], typer.Option(help="Substrate lateral repeats")] = (4, 4),
-    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.5,
-    vacuum: Annotated[float, typer.Option(help="Vacuum above the film (Å)")] = 15.0,
-    max_strain: Annotated[float, typer.Option(help="Largest film strain (fraction)")] = 0.05,
-    max_area: Annotated[float, typer.Option(help="Largest interface area (Å^2), ZSL only")] = 200.0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    layers: Annotated[int, typer.Option(help="Substrate layers", callback=within(LAYERS))] = 4,
+    repeat: Annotated[
+        tuple[int, int] | None,
+        typer.Option(
+            help="Substrate lateral repeats [default: peo-chain: one that fits whole PEO repeat units "
+            "(naspe.structures.study.DEFAULT_REPEAT, else 3 2); peo/peo-nafsi: 4 4]",
+            callback=within(REPEAT),
+            show_default=False,
+        ),
+    ] = None,
+    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)", callback=within(GAP_ANGSTROM))] = 2.5,
+    vacuum: Annotated[float, typer.Option(help="Vacuum above the film (Å)", callback=within(VACUUM_ANGSTROM))] = 15.0,
+    max_strain: Annotated[
+        float, typer.Option(help="Largest film strain (fraction)", callback=within(MAX_STRAIN))
+    ] = 0.05,
+    max_area: Annotated[
+        float,
+        typer.Option(help="Largest interface area (Å^2), ZSL only", callback=within(MAX_AREA_ANGSTROM2)),
+    ] = 200.0,
+    seed: Annotated[int, typer.Option(help="Random seed (>= 0)", callback=at_least(0))] = 0,
     fmt: Annotated[Fmt, typer.Option("--format", help="Structure file format")] = Fmt.extxyz,
 ) -> None:
     """Interface: PEO chain or film on a substrate, or Na on graphite; writes the structure and interface.json."""
+    out = _out_dir(out)
     from naspe.structures.carbon import graphite
     from naspe.structures.catalog import build_substrate
     from naspe.structures.interfaces import chain_on_slab, crystal_interface, film_on_slab
     from naspe.structures.metal import na_bulk
+    from naspe.structures.study import DEFAULT_REPEAT
 
     films = ("peo-chain", "peo", "peo-nafsi", "na")
     try:
@@ -147,6 +185,8 @@ def build_interface(
                 graphite(2, vacuum=0), na_bulk(), (0, 0, 1), (1, 1, 0), max_strain, max_area, gap, vacuum
             )
         else:
+            if repeat is None:
+                repeat = DEFAULT_REPEAT.get(substrate, (3, 2)) if film == "peo-chain" else (4, 4)
             slab = build_substrate(substrate, layers, repeat, vacuum=5.0)
             if film == "peo-chain":
                 result = chain_on_slab(slab, gap=gap + 0.5, vacuum=vacuum, max_strain=max_strain)

@@ -1,0 +1,65 @@
+"""Physical bounds of the builders' inputs, in one place for the library and the command line.
+
+A value outside its bound is a mistake, not a structure: a negative gap puts the film inside
+the substrate, a vacuum under 3 Å lets periodic images touch (and GPAW needs 3 Å to each
+non-periodic face), a packing density outside 0.3-2.5 g/cm³ is no polymer electrolyte.
+Builders call :meth:`Bound.check`; the CLI gives the same numbers to its options, so both
+refuse the same values with the same allowed range before any work starts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = [
+    "Bound",
+    "GAP_ANGSTROM",
+    "VACUUM_ANGSTROM",
+    "LAYERS",
+    "REPEAT",
+    "MAX_STRAIN",
+    "MAX_AREA_ANGSTROM2",
+    "DENSITY_G_CM3",
+    "TEMPERATURE_K",
+    "TEMPERATURE_C",
+]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An allowed closed range ``[low, high]`` of one input, in ``unit``, with the reason for it."""
+
+    name: str
+    low: float
+    high: float
+    unit: str
+    reason: str
+
+    def check(self, value: float, label: str | None = None) -> float:
+        """Return ``value`` if it lies in the range (NaN never does); else raise ValueError naming it."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            raise ValueError(f"{label or self.name}={value!r}: must be a number from {self.describe()}")
+        if not self.low <= value <= self.high:
+            raise ValueError(f"{label or self.name}={value}: allowed is {self.describe()} ({self.reason})")
+        return value
+
+    def describe(self) -> str:
+        """``"1.0 to 10.0 Å"``."""
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.low:g} to {self.high:g}{unit}"
+
+
+GAP_ANGSTROM = Bound(
+    "gap", 1.0, 10.0, "Å", "closer puts film atoms inside the substrate's repulsive wall; farther is no contact"
+)
+VACUUM_ANGSTROM = Bound(
+    "vacuum", 3.0, 100.0, "Å", "periodic images must not touch; GPAW needs >= 3 Å to each non-periodic face"
+)
+LAYERS = Bound("layers", 1, 30, "", "atomic (Na) or graphene (graphite) layers of a slab")
+REPEAT = Bound("repeat", 1, 30, "", "lateral repeats of the surface cell")
+MAX_STRAIN = Bound("max_strain", 0.0, 0.2, "", "fraction; beyond 20 % the film is another material")
+MAX_AREA_ANGSTROM2 = Bound("max_area", 1.0, 5000.0, "Å²", "ZSL search area")
+DENSITY_G_CM3 = Bound("density", 0.3, 2.5, "g/cm³", "amorphous PEO is 1.08-1.13 g/cm³ at 60-80 °C")
+TEMPERATURE_K = Bound("temperature", 200.0, 1000.0, "K", "PEO electrolytes are studied from about 250 K to 450 K")
+TEMPERATURE_C = Bound("temperature_c", -73.15, 726.85, "°C", "the same range as 200-1000 K")
