@@ -21,6 +21,7 @@ __all__ = [
     "MAX_STRAIN",
     "MAX_AREA_ANGSTROM2",
     "DENSITY_G_CM3",
+    "ION_CHARGE_SCALING",
     "TEMPERATURE_K",
     "TEMPERATURE_C",
 ]
@@ -61,5 +62,6 @@ REPEAT = Bound("repeat", 1, 30, "", "lateral repeats of the surface cell")
 MAX_STRAIN = Bound("max_strain", 0.0, 0.2, "", "fraction; beyond 20 % the film is another material")
 MAX_AREA_ANGSTROM2 = Bound("max_area", 1.0, 5000.0, "Å²", "ZSL search area")
 DENSITY_G_CM3 = Bound("density", 0.3, 2.5, "g/cm³", "amorphous PEO is 1.08-1.13 g/cm³ at 60-80 °C")
+ION_CHARGE_SCALING = Bound("charge_scaling", 0.0, 1.0, "", "fraction of the formal ion charges; 1 = formal")
 TEMPERATURE_K = Bound("temperature", 200.0, 1000.0, "K", "PEO electrolytes are studied from about 250 K to 450 K")
 TEMPERATURE_C = Bound("temperature_c", -73.15, 726.85, "°C", "the same range as 200-1000 K")

@@ -12,6 +12,7 @@ import typer
 from naspe.structures.bounds import (
     DENSITY_G_CM3,
     GAP_ANGSTROM,
+    ION_CHARGE_SCALING,
     LAYERS,
     MAX_AREA_ANGSTROM2,
     MAX_STRAIN,
@@ -80,7 +81,9 @@ def build_electrolyte(
     chain_length: Annotated[int, typer.Option(help="EO units per chain")] = 20,
     density: Annotated[float, typer.Option(help="Target density (g/cm^3)", callback=within(DENSITY_G_CM3))] = 1.15,
     seed: Annotated[int, typer.Option(help="Random seed (>= 0)", callback=at_least(0))] = 0,
-    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling (0-1]", min=0.0, max=1.0)] = 0.8,
+    charge_scaling: Annotated[
+        float, typer.Option(help="Ion charge scaling (0-1]", callback=within(ION_CHARGE_SCALING))
+    ] = 0.8,
 ) -> None:
     """Amorphous PEO/salt cell: writes system.data, system.in.settings, system.json, structure.extxyz."""
     out = _out_dir(out)

@@ -23,6 +23,17 @@ for _group in (adhesion, bonding, demo, run, campaign, results):
     _group.register(app)
 
 
+def _given_value(param, argv: list[str]) -> str | None:
+    """The text the user typed for option ``param`` (``--opt value`` or ``--opt=value``), if any."""
+    for opt in getattr(param, "opts", None) or []:
+        for k, token in enumerate(argv):
+            if token == opt and k + 1 < len(argv):
+                return argv[k + 1]
+            if token.startswith(opt + "="):
+                return token.split("=", 1)[1]
+    return None
+
+
 def main() -> None:
     """Console-script entry point: usage errors become one line, ``naspe: error: ...``, exit status 2.
 
@@ -38,6 +49,9 @@ def main() -> None:
         sys.exit(2)
     except UsageError as err:
         message = " ".join(err.format_message().split())
+        given = _given_value(getattr(err, "param", None), sys.argv[1:])
+        if given is not None and given not in message:
+            message += f" (got {given!r})"
         command = err.ctx.command_path if err.ctx is not None else "naspe"
         typer.echo(f"naspe: error: {message} (see '{command} --help')", err=True)
         sys.exit(2)
