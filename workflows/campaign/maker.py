@@ -34,9 +34,12 @@ from typing import Any
 
 from jobflow import Flow, Maker, Response, job
 from pymatgen.core import Structure
+from pymatgen.io.ase import AseAtomsAdaptor
 
+from naspe.analysis.xps import core_environments, pick_reference
+from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.workflows.campaign.settings import CampaignSettings
-from naspe.workflows.campaign.summary import campaign_summary
+from naspe.workflows.flows.conductivity import ConductivityMaker
 
 __all__ = ["CampaignMaker", "core_levels_of_interface"]
 
@@ -59,10 +62,6 @@ def core_levels_of_interface(interface: Structure, element: str, maker) -> Respo
 
     The reference is the C-C carbon farthest from oxygen (``pick_reference``).
     """
-    from pymatgen.io.ase import AseAtomsAdaptor
-
-    from naspe.analysis.xps import core_environments, pick_reference
-
     atoms = AseAtomsAdaptor.get_atoms(interface)
     env = core_environments(atoms, element)
     reference = pick_reference(atoms, element, env)
@@ -92,6 +91,8 @@ class CampaignMaker(Maker):
 
     def make(self) -> Flow:
         """Build every structure (bad input fails here, before any job) and the campaign Flow."""
+        from naspe.workflows.campaign.summary import campaign_summary  # the flows' documents (atomate2, ~2.5 s)
+
         s = self.settings
         base = {"campaign": s.name, "preset": s.preset}
         parts: list[Flow] = []
@@ -117,8 +118,6 @@ class CampaignMaker(Maker):
         return Flow([*parts, summary], output=summary.output, name=self.name)
 
     def _conductivity(self, base: dict, outputs: dict) -> Flow:
-        from naspe.workflows.flows.conductivity import ConductivityMaker
-
         s = self.settings
         maker = ConductivityMaker.from_preset(
             s.conductivity.preset, temperatures_C=tuple(s.conductivity.temperatures_C), **s.conductivity.overrides
@@ -131,8 +130,6 @@ class CampaignMaker(Maker):
             "chain_length": e.chain_length,
             "seed": e.seed,
         }
-        from naspe.structures.electrolyte import PolymerElectrolyte
-
         PolymerElectrolyte(**params)  # validates the composition now, before any job
         flow = maker.make(params)
         flow.update_metadata({**base, "component": "conductivity", "salt": e.salt})
@@ -175,8 +172,8 @@ class CampaignMaker(Maker):
         return flows
 
     def _core_levels(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
-        from naspe.workflows.dft.engines import GpawStaticMaker
-        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker
+        from naspe.workflows.dft.engines import GpawStaticMaker  # atomate2 (~2.5 s): only when the Flow is made
+        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # the same engines module
 
         c = self.settings.core_levels
         static = GpawStaticMaker(

@@ -6,6 +6,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import ValidationError
+
 from naspe.workflows.campaign.settings import CampaignSettings
 
 __all__ = ["CAMPAIGN_PRESETS", "campaign_settings", "load_overrides"]
@@ -93,8 +96,6 @@ def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> C
     """
     if preset not in CAMPAIGN_PRESETS:
         raise ValueError(f"preset {preset!r}: allowed are {', '.join(CAMPAIGN_PRESETS)}")
-    from pydantic import ValidationError
-
     try:
         return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
     except ValidationError as err:
@@ -108,8 +109,6 @@ def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> C
 
 def load_overrides(path: str | Path) -> dict:
     """Overrides from a YAML file (a mapping with the nesting of :class:`CampaignSettings`)."""
-    import yaml
-
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text())

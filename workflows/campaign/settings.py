@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from naspe.structures.study import STUDY_SYSTEMS, parse_system
+from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K
+
 __all__ = [
     "Engine",
     "ElectrolyteSpec",
@@ -104,9 +107,6 @@ class CampaignSettings(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> CampaignSettings:
-        from naspe.structures.study import STUDY_SYSTEMS, parse_system
-        from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K
-
         for t in self.conductivity.temperatures_C:
             if not T_MIN_K <= t + 273.15 <= T_MAX_K:
                 raise ValueError(

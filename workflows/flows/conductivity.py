@@ -20,6 +20,7 @@ PEO and prove the pipeline, not the numbers.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +28,11 @@ from jobflow import Flow, Maker, job
 from jobflow.core.job import JobConfig, OnMissing
 
 from naspe.analysis.arrhenius import plot_arrhenius
+from naspe.analysis.transport import analyze_conductivity
 from naspe.analysis.transport_result import TransportResult
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+from naspe.structures.electrolyte import PolymerElectrolyte
+from naspe.structures.lammps_data import LammpsSystemWriter
+from naspe.workflows.flows.conductivity_documents import ConductivitySummary, finished_results
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
 
@@ -54,9 +58,6 @@ T_MIN_K, T_MAX_K = 250.0, 450.0  # range the OPLS-AA/CL&P model of PEO-salt melt
 @job
 def build_electrolyte(params: dict, ion_charge_scaling: float | None = None) -> str:
     """Build a PolymerElectrolyte from ``params`` and write its LAMMPS files here; return the directory."""
-    from naspe.structures.electrolyte import PolymerElectrolyte
-    from naspe.structures.lammps_data import LammpsSystemWriter
-
     atoms = PolymerElectrolyte(**params).build()
     LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling).get_system(atoms).write(Path.cwd())
     return str(Path.cwd().resolve())
@@ -81,10 +82,6 @@ def analyze_transport(
     block_count
         Blocks of the block-average standard errors.
     """
-    import json
-
-    from naspe.analysis.transport import analyze_conductivity
-
     run = Path(dir_name)
     meta = json.loads((run / SYSTEM_META).read_text())
     result = analyze_conductivity(
@@ -109,8 +106,7 @@ def summarize_conductivity(results: list, figure: bool = True) -> ConductivitySu
     summary = ConductivitySummary.from_results(results)
     if figure and summary.points:
         path = Path.cwd() / "conductivity.png"
-        done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
-        plot_arrhenius(done, path)
+        plot_arrhenius(finished_results(results), path)
         summary = summary.model_copy(update={"figure": str(path.resolve())})
     return summary
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from naspe.analysis.arrhenius import ArrheniusFit, VTFFit, fit_arrhenius, fit_vtf
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 
-__all__ = ["ConductivityPoint", "ConductivitySummary", "FIT_FIELDS", "CONDUCTIVITY_CAVEAT"]
+__all__ = ["ConductivityPoint", "ConductivitySummary", "FIT_FIELDS", "CONDUCTIVITY_CAVEAT", "finished_results"]
 
 CONDUCTIVITY_CAVEAT = (
     "Amorphous-cell MD is comparable with experiment only at 60 °C and above (PEO melts near 65 °C); "
@@ -37,6 +37,11 @@ FIT_FIELDS: dict[tuple[str, str], str] = {
     ("vtf", "sigma_ne_S_cm"): "vtf_sigma_ne_S_cm",
 }
 _FITTERS = {"arrhenius": (fit_arrhenius, 2), "vtf": (fit_vtf, 4)}  # fit function, fewest temperatures it needs
+
+
+def finished_results(results: Iterable[TransportResult | dict | None]) -> list[TransportResult]:
+    """The results that exist (None: an analysis that did not finish), dicts validated as TransportResult."""
+    return [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
 
 
 class ConductivityPoint(BaseModel):
@@ -94,7 +99,7 @@ class ConductivitySummary(BaseModel):
         (Arrhenius 2, VTF 4); a fit that fails is listed in ``warnings``.
         """
         results = list(results)
-        done = [TransportResult.model_validate(r) if isinstance(r, dict) else r for r in results if r is not None]
+        done = finished_results(results)
         points = [ConductivityPoint.from_transport(r) for r in done]
         fits: dict[str, ArrheniusFit | VTFFit] = {}
         warnings: list[str] = []
