@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).resolve().parent  # on the workers' PYTHONPATH: they unpickle this module's apps
 
 
 def _sbatch(cluster, *args: str, cwd=None) -> str:
