@@ -21,8 +21,11 @@ for jumps of more than half a cell between frames and refuses wrapped input.
 
 from __future__ import annotations
 
+import gc
+import sys
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +38,46 @@ __all__ = ["MDANALYSIS_FORMATS", "iter_mdanalysis_frames"]
 
 #: file suffixes read through MDAnalysis
 MDANALYSIS_FORMATS = {"dcd", "xtc", "trr", "nc", "ncdf", "h5md", "gro", "xyz"}
+
+
+#: first bytes of a valid file: DCD (Fortran record of 84 bytes, then "CORD"), XTC (magic 1995, big-endian)
+_MAGIC = {
+    ".dcd": ((b"\x54\x00\x00\x00CORD", b"\x00\x00\x00\x54CORD"), "a DCD file starts with its 84-byte CORD header"),
+    ".xtc": ((b"\x00\x00\x07\xcb",), "an XTC file starts with the magic number 1995"),
+}
+
+
+def _check_magic(path: Path) -> None:
+    """Refuse a DCD/XTC whose first bytes are not that format's header, before MDAnalysis opens it."""
+    expected = _MAGIC.get(path.suffix.lower())
+    if expected is None:
+        return
+    heads, what = expected
+    with path.open("rb") as handle:
+        head = handle.read(max(len(h) for h in heads))
+    if not any(head.startswith(h) for h in heads):
+        raise TrajectoryFormatError(f"{path}: not a {path.suffix.lstrip('.').upper()} trajectory ({what})")
+
+
+@contextmanager
+def _quiet_reader_cleanup() -> Iterator[None]:
+    """Collect a half-built MDAnalysis reader here, without the traceback its ``__del__`` prints.
+
+    A reader whose file failed to open lacks the handle its ``__del__`` closes; Python reports that
+    AttributeError through ``sys.unraisablehook`` after naspe's own one-line error.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, AttributeError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = previous
 
 
 def iter_mdanalysis_frames(
@@ -57,13 +100,18 @@ def iter_mdanalysis_frames(
     import MDAnalysis as mda
 
     path = Path(path)
-    with warnings.catch_warnings():
+    _check_magic(path)
+    with warnings.catch_warnings(), _quiet_reader_cleanup():
         warnings.simplefilter("ignore")  # MDAnalysis warns about missing attributes of an empty universe
         universe = mda.Universe.empty(topology.n_atoms, trajectory=True)
         try:
             universe.load_new(str(path))
         except Exception as exc:  # MDAnalysis raises many types for unreadable files
-            raise TrajectoryFormatError(f"{path}: MDAnalysis cannot read it ({type(exc).__name__}: {exc})") from exc
+            message = f"{path}: MDAnalysis cannot read it ({type(exc).__name__}: {exc})"
+        else:
+            message = None
+    if message is not None:
+        raise TrajectoryFormatError(message)
     reader = universe.trajectory
     n_file = reader.n_atoms
     if n_file == topology.n_atoms:
