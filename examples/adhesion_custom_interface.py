@@ -18,7 +18,7 @@ from naspe.structures.catalog import build_substrate
 from naspe.structures.interfaces import chain_on_slab
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.dft.engines import TbliteRelaxMaker
-from naspe.workflows.execution.resumable import run_resumable
+from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.execution.store import open_store
 from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
 from naspe.workflows.results import adhesion_table
@@ -41,8 +41,10 @@ def main() -> None:
     for job in flow.jobs:
         job.update_metadata({"campaign": "examples", "system": "peo/graphene-epoxide", "component": "adhesion"})
     store = open_store(args.data_dir)
-    report = run_resumable(flow, store, args.data_dir / "examples" / "adhesion")
-    print(f"ran {len(report.ran)} jobs, reused {len(report.reused)}")
+    run = run_flow(flow, args.data_dir / "examples" / "adhesion", store=store)
+    if not run.finished:
+        raise SystemExit(run.failure_message())
+    print(f"ran {len(run.ran)} jobs, reused {len(run.reused)}")
 
     table = adhesion_table(store, campaign="examples", interface="peo/graphene-epoxide")
     row = table.iloc[0]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naspe.workflows.cli.common import Engine, fail, flow_failure, run_flow_in
+from naspe.workflows.cli.common import Engine, fail
 
 __all__ = ["register"]
 
@@ -61,11 +61,12 @@ def adhesion_cmd(
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
     except (ValueError, RuntimeError) as err:
         fail(err)
-    store, report = run_flow_in(flow, out)
-    doc = store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})
-    if doc is None:
-        fail(flow_failure(flow, store, report))
-    d = doc["output"]
+    from naspe.workflows.execution.runner import run_flow  # here, not at the top: keeps CLI start-up fast
+
+    run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
+    d = run.output(flow.jobs[-1])
+    if d is None:
+        fail(run.failure_message(flow))
     summary = {
         "substrate": substrate,
         "film": film,
@@ -86,7 +87,7 @@ def adhesion_cmd(
         "interface_bonds": d["interface_bonds"],
         "film_intact": d["film_intact"],
         "uber": d.get("uber"),
-        "reused_calculations": len(report.reused),
+        "reused_calculations": len(run.reused),
         "run_dir": str(out.resolve()),
     }
     (out / "adhesion.json").write_text(json.dumps(summary, indent=2))

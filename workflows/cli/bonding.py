@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -32,11 +31,6 @@ def bonding_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
-    import logging
-
-    from jobflow import Flow, JobStore, run_locally
-    from maggma.stores import MemoryStore
-
     from naspe.workflows.base.settings import load_settings
     from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker
     from naspe.workflows.flows.bonding import bonding_flows
@@ -56,42 +50,15 @@ def bonding_cmd(
         flows = bonding_flows(site, fragment, engine.value, relax, reaction, layers, repeat, height)
     except (ValueError, RuntimeError) as err:
         fail(err)
-    out.mkdir(parents=True, exist_ok=True)
-    store = JobStore(MemoryStore())
-    failures: list[str] = []
+    from naspe.workflows.execution.runner import run_flow  # here, not at the top: keeps CLI start-up fast
 
-    class _Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            msg = record.getMessage()
-            if "failed with exception" in msg:
-                lines = [ln for ln in msg.strip().splitlines() if ln.strip()]
-                failures.append(f"{lines[0].split(' failed with exception')[0]}: {lines[-1].strip()}")
-
-    jf_logger = logging.getLogger("jobflow.managers.local")
-    handler, level = _Collect(), jf_logger.level
-    jf_logger.addHandler(handler)
-    jf_logger.setLevel(logging.INFO)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="cd is deprecated", category=FutureWarning)
-            run_locally(Flow(flows), store=store, create_folders=True, root_dir=out, log=False)
-    finally:
-        jf_logger.removeHandler(handler)
-        jf_logger.setLevel(level)
-    store.connect()
+    run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
     docs = []
     for flow in flows:
-        doc = store.query_one({"uuid": flow.jobs[-1].uuid})
+        doc = run.output(flow.jobs[-1])
         if doc is None:
-            for j in flow.jobs:
-                stored = store.query_one({"uuid": j.uuid})
-                err = stored["output"].get("error") if stored and isinstance(stored.get("output"), dict) else None
-                if err:
-                    failures.append(f"{j.name}: {err}")
-            missing = [j.name for j in flow.jobs if store.query_one({"uuid": j.uuid}) is None]
-            reasons = "; ".join(failures) or f"no output from: {', '.join(missing)}"
-            fail(RuntimeError(f"the {flow.name} flow did not finish, no result written ({reasons}); see {out}"))
-        docs.append(doc["output"])
+            fail(run.failure_message(flow))
+        docs.append(doc)
 
     def bond_rows(bonds: list[dict]) -> list[dict]:
         return [

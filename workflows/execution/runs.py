@@ -104,7 +104,7 @@ def find_run(data_dir: str | Path, run_id: str | None) -> Path:
 
 def driver_pid(run: Path) -> int | None:
     """PID of the run's live driver, or None."""
-    from naspe.workflows.execution.manager import pid_alive
+    from naspe.workflows.execution.processes import pid_alive
 
     path = run / PID_FILE
     try:
@@ -133,14 +133,18 @@ def start_driver(run: Path) -> int:
 
 
 def run_driver(run: Path, progress=None):
-    """Run or resume the run's flow in this process; returns the manager's report.
+    """Run or resume the run's flow in this process (through Parsl); returns the :class:`FlowRun`.
 
-    ``progress`` is passed to :meth:`FlowManager.run` (called with a snapshot about once a second).
+    ``progress`` is called with the manager's snapshot about once a second.
+
+    Raises
+    ------
+    RunError
+        Another driver runs it, or the run cannot be read by this version of naspe (one line: how to go on).
     """
-    from monty.json import MontyDecoder
-
-    from naspe.workflows.execution.hpc_config import validate_execution_config
-    from naspe.workflows.execution.manager import FlowManager
+    from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
+    from naspe.workflows.execution.old_runs import OldRunError, load_flow
+    from naspe.workflows.execution.runner import run_flow
     from naspe.workflows.execution.store import open_store
 
     other = driver_pid(run)
@@ -149,19 +153,33 @@ def run_driver(run: Path, progress=None):
             f"run {run.name!r} is already being run by pid {other}; follow it with `naspe status {run.name}`"
         )
     submission = json.loads((run / SUBMISSION_FILE).read_text())
-    config = validate_execution_config(submission["config"])
-    store = open_store(submission["data_dir"], config.store)
-    flow = MontyDecoder().process_decoded(json.loads((run / FLOW_FILE).read_text()))
-    (run / PID_FILE).write_text(f"{os.getpid()}\n")
     try:
-        return FlowManager(store, run, config).run(flow, progress=progress)
-    finally:
-        (run / PID_FILE).unlink(missing_ok=True)
+        config = validate_execution_config(submission["config"])
+        store = open_store(submission["data_dir"], config.store)
+        flow = load_flow(json.loads((run / FLOW_FILE).read_text()))
+        (run / PID_FILE).write_text(f"{os.getpid()}\n")
+        try:
+            return run_flow(flow, run, store=store, config=config, dispatch="parsl", progress=progress)
+        finally:
+            (run / PID_FILE).unlink(missing_ok=True)
+    except (OldRunError, ConfigError) as err:
+        what = "its saved configuration is not valid now" if isinstance(err, ConfigError) else str(err)
+        raise RunError(
+            f"run {run.name!r} was made by an older naspe: {what}; {_start_again(run, submission)}"
+        ) from None
+
+
+def _start_again(run: Path, submission: dict) -> str:
+    """How to start a run that cannot be resumed again under a new name."""
+    preset = (submission.get("campaign") or {}).get("preset")
+    if preset:
+        return f"start it again as a new run: `naspe run --preset {preset} --name {run.name}-2`"
+    return f"start it again as a new run: `naspe submit --flow FLOW.json --name {run.name}-2`"
 
 
 def run_status(run: Path) -> dict:
     """Jobs of the run by state, with the driver and scheduler ids."""
-    from naspe.workflows.execution.manager import read_state
+    from naspe.workflows.execution.state import read_state
 
     state = read_state(run) or {"records": {}, "scheduler_jobs": {}}
     jobs = sorted(state["records"].values(), key=lambda r: (r["started"] or "~", r["name"]))

@@ -234,7 +234,7 @@ class BaseAdhesionMaker(Maker):
 
     Every relaxation and single point gets a UUID from its Maker and input
     (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a
-    half-finished flow with :func:`~naspe.workflows.execution.resumable.run_resumable`
+    half-finished flow with :func:`~naspe.workflows.execution.runner.run_flow`
     reuses the finished ones.
     """
 

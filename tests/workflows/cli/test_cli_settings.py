@@ -174,16 +174,16 @@ def test_adhesion_cli_tblite_json(tmp_path):
 def test_adhesion_cli_failure_message_quotes_the_scf_error(tmp_path):
     from naspe.structures.study import build_adhesion_system
     from naspe.structures.topology import to_pymatgen
-    from naspe.workflows.cli.main import flow_failure, run_flow_in
     from naspe.workflows.dft.engines import TbliteRelaxMaker
+    from naspe.workflows.execution.runner import run_flow
     from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
 
     r = build_adhesion_system("graphene", "peo")
     bad = TbliteRelaxMaker(steps=2, calculator_kwargs={"method": "GFN2-xTB", "max_iterations": 2, "verbosity": 0})
     flow = TbliteAdhesionMaker(relax_maker=bad).make(to_pymatgen(r.atoms), r.n_substrate, r.strain)
-    store, report = run_flow_in(flow, tmp_path / "r")
+    report = run_flow(flow, tmp_path / "r")
     assert not report.finished and report.ran == []
-    message = str(flow_failure(flow, store, report))
+    message = report.failure_message(flow)
     assert "substrate relax: tblite: SCF not converged" in message
     # the failed run left valid JSON results with failed documents only: a rerun starts them again
     data = json.loads((tmp_path / "r" / "results.json").read_text())

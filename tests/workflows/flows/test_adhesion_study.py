@@ -9,7 +9,7 @@ from maggma.stores import MemoryStore
 from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, check_inputs
-from naspe.workflows.execution.resumable import run_resumable
+from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, split_interface
 from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary
 
@@ -50,7 +50,7 @@ def test_study_flow_runs_a_subset_with_tblite(tmp_path):
     )
     flow = maker.make()
     store = JobStore(MemoryStore())
-    report = run_resumable(flow, store, tmp_path)
+    report = run_flow(flow, tmp_path, store=store)
     assert report.finished, report
     out = store.query_one({"uuid": flow.jobs[-1].uuid})["output"]
     assert out["engine"] == "tblite" and out["failed"] == []

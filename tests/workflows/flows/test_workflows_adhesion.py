@@ -122,14 +122,14 @@ def _adhesion_output(store, flow):
 
 
 def test_separation_scan_fits_uber(tmp_path):
-    from naspe.workflows.execution.resumable import run_resumable
+    from naspe.workflows.execution.runner import run_flow
 
     s, n_sub = _dme_on_graphene()
     relax = TbliteRelaxMaker(steps=40, relax_kwargs={"fmax": 0.1})
     maker = TbliteAdhesionMaker(relax_maker=relax, scan_shifts_angstrom=(-0.4, 0.0, 0.4, 1.0, 2.0, 3.5, 6.0))
     flow = maker.make(s, n_sub)
     store = JobStore(MemoryStore())
-    report = run_resumable(flow, store, tmp_path)
+    report = run_flow(flow, tmp_path, store=store)
     assert report.finished, report
     doc = _adhesion_output(store, flow)
     uber = doc["uber"]
@@ -158,7 +158,7 @@ def test_scan_bad_values():
 
 def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
 
-    from naspe.workflows.execution.resumable import run_resumable
+    from naspe.workflows.execution.runner import run_flow
 
     s, n_sub = _dme_on_graphene()
 
@@ -170,14 +170,14 @@ def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
     substrate, film = first.jobs[0], first.jobs[1]
     assert "substrate" in substrate.name and "film" in film.name
     # the run stopped after the substrate and film relaxations (e.g. the allocation ended)
-    half = run_resumable([substrate, film], store, tmp_path)
+    half = run_flow([substrate, film], tmp_path, store=store)
     assert half.ran == [substrate.name, film.name]
     store.connect()
     stamp = store.query_one({"uuid": substrate.uuid})["completed_at"]
 
     again = maker().make(s, n_sub)  # rebuilt from scratch, as a new session would
     assert [j.uuid for j in again.jobs] == [j.uuid for j in first.jobs]
-    report = run_resumable(again, store, tmp_path)
+    report = run_flow(again, tmp_path, store=store)
     assert report.reused == [substrate.name, film.name]
     assert report.ran == [again.jobs[2].name, again.jobs[3].name]
     assert store.query_one({"uuid": substrate.uuid})["completed_at"] == stamp
