@@ -22,7 +22,9 @@ for jumps of more than half a cell between frames and refuses wrapped input.
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,6 +59,22 @@ def _check_magic(path: Path) -> None:
         head = handle.read(max(len(h) for h in heads))
     if not any(head.startswith(h) for h in heads):
         raise TrajectoryFormatError(f"{path}: not a {path.suffix.lstrip('.').upper()} trajectory ({what})")
+
+
+@contextmanager
+def _native_stderr(lines: list[str]) -> Iterator[None]:
+    """Collect what C code (the xdrfile/DCD readers) writes to file descriptor 2 into ``lines``."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            lines.append(sink.read().decode(errors="replace"))
 
 
 @contextmanager
@@ -101,7 +119,8 @@ def iter_mdanalysis_frames(
 
     path = Path(path)
     _check_magic(path)
-    with warnings.catch_warnings(), _quiet_reader_cleanup():
+    native: list[str] = []
+    with warnings.catch_warnings(), _quiet_reader_cleanup(), _native_stderr(native):
         warnings.simplefilter("ignore")  # MDAnalysis warns about missing attributes of an empty universe
         universe = mda.Universe.empty(topology.n_atoms, trajectory=True)
         try:
@@ -110,8 +129,11 @@ def iter_mdanalysis_frames(
             message = f"{path}: MDAnalysis cannot read it ({type(exc).__name__}: {exc})"
         else:
             message = None
+    said = " ".join(" ".join(native).split())
     if message is not None:
-        raise TrajectoryFormatError(message)
+        raise TrajectoryFormatError(message + (f"; the reader said: {said}" if said else ""))
+    if said:
+        sys.stderr.write(said + "\n")
     reader = universe.trajectory
     n_file = reader.n_atoms
     if n_file == topology.n_atoms:
