@@ -397,7 +397,8 @@ def test_pbs_qstat_failure_keeps_states(tmp_path):
 def test_job_kinds():
     from jobflow import job
 
-    from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteStaticMaker
+    from naspe.workflows.dft.gpaw import GpawRelaxMaker
+    from naspe.workflows.dft.tblite import TbliteStaticMaker
     from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_hole_energy
     from naspe.workflows.md.jobs import LammpsStageMaker
 
@@ -429,7 +430,7 @@ def test_flow_serialises_for_jobflow_remote():
     from jobflow_remote.jobs.data import get_initial_job_doc_dict
     from monty.json import MontyDecoder, MontyEncoder, jsanitize
 
-    from naspe.workflows.dft.engines import TbliteStaticMaker
+    from naspe.workflows.dft.tblite import TbliteStaticMaker
     from naspe.workflows.md.jobs import LammpsStageMaker
 
     s = tiny_structure()
@@ -457,7 +458,7 @@ def test_flow_serialises_for_jobflow_remote():
 
 
 def test_assign_remote_workers_rejects_unknown_kinds():
-    from naspe.workflows.dft.engines import TbliteStaticMaker
+    from naspe.workflows.dft.tblite import TbliteStaticMaker
 
     with pytest.raises(ValueError, match="gpu"):
         assign_remote_workers(TbliteStaticMaker().make(tiny_structure()), {"gpu": "g"})
@@ -467,10 +468,10 @@ def test_jobflow_remote_project_template_loads(tmp_path):
     from jobflow_remote.config.base import Project, RemoteWorker
     from maggma.stores import MongoStore
 
-    from naspe.workflows.execution.hpc_config import _scan_secrets
+    from naspe.workflows.execution.secrets import scan_secrets
 
     data = yaml.safe_load(TEMPLATE.read_text())
-    assert _scan_secrets(data) == []  # no passwords, keys or tokens in the template
+    assert scan_secrets(data) == []  # no passwords, keys or tokens in the template
     data["base_dir"] = str(tmp_path)  # keep jobflow-remote away from ~/.jfremote
     project = Project.model_validate(data)
     assert project.name == "naspe"

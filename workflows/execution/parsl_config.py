@@ -1,0 +1,139 @@
+"""An execution configuration as Parsl sees it: the block script, the provider and the executors per job kind.
+
+One HighThroughputExecutor per job kind (label = the kind) on a LocalProvider,
+SlurmProvider or PBSProProvider; the block script loads the modules, runs
+``worker_init`` and exports the job environment. This module imports Parsl;
+:class:`~naspe.workflows.execution.hpc_config.ExecutionConfig` loads it only when
+blocks are built.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parsl.config import Config
+from parsl.executors import HighThroughputExecutor
+from parsl.launchers import SimpleLauncher
+from parsl.providers import LocalProvider, PBSProProvider, SlurmProvider
+
+from naspe.workflows.base.kinds import KINDS, JobKind
+
+if TYPE_CHECKING:
+    from naspe.workflows.execution.hpc_config import ExecutionConfig
+
+__all__ = ["block_init", "provider", "parsl_config"]
+
+
+def block_init(config: ExecutionConfig, kind: JobKind) -> str:
+    """Shell lines run in a block of ``kind`` before its workers start.
+
+    ``module load`` lines, then ``worker_init``, then the exports of
+    :meth:`settings_env`; ``PARSL_CORES`` makes the worker pool start exactly
+    ``workers_per_block`` workers whatever the node's core count.
+    """
+    res = config.resources[kind]
+    lines = [f"module load {shlex.quote(m)}" for m in res.modules]
+    if config.worker_init.strip():
+        lines.append(config.worker_init.strip("\n"))
+    env = config.settings_env(kind)
+    env["PARSL_CORES"] = str(res.cores_per_block)
+    if config.scheduler == "slurm":
+        env.setdefault("SRUN_CPUS_PER_TASK", str(res.threads))  # srun no longer inherits --cpus-per-task
+    lines.extend(f"export {name}={shlex.quote(value)}" for name, value in env.items())
+    return "\n".join(lines)
+
+
+def provider(config: ExecutionConfig, kind: JobKind):
+    """The Parsl execution provider for blocks of ``kind``."""
+    res = config.resources[kind]
+    init = block_init(config, kind)
+    common = dict(init_blocks=0, min_blocks=0, max_blocks=res.max_blocks, parallelism=1.0, launcher=SimpleLauncher())
+    if config.scheduler == "local":
+        return LocalProvider(nodes_per_block=1, worker_init=init, **common)
+    if config.scheduler == "slurm":
+        options = [f"#SBATCH --ntasks-per-node={res.tasks_per_node}", f"#SBATCH --cpus-per-task={res.threads}"]
+        if res.scheduler_options.strip():
+            options.append(res.scheduler_options.strip("\n"))
+        return SlurmProvider(
+            partition=res.partition,
+            account=res.account,
+            qos=res.qos,
+            nodes_per_block=res.nodes,
+            mem_per_node=None if res.memory_gb is None else math.ceil(res.memory_gb),
+            walltime=res.walltime,
+            scheduler_options="\n".join(options),
+            worker_init=init,
+            exclusive=False,
+            **common,
+        )
+    select = f"mpiprocs={res.tasks_per_node}:ompthreads={res.threads}"
+    if res.memory_gb is not None:
+        select += f":mem={pbs_memory(res.memory_gb)}"
+    options = []
+    if res.partition:
+        options.append(f"#PBS -q {res.partition}")
+    if res.account:
+        options.append(f"#PBS -A {res.account}")
+    if res.scheduler_options.strip():
+        options.append(res.scheduler_options.strip("\n"))
+    return PBSProProvider(
+        queue=res.partition,
+        account=res.account,
+        nodes_per_block=res.nodes,
+        cpus_per_node=res.cores_per_node,
+        select_options=select,
+        walltime=res.walltime,
+        scheduler_options="\n".join(options),
+        worker_init=init,
+        **common,
+    )
+
+
+def parsl_config(config: ExecutionConfig, run_dir: str | Path) -> Config:
+    """A Parsl Config with one HighThroughputExecutor per job kind (label = the kind).
+
+    Blocks start on demand (``init_blocks=0``) up to ``max_blocks``; Parsl's
+    own retries are off (``retries=0``) because the execution manager retries.
+
+    Parameters
+    ----------
+    config
+        The execution configuration.
+    run_dir
+        Parsl's run directory (logs and submit scripts).
+    """
+    executors = []
+    for kind in KINDS:
+        res = config.resources[kind]
+        extra: dict[str, Any] = {"address": "127.0.0.1"} if config.scheduler == "local" else {}
+        executors.append(
+            HighThroughputExecutor(
+                label=kind,
+                provider=provider(config, kind),
+                max_workers_per_node=res.workers_per_block,
+                cores_per_worker=float(res.cores_per_job),
+                heartbeat_threshold=config.lost_worker_seconds,
+                heartbeat_period=max(1, config.lost_worker_seconds // 4),
+                **extra,
+            )
+        )
+    # local blocks are processes: start them within half a second; clusters are polled every 5 s
+    period = 0.5 if config.scheduler == "local" else 5.0
+    return Config(
+        executors=executors,
+        run_dir=str(run_dir),
+        retries=0,
+        strategy="simple",
+        strategy_period=period,
+        max_idletime=config.block_idle_seconds,
+    )
+
+
+def pbs_memory(memory_gb: float) -> str:
+    """PBS memory string for ``memory_gb`` GB (``16gb``, or MB when fractional)."""
+    if float(memory_gb).is_integer():
+        return f"{int(memory_gb)}gb"
+    return f"{math.ceil(memory_gb * 1024)}mb"
