@@ -96,7 +96,7 @@ def run_cmd(
 ) -> None:
     """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
     from naspe.workflows.campaign import load_overrides
-    from naspe.workflows.execution.runs import RunError, run_driver, run_status, start_driver
+    from naspe.workflows.execution.runs import RunError, check_run, run_driver, run_status, start_driver
     from naspe.workflows.execution.store import StoreError, open_store
 
     config, data_dir = config_and_data_dir(config_file)
@@ -104,6 +104,7 @@ def run_cmd(
         extra = load_overrides(overrides) if overrides is not None else {}
         open_store(data_dir, config.store)
         run = run_campaign(preset, extra, config, data_dir, name, resume)
+        check_run(run)  # an old run this version cannot resume is refused before anything starts
     except (ValueError, RunError, StoreError) as err:
         fail(err)
     if detach:
@@ -120,8 +121,8 @@ def run_cmd(
         progress.close()
     status = run_status(run)
     typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
-    for job, error in report.failed.items():
-        typer.echo(f"  failed {job}: {error.splitlines()[0]}", err=True)
+    for job, error in report.errors.items():
+        typer.echo(f"  failed {job}: {(error.strip().splitlines() or [''])[0]}", err=True)
     if report.interrupted:
         typer.echo(f"interrupted: rerun the same command to resume {run.name}", err=True)
     if not report.finished:

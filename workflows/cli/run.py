@@ -32,7 +32,15 @@ def submit(
     """Run a flow through Parsl (locally or on Slurm/PBS), or resume a run."""
     from monty.json import MontyDecoder
 
-    from naspe.workflows.execution.runs import RunError, create_run, find_run, run_driver, run_status, start_driver
+    from naspe.workflows.execution.runs import (
+        RunError,
+        check_run,
+        create_run,
+        find_run,
+        run_driver,
+        run_status,
+        start_driver,
+    )
     from naspe.workflows.execution.store import StoreError, open_store
 
     config, data_dir = config_and_data_dir(config_file)
@@ -59,6 +67,7 @@ def submit(
                 except (OSError, ValueError) as err:
                     raise RunError(f"--flow {str(flow_file)!r}: cannot read a jobflow Flow ({err})") from err
             run = create_run(flow, config, data_dir, name)
+        check_run(run)  # an old run this version cannot resume is refused before a driver starts
         if detach:
             pid = start_driver(run)
             typer.echo(f"submitted {run.name} (driver pid {pid}); `naspe status {run.name}` to follow, log {run}")
@@ -68,8 +77,8 @@ def submit(
         fail(err)
     status = run_status(run)
     typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
-    for job, error in report.failed.items():
-        typer.echo(f"  failed {job}: {error.splitlines()[0]}", err=True)
+    for job, error in report.errors.items():
+        typer.echo(f"  failed {job}: {(error.strip().splitlines() or [''])[0]}", err=True)
     if not report.finished:
         raise typer.Exit(code=1)
 

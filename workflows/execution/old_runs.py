@@ -25,20 +25,16 @@ __all__ = ["OLD_MODULES", "OldRunError", "translate", "load_flow", "install_redi
 
 _W = "naspe.workflows."
 
-# old module -> where its classes and functions are now (searched in order). An old module that still exists
-# is searched first; the entries after it hold what moved out of it.
+# old module -> where its classes and functions went (searched in order, after the old module itself if it still
+# exists). Entries chain: a name not found in a new module is looked for where that module's contents went later.
 OLD_MODULES: dict[str, tuple[str, ...]] = {
+    # the flat package before the restructuring into rooms
     _W + "adhesion": (_W + "flows.adhesion",),
     _W + "adhesion_study": (_W + "flows.adhesion_study",),
     _W + "bonding": (_W + "flows.bonding",),
     _W + "conductivity": (_W + "flows.conductivity",),
-    _W + "core_levels": (_W + "flows.core_levels", _W + "flows.core_level_documents", _W + "dft.core_hole_setups"),
-    _W + "campaign": (
-        _W + "campaign.maker",
-        _W + "campaign.settings",
-        _W + "campaign.summary",
-        _W + "campaign.presets",
-    ),
+    _W + "core_levels": (_W + "flows.core_levels",),
+    _W + "campaign": (_W + "campaign.maker",),
     _W + "dft_engines": (_W + "dft.engines", _W + "dft.checks"),
     _W + "dft_documents": (_W + "dft.documents",),
     _W + "ase_runner": (_W + "dft.runner",),
@@ -50,8 +46,8 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     _W + "lammps_env": ("naspe.structures.lammps_env",),
     _W + "settings": (_W + "base.settings",),
     _W + "probe_jobs": (_W + "execution.probe_jobs",),
-    _W + "manager": (_W + "execution.manager", _W + "execution.state", _W + "execution.worker"),
-    _W + "hpc_config": (_W + "execution.hpc_config", _W + "execution.resources"),
+    _W + "manager": (_W + "execution.manager",),
+    _W + "hpc_config": (_W + "execution.hpc_config",),
     _W + "store": (_W + "execution.store",),
     _W + "driver": (_W + "execution.runs",),
     _W + "execution": (_W + "execution.runner", _W + "execution.state"),
@@ -66,6 +62,14 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     "naspe.analysis.report": (_W + "results.report",),
     "naspe.analysis.synthetic": ("naspe.structures.synthetic_cell",),
     "naspe.structures.fragments": ("naspe.structures.placement",),
+    # modules split after the restructuring
+    _W + "dft.engines": (_W + "dft.gpaw", _W + "dft.tblite", _W + "dft.vasp", _W + "dft.base", _W + "dft.registry"),
+    _W + "flows.bonding": (_W + "flows.bonding_documents",),
+    _W + "flows.conductivity": (_W + "flows.conductivity_documents",),
+    _W + "flows.core_levels": (_W + "flows.core_level_documents", _W + "dft.core_hole_setups"),
+    _W + "campaign.maker": (_W + "campaign.settings", _W + "campaign.summary", _W + "campaign.presets"),
+    _W + "execution.manager": (_W + "execution.state", _W + "execution.worker", _W + "execution.processes"),
+    _W + "execution.hpc_config": (_W + "execution.resources", _W + "execution.secrets", _W + "execution.parsl_config"),
 }
 
 _homes: dict[tuple[str, str], str | None] = {}
@@ -96,9 +100,19 @@ def _home(module: str, name: str) -> str | None:
     """The module that holds ``name`` (a class or a function's first qualname part) named as in ``module``."""
     key = (module, name)
     if key not in _homes:
-        candidates = (module, *OLD_MODULES.get(module, ()))
-        _homes[key] = next((m for m in candidates if _defines(m, name)), None)
+        _homes[key] = next((m for m in _successors(module) if _defines(m, name)), None)
     return _homes[key]
+
+
+def _successors(module: str) -> list[str]:
+    """``module`` and, breadth first, every module its contents went to (following :data:`OLD_MODULES`)."""
+    order, queue = [], [module]
+    while queue:
+        m = queue.pop(0)
+        if m not in order:
+            order.append(m)
+            queue.extend(OLD_MODULES.get(m, ()))
+    return order
 
 
 def translate(data: Any) -> Any:

@@ -30,6 +30,7 @@ __all__ = [
     "create_run",
     "start_driver",
     "run_driver",
+    "check_run",
     "run_status",
     "cancel_run",
     "find_run",
@@ -132,36 +133,25 @@ def start_driver(run: Path) -> int:
     return proc.pid
 
 
-def run_driver(run: Path, progress=None):
-    """Run or resume the run's flow in this process (through Parsl); returns the :class:`FlowRun`.
-
-    ``progress`` is called with the manager's snapshot about once a second.
+def check_run(run: Path) -> None:
+    """Refuse, before anything runs, a run this version of naspe cannot resume.
 
     Raises
     ------
     RunError
-        Another driver runs it, or the run cannot be read by this version of naspe (one line: how to go on).
+        One line: the run, what it names that no longer exists (or its invalid
+        configuration), and the command that starts it again under a new name.
     """
     from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
-    from naspe.workflows.execution.old_runs import OldRunError, load_flow
-    from naspe.workflows.execution.runner import run_flow
-    from naspe.workflows.execution.store import open_store
+    from naspe.workflows.execution.old_runs import OldRunError, translate
+    from naspe.workflows.execution.state import read_state
 
-    other = driver_pid(run)
-    if other is not None and other != os.getpid():
-        raise RunError(
-            f"run {run.name!r} is already being run by pid {other}; follow it with `naspe status {run.name}`"
-        )
     submission = json.loads((run / SUBMISSION_FILE).read_text())
     try:
-        config = validate_execution_config(submission["config"])
-        store = open_store(submission["data_dir"], config.store)
-        flow = load_flow(json.loads((run / FLOW_FILE).read_text()))
-        (run / PID_FILE).write_text(f"{os.getpid()}\n")
-        try:
-            return run_flow(flow, run, store=store, config=config, dispatch="parsl", progress=progress)
-        finally:
-            (run / PID_FILE).unlink(missing_ok=True)
+        validate_execution_config(submission["config"])
+        translate(json.loads((run / FLOW_FILE).read_text()))
+        state = read_state(run) or {}
+        translate([state.get("root"), state.get("added")])
     except (OldRunError, ConfigError) as err:
         what = "its saved configuration is not valid now" if isinstance(err, ConfigError) else str(err)
         raise RunError(
@@ -175,6 +165,38 @@ def _start_again(run: Path, submission: dict) -> str:
     if preset:
         return f"start it again as a new run: `naspe run --preset {preset} --name {run.name}-2`"
     return f"start it again as a new run: `naspe submit --flow FLOW.json --name {run.name}-2`"
+
+
+def run_driver(run: Path, progress=None):
+    """Run or resume the run's flow in this process (through Parsl); returns the :class:`FlowRun`.
+
+    ``progress`` is called with the manager's snapshot about once a second.
+
+    Raises
+    ------
+    RunError
+        Another driver runs it, or this version of naspe cannot resume it (see :func:`check_run`).
+    """
+    from naspe.workflows.execution.hpc_config import validate_execution_config
+    from naspe.workflows.execution.old_runs import load_flow
+    from naspe.workflows.execution.runner import run_flow
+    from naspe.workflows.execution.store import open_store
+
+    other = driver_pid(run)
+    if other is not None and other != os.getpid():
+        raise RunError(
+            f"run {run.name!r} is already being run by pid {other}; follow it with `naspe status {run.name}`"
+        )
+    check_run(run)
+    submission = json.loads((run / SUBMISSION_FILE).read_text())
+    config = validate_execution_config(submission["config"])
+    store = open_store(submission["data_dir"], config.store)
+    flow = load_flow(json.loads((run / FLOW_FILE).read_text()))
+    (run / PID_FILE).write_text(f"{os.getpid()}\n")
+    try:
+        return run_flow(flow, run, store=store, config=config, dispatch="parsl", progress=progress)
+    finally:
+        (run / PID_FILE).unlink(missing_ok=True)
 
 
 def run_status(run: Path) -> dict:
