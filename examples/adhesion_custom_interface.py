@@ -17,7 +17,7 @@ from pathlib import Path
 from naspe.structures.catalog import build_substrate
 from naspe.structures.interfaces import chain_on_slab
 from naspe.structures.topology import to_pymatgen
-from naspe.workflows.dft.engines import TbliteRelaxMaker
+from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.execution.store import open_store
 from naspe.workflows.flows.adhesion import TbliteAdhesionMaker

@@ -39,21 +39,21 @@ from pymatgen.io.ase import AseAtomsAdaptor
 from naspe.analysis.xps import core_environments, pick_reference
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.workflows.campaign.settings import CampaignSettings
+from naspe.workflows.dft import registry
 from naspe.workflows.flows.conductivity import ConductivityMaker
 
 __all__ = ["CampaignMaker", "core_levels_of_interface"]
 
 
-def _engine_relax(engine: str, steps: int, fmax: float):
-    from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+def _honoured(part: str, engine: str, **values) -> dict:
+    """The ``values`` (steps, fmax, scan) of settings ``part`` that its engine honours (the engine registry).
 
-    if engine == "gpaw":
-        return GpawRelaxMaker(steps=steps, relax_kwargs={"fmax": fmax})
-    if engine == "tblite":
-        # 1000 K Fermi smearing: GFN2-xTB SCF of Na slabs under PEO failed to converge at 300 K in a relaxation
-        kwargs = TbliteRelaxMaker().calculator_kwargs | {"electronic_temperature": 1000.0}
-        return TbliteRelaxMaker(steps=steps, relax_kwargs={"fmax": fmax}, calculator_kwargs=kwargs)
-    return vasp_slab_relax_maker()
+    A value set that the engine ignores is refused: ValueError naming ``<part>.<field>``,
+    the engine and what it supports (``adhesion.steps`` with VASP, whose NSW is its input set's).
+    """
+    fields = {"steps": "steps", "fmax": "fmax_eV_A", "scan": "scan"}
+    given = {k: f"{part}.{fields[k]}" for k, v in values.items() if v is not None and v is not False}
+    return registry.engine(engine).honoured(values, given)
 
 
 @job
@@ -138,13 +138,12 @@ class CampaignMaker(Maker):
 
     def _adhesion(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
         from naspe.structures.study import STUDY_SYSTEMS
-        from naspe.workflows.flows.adhesion import GpawAdhesionMaker, TbliteAdhesionMaker, VaspAdhesionMaker
+        from naspe.workflows.flows.adhesion import adhesion_maker
         from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker
 
         a = self.settings.adhesion
-        cls = {"gpaw": GpawAdhesionMaker, "tblite": TbliteAdhesionMaker, "vasp": VaspAdhesionMaker}[a.engine]
-        shifts = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0) if a.scan else None
-        maker = cls(relax_maker=_engine_relax(a.engine, a.steps, a.fmax_eV_A), scan_shifts_angstrom=shifts)
+        options = _honoured("adhesion", a.engine, steps=a.steps, fmax=a.fmax_eV_A, scan=a.scan)
+        maker = adhesion_maker(a.engine, **options)  # the construction naspe adhesion uses: the same W_adh
         study = AdhesionStudyMaker(adhesion_maker=maker, systems=tuple(a.systems or STUDY_SYSTEMS), layers=a.layers)
         flow = study.make()
         for system, sub in zip(study.systems, flow.jobs[:-1], strict=True):  # one flow per system, then the summary
@@ -158,11 +157,10 @@ class CampaignMaker(Maker):
         from naspe.workflows.flows.bonding import bonding_flows
 
         b = self.settings.bonding
+        relax = registry.engine(b.engine).relax_maker(**_honoured("bonding", b.engine, steps=b.steps, fmax=b.fmax_eV_A))
         flows = []
         for case in b.cases:
-            for flow in bonding_flows(
-                case.site, case.fragment, b.engine, _engine_relax(b.engine, b.steps, b.fmax_eV_A), case.reactions
-            ):
+            for flow in bonding_flows(case.site, case.fragment, b.engine, relax, case.reactions):
                 label = flow.name  # "binding <site>/<fragment>" or "reaction <name>"
                 flow.update_metadata(
                     {**base, "component": "bonding", "site": case.site, "fragment": case.fragment, "engine": b.engine}
@@ -172,12 +170,13 @@ class CampaignMaker(Maker):
         return flows
 
     def _core_levels(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
-        from naspe.workflows.dft.engines import GpawStaticMaker  # atomate2 (~2.5 s): only when the Flow is made
-        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # the same engines module
+        from naspe.workflows.dft.gpaw import GpawStaticMaker  # atomate2 (~2.5 s): only when the Flow is made
+        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # the same engine modules
 
         c = self.settings.core_levels
+        k_density = registry.engine("gpaw").defaults.core_level_kpoint_density
         static = GpawStaticMaker(
-            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, kpoint_density=1.5
+            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, kpoint_density=k_density
         )
         maker = CoreLevelShiftMaker(static_maker=static, final_state=c.final_state, ground_state=False)
         j = core_levels_of_interface(interfaces[c.system], c.element, maker)

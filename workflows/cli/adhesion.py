@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from naspe.workflows.cli.common import Engine, fail
+from naspe.workflows.cli.common import Engine, engine_options, fail
 
 __all__ = ["register"]
 
 
 def adhesion_cmd(
+    ctx: typer.Context,
     substrate: Annotated[str, typer.Option(help="na100, na110, na111, graphene, graphite, graphene-vacancy, ...")],
     film: Annotated[
         str, typer.Option(help="peo (periodic chain), nafsi (ion pair), peo-nafsi, na110 (on graphite)")
@@ -24,10 +25,10 @@ def adhesion_cmd(
         tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the PEO repeat)")
     ] = None,
     gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.8,
-    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points)")] = 100,
-    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å)")] = 0.05,
+    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)")] = 100,
+    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)")] = 0.05,
     max_strain: Annotated[float, typer.Option(help="Largest chain strain (fraction)")] = 0.05,
-    scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit")] = False,
+    scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit (gpaw, tblite)")] = False,
     out: Annotated[Path, typer.Option(help="Run directory (rerunning reuses its finished calculations)")] = Path(
         "naspe-adhesion"
     ),
@@ -36,28 +37,12 @@ def adhesion_cmd(
     """Work of adhesion (J/m^2) of PEO / NaFSI / Na on a substrate, with the bonds formed."""
     from naspe.structures.study import build_adhesion_system
     from naspe.structures.topology import to_pymatgen
-    from naspe.workflows.base.settings import load_settings
-    from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker
-    from naspe.workflows.flows.adhesion import GpawAdhesionMaker, TbliteAdhesionMaker, VaspAdhesionMaker
+    from naspe.workflows.flows.adhesion import adhesion_maker
 
-    shifts = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0) if scan else None
     try:
-        if engine is Engine.vasp and not load_settings().vasp_command:
-            raise ValueError(
-                "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
-                "NASPE_VASP_COMMAND, and PMG_VASP_PSP_DIR for the POTCARs"
-            )
+        spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax, scan=scan)
         result = build_adhesion_system(substrate, film, layers, repeat, gap, 8.0, max_strain)
-        relax_kwargs = {"fmax": fmax}
-        maker = {
-            Engine.gpaw: lambda: GpawAdhesionMaker(
-                relax_maker=GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs), scan_shifts_angstrom=shifts
-            ),
-            Engine.tblite: lambda: TbliteAdhesionMaker(
-                relax_maker=TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs), scan_shifts_angstrom=shifts
-            ),
-            Engine.vasp: lambda: VaspAdhesionMaker(),
-        }[engine]()
+        maker = adhesion_maker(spec.name, **options)
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
     except (ValueError, RuntimeError) as err:
         fail(err)

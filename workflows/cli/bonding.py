@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from naspe.workflows.cli.common import Engine, fail
+from naspe.workflows.cli.common import Engine, engine_options, fail
 
 __all__ = ["register"]
 
 
 def bonding_cmd(
+    ctx: typer.Context,
     site: Annotated[str, typer.Option(help="graphene, graphite, vacancy, edge, oxidised, na100, na110, na111, ...")],
     fragment: Annotated[str, typer.Option(help="dme, diglyme, peo (short chain), na (adatom) or nafsi")] = "dme",
     engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
@@ -25,29 +26,18 @@ def bonding_cmd(
         tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the fragment)")
     ] = None,
     height: Annotated[float | None, typer.Option(help="Anchor height above the substrate (Å)")] = None,
-    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points)")] = 100,
-    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å)")] = 0.05,
+    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)")] = 100,
+    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)")] = 0.05,
     out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
-    from naspe.workflows.base.settings import load_settings
-    from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker
     from naspe.workflows.flows.bonding import bonding_flows
 
     try:
-        if engine is Engine.vasp and not load_settings().vasp_command:
-            raise ValueError(
-                "engine 'vasp' needs VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or "
-                "NASPE_VASP_COMMAND, and PMG_VASP_PSP_DIR for the POTCARs"
-            )
-        relax_kwargs = {"fmax": fmax}
-        relax = {
-            Engine.gpaw: lambda: GpawRelaxMaker(steps=steps, relax_kwargs=relax_kwargs),
-            Engine.tblite: lambda: TbliteRelaxMaker(steps=steps, relax_kwargs=relax_kwargs),
-            Engine.vasp: lambda: None,
-        }[engine]()
-        flows = bonding_flows(site, fragment, engine.value, relax, reaction, layers, repeat, height)
+        spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax)
+        relax = spec.relax_maker(**options)
+        flows = bonding_flows(site, fragment, spec.name, relax, reaction, layers, repeat, height)
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.workflows.execution.runner import run_flow  # here, not at the top: keeps CLI start-up fast

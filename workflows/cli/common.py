@@ -8,7 +8,9 @@ from typing import NoReturn
 
 import typer
 
-__all__ = ["fail", "config_and_data_dir", "Engine"]
+from naspe.workflows.dft.registry import ENGINES, EngineSpec, engine
+
+__all__ = ["fail", "config_and_data_dir", "Engine", "engine_options"]
 
 
 def fail(message: str | Exception) -> NoReturn:
@@ -31,9 +33,23 @@ def config_and_data_dir(config_file: Path | None):
     return config, Path(data_dir).expanduser().resolve()  # once, here: drivers and jobs change directory
 
 
-class Engine(str, Enum):
-    """DFT / tight-binding engines."""
+#: DFT / tight-binding engines: the names of the engine registry (:data:`naspe.workflows.dft.registry.ENGINES`)
+Engine = Enum("Engine", {name: name for name in ENGINES}, type=str, module=__name__)
 
-    gpaw = "gpaw"
-    tblite = "tblite"
-    vasp = "vasp"
+
+def engine_options(ctx: typer.Context, choice: Engine, **values) -> tuple[EngineSpec, dict]:
+    """The registry entry of ``--engine`` and the ``values`` (capability -> option value) it honours.
+
+    Raises ValueError (one line) when an option set on the command line is one the
+    engine ignores (naming ``--<option>``, the engine and what it supports; ``--no-<flag>``
+    does not count as set), or when the engine cannot run here (VASP without
+    ``vasp_command``). An option left at its default that the engine ignores is left
+    out, so the engine's own setting applies.
+    """
+    spec = engine(choice.value)
+    # by name: typer ships its own copy of click, whose ParameterSource is not click's
+    set_here = {k for k in values if ctx.get_parameter_source(k).name not in ("DEFAULT", "DEFAULT_MAP")}
+    given = {k: f"--{k}" for k, v in values.items() if k in set_here and v is not False}
+    honoured = spec.honoured(values, given)
+    spec.check_runnable()
+    return spec, honoured

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from jobflow import Job
 
+from naspe.workflows.execution.processes import python_bin_on_path
 from naspe.workflows.execution.worker import execute_job
 
 __all__ = ["ParslDispatch", "InProcessDispatch"]
@@ -49,8 +50,6 @@ class ParslDispatch:
     def start(self) -> None:
         """Start Parsl's DataFlowKernel (the executors; blocks start on demand)."""
         from parsl import DataFlowKernel  # heavy: only when jobs are dispatched through Parsl
-
-        from naspe.workflows.execution.processes import python_bin_on_path
 
         python_bin_on_path()  # Parsl starts its interchange and workers by script name
         self._dfk = DataFlowKernel(self.config.parsl_config(self.parsl_dir))

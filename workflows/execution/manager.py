@@ -46,7 +46,10 @@ from pathlib import Path
 
 from jobflow import Flow, Job, JobStore
 
+from naspe.workflows.base.identity import all_jobs
+from naspe.workflows.base.kinds import job_kind
 from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch
+from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.old_runs import install_redirects, load_flow, translate
 from naspe.workflows.execution.processes import is_interchange, pid_alive, stop_leftovers, wait_while_running
 from naspe.workflows.execution.scheduling import ready_jobs, snapshot
@@ -63,9 +66,10 @@ from naspe.workflows.execution.state import (
     finished_output,
     flow_fingerprint,
     read_state,
+    store_output,
     write_state,
 )
-from naspe.workflows.execution.worker import RESPONSE_FILE, RUNNING_FILE, response_from_dict
+from naspe.workflows.execution.worker import RESPONSE_FILE, RUNNING_FILE, JobError, response_from_dict
 
 __all__ = ["FlowManager", "ManagerReport", "JobRecord", "read_state", "STATE_FILE"]
 
@@ -104,8 +108,6 @@ class FlowManager:
         job_walltime: bool = True,
         in_process: bool = False,
     ) -> None:
-        from naspe.workflows.execution.hpc_config import load_execution_config
-
         self.store = store
         self.run_dir = Path(run_dir).resolve()
         self._job_env = config is not None or not in_process
@@ -119,6 +121,7 @@ class FlowManager:
         self.records: dict[str, JobRecord] = {}
         self.blockers: dict[str, set[str]] = {}  # uuid -> detour jobs its children must also wait for
         self.stoppers: set[str] = set()  # jobs that returned stop_children
+        self.flow_stopper: str | None = None  # the job that returned stop_jobflow
         self.uuid_map: dict[str, str] = {}  # a job's uuid in the flow given -> its uuid in the resumed run
         self.reused: set[str] = set()  # uuids of the jobs finished before this run
         self.root: dict | None = None
@@ -136,6 +139,7 @@ class FlowManager:
             "added": self.added,
             "records": {u: r.as_dict() for u, r in self.records.items()},
             "stoppers": sorted(self.stoppers),
+            "flow_stopper": self.flow_stopper,
             "blockers": {u: sorted(b) for u, b in self.blockers.items()},
             "scheduler_jobs": blocks,
             "interchanges": interchanges,
@@ -146,16 +150,12 @@ class FlowManager:
         write_state(self.run_dir, state)
 
     def _register(self, job: Job) -> None:
-        from naspe.workflows.base.kinds import job_kind
-
         previous = self.records.get(job.uuid)
         name = previous.name if previous is not None else job.name  # a replacement continues the job it replaces
         self.jobs[job.uuid] = job
         self.records[job.uuid] = JobRecord(job.uuid, job.index, name, job_kind(job))
 
     def _add_flow(self, flow: Flow | Job, persist_as_added: bool) -> None:
-        from naspe.workflows.base.identity import all_jobs
-
         for job in all_jobs(flow):
             if persist_as_added:
                 self.added.append(job.as_dict())
@@ -200,26 +200,33 @@ class FlowManager:
                 if saved.get("scheduler") == "local":
                     self._orphan_blocks = [int(p) for ids in saved.get("scheduler_jobs", {}).values() for p in ids]
             self.stoppers = set(saved.get("stoppers", []))
+            self.flow_stopper = saved.get("flow_stopper")
             self.blockers = {u: set(b) for u, b in saved.get("blockers", {}).items()}
             for uuid, rec in saved["records"].items():
                 if uuid in self.records and rec["index"] == self.records[uuid].index:
                     r = self.records[uuid]
                     r.attempts = 0 if rec["state"] in (FAILED, SKIPPED) else rec["attempts"]
-                    if rec["state"] == STOPPED:
-                        r.state = STOPPED
         else:
             self.root = flow_dict
             self._add_flow(flow, persist_as_added=False)
         reused = []
         for uuid, rec in self.records.items():
-            if rec.state == STOPPED:
-                continue
             if self._stored(uuid, rec.index):
                 rec.state = DONE
                 self.reused.add(uuid)
                 reused.append(rec.name)
             else:
                 rec.state = WAITING
+        # a job that runs again (its output was a failed calculation) decides again whether to stop the others;
+        # the children of stoppers whose results stand are stopped again by ready_jobs
+        self.stoppers = {u for u in self.stoppers if self.records.get(u) is None or self.records[u].state == DONE}
+        if self.flow_stopper is not None and self.flow_stopper in self.records:
+            stopper = self.records[self.flow_stopper]
+            if stopper.state != DONE:
+                self.flow_stopper = None
+            for other in self.records.values():
+                if self.flow_stopper is not None and other.state == WAITING:
+                    other.state, other.error = STOPPED, f"{stopper.name} stopped the flow"
         return reused
 
     def _stored(self, uuid: str, index: int) -> bool:
@@ -264,27 +271,8 @@ class FlowManager:
             names.append(rec.name)
         return names
 
-    def _store_output(self, job: Job, response) -> None:
-        from jobflow.core.schemas import JobStoreDocument
-        from monty.json import jsanitize
-
-        output = jsanitize(response.output, strict=True, enum_values=True, allow_bson=True)
-        save = {k: "output" if v is True else v for k, v in job._kwargs.items()}
-        doc = JobStoreDocument(
-            uuid=job.uuid,
-            index=job.index,
-            output=output,
-            completed_at=datetime.now().isoformat(),
-            metadata=job.metadata,
-            hosts=job.hosts,
-            name=job.name,
-        )
-        self.store.update(doc, key=["uuid", "index"], save=save)
-
     def _finish(self, job: Job, response) -> None:
         """Record the response's new jobs, then store the output (in that order: a crash in between reruns it)."""
-        from naspe.workflows.base.identity import all_jobs
-
         rec = self.records[job.uuid]
         if response.replace is not None:
             self._add_flow(response.replace, persist_as_added=True)  # the same uuid comes back as index + 1
@@ -295,9 +283,12 @@ class FlowManager:
             self.blockers[job.uuid] = {j.uuid for j in all_jobs(response.detour)}
         if response.stop_children:
             self.stoppers.add(job.uuid)
-        if any(x is not None for x in (response.replace, response.addition, response.detour)) or response.stop_children:
-            self._persist()  # new jobs are on disk before the output that created them
-        self._store_output(job, response)
+        if response.stop_jobflow:
+            self.flow_stopper = job.uuid
+        dynamic = any(x is not None for x in (response.replace, response.addition, response.detour))
+        if dynamic or response.stop_children or response.stop_jobflow:
+            self._persist()  # new jobs and stop decisions are on disk before the output that made them
+        store_output(self.store, job, response.output)
         if response.replace is None:
             rec.state, rec.finished, rec.error = DONE, datetime.now().isoformat(), None
         if response.stop_jobflow:
@@ -307,7 +298,8 @@ class FlowManager:
 
     def _fail(self, job: Job, err: BaseException) -> None:
         rec = self.records[job.uuid]
-        text = "".join(traceback.format_exception_only(type(err), err)).strip()
+        # a job's own error as the worker described it; anything else (a lost worker, a time-out) with its type
+        text = str(err) if isinstance(err, JobError) else "".join(traceback.format_exception_only(err)).strip()
         logger.warning("%s failed (attempt %d): %s", job.name, rec.attempts, text)
         if rec.attempts <= self.max_retries:
             rec.state, rec.error = WAITING, text

@@ -20,6 +20,7 @@ import importlib
 from typing import Any
 
 from jobflow import Flow, Job
+from monty.json import MontyDecoder, MSONable
 
 __all__ = ["OLD_MODULES", "OldRunError", "translate", "load_flow", "install_redirects"]
 
@@ -147,8 +148,6 @@ def load_flow(data: dict | list) -> Flow | Job | list:
     OldRunError
         When it names a class or function that exists nowhere now.
     """
-    from monty.json import MontyDecoder
-
     install_redirects()
     return MontyDecoder().process_decoded(translate(data))
 
@@ -171,8 +170,6 @@ class _ModuleRedirects(dict):
 
 def install_redirects() -> None:
     """Let monty decode documents whose classes moved (outputs stored before the restructuring)."""
-    from monty.json import MSONable
-
     redirects = MSONable.REDIRECT
     for old in OLD_MODULES:
         if not isinstance(redirects.get(old), _ModuleRedirects):

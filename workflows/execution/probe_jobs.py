@@ -14,7 +14,7 @@ import time
 
 from jobflow import Flow, Response, job
 
-__all__ = ["noop", "add", "where", "fan_out", "total", "sleep", "fail", "probe_flow"]
+__all__ = ["noop", "add", "where", "fan_out", "total", "sleep", "fail", "failed_document", "probe_flow"]
 
 
 @job
@@ -72,6 +72,12 @@ def sleep(seconds: float, marker: str | None = None, after: object = None) -> fl
 def fail(message: str = "probe failure") -> None:
     """Raise RuntimeError(message)."""
     raise RuntimeError(message)
+
+
+@job
+def failed_document(message: str = "probe: SCF not converged") -> Response:
+    """A calculation that failed: a document saying why (``error``), and its children stopped (as the engines do)."""
+    return Response(output={"state": "failed", "error": message}, stop_children=True)
 
 
 def probe_flow(kinds: tuple[str, ...] = ("md", "dft", "analysis")) -> Flow:

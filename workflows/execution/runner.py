@@ -31,7 +31,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jobflow import Flow, Job, JobStore
+from maggma.stores import JSONStore
 
+from naspe.workflows.base.identity import all_jobs
+from naspe.workflows.execution.manager import FlowManager
 from naspe.workflows.execution.state import DONE, FAILED, SKIPPED, STOPPED, finished_output
 
 __all__ = ["run_flow", "FlowRun", "JobOutcome", "RESULTS_FILE"]
@@ -113,8 +116,6 @@ class FlowRun:
 
     def failure_message(self, flow: Flow | Job | None = None) -> str:
         """One line: why ``flow`` (default: the whole run) did not finish, quoting the errors of its jobs."""
-        from naspe.workflows.base.identity import all_jobs
-
         wanted = None if flow is None else {self.uuids.get(j.uuid, j.uuid) for j in all_jobs(flow)}
         picked = [o for u, o in self.jobs.items() if wanted is None or u in wanted]
         reasons = [f"{o.name}: {_first_line(o.reason)}" for o in picked if o.status == "error"]
@@ -134,8 +135,6 @@ def _as_flow(flow: Flow | Job | list[Flow | Job]) -> Flow | Job:
     """``flow``, or a list of jobs and flows as one Flow (copies of those that belong to another flow)."""
     if not isinstance(flow, list):
         return flow
-    from naspe.workflows.base.identity import all_jobs
-
     items = []
     for item in flow:
         if item.hosts:  # part of another flow: a copy without that flow goes into the new one
@@ -217,15 +216,11 @@ def run_flow(
     OldRunError
         ``run_dir`` holds the state of a run that names classes this version does not have.
     """
-    from naspe.workflows.execution.manager import FlowManager
-
     if dispatch not in ("in-process", "parsl"):
         raise ValueError(f"dispatch={dispatch!r}: allowed are 'in-process' and 'parsl'")
     run_dir = Path(run_dir).expanduser().resolve()  # once: the jobs change into their own directories
     run_dir.mkdir(parents=True, exist_ok=True)
     if store is None:
-        from maggma.stores import JSONStore
-
         store = JobStore(JSONStore(str(run_dir / RESULTS_FILE), read_only=False))
     store.connect()
     in_process = dispatch == "in-process"

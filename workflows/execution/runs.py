@@ -26,6 +26,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from monty.json import MontyEncoder
+
+from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
+from naspe.workflows.execution.old_runs import OldRunError, load_flow, translate
+from naspe.workflows.execution.processes import pid_alive
+from naspe.workflows.execution.runner import run_flow
+from naspe.workflows.execution.state import read_state
+from naspe.workflows.execution.store import open_store
+
 __all__ = [
     "create_run",
     "start_driver",
@@ -74,8 +83,6 @@ def create_run(flow, config, data_dir: str | Path, name: str | None = None, extr
         "flow_name": flow.name,
         **(extra or {}),
     }
-    from monty.json import MontyEncoder
-
     (run / FLOW_FILE).write_text(json.dumps(flow.as_dict(), cls=MontyEncoder))  # Makers hold enums
     (run / SUBMISSION_FILE).write_text(json.dumps(submission, indent=2))
     return run
@@ -105,8 +112,6 @@ def find_run(data_dir: str | Path, run_id: str | None) -> Path:
 
 def driver_pid(run: Path) -> int | None:
     """PID of the run's live driver, or None."""
-    from naspe.workflows.execution.processes import pid_alive
-
     path = run / PID_FILE
     try:
         pid = int(path.read_text().split()[0])
@@ -142,10 +147,6 @@ def check_run(run: Path) -> None:
         One line: the run, what it names that no longer exists (or its invalid
         configuration), and the command that starts it again under a new name.
     """
-    from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
-    from naspe.workflows.execution.old_runs import OldRunError, translate
-    from naspe.workflows.execution.state import read_state
-
     submission = json.loads((run / SUBMISSION_FILE).read_text())
     try:
         validate_execution_config(submission["config"])
@@ -177,11 +178,6 @@ def run_driver(run: Path, progress=None):
     RunError
         Another driver runs it, or this version of naspe cannot resume it (see :func:`check_run`).
     """
-    from naspe.workflows.execution.hpc_config import validate_execution_config
-    from naspe.workflows.execution.old_runs import load_flow
-    from naspe.workflows.execution.runner import run_flow
-    from naspe.workflows.execution.store import open_store
-
     other = driver_pid(run)
     if other is not None and other != os.getpid():
         raise RunError(
@@ -201,8 +197,6 @@ def run_driver(run: Path, progress=None):
 
 def run_status(run: Path) -> dict:
     """Jobs of the run by state, with the driver and scheduler ids."""
-    from naspe.workflows.execution.state import read_state
-
     state = read_state(run) or {"records": {}, "scheduler_jobs": {}}
     jobs = sorted(state["records"].values(), key=lambda r: (r["started"] or "~", r["name"]))
     counts: dict[str, int] = {}

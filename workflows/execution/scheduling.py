@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from jobflow import Job
+from jobflow.core.reference import OnMissing
 
 from naspe.workflows.execution.state import DONE, FAILED, RUNNING, SKIPPED, STOPPED, WAITING, JobRecord
 
@@ -30,8 +31,6 @@ def ready_jobs(
     stoppers
         Jobs that returned ``stop_children``.
     """
-    from jobflow.core.reference import OnMissing
-
     ready: list[Job] = []
     changed = True
     while changed:

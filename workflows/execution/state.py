@@ -16,11 +16,13 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jobflow import JobStore
-from monty.json import MontyEncoder
+from jobflow import Job, JobStore
+from jobflow.core.schemas import JobStoreDocument
+from monty.json import MontyEncoder, jsanitize
 
 __all__ = [
     "STATE_FILE",
@@ -35,6 +37,7 @@ __all__ = [
     "read_state",
     "write_state",
     "finished_output",
+    "store_output",
     "flow_fingerprint",
 ]
 
@@ -109,6 +112,22 @@ def finished_output(store: JobStore, job_uuid: str) -> Any | None:
     if isinstance(output, dict) and output.get("error"):
         return None
     return output
+
+
+def store_output(store: JobStore, job: Job, output: Any) -> None:
+    """Write ``output`` of ``job`` (its uuid and index) to ``store``, as jobflow's managers do (the driver only)."""
+    output = jsanitize(output, strict=True, enum_values=True, allow_bson=True)
+    save = {k: "output" if v is True else v for k, v in job._kwargs.items()}
+    doc = JobStoreDocument(
+        uuid=job.uuid,
+        index=job.index,
+        output=output,
+        completed_at=datetime.now().isoformat(),
+        metadata=job.metadata,
+        hosts=job.hosts,
+        name=job.name,
+    )
+    store.update(doc, key=["uuid", "index"], save=save)
 
 
 def flow_fingerprint(flow_dict: dict) -> tuple[str, list[str]]:

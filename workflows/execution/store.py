@@ -17,6 +17,8 @@ from pathlib import Path
 
 from jobflow import JobStore
 
+from naspe.workflows.base.settings import load_settings
+
 __all__ = ["open_store", "StoreError"]
 
 
@@ -25,7 +27,7 @@ class StoreError(RuntimeError):
 
 
 def _monty(path: Path) -> JobStore:
-    from maggma.stores import MontyStore
+    from maggma.stores import MontyStore  # montydb: imported only for the store kind in use
 
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -42,7 +44,7 @@ def _monty(path: Path) -> JobStore:
 
 
 def _mongo(cfg) -> JobStore:
-    from maggma.stores import GridFSStore, MongoStore
+    from maggma.stores import GridFSStore, MongoStore  # pymongo: imported only for the store kind in use
 
     password = os.environ.get(cfg.password_env, "") if getattr(cfg, "password_env", None) else ""
     auth = {"username": cfg.username, "password": password} if getattr(cfg, "username", None) else {}
@@ -73,8 +75,6 @@ def open_store(data_dir: str | Path | None = None, store_config=None, connect: b
         When the directory is not writable or the database cannot be reached.
     """
     if data_dir is None:
-        from naspe.workflows.base.settings import load_settings
-
         data_dir = load_settings().data_dir
     kind = getattr(store_config, "kind", "monty")
     if kind == "monty":

@@ -22,8 +22,9 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from jobflow import Job
-from monty.json import MontyEncoder
+from jobflow import Job, JobStore, Response
+from maggma.stores import MemoryStore
+from monty.json import MontyDecoder, MontyEncoder, jsanitize
 
 __all__ = [
     "RESPONSE_FILE",
@@ -68,9 +69,6 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
     JobError
         The job raised; the message holds its error and the end of its traceback.
     """
-    from jobflow import JobStore
-    from maggma.stores import MemoryStore
-
     saved = {k: os.environ.get(k) for k in env}
     cwd = os.getcwd()
     os.environ.update(env)
@@ -105,8 +103,6 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
 
 def response_to_dict(response) -> dict:
     """A job's ``Response`` as plain JSON-able data (what a worker sends back to the driver)."""
-    from monty.json import jsanitize
-
     data = {"output": jsanitize(response.output, strict=True, enum_values=True, allow_bson=True)}
     for key in _RESPONSE_FLOWS:
         value = getattr(response, key)
@@ -118,9 +114,6 @@ def response_to_dict(response) -> dict:
 
 def response_from_dict(data: dict):
     """Inverse of :func:`response_to_dict` (the output stays in its serialised form)."""
-    from jobflow import Response
-    from monty.json import MontyDecoder
-
     decoder = MontyDecoder()
     flows = {k: None if data[k] is None else decoder.process_decoded(data[k]) for k in _RESPONSE_FLOWS}
     return Response(output=data["output"], **flows, **{k: data[k] for k in _RESPONSE_FLAGS})

@@ -10,8 +10,10 @@ relaxes the three systems and computes
 in J/m^2 and eV/Å^2 (positive: the film sticks). It then compares the film's
 bonds before and after relaxation of the interface and lists the bonds formed
 across the interface, because a large W_adh with broken film bonds is a reaction,
-not adhesion. Thin per-engine subclasses set the relax maker: GPAW + D3(BJ)
-(default), GFN2-xTB (tblite) for screening, VASP through atomate2.
+not adhesion. The relax maker of an engine comes from the engine registry
+(:mod:`naspe.workflows.dft.registry`): GPAW + D3(BJ) (default), GFN2-xTB (tblite)
+for screening, VASP through atomate2; :func:`adhesion_maker` is the one
+construction the CLI and the campaign share, so they compute the same W_adh.
 
 The substrate's bottom atoms (within ``fix_bottom_angstrom`` of its lowest atom)
 are held fixed, as the bulk side of a slab.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from jobflow import Flow, Maker, Response, job
@@ -32,13 +34,8 @@ from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
 from naspe.analysis.uber import UberFit, fit_uber
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
-from naspe.workflows.dft.engines import (
-    GpawRelaxMaker,
-    TbliteRelaxMaker,
-    check_inputs,
-    engine_properties,
-    vasp_slab_relax_maker,
-)
+from naspe.workflows.dft import registry
+from naspe.workflows.dft.base import check_inputs, engine_properties
 
 __all__ = [
     "AdhesionDocument",
@@ -46,12 +43,17 @@ __all__ = [
     "GpawAdhesionMaker",
     "TbliteAdhesionMaker",
     "VaspAdhesionMaker",
+    "adhesion_maker",
     "split_interface",
     "scan_structures",
     "EV_PER_A2_TO_J_PER_M2",
+    "SCAN_SHIFTS_ANGSTROM",
 ]
 
 EV_PER_A2_TO_J_PER_M2 = 16.021766  # 1 eV/Å^2 = 1.602176634e-19 J / 1e-20 m^2
+
+#: rigid film shifts (Å) of the separation scan that the CLI's ``--scan`` and the campaign's ``adhesion.scan`` run
+SCAN_SHIFTS_ANGSTROM = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0)
 
 
 class AdhesionDocument(BaseModel):
@@ -88,7 +90,7 @@ class AdhesionDocument(BaseModel):
 def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:
     """Interface, substrate and film as Structures in the interface cell, substrate bottom fixed, ``magmom`` kept."""
     if not 0 < n_substrate < len(interface):
-        raise ValueError(f"n_substrate={n_substrate}: must be between 1 and {len(interface) - 1} (the interface size)")
+        raise ValueError(f"n_substrate={n_substrate}: must be between 1 and {len(interface) - 1} (sites - 1)")
     moments = interface.site_properties.get("magmom")
     props = {} if moments is None else {"magmom": list(moments)}
     clean = Structure(
@@ -220,7 +222,8 @@ class BaseAdhesionMaker(Maker):
         Flow name.
     relax_maker
         Maker whose ``make(structure)`` relaxes at fixed cell and whose output has
-        ``output.energy`` (eV) and ``structure`` (atomate2 ASE and VASP documents do).
+        ``output.energy`` (eV) and ``structure`` (atomate2 ASE and VASP documents do);
+        None: the registry's relax Maker of ``engine``.
     static_maker
         Optional Maker for single points of the three relaxed structures (e.g.
         a larger basis or plane waves on LCAO geometries); None: the relaxation
@@ -230,7 +233,7 @@ class BaseAdhesionMaker(Maker):
     scan_shifts_angstrom
         Rigid shifts (Å) of the relaxed film along z for the UBER scan; None: no scan.
     engine
-        Engine label recorded in the document.
+        Engine recorded in the document; a naspe engine Maker must run this engine.
 
     Every relaxation and single point gets a UUID from its Maker and input
     (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a
@@ -239,13 +242,14 @@ class BaseAdhesionMaker(Maker):
     """
 
     name: str = "adhesion"
-    relax_maker: Maker = field(default_factory=GpawRelaxMaker)
+    relax_maker: Maker | None = None
     static_maker: Maker | None = None
     fix_bottom_angstrom: float = 1.0
     scan_shifts_angstrom: tuple[float, ...] | None = None
     engine: str = "gpaw"
 
     def __post_init__(self) -> None:
+        self.relax_maker = registry.relax_maker_of(self.engine, self.relax_maker)
         if self.fix_bottom_angstrom < 0:
             raise ValueError(f"fix_bottom_angstrom={self.fix_bottom_angstrom}: must be >= 0 Å")
         if self.scan_shifts_angstrom is not None:
@@ -306,28 +310,56 @@ class BaseAdhesionMaker(Maker):
             strain,
             self.engine,
             uber,
-            *props["interface"],
+            charges=props["interface"]["charges"],
+            bond_orders=props["interface"]["bond_orders"],
         )
         doc = with_content_uuid(doc)
         doc.name = f"{self.name} work of adhesion"
         return Flow([*jobs, doc], output=doc.output, name=self.name)
 
 
+def adhesion_maker(
+    engine: str, steps: int | None = None, fmax: float | None = None, scan: bool = False
+) -> BaseAdhesionMaker:
+    """The adhesion Maker of a registry engine, as ``naspe adhesion`` and the campaign build it.
+
+    Parameters
+    ----------
+    engine
+        A name of :data:`naspe.workflows.dft.registry.ENGINES`.
+    steps, fmax
+        Relaxation steps and force criterion (eV/Å); None: the engine's defaults.
+    scan
+        Add the separation scan over :data:`SCAN_SHIFTS_ANGSTROM`.
+
+    Raises
+    ------
+    ValueError
+        Unknown engine, or an option the engine does not honour (named, with what it supports).
+    """
+    spec = registry.engine(engine)
+    spec.refuse({"scan": "scan=True"} if scan else {})
+    return BaseAdhesionMaker(
+        name=f"{spec.label} adhesion",
+        relax_maker=spec.relax_maker(steps, fmax),
+        scan_shifts_angstrom=SCAN_SHIFTS_ANGSTROM if scan else None,
+        engine=spec.name,
+    )
+
+
 @dataclass
 class GpawAdhesionMaker(BaseAdhesionMaker):
-    """Work of adhesion with GPAW (PBE + D3(BJ))."""
+    """Work of adhesion with GPAW (PBE + D3(BJ)); relax Maker from the registry unless given."""
 
     name: str = "GPAW adhesion"
-    relax_maker: Maker = field(default_factory=GpawRelaxMaker)
     engine: str = "gpaw"
 
 
 @dataclass
 class TbliteAdhesionMaker(BaseAdhesionMaker):
-    """Work of adhesion with GFN2-xTB (screening)."""
+    """Work of adhesion with GFN2-xTB (screening); relax Maker from the registry unless given."""
 
     name: str = "GFN2-xTB adhesion"
-    relax_maker: Maker = field(default_factory=TbliteRelaxMaker)
     engine: str = "tblite"
 
 
@@ -336,5 +368,4 @@ class VaspAdhesionMaker(BaseAdhesionMaker):
     """Work of adhesion with VASP (PBE + D3(BJ), dipole correction) through atomate2."""
 
     name: str = "VASP adhesion"
-    relax_maker: Maker = field(default_factory=vasp_slab_relax_maker)
     engine: str = "vasp"

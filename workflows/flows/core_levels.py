@@ -89,7 +89,7 @@ from naspe.analysis.xps import REFERENCE_CLASS, check_element, core_environments
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft.checks import GPAW_EDGE_ANGSTROM, to_atoms
 from naspe.workflows.dft.core_hole_setups import basis_file_name, on_setup_path, write_core_hole_setup
-from naspe.workflows.dft.engines import GpawStaticMaker
+from naspe.workflows.dft.gpaw import GpawStaticMaker
 from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
 
 __all__ = ["CoreLevelShiftMaker", "core_level_shifts", "core_hole_energy"]

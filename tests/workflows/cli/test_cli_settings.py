@@ -174,7 +174,7 @@ def test_adhesion_cli_tblite_json(tmp_path):
 def test_adhesion_cli_failure_message_quotes_the_scf_error(tmp_path):
     from naspe.structures.study import build_adhesion_system
     from naspe.structures.topology import to_pymatgen
-    from naspe.workflows.dft.engines import TbliteRelaxMaker
+    from naspe.workflows.dft.tblite import TbliteRelaxMaker
     from naspe.workflows.execution.runner import run_flow
     from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
 

@@ -10,7 +10,8 @@ from maggma.stores import MemoryStore
 from pymatgen.io.ase import AseAtomsAdaptor
 
 from naspe.analysis.bonds import find_bonds
-from naspe.workflows.dft.engines import GpawStaticMaker, TbliteRelaxMaker, TbliteStaticMaker
+from naspe.workflows.dft.gpaw import GpawStaticMaker
+from naspe.workflows.dft.tblite import TbliteRelaxMaker, TbliteStaticMaker
 
 warnings.filterwarnings("ignore")
 

@@ -8,7 +8,9 @@ from maggma.stores import MemoryStore
 
 from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
 from naspe.structures.topology import to_pymatgen
-from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, check_inputs
+from naspe.workflows.dft.base import check_inputs
+from naspe.workflows.dft.gpaw import GpawRelaxMaker
+from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, split_interface
 from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary

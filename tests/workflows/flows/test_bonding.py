@@ -12,20 +12,12 @@ from typer.testing import CliRunner
 
 from naspe.analysis.bonds import find_bonds
 from naspe.structures.catalog import build_substrate
-from naspe.structures.fragments import (
-    FRAGMENTS,
-    SITES,
-    binding_complex,
-    build_fragment,
-    hollow_sites,
-    na_atom,
-    place_fragment,
-    placement_structure,
-    site_position,
-)
+from naspe.structures.fragments import FRAGMENTS, build_fragment, na_atom
+from naspe.structures.placement import binding_complex, place_fragment, placement_structure
 from naspe.structures.reactions import REACTIONS, build_reaction
+from naspe.structures.sites import SITES, hollow_sites, site_position
 from naspe.workflows.cli.main import app
-from naspe.workflows.dft.engines import TbliteRelaxMaker
+from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.flows.bonding import TbliteBindingMaker, TbliteReactionMaker, split_complex
 
 warnings.filterwarnings("ignore")
@@ -228,7 +220,7 @@ def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
 
     from naspe.structures.carbon import CARBON_TYPES
     from naspe.structures.metal import tag_solid
-    from naspe.workflows.dft.engines import GpawStaticMaker
+    from naspe.workflows.dft.gpaw import GpawStaticMaker
     from naspe.workflows.flows.bonding import GpawBindingMaker
 
     sheet = ase_graphene("C2", a=2.46, size=(3, 3, 1), vacuum=3.5)
@@ -284,6 +276,27 @@ def test_cli_vasp_without_command_says_how(tmp_path, monkeypatch):
     assert "vasp_command" in r.output and "NASPE_VASP_COMMAND" in r.output
 
 
+@pytest.mark.parametrize("args", [["--steps", "3"], ["--fmax", "0.05"]])
+def test_cli_refuses_what_vasp_ignores_before_any_job(args, tmp_path, monkeypatch):
+    monkeypatch.setenv("NASPE_VASP_COMMAND", "srun vasp_std")  # so only the option can be the problem
+    out = tmp_path / "run"
+    r = CliRunner().invoke(app, ["bonding", "--site", "vacancy", "--engine", "vasp", *args, "--out", str(out)])
+    assert r.exit_code == 2
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"naspe: error: {args[0]}: engine 'vasp' does not take"), r.output
+    assert "NSW = 200" in lines[0] and "vasp supports: none of steps, fmax" in lines[0]
+    assert not out.exists()
+
+
+def test_campaign_bonding_refuses_what_its_engine_ignores():
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
+
+    off = {"conductivity": {"enabled": False}, "core_levels": {"enabled": False}, "adhesion": {"enabled": False}}
+    settings = campaign_settings("quick", off | {"bonding": {"engine": "vasp"}})
+    with pytest.raises(ValueError, match=r"^bonding.steps: engine 'vasp' does not take a number of relaxation steps"):
+        CampaignMaker(settings=settings).make()
+
+
 def test_cli_tblite_json_end_to_end(tmp_path):
     out = tmp_path / "run"
     args = ["bonding", "--site", "vacancy", "--fragment", "dme", "--engine", "tblite", "--repeat", "3", "2"]
@@ -303,15 +316,15 @@ def test_cli_failed_calculation_writes_no_result(tmp_path):
     # one SCF iteration cannot converge: the engine gives a failed document and no binding result is written
     from unittest import mock
 
-    from naspe.workflows import dft_engines
+    from naspe.workflows.dft import tblite
 
-    real = dft_engines.TbliteRelaxMaker.__init__
+    real = tblite.TbliteRelaxMaker.__init__
 
     def one_iteration(self, *a, **k):
         real(self, *a, **k)
         self.calculator_kwargs = {**self.calculator_kwargs, "max_iterations": 1}
 
-    with mock.patch.object(dft_engines.TbliteRelaxMaker, "__init__", one_iteration):
+    with mock.patch.object(tblite.TbliteRelaxMaker, "__init__", one_iteration):
         r = CliRunner().invoke(app, [*args, "--steps", "1", "--out", str(out)])
     assert r.exit_code == 2
     assert "did not finish, no result written" in r.output

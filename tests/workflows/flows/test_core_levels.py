@@ -12,7 +12,7 @@ from pymatgen.io.ase import AseAtomsAdaptor
 
 from naspe.analysis.xps import REFERENCE_BINDING_ENERGY_EV, XPS_RANGES_EV, core_environments, pick_reference
 from naspe.workflows.dft.core_hole_setups import write_core_hole_setup
-from naspe.workflows.dft.engines import GpawStaticMaker
+from naspe.workflows.dft.gpaw import GpawStaticMaker
 from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
 from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_level_shifts
 

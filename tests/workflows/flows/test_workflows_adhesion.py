@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -11,7 +12,9 @@ from naspe.structures.carbon import graphene
 from naspe.structures.peo import peo_oligomer
 from naspe.structures.topology import combine, to_pymatgen
 from naspe.workflows.dft.checks import is_slab
-from naspe.workflows.dft.engines import GpawRelaxMaker, TbliteRelaxMaker, vasp_slab_relax_maker
+from naspe.workflows.dft.gpaw import GpawRelaxMaker
+from naspe.workflows.dft.tblite import TbliteRelaxMaker
+from naspe.workflows.dft.vasp import vasp_slab_relax_maker
 from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, TbliteAdhesionMaker, split_interface
 
 warnings.filterwarnings("ignore")
@@ -187,3 +190,84 @@ def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
     # a different setting is a different calculation: nothing is reused
     other = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=31, relax_kwargs={"fmax": 0.1})).make(s, n_sub)
     assert not {j.uuid for j in other.jobs} & {j.uuid for j in first.jobs}
+
+
+# --- one engine registry: the CLI and the campaign build the same calculation -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--scan"], ["--steps", "100"], ["--fmax", "0.05"]],  # set on the command line, even to the default: refused
+)
+def test_cli_refuses_what_vasp_ignores_before_any_job(args, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from naspe.workflows.cli.main import app
+
+    monkeypatch.setenv("NASPE_VASP_COMMAND", "srun vasp_std")  # so only the option can be the problem
+    out = tmp_path / "run"
+    r = CliRunner().invoke(app, ["adhesion", "--substrate", "graphene", "--engine", "vasp", *args, "--out", str(out)])
+    assert r.exit_code == 2
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"naspe: error: {args[0]}: engine 'vasp' does not take"), r.output
+    assert "vasp supports: none of steps, fmax, scan" in lines[0]
+    assert not out.exists()
+
+
+def test_campaign_refuses_what_its_engine_ignores():
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
+
+    off = {"conductivity": {"enabled": False}, "core_levels": {"enabled": False}, "bonding": {"enabled": False}}
+    for over, option in (
+        ({"adhesion": {"engine": "vasp"}}, "adhesion.steps"),
+        ({"adhesion": {"engine": "vasp", "scan": True}}, "adhesion.steps"),
+    ):
+        with pytest.raises(ValueError, match=rf"^{option}: engine 'vasp' does not take .* vasp supports: none of"):
+            CampaignMaker(settings=campaign_settings("quick", off | over)).make()
+    from naspe.workflows.flows.adhesion import adhesion_maker
+
+    with pytest.raises(ValueError, match="scan=True: engine 'vasp' does not take the rigid separation scan"):
+        adhesion_maker("vasp", scan=True)
+
+
+def test_cli_and_campaign_give_the_same_work_of_adhesion(tmp_path):
+    """naspe adhesion and the campaign's adhesion part, one system (PEO on graphene), the same steps and fmax."""
+    from typer.testing import CliRunner
+
+    from naspe.workflows.base.identity import all_jobs
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
+    from naspe.workflows.cli.main import app
+    from naspe.workflows.dft.registry import engine
+    from naspe.workflows.execution.runner import run_flow
+
+    steps, fmax = 3, 0.2
+    args = ["adhesion", "--substrate", "graphene", "--film", "peo", "--engine", "tblite", "--json"]
+    r = CliRunner().invoke(app, [*args, "--steps", str(steps), "--fmax", str(fmax), "--out", str(tmp_path / "cli")])
+    assert r.exit_code == 0, r.output
+    cli = json.loads(r.output)
+
+    settings = campaign_settings(
+        "quick",
+        {
+            "name": "same",
+            "conductivity": {"enabled": False},
+            "bonding": {"enabled": False},
+            "core_levels": {"enabled": False},
+            "adhesion": {"engine": "tblite", "systems": ["peo/graphene"], "steps": steps, "fmax_eV_A": fmax},
+        },
+    )
+    flow = CampaignMaker(settings=settings).make()
+    relax = [j for j in all_jobs(flow) if j.name.endswith(" relax")]
+    assert len(relax) == 3
+    cli_maker = engine("tblite").relax_maker(steps, fmax).as_dict()  # what naspe adhesion builds for these options
+    for j in relax:  # same class, settings and calculator keywords (the job renames its Maker copy)
+        assert {**j.maker.as_dict(), "name": None} == {**cli_maker, "name": None}
+        assert j.maker.calculator_kwargs["electronic_temperature"] == 1000.0
+    run = run_flow(flow, tmp_path / "campaign")
+    assert run.finished, run.failure_message()
+    summary = run.output(flow.jobs[0].jobs[-1])  # the adhesion study's summary
+    (row,) = summary["rows"]
+    assert row["system"] == "peo/graphene" and summary["engine"] == cli["engine"] == "tblite"
+    # the same calculation: equal to round-off (the old drift, 300 K in the CLI, moved it by 7e-6 J/m^2 here)
+    assert row["w_adh_J_m2"] == pytest.approx(cli["w_adh_J_m2"], rel=1e-9, abs=1e-12)
+    assert row["area_angstrom2"] == cli["area_angstrom2"] and row["strain"] == cli["strain"]

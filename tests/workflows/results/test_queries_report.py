@@ -26,7 +26,7 @@ from naspe.workflows.cli.results import register
 from naspe.workflows.execution.store import open_store
 from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, AdhesionDocument
 from naspe.workflows.flows.adhesion_study import AdhesionStudyRow, AdhesionStudySummary
-from naspe.workflows.flows.bonding import BindingDocument, ReactionDocument
+from naspe.workflows.flows.bonding_documents import BindingDocument, ReactionDocument
 from naspe.workflows.flows.conductivity import summarize_conductivity
 from naspe.workflows.flows.core_levels import CoreLevelShiftDocument
 from naspe.workflows.results.queries import (
@@ -540,7 +540,7 @@ def test_real_tblite_adhesion_run_is_queried_and_reported(tmp_path):
     from naspe.structures.carbon import graphene
     from naspe.structures.peo import peo_oligomer
     from naspe.structures.topology import combine, to_pymatgen
-    from naspe.workflows.dft.engines import TbliteRelaxMaker
+    from naspe.workflows.dft.tblite import TbliteRelaxMaker
     from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
 
     g = graphene((3, 2), vacuum=4.0)

@@ -1,0 +1,119 @@
+"""The engine registry: one entry per engine, and every entry point builds its Makers from it."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from naspe.workflows.dft.registry import CAPABILITIES, ENGINES, engine, relax_maker_of
+
+warnings.filterwarnings("ignore")
+
+
+def test_each_engine_is_one_entry_with_what_it_runs():
+    assert list(ENGINES) == ["gpaw", "tblite", "vasp"]
+    for name, spec in ENGINES.items():
+        assert spec.name == name and spec.level_of_theory and spec.limits
+        assert spec.supports <= set(CAPABILITIES) and set(spec.cannot) <= set(CAPABILITIES)
+        assert spec.defaults.kpoints and spec.defaults.dispersion and spec.defaults.electronic_temperature_K > 0
+    assert "PBE-D3(BJ)" in engine("gpaw").level_of_theory and "GFN2-xTB" in engine("tblite").level_of_theory
+    assert engine("vasp").supports == frozenset()
+    assert engine("tblite").supports == set(CAPABILITIES)
+    assert engine("gpaw").supports == set(CAPABILITIES) - {"bond_orders"}
+
+
+def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
+    gpaw = engine("gpaw")
+    relax, static = gpaw.relax_maker(), gpaw.static_maker()
+    for m in (relax, static):
+        assert m.kpoint_density == gpaw.defaults.kpoint_density == 2.0
+        assert m.smearing_eV / 8.617333262e-5 == pytest.approx(gpaw.defaults.electronic_temperature_K)
+        assert m.dispersion == "d3bj" and m.basis == "dzp" and m.mode == "lcao"
+    assert static.steps == 1 and relax.steps > 1
+    tblite = engine("tblite")
+    for m in (tblite.relax_maker(), tblite.static_maker()):
+        assert m.calculator_kwargs["electronic_temperature"] == tblite.defaults.electronic_temperature_K == 1000.0
+        assert m.calculator_kwargs["method"] == "GFN2-xTB"
+    from pymatgen.core import Lattice, Structure
+
+    slab = Structure(Lattice.from_parameters(7.38, 8.52, 20.0, 90, 90, 90), ["C"], [[0.0, 0.0, 0.25]])
+    vasp = engine("vasp")
+    vis = vasp.relax_maker().input_set_generator.get_input_set(slab, potcar_spec=True)
+    assert vis.incar["SIGMA"] / 8.617333262e-5 == pytest.approx(vasp.defaults.electronic_temperature_K)
+    k = vasp.defaults.k_product_angstrom
+    assert list(vis.kpoints.kpts[0]) == [round(k / 7.38), round(k / 8.52), 1]
+    assert vasp.static_maker().input_set_generator.get_input_set(slab, potcar_spec=True).incar["NSW"] == 0
+
+
+def test_one_tblite_electronic_temperature_at_every_entry_point():
+    """The campaign ran GFN2-xTB at 1000 K and naspe adhesion at 300 K: now every way of building tblite agrees."""
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
+    from naspe.workflows.dft.tblite import TbliteRelaxMaker, TbliteStaticMaker
+    from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, adhesion_maker
+    from naspe.workflows.flows.bonding import TbliteBindingMaker, bonding_flows
+
+    makers = [
+        TbliteRelaxMaker(),
+        TbliteStaticMaker(),
+        engine("tblite").relax_maker(5, 0.2),
+        adhesion_maker("tblite", 5, 0.2).relax_maker,
+        TbliteAdhesionMaker().relax_maker,
+        TbliteBindingMaker().relax_maker,
+        bonding_flows("vacancy", "dme", "tblite")[0].jobs[0].maker,
+    ]
+    from naspe.workflows.base.identity import all_jobs
+
+    settings = campaign_settings("quick", {"conductivity": {"enabled": False}, "core_levels": {"enabled": False}})
+    assert settings.adhesion.engine == settings.bonding.engine == "tblite"
+    campaign = CampaignMaker(settings=settings).make()
+    makers += [j.maker for j in all_jobs(campaign) if j.name.endswith(" relax")]
+    assert len(makers) > 10
+    assert {m.calculator_kwargs["electronic_temperature"] for m in makers} == {1000.0}
+
+
+def test_unknown_engine_and_bad_values_name_what_is_allowed():
+    with pytest.raises(ValueError, match="engine 'abinit': allowed are gpaw, tblite, vasp"):
+        engine("abinit")
+    with pytest.raises(ValueError, match="steps=0: must be >= 1"):
+        engine("tblite").relax_maker(steps=0)
+    with pytest.raises(ValueError, match="fmax=-0.1: must be > 0 eV/Å"):
+        engine("gpaw").relax_maker(fmax=-0.1)
+    with pytest.raises(ValueError, match="capability 'kpoints': allowed are steps, fmax, scan"):
+        engine("gpaw").refuse({"kpoints": "--kpoints"})
+
+
+def test_options_an_engine_ignores_are_refused_with_what_it_supports():
+    vasp = engine("vasp")
+    for capability, option in (("steps", "--steps"), ("fmax", "adhesion.fmax_eV_A"), ("scan", "--scan")):
+        with pytest.raises(ValueError) as err:
+            vasp.refuse({capability: option})
+        message = str(err.value)
+        assert message.startswith(f"{option}: engine 'vasp' does not take {CAPABILITIES[capability]}")
+        assert "vasp supports: none of steps, fmax, scan" in message and "\n" not in message
+    with pytest.raises(ValueError, match="steps=5: engine 'vasp' does not take a number of relaxation steps"):
+        vasp.relax_maker(steps=5)
+    # given options it honours pass; unset ones it ignores are dropped (the engine's own setting applies)
+    assert engine("tblite").honoured({"steps": 5, "fmax": 0.2, "scan": True}, {"steps": "--steps"}) == {
+        "steps": 5,
+        "fmax": 0.2,
+        "scan": True,
+    }
+    assert vasp.honoured({"steps": 100, "fmax": 0.05, "scan": False}, {}) == {}
+
+
+def test_flow_makers_default_to_the_registry_and_refuse_another_engines_maker():
+    from naspe.workflows.dft.gpaw import GpawRelaxMaker
+    from naspe.workflows.flows.adhesion import GpawAdhesionMaker, VaspAdhesionMaker
+    from naspe.workflows.flows.bonding import BaseReactionMaker, VaspBindingMaker
+
+    assert GpawAdhesionMaker().relax_maker.as_dict() == engine("gpaw").relax_maker().as_dict()
+    assert VaspAdhesionMaker().relax_maker.as_dict() == engine("vasp").relax_maker().as_dict()
+    assert VaspBindingMaker().relax_maker.as_dict() == engine("vasp").relax_maker().as_dict()
+    with pytest.raises(ValueError, match="engine='tblite', but relax_maker 'GPAW relaxation' runs 'gpaw'"):
+        BaseReactionMaker(engine="tblite", relax_maker=GpawRelaxMaker())
+    # a Maker of no naspe engine (atomate2's VASP) is taken as given; no Maker and an unknown engine is an error
+    custom = engine("vasp").relax_maker()
+    assert relax_maker_of("my-vasp", custom) is custom
+    with pytest.raises(ValueError, match="engine 'my-vasp': allowed are"):
+        relax_maker_of("my-vasp")

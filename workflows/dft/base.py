@@ -1,0 +1,195 @@
+"""What every naspe engine Maker shares: input checks, in-process or MPI runs, the task document.
+
+:class:`EngineMaker` is atomate2's ``AseRelaxMaker`` (fixed cell; ``steps <= 1``
+is a single point) writing a :class:`~naspe.workflows.dft.documents.DftTaskDocument`
+(energy, forces, final structure, engine and version, all parameters, SCF and
+force convergence, charges and bond orders). The engines subclass it:
+:mod:`~naspe.workflows.dft.gpaw` and :mod:`~naspe.workflows.dft.tblite`
+(VASP runs through atomate2's own Makers, :mod:`~naspe.workflows.dft.vasp`).
+
+A structure is checked before any calculation (:mod:`naspe.workflows.dft.checks`:
+atoms closer than 0.6 Å are refused; a periodic cell with a vacuum gap along z
+is a slab). An SCF that does not converge gives a failed document with no energy
+and stops the jobs that depend on it. An engine that supports MPI runs with
+``ranks > 1`` under ``settings.mpi_command`` through :mod:`naspe.workflows.dft.runner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from ase import Atoms
+from atomate2.ase.jobs import AseRelaxMaker
+from atomate2.ase.schemas import AseResult
+from atomate2.ase.utils import AseRelaxer
+from jobflow import Response, job
+from pymatgen.core import Structure
+
+from naspe.workflows.dft.checks import ScfNotConverged, check_distances, to_atoms
+from naspe.workflows.dft.documents import DftTaskDocument
+
+__all__ = ["EngineMaker", "check_inputs", "engine_properties"]
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:  # pragma: no cover - site builds without metadata
+        return "unknown"
+
+
+@dataclass
+class EngineMaker(AseRelaxMaker):
+    """A fixed-cell ASE relaxation (``steps <= 1``: single point) that writes a :class:`DftTaskDocument`.
+
+    Subclasses name the engine and build its calculator; this class validates
+    the structure before any calculation, runs it (in-process, or under the MPI
+    launcher when ``ranks > 1`` and the engine supports it), and turns an SCF
+    failure into a failed document with no energy that stops the jobs depending
+    on it.
+    """
+
+    job_kind: ClassVar[str] = "dft"  # the workers that run its jobs (naspe.workflows.base.kinds)
+
+    engine = "ase"
+    package = "ase"
+    supports_mpi = False
+    scf_errors = ()  # the engine's SCF-failure exception types
+
+    def prepare(self, mol_or_struct) -> Atoms:
+        """ASE atoms for this engine; raises ValueError for unusable structures."""
+        atoms = to_atoms(mol_or_struct)
+        check_distances(atoms)
+        return atoms
+
+    def calculator_for(self, atoms):  # pragma: no cover - abstract
+        """The engine's calculator for ``atoms``."""
+        raise NotImplementedError
+
+    def parameters(self, atoms) -> dict:
+        """JSON-able record of every calculator setting used for ``atoms``."""
+        return {}
+
+    def properties(self, calc, atoms) -> dict:
+        """Charges / bond orders of the final structure (``DftTaskDocument`` fields)."""
+        return {}
+
+    def run_in_process(self, atoms) -> tuple[AseResult, dict]:
+        """Relax ``atoms`` here; returns atomate2's result and the engine extras."""
+        calc = self.calculator_for(atoms)
+        relaxer = AseRelaxer(calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs)
+        try:
+            result = relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
+        except self.scf_errors as err:
+            raise ScfNotConverged(f"{self.engine}: SCF not converged ({type(err).__name__}: {err})") from err
+        final = result.final_mol_or_struct
+        vars(final).pop("calc", None)  # pymatgen's adaptor attaches the live calculator; results must not hold it
+        final_atoms = atoms.copy()
+        final_atoms.positions = final.cart_coords
+        return result, self.properties(calc, final_atoms)
+
+    def ranks_to_use(self) -> int:
+        """MPI ranks for this run (the maker's ``ranks`` or the settings' default)."""
+        if not self.supports_mpi:
+            return 1
+        ranks = getattr(self, "ranks", None)
+        if ranks is None:
+            from naspe.workflows.base.settings import load_settings
+
+            ranks = load_settings().default_ranks
+        return int(ranks)
+
+    def run_ase(self, mol_or_struct, prev_dir: str | Path | None = None) -> AseResult:
+        """atomate2's hook: relax and return only the ASE result."""
+        return self.execute(self.prepare(mol_or_struct))[0]
+
+    def execute(self, atoms) -> tuple[AseResult, dict]:
+        """Run in-process or under the MPI launcher."""
+        ranks = self.ranks_to_use()
+        if ranks > 1:
+            from naspe.workflows.dft.runner import run_under_mpi
+
+            return run_under_mpi(self, atoms, ranks)
+        return self.run_in_process(atoms)
+
+    def _extras(self, atoms, ranks: int) -> dict:
+        return {
+            "engine": self.engine,
+            "engine_version": _package_version(self.package),
+            "parameters": self.parameters(atoms),
+            "ranks": ranks,
+        }
+
+    @job(data=["trajectory"], output_schema=DftTaskDocument)
+    def make(self, structure: Structure, prev_dir: str | Path | None = None) -> DftTaskDocument | Response:
+        """Relax (or single-point) ``structure`` at fixed cell as a job.
+
+        Returns
+        -------
+        DftTaskDocument, or a Response with a failed document (no energy) and
+        ``stop_children`` when the SCF did not converge.
+        """
+        atoms = self.prepare(structure)
+        ranks = self.ranks_to_use()
+        name = self.engine
+        try:
+            result, props = self.execute(atoms)
+        except ScfNotConverged as err:
+            doc = DftTaskDocument.failed(
+                structure, calculator_name=name, error=str(err), extras=self._extras(atoms, ranks)
+            )
+            return Response(output=doc, stop_children=True)
+        return DftTaskDocument.from_result(
+            result,
+            calculator_name=name,
+            steps=self.steps,
+            relax_kwargs=self.relax_kwargs,
+            optimizer_kwargs=self.optimizer_kwargs,
+            relax_cell=self.relax_cell,
+            extras={**self._extras(atoms, ranks), "scf_converged": True, **props},
+            tags=self.tags,
+        )
+
+
+def check_inputs(maker, structures: dict[str, Structure]) -> None:
+    """Run a naspe engine Maker's input checks on each structure now, in a flow's ``make``.
+
+    Atoms closer than 0.6 Å, too little vacuum for GPAW's non-periodic z, and
+    initial moments without spin polarisation are then refused before any job of
+    the flow runs (not after the first, possibly long, calculation). Makers of
+    other engines (atomate2 VASP) are not checked.
+
+    Parameters
+    ----------
+    maker
+        The relax or static Maker of the flow.
+    structures
+        Label (named in the error) -> structure the Maker will run.
+
+    Raises
+    ------
+    ValueError
+        Naming the structure and the problem.
+    """
+    if not isinstance(maker, EngineMaker):
+        return
+    for label, structure in structures.items():
+        try:
+            maker.prepare(structure)
+        except ValueError as err:
+            raise ValueError(f"{label} ({maker.name}): {err}") from err
+
+
+def engine_properties(maker, relax_job) -> dict:
+    """References to the ``charges``, ``charge_method`` and ``bond_orders`` of a relax job's document.
+
+    Each is None for Makers whose documents do not have them (atomate2's VASP Makers).
+    """
+    if isinstance(maker, EngineMaker):
+        out = relax_job.output
+        return {"charges": out.charges, "charge_method": out.charge_method, "bond_orders": out.bond_orders}
+    return {"charges": None, "charge_method": None, "bond_orders": None}

@@ -1,0 +1,325 @@
+"""One entry per engine: what it computes, its defaults, what it supports and what it cannot do.
+
+Every entry point takes its engine from here: ``naspe adhesion`` and ``naspe bonding``
+(their ``--engine`` choices are :data:`ENGINES`), the campaign, and the adhesion and
+bonding flows' per-engine Makers. So one engine name with one set of settings is one
+calculation, whichever entry point asked for it.
+
+``engine("tblite").relax_maker(steps=5, fmax=0.2)`` is the GFN2-xTB relax Maker
+every entry point builds for those settings; ``engine("tblite").defaults`` says
+what it runs with (1000 K electronic temperature, Gamma point, D4).
+
+An option an engine does not honour is refused, not dropped:
+:meth:`EngineSpec.refuse` raises a ValueError naming the option (as the caller
+spells it: ``--steps``, ``adhesion.steps``), the engine and what it supports.
+The numbers themselves are in :mod:`naspe.workflows.dft.defaults`, which the
+engine Makers read too. This module imports no engine: the Makers (and atomate2)
+load on the first :meth:`EngineSpec.relax_maker` / :meth:`EngineSpec.static_maker`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from naspe.workflows.dft.defaults import (
+    GPAW_BASIS,
+    GPAW_CORE_LEVEL_KPOINT_DENSITY,
+    GPAW_KPOINT_DENSITY,
+    GPAW_SMEARING_EV,
+    KB_EV_PER_K,
+    TBLITE_ELECTRONIC_TEMPERATURE_K,
+    VASP_EDIFFG_EV_A,
+    VASP_K_PRODUCT_ANGSTROM,
+    VASP_NSW,
+    VASP_SIGMA_EV,
+)
+
+__all__ = ["CAPABILITIES", "EngineDefaults", "EngineSpec", "ENGINES", "engine", "relax_maker_of"]
+
+#: what an engine may honour or provide, and how a message names it
+CAPABILITIES: Mapping[str, str] = MappingProxyType(
+    {
+        "steps": "a number of relaxation steps",
+        "fmax": "a force criterion",
+        "scan": "the rigid separation scan",
+        "charges": "atomic charges",
+        "bond_orders": "bond orders",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EngineDefaults:
+    """An engine's physical defaults, as a run gets them unless its Maker is given others."""
+
+    electronic_temperature_K: float  # occupation smearing as a temperature: width / kB
+    smearing: str  # the smearing, in words (kind and width)
+    kpoints: str  # the k-point rule, in words
+    dispersion: str
+    kpoint_density: float | None = None  # k-points per Å^-1 (GPAW)
+    core_level_kpoint_density: float | None = None  # k-points per Å^-1 of core-level single points (GPAW)
+    k_product_angstrom: float | None = None  # n_i = k_product / a_i (VASP)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """One engine: its level of theory, defaults, Maker factories, what it supports and its limits.
+
+    Parameters
+    ----------
+    name
+        Registry key and the ``engine`` recorded in documents (gpaw, tblite, vasp).
+    label
+        Short name for flow names (``"GPAW adhesion"``).
+    level_of_theory
+        Method, dispersion and basis, as a report states them.
+    defaults
+        :class:`EngineDefaults`.
+    cannot
+        Capability (:data:`CAPABILITIES`) -> why the engine does not honour it. What
+        is not here, it supports.
+    limits
+        Plain-language things it cannot do, for users and reports.
+    make_relax, make_static
+        Factories of its relax Maker (``(steps, fmax)``, None: the Maker's defaults)
+        and its single-point Maker; use :meth:`relax_maker` / :meth:`static_maker`.
+    needs
+        What a run on this machine needs, in words, and the ``naspe.yaml`` setting
+        that provides it; None: nothing beyond the package.
+    """
+
+    name: str
+    label: str
+    level_of_theory: str
+    defaults: EngineDefaults
+    cannot: Mapping[str, str]
+    limits: tuple[str, ...]
+    make_relax: Callable[[int | None, float | None], object]
+    make_static: Callable[[], object]
+    needs: tuple[str, str] | None = None
+
+    @property
+    def supports(self) -> frozenset[str]:
+        """The capabilities it honours (:data:`CAPABILITIES` minus ``cannot``)."""
+        return frozenset(CAPABILITIES) - set(self.cannot)
+
+    def refuse(self, given: Mapping[str, str]) -> None:
+        """Raise ValueError for the first given option the engine does not honour.
+
+        Parameters
+        ----------
+        given
+            Capability -> the option as the caller spells it (``{"steps": "--steps"}``),
+            for the options a user actually gave.
+        """
+        for capability, option in given.items():
+            if capability not in CAPABILITIES:
+                raise ValueError(f"capability {capability!r}: allowed are {', '.join(CAPABILITIES)}")
+            if capability in self.cannot:
+                supported = ", ".join(sorted(self.supports)) or "none of " + ", ".join(CAPABILITIES)
+                raise ValueError(
+                    f"{option}: engine {self.name!r} does not take {CAPABILITIES[capability]} "
+                    f"({self.cannot[capability]}); {self.name} supports: {supported}"
+                )
+
+    def honoured(self, values: Mapping[str, object], given: Mapping[str, str]) -> dict:
+        """The entries of ``values`` (capability -> value) this engine honours, after refusing ``given``.
+
+        An entry point calls it with every option it has (``values``) and the ones the
+        user set (``given``, capability -> option as spelled): a set option the engine
+        ignores is refused (ValueError, see :meth:`refuse`); an unset one it ignores is
+        left out, so the engine's own setting applies.
+        """
+        self.refuse(given)
+        return {k: v for k, v in values.items() if k in self.supports}
+
+    def relax_maker(self, steps: int | None = None, fmax: float | None = None):
+        """The engine's fixed-cell relax Maker; ``steps``/``fmax`` (eV/Å) None: the engine's defaults.
+
+        Raises
+        ------
+        ValueError
+            A given ``steps`` or ``fmax`` that the engine does not honour, or a bad value.
+        """
+        self.refuse({k: f"{k}={v}" for k, v in (("steps", steps), ("fmax", fmax)) if v is not None})
+        if steps is not None and steps < 1:
+            raise ValueError(f"steps={steps}: must be >= 1 (1 = single point)")
+        if fmax is not None and not fmax > 0:
+            raise ValueError(f"fmax={fmax}: must be > 0 eV/Å")
+        return self.make_relax(steps, fmax)
+
+    def static_maker(self):
+        """The engine's single-point Maker."""
+        return self.make_static()
+
+    def check_runnable(self) -> None:
+        """Raise ValueError when this machine's settings lack what the engine needs (VASP: ``vasp_command``)."""
+        if self.needs is None:
+            return
+        from naspe.workflows.base.settings import load_settings
+
+        what, setting = self.needs
+        if not getattr(load_settings(), setting):
+            raise ValueError(f"engine {self.name!r} needs {what}")
+
+
+def _ase_relax_kwargs(steps: int | None, fmax: float | None) -> dict:
+    """Keyword arguments of a naspe ASE Maker for the given steps / fmax (none: its defaults)."""
+    kwargs: dict = {} if steps is None else {"steps": steps}
+    if fmax is not None:
+        kwargs["relax_kwargs"] = {"fmax": fmax}
+    return kwargs
+
+
+def _gpaw_relax(steps, fmax):
+    from naspe.workflows.dft.gpaw import GpawRelaxMaker
+
+    return GpawRelaxMaker(**_ase_relax_kwargs(steps, fmax))
+
+
+def _gpaw_static():
+    from naspe.workflows.dft.gpaw import GpawStaticMaker
+
+    return GpawStaticMaker()
+
+
+def _tblite_relax(steps, fmax):
+    from naspe.workflows.dft.tblite import TbliteRelaxMaker
+
+    return TbliteRelaxMaker(**_ase_relax_kwargs(steps, fmax))
+
+
+def _tblite_static():
+    from naspe.workflows.dft.tblite import TbliteStaticMaker
+
+    return TbliteStaticMaker()
+
+
+def _vasp_relax(steps, fmax):  # steps and fmax are refused before this is called
+    from naspe.workflows.dft.vasp import vasp_slab_relax_maker
+
+    return vasp_slab_relax_maker()
+
+
+def _vasp_static():
+    from naspe.workflows.dft.vasp import vasp_slab_static_maker
+
+    return vasp_slab_static_maker()
+
+
+_VASP_RELAXATION = f"NSW = {VASP_NSW} and EDIFFG = {VASP_EDIFFG_EV_A} eV/Å come from the VASP input set"
+
+#: engine name -> its entry
+ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
+    {
+        "gpaw": EngineSpec(
+            name="gpaw",
+            label="GPAW",
+            level_of_theory=f"PBE-D3(BJ), GPAW LCAO {GPAW_BASIS}",
+            defaults=EngineDefaults(
+                electronic_temperature_K=GPAW_SMEARING_EV / KB_EV_PER_K,
+                smearing=f"Fermi-Dirac, {GPAW_SMEARING_EV} eV",
+                kpoints=f"{GPAW_KPOINT_DENSITY} per Å^-1, Gamma-centred, one along a slab's normal "
+                f"(core-level single points: {GPAW_CORE_LEVEL_KPOINT_DENSITY} per Å^-1)",
+                dispersion="D3(BJ) (dftd3)",
+                kpoint_density=GPAW_KPOINT_DENSITY,
+                core_level_kpoint_density=GPAW_CORE_LEVEL_KPOINT_DENSITY,
+            ),
+            cannot=MappingProxyType({"bond_orders": "GPAW gives no bond orders; bonds are found from distances"}),
+            limits=(
+                "LCAO dzp is for screening and tests; converged work uses mode='pw' with a checked cutoff",
+                "GPAW's non-periodic z needs >= 3 Å of vacuum from each slab face",
+            ),
+            make_relax=_gpaw_relax,
+            make_static=_gpaw_static,
+        ),
+        "tblite": EngineSpec(
+            name="tblite",
+            label="GFN2-xTB",
+            level_of_theory="GFN2-xTB (tblite, built-in D4)",
+            defaults=EngineDefaults(
+                electronic_temperature_K=TBLITE_ELECTRONIC_TEMPERATURE_K,
+                smearing=f"Fermi, {TBLITE_ELECTRONIC_TEMPERATURE_K:.0f} K for every cell: the GFN2-xTB SCF of Na "
+                "slabs (peo/na-on-graphene) does not converge at 300 K; cells with a gap are unaffected",
+                kpoints="Gamma point only (tblite takes no k-points)",
+                dispersion="D4 (part of GFN2-xTB)",
+            ),
+            cannot=MappingProxyType({}),
+            limits=(
+                "screening only: GFN2-xTB is a tight-binding method made for molecules; on Na slabs W_adh is "
+                "qualitative",
+                "no dipole correction: the slab cell is treated as 3D periodic",
+                "Gamma point only: small cells of metals are poorly sampled",
+                "the SCF of some Na interfaces does not converge even at 1000 K (peo/na100, nafsi/na110 here): "
+                "those give a failed document, not a W_adh",
+            ),
+            make_relax=_tblite_relax,
+            make_static=_tblite_static,
+        ),
+        "vasp": EngineSpec(
+            name="vasp",
+            label="VASP",
+            level_of_theory="PBE-D3(BJ), VASP PAW",
+            defaults=EngineDefaults(
+                electronic_temperature_K=VASP_SIGMA_EV / KB_EV_PER_K,
+                smearing=f"Gaussian (ISMEAR = 0), SIGMA = {VASP_SIGMA_EV} eV",
+                kpoints=f"n_i = round({VASP_K_PRODUCT_ANGSTROM:.0f} Å / a_i) in plane, Gamma-centred, one along z",
+                dispersion="D3(BJ) (IVDW = 12)",
+                k_product_angstrom=VASP_K_PRODUCT_ANGSTROM,
+            ),
+            cannot=MappingProxyType(
+                {
+                    "steps": _VASP_RELAXATION,
+                    "fmax": _VASP_RELAXATION,
+                    "scan": "its single points are the relax Maker run for one step, and VASP's steps are NSW",
+                    "charges": "atomate2's VASP documents carry no naspe charges",
+                    "bond_orders": "atomate2's VASP documents carry no bond orders",
+                }
+            ),
+            limits=(
+                "cannot run on this machine without a VASP licence: needs vasp_command and POTCARs",
+                _VASP_RELAXATION,
+            ),
+            make_relax=_vasp_relax,
+            make_static=_vasp_static,
+            needs=(
+                "VASP: set vasp_command (e.g. 'srun vasp_std') in naspe.yaml or NASPE_VASP_COMMAND, and "
+                "PMG_VASP_PSP_DIR for the POTCARs",
+                "vasp_command",
+            ),
+        ),
+    }
+)
+
+
+def engine(name: str) -> EngineSpec:
+    """The registry entry of engine ``name``.
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown engine and the allowed ones.
+    """
+    try:
+        return ENGINES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"engine {name!r}: allowed are {', '.join(ENGINES)}") from None
+
+
+def relax_maker_of(name: str, maker=None):
+    """``maker``, or the registry's relax Maker of engine ``name`` when it is None (the flows' default).
+
+    Raises
+    ------
+    ValueError
+        ``maker`` is a naspe engine Maker of another engine (its documents would be
+        labelled with the wrong engine), or ``name`` is unknown and no Maker is given.
+    """
+    if maker is None:
+        return engine(name).relax_maker()
+    runs = getattr(maker, "engine", name)
+    if runs != name:
+        raise ValueError(f"engine={name!r}, but relax_maker {maker.name!r} runs {runs!r}")
+    return maker
