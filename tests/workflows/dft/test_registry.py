@@ -6,6 +6,7 @@ import warnings
 
 import pytest
 
+from naspe.workflows.dft.defaults import KB_EV_PER_K
 from naspe.workflows.dft.registry import CAPABILITIES, ENGINES, engine, relax_maker_of
 
 warnings.filterwarnings("ignore")
@@ -28,7 +29,7 @@ def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
     relax, static = gpaw.relax_maker(), gpaw.static_maker()
     for m in (relax, static):
         assert m.kpoint_density == gpaw.defaults.kpoint_density == 2.0
-        assert m.smearing_eV / 8.617333262e-5 == pytest.approx(gpaw.defaults.electronic_temperature_K)
+        assert m.smearing_eV / KB_EV_PER_K == pytest.approx(gpaw.defaults.electronic_temperature_K)
         assert m.dispersion == "d3bj" and m.basis == "dzp" and m.mode == "lcao"
     assert static.steps == 1 and relax.steps > 1
     tblite = engine("tblite")
@@ -40,7 +41,7 @@ def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
     slab = Structure(Lattice.from_parameters(7.38, 8.52, 20.0, 90, 90, 90), ["C"], [[0.0, 0.0, 0.25]])
     vasp = engine("vasp")
     vis = vasp.relax_maker().input_set_generator.get_input_set(slab, potcar_spec=True)
-    assert vis.incar["SIGMA"] / 8.617333262e-5 == pytest.approx(vasp.defaults.electronic_temperature_K)
+    assert vis.incar["SIGMA"] / KB_EV_PER_K == pytest.approx(vasp.defaults.electronic_temperature_K)
     k = vasp.defaults.k_product_angstrom
     assert list(vis.kpoints.kpts[0]) == [round(k / 7.38), round(k / 8.52), 1]
     assert vasp.static_maker().input_set_generator.get_input_set(slab, potcar_spec=True).incar["NSW"] == 0
@@ -117,3 +118,42 @@ def test_flow_makers_default_to_the_registry_and_refuse_another_engines_maker():
     assert relax_maker_of("my-vasp", custom) is custom
     with pytest.raises(ValueError, match="engine 'my-vasp': allowed are"):
         relax_maker_of("my-vasp")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [  # set on the command line, even to its default value: refused
+        ["adhesion", "--substrate", "graphene", "--scan"],
+        ["adhesion", "--substrate", "graphene", "--steps", "100"],
+        ["adhesion", "--substrate", "graphene", "--fmax", "0.05"],
+        ["bonding", "--site", "vacancy", "--steps", "3"],
+        ["bonding", "--site", "vacancy", "--fmax", "0.1"],
+    ],
+)
+def test_cli_refuses_what_the_engine_ignores_before_any_job(args, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from naspe.workflows.cli.main import app
+
+    monkeypatch.setenv("NASPE_VASP_COMMAND", "srun vasp_std")  # so only the option can be the problem
+    out = tmp_path / "run"
+    r = CliRunner().invoke(app, [*args, "--engine", "vasp", "--out", str(out)])
+    assert r.exit_code == 2
+    option = args[3]
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"naspe: error: {option}: engine 'vasp' does not take"), r.output
+    assert "vasp supports: none of steps, fmax, scan" in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("part", ["adhesion", "bonding"])
+def test_campaign_refuses_what_its_engine_ignores(part):
+    from naspe.workflows.campaign import CampaignMaker, campaign_settings
+    from naspe.workflows.flows.adhesion import adhesion_maker
+
+    off = {p: {"enabled": False} for p in ("conductivity", "core_levels", "adhesion", "bonding") if p != part}
+    settings = campaign_settings("quick", off | {part: {"engine": "vasp"}})
+    with pytest.raises(ValueError, match=rf"^{part}.steps: engine 'vasp' does not take a number of relaxation steps"):
+        CampaignMaker(settings=settings).make()
+    with pytest.raises(ValueError, match="scan=True: engine 'vasp' does not take the rigid separation scan"):
+        adhesion_maker("vasp", scan=True)

@@ -276,27 +276,6 @@ def test_cli_vasp_without_command_says_how(tmp_path, monkeypatch):
     assert "vasp_command" in r.output and "NASPE_VASP_COMMAND" in r.output
 
 
-@pytest.mark.parametrize("args", [["--steps", "3"], ["--fmax", "0.05"]])
-def test_cli_refuses_what_vasp_ignores_before_any_job(args, tmp_path, monkeypatch):
-    monkeypatch.setenv("NASPE_VASP_COMMAND", "srun vasp_std")  # so only the option can be the problem
-    out = tmp_path / "run"
-    r = CliRunner().invoke(app, ["bonding", "--site", "vacancy", "--engine", "vasp", *args, "--out", str(out)])
-    assert r.exit_code == 2
-    lines = [ln for ln in r.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith(f"naspe: error: {args[0]}: engine 'vasp' does not take"), r.output
-    assert "NSW = 200" in lines[0] and "vasp supports: none of steps, fmax" in lines[0]
-    assert not out.exists()
-
-
-def test_campaign_bonding_refuses_what_its_engine_ignores():
-    from naspe.workflows.campaign import CampaignMaker, campaign_settings
-
-    off = {"conductivity": {"enabled": False}, "core_levels": {"enabled": False}, "adhesion": {"enabled": False}}
-    settings = campaign_settings("quick", off | {"bonding": {"engine": "vasp"}})
-    with pytest.raises(ValueError, match=r"^bonding.steps: engine 'vasp' does not take a number of relaxation steps"):
-        CampaignMaker(settings=settings).make()
-
-
 def test_cli_tblite_json_end_to_end(tmp_path):
     out = tmp_path / "run"
     args = ["bonding", "--site", "vacancy", "--fragment", "dme", "--engine", "tblite", "--repeat", "3", "2"]

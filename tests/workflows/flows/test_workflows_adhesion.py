@@ -195,41 +195,6 @@ def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
 # --- one engine registry: the CLI and the campaign build the same calculation -----------------------------------
 
 
-@pytest.mark.parametrize(
-    "args",
-    [["--scan"], ["--steps", "100"], ["--fmax", "0.05"]],  # set on the command line, even to the default: refused
-)
-def test_cli_refuses_what_vasp_ignores_before_any_job(args, tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
-    from naspe.workflows.cli.main import app
-
-    monkeypatch.setenv("NASPE_VASP_COMMAND", "srun vasp_std")  # so only the option can be the problem
-    out = tmp_path / "run"
-    r = CliRunner().invoke(app, ["adhesion", "--substrate", "graphene", "--engine", "vasp", *args, "--out", str(out)])
-    assert r.exit_code == 2
-    lines = [ln for ln in r.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith(f"naspe: error: {args[0]}: engine 'vasp' does not take"), r.output
-    assert "vasp supports: none of steps, fmax, scan" in lines[0]
-    assert not out.exists()
-
-
-def test_campaign_refuses_what_its_engine_ignores():
-    from naspe.workflows.campaign import CampaignMaker, campaign_settings
-
-    off = {"conductivity": {"enabled": False}, "core_levels": {"enabled": False}, "bonding": {"enabled": False}}
-    for over, option in (
-        ({"adhesion": {"engine": "vasp"}}, "adhesion.steps"),
-        ({"adhesion": {"engine": "vasp", "scan": True}}, "adhesion.steps"),
-    ):
-        with pytest.raises(ValueError, match=rf"^{option}: engine 'vasp' does not take .* vasp supports: none of"):
-            CampaignMaker(settings=campaign_settings("quick", off | over)).make()
-    from naspe.workflows.flows.adhesion import adhesion_maker
-
-    with pytest.raises(ValueError, match="scan=True: engine 'vasp' does not take the rigid separation scan"):
-        adhesion_maker("vasp", scan=True)
-
-
 def test_cli_and_campaign_give_the_same_work_of_adhesion(tmp_path):
     """naspe adhesion and the campaign's adhesion part, one system (PEO on graphene), the same steps and fmax."""
     from typer.testing import CliRunner
