@@ -86,8 +86,27 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+#: relaxation options a preset tunes for its own engine; an override that changes the engine of a part drops
+#: the preset's values of these (the new engine's own apply) unless the override gives them too
+ENGINE_TUNED = ("steps", "fmax_eV_A", "scan")
+
+
+def _retarget(base: dict, overrides: dict) -> dict:
+    """The preset ``base`` without its engine-tuned options in parts whose engine ``overrides`` change."""
+    out = copy.deepcopy(base)
+    for part, over in overrides.items():
+        if isinstance(over, dict) and isinstance(out.get(part), dict) and "engine" in over:
+            if over["engine"] != out[part].get("engine"):
+                for key in ENGINE_TUNED:
+                    out[part].pop(key, None)
+    return out
+
+
 def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> CampaignSettings:
     """Settings of ``preset`` with ``overrides`` (nested dict) on top.
+
+    An override that changes a part's engine (``adhesion: {engine: vasp}``) leaves that part's
+    relaxation options (:data:`ENGINE_TUNED`) to the new engine unless it sets them itself.
 
     Raises
     ------
@@ -97,7 +116,8 @@ def campaign_settings(preset: str = "quick", overrides: dict | None = None) -> C
     if preset not in CAMPAIGN_PRESETS:
         raise ValueError(f"preset {preset!r}: allowed are {', '.join(CAMPAIGN_PRESETS)}")
     try:
-        return CampaignSettings.model_validate(_merge(CAMPAIGN_PRESETS[preset], overrides or {}))
+        base = _retarget(CAMPAIGN_PRESETS[preset], overrides or {})
+        return CampaignSettings.model_validate(_merge(base, overrides or {}))
     except ValidationError as err:
         problems = []
         for e in err.errors():

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from naspe.structures.study import STUDY_SYSTEMS, parse_system
+from naspe.workflows.dft.registry import ENGINES
 from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K
 
 __all__ = [
@@ -24,7 +25,7 @@ __all__ = [
     "CampaignSettings",
 ]
 
-Engine = Literal["gpaw", "tblite", "vasp"]
+Engine = Literal[tuple(ENGINES)]  # the engine registry's names (naspe.workflows.dft.registry)
 
 
 class _Strict(BaseModel):
@@ -58,8 +59,10 @@ class AdhesionSpec(_Strict):
     enabled: bool = True
     engine: Engine = "tblite"
     systems: list[str] = Field(default_factory=list, description="film/substrate names; empty: the study's set")
-    steps: int = Field(40, ge=1, description="Relaxation steps (1 = single points)")
-    fmax_eV_A: float = Field(0.1, gt=0, description="Force criterion (eV/Å)")
+    steps: int | None = Field(
+        None, ge=1, description="Relaxation steps (1 = single points); None: the engine's own (VASP: its input set)"
+    )
+    fmax_eV_A: float | None = Field(None, gt=0, description="Force criterion (eV/Å); None: the engine's own")
     layers: int = Field(3, ge=1, description="Substrate layers")
     scan: bool = Field(False, description="Rigid separation scan with a UBER fit")
 
@@ -78,8 +81,8 @@ class BondingSpec(_Strict):
     enabled: bool = True
     engine: Engine = "tblite"
     cases: list[BondingCase] = Field(default_factory=list)
-    steps: int = Field(40, ge=1, description="Relaxation steps")
-    fmax_eV_A: float = Field(0.1, gt=0, description="Force criterion (eV/Å)")
+    steps: int | None = Field(None, ge=1, description="Relaxation steps; None: the engine's own (VASP: its input set)")
+    fmax_eV_A: float | None = Field(None, gt=0, description="Force criterion (eV/Å); None: the engine's own")
 
 
 class CoreLevelSpec(_Strict):

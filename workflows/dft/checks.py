@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from naspe.structures.geometry import check_min_distance
+
 __all__ = [
     "SLAB_VACUUM_ANGSTROM",
     "GPAW_EDGE_ANGSTROM",
@@ -47,14 +49,5 @@ def to_atoms(mol_or_struct):
 
 
 def check_distances(atoms, min_distance: float = MIN_DISTANCE_ANGSTROM) -> None:
-    """Raise ValueError naming the first pair of atoms closer than ``min_distance`` (Å)."""
-    from ase.neighborlist import neighbor_list
-
-    i, j, d = neighbor_list("ijd", atoms, min_distance)
-    if len(d):
-        k = int(np.argmin(d))
-        a, b = int(i[k]), int(j[k])
-        raise ValueError(
-            f"atoms {a} ({atoms[a].symbol}) and {b} ({atoms[b].symbol}) are {d[k]:.2f} Å apart: "
-            f"closer than {min_distance} Å; fix the structure before running an engine"
-        )
+    """Raise ValueError naming the closest pair of atoms when closer than ``min_distance`` (Å)."""
+    check_min_distance(atoms, min_distance, "fix the structure before running an engine")

@@ -6,7 +6,7 @@ same element in the same cell is
     CLS_i = E(core hole on i) - E(core hole on r)
 
 with both total energies from the same cell, geometry and GPAW settings (those of
-a :class:`~naspe.workflows.dft.engines.GpawStaticMaker`, so shifts and energies
+a :class:`~naspe.workflows.dft.gpaw.GpawStaticMaker`, so shifts and energies
 come from one set of parameters). The core hole is a full 1s hole (1.0 e) built
 into a PAW setup generated offline by GPAW's atomic generator
 (``Generator(el, "PBE", scalarrel=True, corehole=(1, 0, 1.0))``, about 0.3 s per

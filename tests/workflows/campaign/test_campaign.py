@@ -162,3 +162,16 @@ def test_killed_campaign_resumes_with_each_job_run_once_and_the_same_documents(t
     starts = {d.name: len((d / "naspe-attempts.log").read_text().splitlines()) for d in jobs.iterdir()}
     assert starts and set(starts.values()) == {1}, {k: v for k, v in starts.items() if v != 1}
     assert _documents(tmp_path / "naspe-data") == _documents(ref_cwd / "naspe-data")
+
+
+def test_an_engine_override_leaves_the_relaxation_options_to_the_new_engine():
+    settings = campaign_settings("quick", {"adhesion": {"engine": "vasp"}, "bonding": {"engine": "vasp"}})
+    assert settings.adhesion.steps is None and settings.adhesion.fmax_eV_A is None
+    assert settings.adhesion.systems == campaign_settings("quick").adhesion.systems  # the rest of the preset stays
+    flow = CampaignMaker(settings=settings).make()
+    adhesion = [j for j in all_jobs(flow) if j.metadata.get("component") == "adhesion"]
+    assert {j.metadata.get("engine") for j in adhesion if j.name != "adhesion study summary"} == {"vasp"}
+    with pytest.raises(ValueError, match="adhesion.steps: engine 'vasp'"):
+        CampaignMaker(settings=campaign_settings("quick", {"adhesion": {"engine": "vasp", "steps": 10}})).make()
+    with pytest.raises(ValueError, match="adhesion.engine"):
+        campaign_settings("quick", {"adhesion": {"engine": "cp2k"}})

@@ -78,7 +78,7 @@ def test_analyze_conductivity_bad_input(walks, tmp_path):
         "--temperature",
         "-5",
     )
-    assert p.returncode == 2 and "temperature_K=-5" in p.stderr
+    assert p.returncode == 2 and "'--temperature'" in p.stderr and "-5.0: allowed is 200 to 1000 K" in p.stderr
 
 
 def test_analyze_arrhenius_recovers_activation_energy(walks, tmp_path):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 from ase.build import molecule
@@ -12,8 +10,6 @@ from pymatgen.io.ase import AseAtomsAdaptor
 from naspe.analysis.bonds import find_bonds
 from naspe.workflows.dft.gpaw import GpawStaticMaker
 from naspe.workflows.dft.tblite import TbliteRelaxMaker, TbliteStaticMaker
-
-warnings.filterwarnings("ignore")
 
 
 def _boxed(name: str, box: float = 8.0):

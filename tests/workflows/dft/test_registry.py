@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 
 from naspe.workflows.dft.defaults import KB_EV_PER_K
 from naspe.workflows.dft.registry import CAPABILITIES, ENGINES, engine, relax_maker_of
-
-warnings.filterwarnings("ignore")
 
 
 def test_each_engine_is_one_entry_with_what_it_runs():

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import warnings
-
 import pytest
 from jobflow import JobStore
 from maggma.stores import MemoryStore
@@ -14,8 +12,6 @@ from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, split_interface
 from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary
-
-warnings.filterwarnings("ignore")
 
 
 def test_every_study_system_builds_within_strain():

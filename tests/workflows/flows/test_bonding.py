@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 
 import numpy as np
 import pytest
@@ -20,7 +19,6 @@ from naspe.workflows.cli.main import app
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.flows.bonding import TbliteBindingMaker, TbliteReactionMaker, split_complex
 
-warnings.filterwarnings("ignore")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 
 import numpy as np
 import pytest
@@ -16,8 +15,6 @@ from naspe.workflows.dft.gpaw import GpawRelaxMaker
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.dft.vasp import vasp_slab_relax_maker
 from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, TbliteAdhesionMaker, split_interface
-
-warnings.filterwarnings("ignore")
 
 
 def _dme_on_graphene(repeat=(3, 2), gap=3.2, top_vacuum=7.0):

@@ -7,7 +7,6 @@ import io
 import json
 import re
 import uuid as uuidlib
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -40,8 +39,6 @@ from naspe.workflows.results.queries import (
     substrate_class,
 )
 from naspe.workflows.results.report import FIGURES, build_report
-
-warnings.filterwarnings("ignore")
 
 QUICK = {"campaign": "c1", "preset": "quick", "salt": "NaFSI"}
 K = 273.15
