@@ -148,7 +148,8 @@ def test_campaign_refuses_what_its_engine_ignores(part):
     from naspe.workflows.flows.adhesion import adhesion_maker
 
     off = {p: {"enabled": False} for p in ("conductivity", "core_levels", "adhesion", "bonding") if p != part}
-    settings = campaign_settings("quick", off | {part: {"engine": "vasp"}})
+    # the preset's own steps give way to the new engine's; steps given with it are refused
+    settings = campaign_settings("quick", off | {part: {"engine": "vasp", "steps": 5}})
     with pytest.raises(ValueError, match=rf"^{part}.steps: engine 'vasp' does not take a number of relaxation steps"):
         CampaignMaker(settings=settings).make()
     with pytest.raises(ValueError, match="scan=True: engine 'vasp' does not take the rigid separation scan"):
