@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 from scipy.optimize import curve_fit
 
+from naspe.analysis.fit_points import fit_points
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.analysis.units import BOLTZMANN_EV_PER_K
 
@@ -305,7 +306,8 @@ def plot_arrhenius(
     path
         Image file to write (format from the suffix: png, pdf, svg).
     fit_quantity
-        Conductivity the Arrhenius (>= 2 temperatures) and VTF (>= 4) fits are drawn for.
+        Conductivity the Arrhenius (>= 2 temperatures) and VTF (>= 4) fits are drawn for, over the
+        points :func:`naspe.analysis.fit_points.fit_points` admits (the others are marked x).
     references
         Measured data to show (approximate values, labelled as such).
     title
@@ -336,7 +338,12 @@ def plot_arrhenius(
             style = {"mfc": None if filled else "none"}
             ax.errorbar(1000.0 / t, np.log10(s), yerr=yerr, fmt=marker, capsize=3, label=label, **style)
             temperatures += t.tolist()
-    t, s, e = conductivity_table(results, fit_quantity)
+    used, left_out = fit_points(results, fit_quantity)
+    t, s, e = conductivity_table(used, fit_quantity)
+    if left_out:
+        lt, ls, _ = conductivity_table([r for r in results if r not in used], fit_quantity)
+        if lt.size:
+            ax.plot(1000.0 / lt, np.log10(ls), "x", color="0.5", label=f"left out of the fits ({len(left_out)})")
     for ref in references:
         ax.plot(1000.0 / np.array(ref.temperature_K), np.log10(ref.sigma_S_cm), "D", mfc="none", label=ref.label)
         temperatures += ref.temperature_K

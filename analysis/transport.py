@@ -74,6 +74,7 @@ from pathlib import Path
 import numpy as np
 
 from naspe.analysis.errors import NonDiffusiveError
+from naspe.analysis.fit_points import SIGNIFICANCE
 from naspe.analysis.msd import charge_displacement_sum, collective_msd_fft, msd_fft
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
 from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
@@ -106,6 +107,27 @@ def _fraction_pair(name: str, value: tuple[float, float]) -> tuple[float, float]
     if not 0.0 <= a < b <= 1.0:
         raise ValueError(f"{name}={value!r}: need 0 <= start < end <= 1 (fractions of the block length)")
     return a, b
+
+
+def _haven_ratio(ne: ValueWithError, eh: ValueWithError) -> tuple[ValueWithError, str | None]:
+    """H = sigma_NE / sigma_EH with its propagated error, or undefined (null) with the reason.
+
+    H is defined only when sigma_EH is significantly positive (more than
+    :data:`~naspe.analysis.fit_points.SIGNIFICANCE` standard errors): for paired ions sigma_EH -> 0
+    and the ratio of a number to its own noise is no Haven ratio (it came out as 7e12 ± 1e14).
+    """
+    if ne.value is None:
+        return ValueWithError(), "sigma_NE undefined"
+    if eh.value is None or eh.stderr is None:
+        return ValueWithError(), "sigma_EH or its standard error undefined"
+    if eh.value <= SIGNIFICANCE * eh.stderr:
+        return ValueWithError(), (
+            f"sigma_EH = {eh.value:.3g} ± {eh.stderr:.2g} S/cm is not significantly positive "
+            f"(> {SIGNIFICANCE:g} standard errors): the ions' motion is correlated (pairs) or the run is too short"
+        )
+    h = ne.value / eh.value
+    rel = [e.stderr / e.value for e in (ne, eh) if e.stderr is not None and e.value]
+    return ValueWithError(value=h, stderr=h * float(np.sqrt(np.sum(np.square(rel)))) if rel else None), None
 
 
 class TransportAnalysis:
@@ -360,11 +382,7 @@ class TransportAnalysis:
         }
         ne = self._with_error(whole.sigma_ne_S_cm, [b.sigma_ne_S_cm for b in blocks])
         eh = self._with_error(whole.sigma_eh_S_cm, [b.sigma_eh_S_cm for b in blocks])
-        haven = ValueWithError()
-        if eh.value is not None and eh.value > 0 and ne.value is not None:
-            h = ne.value / eh.value
-            rel = [e.stderr / e.value for e in (ne, eh) if e.stderr is not None and e.value]
-            haven = ValueWithError(value=h, stderr=h * float(np.sqrt(np.sum(np.square(rel)))) if rel else None)
+        haven, haven_note = _haven_ratio(ne, eh)
         block_ps = self.block_frames * traj.frame_interval_fs / 1000.0
         window_ps = (float(self.lag_ps[window[0]]), float(self.lag_ps[window[1]]))
         q = self.charges
@@ -378,6 +396,7 @@ class TransportAnalysis:
             sigma_ne_S_cm=ne,
             sigma_eh_S_cm=eh,
             haven_ratio=haven,
+            haven_ratio_undefined=haven_note,
             transference_cation=self._with_error(whole.transference_cation, [b.transference_cation for b in blocks]),
             fit_window_ps=window_ps,
             loglog_slope={

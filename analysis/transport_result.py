@@ -60,6 +60,9 @@ class TransportResult(BaseModel):
         description="H = sigma_NE / sigma_EH (dimensionless); stderr by first-order error propagation of "
         "the two block errors, their correlation neglected. H > 1: ion motion correlated (ion pairs)."
     )
+    haven_ratio_undefined: str | None = Field(
+        None, description="Why the Haven ratio is null (sigma_EH not significantly positive, ...); None when defined."
+    )
     transference_cation: ValueWithError = Field(
         description="Cation transference number estimate t+ = sum_cations N q^2 D / sum_all N q^2 D "
         "(dimensionless) from self-diffusion only: ignores ion-ion correlations."

@@ -95,3 +95,32 @@ def slurm_cluster():
         yield cluster
     finally:
         cluster.stop(remove=True)
+
+
+def transport_result(temperature_K: float, sigma_S_cm: float, rel: float = 0.1, **fields):
+    """A diffusive :class:`TransportResult` with sigma_EH = ``sigma_S_cm`` ± ``rel`` of it; ``fields`` override."""
+    from naspe.analysis.transport_result import TransportResult
+
+    data = {
+        "temperature_K": temperature_K,
+        "diffusion_cm2_s": {"Na": {"value": 1e-7, "stderr": 1e-8}},
+        "sigma_ne_S_cm": {"value": 2 * sigma_S_cm, "stderr": 0.05 * sigma_S_cm},
+        "sigma_eh_S_cm": {"value": sigma_S_cm, "stderr": rel * sigma_S_cm},
+        "haven_ratio": {"value": 2.0, "stderr": 0.2},
+        "transference_cation": {"value": 0.3, "stderr": 0.02},
+        "fit_window_ps": (10.0, 100.0),
+        "loglog_slope": {"Na": 1.0},
+        "diffusive": True,
+        "slope_tolerance": 0.15,
+        "n_ions": {"Na": 4},
+        "charge_e": {"Na": 1.0},
+        "charges": "formal",
+        "volume_angstrom3": 8000.0,
+        "n_frames": 1000,
+        "frame_interval_ps": 1.0,
+        "duration_ps": 999.0,
+        "com_reference": "test",
+        "uncertainty_method": "test",
+        "n_blocks": 5,
+    }
+    return TransportResult.model_validate(data | fields)

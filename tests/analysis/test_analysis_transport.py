@@ -151,6 +151,11 @@ def test_pairs_moving_together_have_small_einstein_helfand(tmp_path):
     assert result.diffusion_cm2_s["Na"].value == pytest.approx(D_NA, rel=0.15)
     assert abs(eh) < 0.03 * ne
     assert result.haven_ratio.value is None or result.haven_ratio.value > 30
+    if abs(eh) <= 2.0 * result.sigma_eh_S_cm.stderr:  # sigma_EH within its noise of zero: no Haven ratio
+        assert result.haven_ratio.value is None and result.haven_ratio.stderr is None
+        assert "not significantly positive" in result.haven_ratio_undefined
+    else:
+        assert result.haven_ratio_undefined is None
 
 
 def test_triclinic_cell_volume_and_conductivity(tmp_path):

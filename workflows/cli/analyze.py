@@ -116,6 +116,7 @@ def analyze_arrhenius_cmd(
 ) -> None:
     """Arrhenius (>= 2 temperatures) and VTF (>= 4) fits of conductivities from several runs."""
     from naspe.analysis.arrhenius import fit_arrhenius, fit_vtf, plot_arrhenius
+    from naspe.analysis.fit_points import fit_points
     from naspe.analysis.transport_result import TransportResult
 
     if quantity not in ("sigma_eh_S_cm", "sigma_ne_S_cm"):
@@ -123,15 +124,20 @@ def analyze_arrhenius_cmd(
     if plot is not None and (plot.is_dir() or plot.suffix.lower() != ".png"):
         fail(f"--plot {plot}: give the path of a .png file to write")
     loaded = [_load_result(path, TransportResult) for path in results]
+    used, left_out = fit_points(loaded, quantity)
+    temps = [r.temperature_K for r in used]
+    sigma = [getattr(r, quantity).value for r in used]
+    err = [getattr(r, quantity).stderr for r in used]
+    out: dict = {"quantity": quantity, "excluded": [p.model_dump() for p in left_out], "not_made": []}
     try:
-        temps = [r.temperature_K for r in loaded]
-        values = [getattr(r, quantity) for r in loaded]
-        sigma = [v.value for v in values]
-        err = [v.stderr or 0.0 for v in values]
-        weights = err if all(err) else None
-        out: dict = {"quantity": quantity, "arrhenius": fit_arrhenius(temps, sigma, weights).model_dump()}
-        if len(set(temps)) >= 4:
-            out["vtf"] = fit_vtf(temps, sigma, weights).model_dump()
+        for model, fitter, needed in (("arrhenius", fit_arrhenius, 2), ("vtf", fit_vtf, 4)):
+            if len(set(temps)) >= needed:
+                out[model] = fitter(temps, sigma, err).model_dump()
+            else:
+                out[model] = None
+                out["not_made"].append(
+                    f"{model}: {len(set(temps))} temperature(s) with points that may be fitted, {needed} needed"
+                )
         if plot is not None:
             out["figure"] = str(plot_arrhenius(loaded, plot, fit_quantity=quantity))
     except (ValueError, RuntimeError, OSError) as err_:
@@ -139,8 +145,13 @@ def analyze_arrhenius_cmd(
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
-    ea = out["arrhenius"]["activation_energy_eV"]
-    typer.echo(f"Arrhenius: Ea = {ea['value']:.3f} +- {ea['stderr'] or 0:.3f} eV over {sorted(set(temps))} K")
-    if "vtf" in out:
+    for point in left_out:
+        typer.echo(f"left out: {point.temperature_K:.2f} K ({point.quantity}): {point.reason}")
+    for reason in out["not_made"]:
+        typer.echo(f"no fit: {reason}")
+    if out["arrhenius"] is not None:
+        ea = out["arrhenius"]["activation_energy_eV"]
+        typer.echo(f"Arrhenius: Ea = {ea['value']:.3f} +- {ea['stderr'] or 0:.3f} eV over {sorted(set(temps))} K")
+    if out["vtf"] is not None:
         v = out["vtf"]
         typer.echo(f"VTF: B = {v['b_K']['value']:.0f} K, T0 = {v['t0_K']['value']:.0f} K")

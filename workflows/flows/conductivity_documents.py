@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from naspe.analysis.arrhenius import ArrheniusFit, VTFFit, fit_arrhenius, fit_vtf
+from naspe.analysis.fit_points import ExcludedPoint, fit_points
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 
 __all__ = ["ConductivityPoint", "ConductivitySummary", "FIT_FIELDS", "CONDUCTIVITY_CAVEAT", "finished_results"]
@@ -72,19 +73,28 @@ class ConductivitySummary(BaseModel):
     n_finished: int = Field(description="Transport analyses that produced a result")
     points: list[ConductivityPoint] = Field(default_factory=list, description="One point per finished analysis")
     arrhenius_sigma_eh_S_cm: ArrheniusFit | None = Field(
-        None, description="Arrhenius fit of sigma_EH (Ea in eV, A in S/cm); None below 2 temperatures"
+        None,
+        description="Arrhenius fit of sigma_EH (Ea in eV, A in S/cm); None below 2 temperatures of fittable points",
     )
     arrhenius_sigma_ne_S_cm: ArrheniusFit | None = Field(
-        None, description="Arrhenius fit of sigma_NE (Ea in eV, A in S/cm); None below 2 temperatures"
+        None,
+        description="Arrhenius fit of sigma_NE (Ea in eV, A in S/cm); None below 2 temperatures of fittable points",
     )
     vtf_sigma_eh_S_cm: VTFFit | None = Field(
-        None, description="VTF fit of sigma_EH (B in K, T0 in K, A in S cm^-1 K^1/2); None below 4 temperatures"
+        None,
+        description="VTF fit of sigma_EH (B in K, T0 in K, A in S cm^-1 K^1/2); "
+        "None below 4 temperatures of fittable points",
     )
     vtf_sigma_ne_S_cm: VTFFit | None = Field(
-        None, description="VTF fit of sigma_NE (B in K, T0 in K, A in S cm^-1 K^1/2); None below 4 temperatures"
+        None,
+        description="VTF fit of sigma_NE (B in K, T0 in K, A in S cm^-1 K^1/2); "
+        "None below 4 temperatures of fittable points",
     )
     caveat: str = Field(CONDUCTIVITY_CAVEAT, description="What the numbers can and cannot be compared with")
-    warnings: list[str] = Field(default_factory=list, description="Fits that failed, and why")
+    excluded: list[ExcludedPoint] = Field(
+        default_factory=list, description="Points left out of the fits of each conductivity, with the reason"
+    )
+    warnings: list[str] = Field(default_factory=list, description="Fits not made or failed, and why")
     figure: str | None = Field(None, description="Path of the Arrhenius plot (conductivity.png), if drawn")
 
     def fit(self, model: str, quantity: str) -> ArrheniusFit | VTFFit | None:
@@ -95,27 +105,40 @@ class ConductivitySummary(BaseModel):
     def from_results(cls, results: Iterable[TransportResult | dict | None]) -> ConductivitySummary:
         """Points and fits of the finished ``results`` (None: an analysis that did not finish).
 
-        A fit is made when the points with a positive conductivity span enough temperatures
-        (Arrhenius 2, VTF 4); a fit that fails is listed in ``warnings``.
+        Only points that may be fitted (:func:`naspe.analysis.fit_points.fit_points`: diffusive,
+        with a standard error, significantly positive) enter a fit, weighted by their errors; the
+        others are listed in ``excluded`` with the reason. A fit is made when the fitted points span
+        enough temperatures (Arrhenius 2, VTF 4); a fit not made, or failed, says why in ``warnings``.
         """
         results = list(results)
         done = finished_results(results)
         points = [ConductivityPoint.from_transport(r) for r in done]
         fits: dict[str, ArrheniusFit | VTFFit] = {}
         warnings: list[str] = []
-        temps = np.array([p.temperature_K for p in points])
+        excluded: list[ExcludedPoint] = []
         for quantity in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
-            values = [getattr(p, quantity) for p in points]
-            sigma = np.array([np.nan if v.value is None else v.value for v in values])
-            err = np.array([v.stderr or 0.0 for v in values])
-            ok = np.isfinite(sigma) & (sigma > 0)
+            used, left_out = fit_points(done, quantity)
+            excluded += left_out
+            temps = np.array([r.temperature_K for r in used])
+            sigma = np.array([getattr(r, quantity).value for r in used])
+            err = np.array([getattr(r, quantity).stderr for r in used])
             for model, (fitter, needed) in _FITTERS.items():
-                if len(set(temps[ok])) < needed:
+                n_temps = len(set(temps.tolist()))
+                if n_temps < needed:
+                    warnings.append(
+                        f"{model} fit of {quantity} not made: {n_temps} temperature(s) with points that may be "
+                        f"fitted, {needed} needed ({len(left_out)} point(s) left out, see excluded)"
+                    )
                     continue
                 try:
-                    fits[FIT_FIELDS[(model, quantity)]] = fitter(
-                        temps[ok], sigma[ok], err[ok] if err[ok].all() else None
-                    )
+                    fits[FIT_FIELDS[(model, quantity)]] = fitter(temps, sigma, err)
                 except (ValueError, RuntimeError) as exc:
                     warnings.append(f"{model} fit of {quantity} failed: {exc}")
-        return cls(n_requested=len(results), n_finished=len(done), points=points, warnings=warnings, **fits)
+        return cls(
+            n_requested=len(results),
+            n_finished=len(done),
+            points=points,
+            excluded=excluded,
+            warnings=warnings,
+            **fits,
+        )

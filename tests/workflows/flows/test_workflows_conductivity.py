@@ -65,7 +65,19 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
     assert summary["@class"] == "ConductivitySummary"
     assert summary["n_finished"] == 2 and len(summary["points"]) == 2
     assert [p["replica"] for p in summary["points"]] == [0, 0]
-    assert "arrhenius_sigma_ne_S_cm" in summary and summary["arrhenius_sigma_ne_S_cm"]["activation_energy_eV"]
+    # a fit only through diffusive, significantly positive points; every other point listed with its reason
+    for quantity in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
+        left_out = {(p["temperature_K"], p["replica"]) for p in summary["excluded"] if p["quantity"] == quantity}
+        for point in summary["points"]:
+            if not point["diffusive"]:
+                assert (point["temperature_K"], point["replica"]) in left_out
+        fitted = {p["temperature_K"] for p in summary["points"]} - {t for t, _ in left_out}
+        fit = summary[f"arrhenius_{quantity}"]
+        assert (fit is not None) == (len(fitted) >= 2), (quantity, summary["warnings"])
+        if fit is None:
+            assert any(w.startswith(f"arrhenius fit of {quantity} not made") for w in summary["warnings"])
+        else:
+            assert set(fit["temperatures_K"]) == fitted and fit["activation_energy_eV"]["value"] is not None
     assert "60 °C" in summary["caveat"]
     json.dumps(summary)  # plain JSON
 
