@@ -34,10 +34,9 @@ from naspe.analysis.lammps_io import DataTopology, LammpsDumpReader, read_com_fi
 from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
 from naspe.analysis.species import IonTable, identify_ions
 
-__all__ = ["IonTrajectory", "load_ion_trajectory", "DEFAULT_TIMESTEP_FS"]
+__all__ = ["IonTrajectory", "load_ion_trajectory"]
 
 #: naspe's default MD time step (fs), used to turn dump steps into times
-DEFAULT_TIMESTEP_FS = 2.0
 
 
 @dataclass
@@ -188,8 +187,13 @@ def _check_jumps(frame: Frame, previous: np.ndarray, path: Path) -> None:
         )
 
 
-def _times(steps: list[int | None], times: list[float | None], timestep_fs: float, path: Path) -> np.ndarray:
+def _times(steps: list[int | None], times: list[float | None], timestep_fs: float | None, path: Path) -> np.ndarray:
     if all(s is not None for s in steps):
+        if timestep_fs is None:  # a wrong guess would scale D and sigma by the ratio of time steps
+            raise ValueError(
+                f"{path}: its frames are numbered by MD step, not time: give the run's time step "
+                "(timestep_fs, `--timestep-fs` on the command line) in fs"
+            )
         time_fs = np.asarray(steps, dtype=float) * timestep_fs
     else:
         time_fs = np.asarray(times, dtype=float)
@@ -233,8 +237,9 @@ def load_ion_trajectory(
     topology
         The LAMMPS data file of the run (``atom_style full``), or its parsed topology.
     timestep_fs
-        MD time step (fs) that turns dump step numbers into times; naspe's
-        default 2.0 fs when None.
+        MD time step (fs) that turns dump step numbers into times. Required for frames numbered by
+        step (LAMMPS dumps, DCD): never guessed, since D and sigma scale with it; None is fine for
+        files that carry times.
     com_file
         System centre of mass per step as written by
         ``fix ave/time N 1 N c_com[1] c_com[2] c_com[3] file com.dat``; it must
@@ -265,8 +270,7 @@ def load_ion_trajectory(
     path = Path(trajectory)
     if not path.is_file():
         raise FileNotFoundError(f"trajectory {path} does not exist")
-    timestep_fs = DEFAULT_TIMESTEP_FS if timestep_fs is None else float(timestep_fs)
-    if not np.isfinite(timestep_fs) or timestep_fs <= 0:
+    if timestep_fs is not None and (not np.isfinite(float(timestep_fs)) or float(timestep_fs) <= 0):
         raise ValueError(f"timestep_fs={timestep_fs}: must be a positive time step in fs (e.g. 2.0)")
     if int(stride) != stride or stride < 1:
         raise ValueError(f"stride={stride}: must be a positive integer")

@@ -435,7 +435,7 @@ def analyze_conductivity(
     trajectory_path: str | Path,
     topology_path: str | Path,
     temperature_K: float,
-    timestep_fs: float = 2.0,
+    timestep_fs: float | None = None,
     com_file: str | Path | None = None,
     *,
     charge_scaling: float = 0.8,
@@ -455,7 +455,7 @@ def analyze_conductivity(
     temperature_K
         Temperature of the run (K).
     timestep_fs
-        MD time step (fs), to turn dump steps into times.
+        MD time step (fs), to turn dump steps into times; required when the frames carry steps, not times.
     com_file
         System centre-of-mass log (``fix ave/time`` of ``compute com``), when the
         trajectory holds only the ions.

@@ -24,6 +24,7 @@ __all__ = [
     "ION_CHARGE_SCALING",
     "TEMPERATURE_K",
     "TEMPERATURE_C",
+    "TIMESTEP_FS",
 ]
 
 
@@ -65,3 +66,4 @@ DENSITY_G_CM3 = Bound("density", 0.3, 2.5, "g/cm³", "amorphous PEO is 1.08-1.13
 ION_CHARGE_SCALING = Bound("charge_scaling", 0.0, 1.0, "", "fraction of the formal ion charges; 1 = formal")
 TEMPERATURE_K = Bound("temperature", 200.0, 1000.0, "K", "PEO electrolytes are studied from about 250 K to 450 K")
 TEMPERATURE_C = Bound("temperature_c", -73.15, 726.85, "°C", "the same range as 200-1000 K")
+TIMESTEP_FS = Bound("timestep_fs", 0.05, 10.0, "fs", "MD time steps of molecular systems are 0.5-4 fs")

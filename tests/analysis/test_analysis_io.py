@@ -120,7 +120,7 @@ def test_wrapped_coordinates_without_image_flags_are_refused(walk, tmp_path):
     cell, positions, steps, _ = walk
     path = write_dump(tmp_path / "wrapped.lammpstrj", cell, positions, steps, style="wrapped")
     with pytest.raises(WrappedCoordinatesError, match="image flags"):
-        load_ion_trajectory(path, cell.data_path)
+        load_ion_trajectory(path, cell.data_path, timestep_fs=2.0)
 
 
 def test_wrapped_coordinates_labelled_unwrapped_are_caught_by_jumps(walk, tmp_path):
@@ -128,16 +128,18 @@ def test_wrapped_coordinates_labelled_unwrapped_are_caught_by_jumps(walk, tmp_pa
     path = write_dump(tmp_path / "liar.lammpstrj", cell, positions, steps, style="wrapped")
     path.write_text(path.read_text().replace("ITEM: ATOMS id type x y z", "ITEM: ATOMS id type xu yu zu"))
     with pytest.raises(WrappedCoordinatesError, match="moves by .* cell lengths"):
-        load_ion_trajectory(path, cell.data_path)
+        load_ion_trajectory(path, cell.data_path, timestep_fs=2.0)
 
 
 def test_image_flags_give_the_same_result_as_unwrapped(walk, tmp_path):
     cell, positions, steps, unwrapped = walk
-    reference = TransportAnalysis(load_ion_trajectory(unwrapped, cell.data_path), 300.0, n_blocks=3).run()
+    reference = TransportAnalysis(
+        load_ion_trajectory(unwrapped, cell.data_path, timestep_fs=2.0), 300.0, n_blocks=3
+    ).run()
     assert reference.diffusion_cm2_s["Na"].value > 0
     for style in ("image", "scaled_image"):
         path = write_dump(tmp_path / f"{style}.lammpstrj", cell, positions, steps, style=style)
-        trajectory = load_ion_trajectory(path, cell.data_path)
+        trajectory = load_ion_trajectory(path, cell.data_path, timestep_fs=2.0)
         result = TransportAnalysis(trajectory, 300.0, n_blocks=3).run()
         for name in ("Na", "FSI"):
             assert result.diffusion_cm2_s[name].value == pytest.approx(
@@ -153,7 +155,7 @@ def test_truncated_dump_names_frame_and_file(walk, tmp_path):
     start = text.index(b"ITEM: TIMESTEP\n%d\n" % (117 * 2000))
     cut.write_bytes(text[: start + 5000])  # ends inside an atom line of frame 117
     with pytest.raises(TrajectoryFormatError, match=r"cut\.lammpstrj: frame 117 .*truncated"):
-        load_ion_trajectory(cut, cell.data_path)
+        load_ion_trajectory(cut, cell.data_path, timestep_fs=2.0)
     header_cut = tmp_path / "header.lammpstrj"
     start = text.index(b"ITEM: TIMESTEP\n%d\n" % (118 * 2000))
     header_cut.write_bytes(text[: start + 40])
@@ -176,8 +178,8 @@ def test_gzip_dump_and_stride(walk, tmp_path):
     gz = tmp_path / "unwrapped.lammpstrj.gz"
     with unwrapped.open("rb") as src, gzip.open(gz, "wb") as dst:
         shutil.copyfileobj(src, dst)
-    a = load_ion_trajectory(unwrapped, cell.data_path, stride=2)
-    b = load_ion_trajectory(gz, cell.data_path, stride=2)
+    a = load_ion_trajectory(unwrapped, cell.data_path, stride=2, timestep_fs=2.0)
+    b = load_ion_trajectory(gz, cell.data_path, stride=2, timestep_fs=2.0)
     assert a.n_frames == b.n_frames == 60
     assert np.array_equal(a.positions, b.positions)
     assert np.allclose(np.diff(a.time_fs), 2 * INTERVAL_FS)
@@ -193,8 +195,8 @@ def test_dcd_through_mdanalysis_matches_the_text_dump(walk, tmp_path):
             universe.atoms.positions = positions[k]
             universe.dimensions = [25.0, 26.0, 27.0, 90.0, 90.0, 90.0]
             writer.write(universe.atoms)
-    a = load_ion_trajectory(unwrapped, cell.data_path)
-    b = load_ion_trajectory(dcd, cell.data_path)
+    a = load_ion_trajectory(unwrapped, cell.data_path, timestep_fs=2.0)
+    b = load_ion_trajectory(dcd, cell.data_path, timestep_fs=2.0)
     assert np.allclose(a.time_fs, b.time_fs)
     assert np.allclose(a.positions, b.positions, atol=1e-3)
     assert np.allclose(b.volume_angstrom3, 25.0 * 26.0 * 27.0, rtol=1e-5)
@@ -211,7 +213,7 @@ def test_xtc_steps_give_the_times(walk, tmp_path):
             universe.dimensions = [25.0, 26.0, 27.0, 90.0, 90.0, 90.0]
             universe.trajectory.ts.data["step"] = int(steps[k])
             writer.write(universe.atoms)
-    a = load_ion_trajectory(unwrapped, cell.data_path)
+    a = load_ion_trajectory(unwrapped, cell.data_path, timestep_fs=2.0)
     b = load_ion_trajectory(xtc, cell.data_path, timestep_fs=2.0)
     assert np.allclose(a.time_fs, b.time_fs)
     assert np.allclose(a.positions, b.positions, atol=0.01)  # xtc keeps 0.001 nm
@@ -224,7 +226,7 @@ def test_com_file_must_cover_every_frame(walk, tmp_path):
     read_steps, read_com = read_com_file(sparse)
     assert np.array_equal(read_steps, steps[::2]) and read_com.shape == (60, 3)
     with pytest.raises(TrajectoryFormatError, match="no line for step 2000"):
-        load_ion_trajectory(unwrapped, cell.data_path, com_file=sparse)
+        load_ion_trajectory(unwrapped, cell.data_path, com_file=sparse, timestep_fs=2.0)
 
 
 def test_box_from_dump_bounds_of_a_tilted_cell():

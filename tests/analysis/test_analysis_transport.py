@@ -124,7 +124,7 @@ def test_ballistic_motion_is_not_diffusive(tmp_path):
     velocity = rng.normal(0.0, 3e-4, size=(cell.n_molecules, 3))  # Å/fs: ~1-2 Å per frame
     disp = np.arange(n_frames)[:, None, None] * INTERVAL_FS * velocity[None]
     dump = write_dump(tmp_path / "ballistic.lammpstrj", cell, rigid_motion(cell, disp), _steps(n_frames))
-    trajectory = load_ion_trajectory(dump, cell.data_path)
+    trajectory = load_ion_trajectory(dump, cell.data_path, timestep_fs=2.0)
     result = TransportAnalysis(trajectory, T).run()
     assert result.diffusive is False
     for name in ("Na", "FSI"):
@@ -167,7 +167,7 @@ def test_triclinic_cell_volume_and_conductivity(tmp_path):
     n_frames = 300
     positions = rigid_motion(cell, _walks(cell, rng, n_frames, {"Na": D_NA, "FSI": D_FSI}))
     dump = write_dump(tmp_path / "tri.lammpstrj", cell, positions, _steps(n_frames), style="image")
-    result = analyze_conductivity(dump, cell.data_path, T)
+    result = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0)
     assert result.volume_angstrom3 == pytest.approx(volume, rel=1e-9)
     expected = conductivity_S_cm(100 * (D_NA + D_FSI) * 10.0, volume, T)
     assert result.sigma_ne_S_cm.value == pytest.approx(expected, rel=0.08)
@@ -198,24 +198,24 @@ def drifting(tmp_path_factory):
 
 def test_drift_is_removed_with_whole_system_dump(drifting):
     cell, whole, _, _ = drifting
-    result = analyze_conductivity(whole, cell.data_path, T)
+    result = analyze_conductivity(whole, cell.data_path, T, timestep_fs=2.0)
     assert result.n_ions == {"Na": 100, "FSI": 100}  # PEO is neutral, not an ion
     assert result.diffusion_cm2_s["Na"].value == pytest.approx(D_NA, rel=0.08)
     assert result.diffusion_cm2_s["FSI"].value == pytest.approx(D_FSI, rel=0.08)
     assert result.diffusive
-    raw = analyze_conductivity(whole, cell.data_path, T, remove_drift=False)
+    raw = analyze_conductivity(whole, cell.data_path, T, remove_drift=False, timestep_fs=2.0)
     assert raw.diffusion_cm2_s["FSI"].value > 10 * D_FSI  # the drift would have dominated
     assert not raw.diffusive
 
 
 def test_drift_is_removed_with_com_file(drifting):
     cell, _, ions_only, com_file = drifting
-    result = analyze_conductivity(ions_only, cell.data_path, T, com_file=com_file)
+    result = analyze_conductivity(ions_only, cell.data_path, T, com_file=com_file, timestep_fs=2.0)
     assert "com.dat" in result.com_reference
     assert result.diffusion_cm2_s["Na"].value == pytest.approx(D_NA, rel=0.08)
     assert result.diffusion_cm2_s["FSI"].value == pytest.approx(D_FSI, rel=0.08)
     assert not any("com_file" in w for w in result.warnings)
-    partial = analyze_conductivity(ions_only, cell.data_path, T)
+    partial = analyze_conductivity(ions_only, cell.data_path, T, timestep_fs=2.0)
     assert "not the system" in partial.com_reference
     assert any("com_file" in w for w in partial.warnings)
 

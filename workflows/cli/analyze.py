@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from naspe.structures.bounds import TEMPERATURE_C, TEMPERATURE_K
+from naspe.structures.bounds import TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import within
+from naspe.workflows.md.jobs import RUN_SPEC_FILE
 
 __all__ = ["analyze_app"]
 
@@ -37,7 +38,14 @@ def analyze_conductivity_cmd(
             callback=within(TEMPERATURE_C),
         ),
     ] = None,
-    timestep_fs: Annotated[float, typer.Option(help="MD time step (fs)")] = 2.0,
+    timestep_fs: Annotated[
+        float | None,
+        typer.Option(
+            help="MD time step (fs); read from naspe's run.json beside the trajectory when not given; "
+            "required for a foreign LAMMPS dump or DCD (never guessed: D and sigma scale with it)",
+            callback=within(TIMESTEP_FS),
+        ),
+    ] = None,
     com_file: Annotated[Path | None, typer.Option(help="System centre-of-mass log (naspe's com.dat)")] = None,
     charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling used in the force field")] = 0.8,
     scaled_charges: Annotated[bool, typer.Option(help="Use scaled instead of formal charges")] = False,
@@ -61,7 +69,7 @@ def analyze_conductivity_cmd(
             trajectory,
             topology,
             temperature,
-            timestep_fs=timestep_fs,
+            timestep_fs=timestep_fs if timestep_fs is not None else _run_timestep_fs(trajectory),
             com_file=com_file,
             charge_scaling=charge_scaling,
             stride=stride,
@@ -84,6 +92,16 @@ def analyze_conductivity_cmd(
         typer.echo(f"{label} = {data[key]['value']:.3e} +- {data[key]['stderr'] or 0:.1e} S/cm")
     for w in data["warnings"]:
         typer.echo(f"warning: {w}")
+
+
+def _run_timestep_fs(trajectory: Path) -> float | None:
+    """The time step (fs) naspe's LAMMPS stage recorded in ``run.json`` beside ``trajectory``, or None."""
+    meta = trajectory.parent / RUN_SPEC_FILE
+    try:
+        value = json.loads(meta.read_text()).get("timestep_fs")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
 def _load_result(path: Path, schema):

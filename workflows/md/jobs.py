@@ -35,6 +35,8 @@ from naspe.workflows.md.runner import latest_restart
 __all__ = ["LammpsStageMaker", "run_stage", "SYSTEM_META"]
 
 SYSTEM_META = "system.lammps.json"
+#: the runner's input in a stage's run directory (workdir, input set, timestep_fs, ...)
+RUN_SPEC_FILE = "run.json"
 
 
 def _system_meta(prev_dir: Path) -> dict:
@@ -104,8 +106,8 @@ def run_stage(
             "max_wall_s": max_wall_s,
             "lammps_python_path": str(settings.lammps_python_path) if settings.lammps_python_path else None,
         }
-        (run_dir / "run.json").write_text(json.dumps(runner_spec, indent=2))
-        cmd = [*settings.mpi_launch(ranks), sys.executable, "-m", "naspe.workflows.md.runner", "run.json"]
+        (run_dir / RUN_SPEC_FILE).write_text(json.dumps(runner_spec, indent=2))
+        cmd = [*settings.mpi_launch(ranks), sys.executable, "-m", "naspe.workflows.md.runner", RUN_SPEC_FILE]
         proc = subprocess.run(cmd, cwd=run_dir, env=mpi_environment(), capture_output=True, text=True)
         (run_dir / "runner.log").write_text(proc.stdout + proc.stderr)
         result_path = run_dir / "result.json"

@@ -85,6 +85,8 @@ def test_analyze_arrhenius_recovers_activation_energy(walks, tmp_path):
     cell, dumps = walks
     files = []
     for temp, dump in dumps.items():
+        # as naspe's LAMMPS stage leaves it: the time step in run.json beside the dump (no --timestep-fs)
+        (dump.parent / "run.json").write_text(json.dumps({"timestep_fs": 2.0}))
         p = run(
             "analyze",
             "conductivity",
@@ -109,3 +111,19 @@ def test_analyze_arrhenius_recovers_activation_energy(walks, tmp_path):
     assert png.stat().st_size > 10000
     p = run("analyze", "arrhenius", *files, "--quantity", "sigma_xx")
     assert p.returncode == 2 and "quantity 'sigma_xx'" in p.stderr
+
+
+def test_a_foreign_dump_needs_its_time_step(walks, tmp_path):
+    """Frames numbered by step and no naspe run.json beside them: the time step is asked for, never guessed."""
+    import shutil
+
+    cell, dumps = walks
+    foreign = tmp_path / "elsewhere.lammpstrj"
+    shutil.copy(dumps[353.15], foreign)
+    args = ["analyze", "conductivity", "--trajectory", str(foreign), "--topology", str(cell.data_path)]
+    p = run(*args, "--temperature-c", "80")
+    assert p.returncode == 2 and "numbered by MD step" in p.stderr and "--timestep-fs" in p.stderr, p.stderr
+    one = json.loads(run(*args, "--temperature-c", "80", "--timestep-fs", "1", "--json").stdout)
+    two = json.loads(run(*args, "--temperature-c", "80", "--timestep-fs", "2", "--json").stdout)
+    # the same frames read with half the time step: twice the D (why it is never guessed)
+    assert one["diffusion_cm2_s"]["Na"]["value"] == pytest.approx(2 * two["diffusion_cm2_s"]["Na"]["value"], rel=1e-6)

@@ -74,7 +74,7 @@ def test_analyze_commands(tmp_path):
         write_dump(run / "ions.lammpstrj", cell, rigid_motion(cell, disp), steps)
         (run / "com.dat").write_text("# step com_x com_y com_z\n" + "".join(f"{s} 0 0 0\n" for s in steps))
         args = f"analyze conductivity --trajectory ions.lammpstrj --topology final.data --temperature {temp}"
-        p = ok(*args.split(), "--com-file", "com.dat", "--json", cwd=run)
+        p = ok(*args.split(), "--timestep-fs", "2", "--com-file", "com.dat", "--json", cwd=run)
         (tmp_path / f"T{temp:.0f}.json").write_text(p.stdout)  # the README's "> T353.json"
         assert json.loads(p.stdout)["diffusion_cm2_s"]["Na"]["value"] == pytest.approx(1e-5 * factor, rel=0.3)
     files = sorted(str(p.name) for p in tmp_path.glob("T*.json"))  # the shell's T*.json
