@@ -25,6 +25,9 @@ __all__ = [
     "TEMPERATURE_K",
     "TEMPERATURE_C",
     "TIMESTEP_FS",
+    "ANCHOR_HEIGHT_ANGSTROM",
+    "RELAX_STEPS",
+    "FMAX_EV_A",
 ]
 
 
@@ -67,3 +70,13 @@ ION_CHARGE_SCALING = Bound("charge_scaling", 0.0, 1.0, "", "fraction of the form
 TEMPERATURE_K = Bound("temperature", 200.0, 1000.0, "K", "PEO electrolytes are studied from about 250 K to 450 K")
 TEMPERATURE_C = Bound("temperature_c", -73.15, 726.85, "°C", "the same range as 200-1000 K")
 TIMESTEP_FS = Bound("timestep_fs", 0.05, 10.0, "fs", "MD time steps of molecular systems are 0.5-4 fs")
+ANCHOR_HEIGHT_ANGSTROM = Bound(
+    "height", 1.0, 10.0, "Å", "anchor atom above the top substrate atom; closer overlaps it, farther is no contact"
+)
+# fixed-cell relaxations of the structures (ASE optimisers of the DFT / tight-binding engines)
+RELAX_STEPS = Bound(
+    "steps", 1, 10000, "", "optimiser steps; 1 = single point, and a relaxation not converged in 10000 never will be"
+)
+FMAX_EV_A = Bound(
+    "fmax", 0.001, 5.0, "eV/Å", "largest force at convergence; below 0.001 is DFT force noise, above 5 nothing relaxes"
+)

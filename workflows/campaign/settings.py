@@ -1,18 +1,26 @@
 """What a campaign computes: :class:`CampaignSettings` and its per-component specs.
 
 Every model forbids unknown keys, so a misspelt override is an error naming its
-location, not a silently ignored value.
+location, not a silently ignored value; so does ``conductivity.overrides``, whose keys
+are :class:`~naspe.workflows.flows.conductivity.ConductivityMaker` fields (checked with
+their values when the settings are made, not when the campaign's first MD job starts).
+Relaxation steps and force criteria lie within :data:`~naspe.structures.bounds.RELAX_STEPS`
+and :data:`~naspe.structures.bounds.FMAX_EV_A`, the bounds of ``naspe adhesion`` / ``bonding``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from naspe.structures.bounds import FMAX_EV_A, RELAX_STEPS, Bound
 from naspe.structures.study import STUDY_SYSTEMS, parse_system
 from naspe.workflows.dft.registry import ENGINES
-from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K
+from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K, ConductivityMaker
+from naspe.workflows.md.inputs import LammpsInputGenerator
 
 __all__ = [
     "Engine",
@@ -23,6 +31,7 @@ __all__ = [
     "BondingSpec",
     "CoreLevelSpec",
     "CampaignSettings",
+    "conductivity_override_keys",
 ]
 
 Engine = Literal[tuple(ENGINES)]  # the engine registry's names (naspe.workflows.dft.registry)
@@ -30,6 +39,48 @@ Engine = Literal[tuple(ENGINES)]  # the engine registry's names (naspe.workflows
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _within(bound: Bound, value: float | None) -> float | None:
+    """``value`` (None: the engine's own) if ``bound`` allows it; else ValueError naming the range and why."""
+    if value is not None:
+        try:
+            bound.check(value)
+        except ValueError:
+            raise ValueError(f"{value}: allowed is {bound.describe()} ({bound.reason})") from None
+    return value
+
+
+class _Relaxation(_Strict):
+    """Relaxation steps and force criterion, within :data:`RELAX_STEPS` and :data:`FMAX_EV_A`."""
+
+    @field_validator("steps", "fmax_eV_A", check_fields=False)
+    @classmethod
+    def _bounded(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _within(RELAX_STEPS if info.field_name == "steps" else FMAX_EV_A, value)
+
+
+#: ConductivityMaker fields a campaign sets itself (``conductivity.temperatures_C``), not through overrides
+_SET_BY_CAMPAIGN = ("temperatures_C",)
+
+
+def conductivity_override_keys() -> tuple[str, ...]:
+    """The keys ``conductivity.overrides`` accepts: :class:`ConductivityMaker` fields the campaign leaves free."""
+    return tuple(f.name for f in dataclasses.fields(ConductivityMaker) if f.name not in _SET_BY_CAMPAIGN)
+
+
+def _check_override(key: str, value: Any) -> None:
+    """Refuse an override value of the wrong kind (a number field given text, NaN, a YAML input generator)."""
+    default = {f.name: f.default for f in dataclasses.fields(ConductivityMaker)}.get(key)
+    if key == "input_generator" and not isinstance(value, LammpsInputGenerator):
+        raise ValueError(f"{key}: a LammpsInputGenerator (from Python), not a {type(value).__name__}")
+    if key == "ranks" and value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise ValueError(f"ranks={value!r}: must be an integer >= 1 (MPI ranks per MD job), or null for the default")
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        kind = "an integer" if isinstance(default, int) else "a finite number"
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or (isinstance(default, int) and not isinstance(value, int)):
+            raise ValueError(f"{key}={value!r}: must be {kind}")
 
 
 class ElectrolyteSpec(_Strict):
@@ -52,17 +103,35 @@ class ConductivitySpec(_Strict):
         default_factory=dict, description="ConductivityMaker fields on top of the preset (ps, fs, replicas, ...)"
     )
 
+    @field_validator("overrides")
+    @classmethod
+    def _known_fields(cls, overrides: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """Refuse a key that is no ConductivityMaker field and a value it refuses, before any job."""
+        allowed = conductivity_override_keys()
+        for key, value in overrides.items():
+            if key in _SET_BY_CAMPAIGN:
+                raise ValueError(f"{key}: set conductivity.{key} instead")
+            if key not in allowed:
+                raise ValueError(f"{key!r} is not a conductivity setting; allowed are {', '.join(allowed)}")
+            _check_override(key, value)
+        if "preset" in info.data:  # an unknown preset is reported on its own
+            try:
+                ConductivityMaker.from_preset(info.data["preset"], **overrides)
+            except ValueError as err:
+                raise ValueError(str(err)) from None
+        return overrides
 
-class AdhesionSpec(_Strict):
+
+class AdhesionSpec(_Relaxation):
     """Adhesion of the study's interfaces (see :class:`naspe.workflows.flows.adhesion_study.AdhesionStudyMaker`)."""
 
     enabled: bool = True
     engine: Engine = "tblite"
     systems: list[str] = Field(default_factory=list, description="film/substrate names; empty: the study's set")
     steps: int | None = Field(
-        None, ge=1, description="Relaxation steps (1 = single points); None: the engine's own (VASP: its input set)"
+        None, description="Relaxation steps (1 = single points); None: the engine's own (VASP: its input set)"
     )
-    fmax_eV_A: float | None = Field(None, gt=0, description="Force criterion (eV/Å); None: the engine's own")
+    fmax_eV_A: float | None = Field(None, description="Force criterion (eV/Å); None: the engine's own")
     layers: int = Field(3, ge=1, description="Substrate layers")
     scan: bool = Field(False, description="Rigid separation scan with a UBER fit")
 
@@ -75,14 +144,14 @@ class BondingCase(_Strict):
     reactions: list[str] = Field(default_factory=list)
 
 
-class BondingSpec(_Strict):
+class BondingSpec(_Relaxation):
     """Binding and reaction energies (see :mod:`naspe.workflows.flows.bonding`)."""
 
     enabled: bool = True
     engine: Engine = "tblite"
     cases: list[BondingCase] = Field(default_factory=list)
-    steps: int | None = Field(None, ge=1, description="Relaxation steps; None: the engine's own (VASP: its input set)")
-    fmax_eV_A: float | None = Field(None, gt=0, description="Force criterion (eV/Å); None: the engine's own")
+    steps: int | None = Field(None, description="Relaxation steps; None: the engine's own (VASP: its input set)")
+    fmax_eV_A: float | None = Field(None, description="Force criterion (eV/Å); None: the engine's own")
 
 
 class CoreLevelSpec(_Strict):

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from naspe.structures.bounds import FMAX_EV_A, GAP_ANGSTROM, LAYERS, MAX_STRAIN, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
+from naspe.workflows.cli.options import output_dir, within
 
 __all__ = ["register"]
 
@@ -20,14 +22,21 @@ def adhesion_cmd(
         str, typer.Option(help="peo (periodic chain), nafsi (ion pair), peo-nafsi, na110 (on graphite)")
     ] = "peo",
     engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
-    layers: Annotated[int, typer.Option(help="Substrate layers")] = 3,
+    layers: Annotated[int, typer.Option(help="Substrate layers", callback=within(LAYERS))] = 3,
     repeat: Annotated[
-        tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the PEO repeat)")
+        tuple[int, int] | None,
+        typer.Option(help="Substrate lateral repeats (default: fits the PEO repeat)", callback=within(REPEAT)),
     ] = None,
-    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)")] = 2.8,
-    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)")] = 100,
-    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)")] = 0.05,
-    max_strain: Annotated[float, typer.Option(help="Largest chain strain (fraction)")] = 0.05,
+    gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)", callback=within(GAP_ANGSTROM))] = 2.8,
+    steps: Annotated[
+        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)", callback=within(RELAX_STEPS))
+    ] = 100,
+    fmax: Annotated[
+        float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)", callback=within(FMAX_EV_A))
+    ] = 0.05,
+    max_strain: Annotated[
+        float, typer.Option(help="Largest chain strain (fraction)", callback=within(MAX_STRAIN))
+    ] = 0.05,
     scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit (gpaw, tblite)")] = False,
     out: Annotated[Path, typer.Option(help="Run directory (rerunning reuses its finished calculations)")] = Path(
         "naspe-adhesion"
@@ -39,6 +48,7 @@ def adhesion_cmd(
     from naspe.structures.topology import to_pymatgen
     from naspe.workflows.flows.adhesion import adhesion_maker
 
+    output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
     try:
         spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax, scan=scan)
         result = build_adhesion_system(substrate, film, layers, repeat, gap, 8.0, max_strain)

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM, FMAX_EV_A, LAYERS, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
+from naspe.workflows.cli.options import output_dir, within
 
 __all__ = ["register"]
 
@@ -21,19 +23,31 @@ def bonding_cmd(
     reaction: Annotated[
         str | None, typer.Option(help="Also a product-state reaction energy: dme-vacancy-bridge, dme-na-methoxide, ...")
     ] = None,
-    layers: Annotated[int, typer.Option(help="Substrate layers (Na slabs, graphite)")] = 3,
+    layers: Annotated[int, typer.Option(help="Substrate layers (Na slabs, graphite)", callback=within(LAYERS))] = 3,
     repeat: Annotated[
-        tuple[int, int] | None, typer.Option(help="Substrate lateral repeats (default: fits the fragment)")
+        tuple[int, int] | None,
+        typer.Option(help="Substrate lateral repeats (default: fits the fragment)", callback=within(REPEAT)),
     ] = None,
-    height: Annotated[float | None, typer.Option(help="Anchor height above the substrate (Å)")] = None,
-    steps: Annotated[int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)")] = 100,
-    fmax: Annotated[float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)")] = 0.05,
+    height: Annotated[
+        float | None,
+        typer.Option(
+            help="Anchor height above the substrate (Å; default: the fragment's own)",
+            callback=within(ANCHOR_HEIGHT_ANGSTROM),
+        ),
+    ] = None,
+    steps: Annotated[
+        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)", callback=within(RELAX_STEPS))
+    ] = 100,
+    fmax: Annotated[
+        float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)", callback=within(FMAX_EV_A))
+    ] = 0.05,
     out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
     from naspe.workflows.flows.bonding import bonding_flows
 
+    output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
     try:
         spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax)
         relax = spec.relax_maker(**options)

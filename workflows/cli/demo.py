@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import fail
+from naspe.workflows.cli.options import output_dir
 
 __all__ = ["run_demo", "register"]
 
@@ -79,6 +80,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Output directory")] = Path("demo-output"),
 ) -> None:
     """Build the study's structures (electrolyte cell, slabs, interfaces) and print a summary table."""
+    output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
     try:
         run_demo(out)
     except (ValueError, RuntimeError) as err:

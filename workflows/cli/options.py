@@ -1,20 +1,25 @@
-"""Option checks shared by the commands: a value outside its physical bound is refused by name.
+"""Option checks shared by the commands: a value outside what is allowed is refused by name, before any work.
 
 ``typer.Option(callback=within(GAP_ANGSTROM))`` gives ``naspe: error: Invalid value for '--gap':
 -3.0: allowed is 1 to 10 Å (...)`` before any work, with the bound the library itself enforces
-(:mod:`naspe.structures.bounds`).
+(:mod:`naspe.structures.bounds`); :func:`one_of` does the same for names (engines, job states,
+elements), and :func:`output_dir` for an ``--out`` that cannot be a directory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from naspe.structures.bounds import Bound
+from naspe.workflows.base.files import check_output_dir
+from naspe.workflows.cli.common import fail
 
-__all__ = ["within", "at_least"]
+__all__ = ["within", "at_least", "one_of", "output_dir"]
 
 
 def within(bound: Bound) -> Callable[[Any], Any]:
@@ -34,11 +39,42 @@ def within(bound: Bound) -> Callable[[Any], Any]:
 
 
 def at_least(minimum: float) -> Callable[[Any], Any]:
-    """A typer callback refusing values below ``minimum`` (and NaN), naming the value."""
+    """A typer callback refusing values below ``minimum``, NaN and infinities, naming the value."""
 
     def check(value: Any) -> Any:
-        if value is not None and not value >= minimum:
-            raise typer.BadParameter(f"{value}: must be >= {minimum:g}")
+        if value is not None and not (math.isfinite(value) and value >= minimum):
+            raise typer.BadParameter(f"{value}: must be a finite number >= {minimum:g}")
         return value
 
     return check
+
+
+def one_of(allowed: Iterable[str] | Callable[[], Iterable[str]]) -> Callable[[Any], Any]:
+    """A typer callback refusing a name not in ``allowed`` (names, or a function giving them), listing them.
+
+    A function is called only when the option is given, so a list that needs a heavy import
+    (the campaign presets, the job states) costs nothing at start-up.
+    """
+
+    def check(param: typer.CallbackParam, value: Any) -> Any:
+        if value is None:
+            return value
+        names = list(allowed() if callable(allowed) else allowed)
+        if value not in names:
+            raise typer.BadParameter(f"{param.name} {value!r}: allowed are {', '.join(names)}")
+        return value
+
+    return check
+
+
+def output_dir(path: Path, option: str = "--out") -> Path:
+    """``path`` checked as an output directory before any work (absolute); else one line and exit 2.
+
+    Refused: an existing file of that name, a name longer than the file system allows, a parent
+    that is not a writable directory (:func:`naspe.workflows.base.files.check_output_dir`).
+    Nothing is created.
+    """
+    try:
+        return check_output_dir(path, option)
+    except ValueError as err:
+        fail(err)

@@ -36,6 +36,7 @@ from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties
+from naspe.workflows.flows.input_checks import check_gap, check_relaxation
 
 __all__ = [
     "AdhesionDocument",
@@ -272,8 +273,18 @@ class BaseAdhesionMaker(Maker):
         return dataclasses.replace(self.relax_maker, steps=1, name=f"{self.relax_maker.name} single point")
 
     def make(self, interface: Structure, n_substrate: int, strain: float = 0.0) -> Flow:
-        """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document."""
+        """Flow: relax substrate, film and interface (independent), optional statics and scan, then the document.
+
+        Raises
+        ------
+        ValueError
+            Before any job: ``n_substrate`` out of range, a gap (Å) outside
+            :data:`~naspe.structures.bounds.GAP_ANGSTROM`, relaxation steps or fmax (eV/Å) outside
+            their bounds, or what the engine Maker refuses (atoms too close, too little vacuum).
+        """
         whole, substrate, film = split_interface(interface, n_substrate, self.fix_bottom_angstrom)
+        check_gap(whole, n_substrate)
+        check_relaxation(self.relax_maker)
         parts = {"substrate": substrate, "film": film, "interface": whole}
         check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
         check_inputs(self.static_maker, parts)

@@ -20,9 +20,10 @@ A calculation that fails (SCF not converged) leaves a failed engine document
 (with its error) and stops the document job: no binding or reaction document is
 written. Bad inputs (atoms closer than 0.6 Å, as
 :func:`~naspe.workflows.dft.checks.check_distances` checks for every engine;
-mismatched reactant/product; n_substrate out of range; and what the engine Maker refuses:
-too little vacuum for GPAW, initial moments without spin polarisation) raise ValueError in
-``make``, before any calculation.
+mismatched reactant/product; n_substrate out of range; relaxation steps or fmax outside
+:data:`~naspe.structures.bounds.RELAX_STEPS` / :data:`~naspe.structures.bounds.FMAX_EV_A`; and what the
+engine Maker refuses: too little vacuum for GPAW, initial moments without spin polarisation) raise ValueError
+in ``make``, before any calculation.
 
 Reference values (checked by tests/workflows/flows/test_bonding.py): a Na adatom on graphene
 prefers the hollow site, binds by roughly -0.5 to -1 eV against the isolated
@@ -39,11 +40,13 @@ import numpy as np
 from jobflow import Flow, Maker
 from pymatgen.core import Structure
 
+from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM
 from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties
 from naspe.workflows.dft.checks import check_distances, to_atoms
 from naspe.workflows.flows.adhesion import split_interface
 from naspe.workflows.flows.bonding_documents import binding_document, reaction_document
+from naspe.workflows.flows.input_checks import check_relaxation
 
 __all__ = [
     "BaseBindingMaker",
@@ -128,6 +131,7 @@ class BaseBindingMaker(Maker):
             Labels recorded in the document.
         """
         whole, substrate, frag = split_complex(complex_structure, n_substrate, self.fix_bottom_angstrom)
+        check_relaxation(self.relax_maker)
         check_inputs(self.relax_maker, {"substrate": substrate, "fragment": frag, "complex": whole})
         jobs = {}
         for label, structure in (("substrate", substrate), ("fragment", frag), ("complex", whole)):
@@ -217,13 +221,15 @@ class BaseReactionMaker(Maker):
         Raises
         ------
         ValueError
-            Reactant and product differ in atoms, order or cell; atoms too close; bad ``n_substrate``.
+            Reactant and product differ in atoms, order or cell; atoms too close; bad ``n_substrate``;
+            relaxation steps or fmax (eV/Å) outside their bounds.
         """
         if [str(s) for s in reactant.species] != [str(s) for s in product.species]:
             raise ValueError("reactant and product must have the same atoms in the same order")
         if not np.allclose(reactant.lattice.matrix, product.lattice.matrix, atol=1e-6):
             raise ValueError("reactant and product must share one cell (energies in different cells do not compare)")
         r_whole, _, _ = split_complex(reactant, n_substrate, self.fix_bottom_angstrom)
+        check_relaxation(self.relax_maker)
         p_whole = split_interface(product, n_substrate, self.fix_bottom_angstrom)[0]
         _check_structure(p_whole, "product")
         # the atoms fixed in the reactant stay fixed in the product
@@ -295,7 +301,8 @@ def bonding_flows(
 
     Names are checked before anything is built: unknown site, fragment, reaction
     or engine, or a reaction of another site/fragment, raise ValueError naming the
-    value and what is allowed. ``relax_maker`` None: the registry's relax Maker of
+    value and what is allowed, and a ``height`` (Å) outside
+    :data:`~naspe.structures.bounds.ANCHOR_HEIGHT_ANGSTROM`. ``relax_maker`` None: the registry's relax Maker of
     ``engine``. The flows are named ``binding <site>/<fragment>`` and ``reaction <name>``.
     An open-shell fragment (initial moments, e.g. the Na atom) gets a spin-polarised
     copy of a relax Maker that has a ``spinpol`` switch (GPAW).
@@ -320,6 +327,8 @@ def bonding_flows(
                 f"reaction {name!r} is for --site {spec.site} --fragment {spec.fragment}, "
                 f"not --site {site} --fragment {fragment}"
             )
+    if height is not None:
+        ANCHOR_HEIGHT_ANGSTROM.check(height, "height")
     placed = binding_complex(site, fragment, layers=layers, repeat=repeat, height=height)
     relax_maker = registry.relax_maker_of(chosen.name, relax_maker)
     if placed.magmoms is not None and np.any(placed.magmoms) and hasattr(relax_maker, "spinpol"):
