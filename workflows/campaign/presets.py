@@ -134,6 +134,8 @@ def load_overrides(path: str | Path) -> dict:
         data = yaml.safe_load(path.read_text())
     except OSError as err:
         raise ValueError(f"override file {str(path)!r}: cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"override file {str(path)!r}: not a text file (byte {err.start} is not UTF-8)") from None
     except yaml.YAMLError as err:
         raise ValueError(f"override file {str(path)!r}: not valid YAML ({err})") from None
     if data is None:

@@ -95,13 +95,14 @@ def run_cmd(
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (`naspe status` to follow)")] = False,
 ) -> None:
     """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
-    from naspe.workflows.campaign import load_overrides
+    from naspe.workflows.campaign import campaign_settings, load_overrides
     from naspe.workflows.execution.runs import RunError, check_run, run_driver, run_status, start_driver
     from naspe.workflows.execution.store import StoreError, open_store
 
     config, data_dir = config_and_data_dir(config_file)
     try:
         extra = load_overrides(overrides) if overrides is not None else {}
+        campaign_settings(preset, extra)  # bad settings are refused before the store is created
         open_store(data_dir, config.store)
         run = run_campaign(preset, extra, config, data_dir, name, resume)
         check_run(run)  # an old run this version cannot resume is refused before anything starts

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from naspe.workflows.cli.common import fail
 from naspe.workflows.execution.hpc_config import KINDS, ConfigError, load_execution_config
 
 __all__ = ["config_app"]
@@ -19,7 +20,27 @@ config_app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="Execution configuration YAML file (e.g. hpc_configs/slurm.yaml)")]
 
 
+def _readable(path: Path) -> None:
+    """One line and exit 2 unless ``path`` is a UTF-8 text file of YAML (what it is otherwise, in words)."""
+    import yaml
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as err:
+        fail(f"{path}: cannot be read ({err.strerror or err})")
+    except UnicodeDecodeError as err:
+        fail(f"{path}: not a text file (byte {err.start} is not UTF-8); give an execution configuration YAML file")
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        fail(f"{path}: not valid YAML{where} ({getattr(err, 'problem', None) or err})")
+
+
 def _load(path: Path):
+    """The configuration in ``path``; a file that is no YAML text is one line, each validation error one line."""
+    _readable(path)
     try:
         return load_execution_config(path)
     except ConfigError as err:

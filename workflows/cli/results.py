@@ -10,6 +10,23 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import fail
+from naspe.workflows.cli.filters import (
+    ComponentOpt,
+    DftEngineOpt,
+    ElementOpt,
+    MdEngineOpt,
+    PresetOpt,
+    SaltOpt,
+    StateOpt,
+    TmaxCOpt,
+    TmaxKOpt,
+    TminCOpt,
+    TminKOpt,
+    check_fits_filters,
+    check_output_form,
+    check_temperatures,
+)
+from naspe.workflows.cli.options import output_dir
 
 __all__ = ["register", "query_app"]
 
@@ -23,10 +40,7 @@ DataDirOpt = Annotated[
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="Execution configuration YAML naming the store (default: local)")
 ]
-SaltOpt = Annotated[str | None, typer.Option(help="Salt, e.g. NaFSI (job metadata)")]
 InterfaceOpt = Annotated[str | None, typer.Option(help="System / interface, e.g. peo/na110 (exact, else substring)")]
-EngineOpt = Annotated[str | None, typer.Option(help="Engine: lammps, gpaw, tblite, vasp")]
-PresetOpt = Annotated[str | None, typer.Option(help="Preset: quick, standard, production")]
 CampaignOpt = Annotated[str | None, typer.Option(help="Campaign name (job metadata)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON list of rows ([] when none)")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV (the header only when no rows)")]
@@ -125,12 +139,12 @@ def _filtered(*values) -> bool:
 @query_app.command("conductivity")
 def query_conductivity(
     salt: SaltOpt = None,
-    tmin_c: Annotated[float | None, typer.Option("--tmin-c", help="Lowest temperature (°C)")] = None,
-    tmax_c: Annotated[float | None, typer.Option("--tmax-c", help="Highest temperature (°C)")] = None,
-    tmin_k: Annotated[float | None, typer.Option("--tmin-k", help="Lowest temperature (K)")] = None,
-    tmax_k: Annotated[float | None, typer.Option("--tmax-k", help="Highest temperature (K)")] = None,
+    tmin_c: TminCOpt = None,
+    tmax_c: TmaxCOpt = None,
+    tmin_k: TminKOpt = None,
+    tmax_k: TmaxKOpt = None,
     interface: InterfaceOpt = None,
-    engine: EngineOpt = None,
+    engine: MdEngineOpt = None,
     preset: PresetOpt = None,
     campaign: CampaignOpt = None,
     fits: Annotated[bool, typer.Option("--fits", help="The Arrhenius / VTF fits of the summaries instead")] = False,
@@ -142,6 +156,11 @@ def query_conductivity(
     """Conductivity (S/cm) per temperature and replica from the MD transport analyses."""
     from naspe.workflows.results.queries import conductivity_fit_table, conductivity_table
 
+    check_output_form(as_json, as_csv)
+    check_temperatures(tmin_c, tmax_c, tmin_k, tmax_k)
+    if fits:
+        temperatures = {"--tmin-c": tmin_c, "--tmax-c": tmax_c, "--tmin-k": tmin_k, "--tmax-k": tmax_k}
+        check_fits_filters(**temperatures, **{"--engine": engine})
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
     if fits:
@@ -193,7 +212,7 @@ def query_conductivity(
 def query_adhesion(
     salt: SaltOpt = None,
     interface: InterfaceOpt = None,
-    engine: EngineOpt = None,
+    engine: DftEngineOpt = None,
     preset: PresetOpt = None,
     campaign: CampaignOpt = None,
     as_json: JsonOpt = False,
@@ -204,6 +223,7 @@ def query_adhesion(
     """Work of adhesion (J/m^2) per interface, strongest first, with the interface bonds."""
     from naspe.workflows.results.queries import adhesion_table
 
+    check_output_form(as_json, as_csv)
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
     df = adhesion_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
@@ -227,7 +247,7 @@ def query_adhesion(
 def query_bonding(
     salt: SaltOpt = None,
     interface: InterfaceOpt = None,
-    engine: EngineOpt = None,
+    engine: DftEngineOpt = None,
     preset: PresetOpt = None,
     campaign: CampaignOpt = None,
     as_json: JsonOpt = False,
@@ -238,6 +258,7 @@ def query_bonding(
     """Bonds across interfaces (adhesion, binding, reaction documents): kind, count, lengths (Å), orders."""
     from naspe.workflows.results.queries import bonding_table
 
+    check_output_form(as_json, as_csv)
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
     df = bonding_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
@@ -262,10 +283,10 @@ def query_bonding(
 def query_core_levels(
     salt: SaltOpt = None,
     interface: InterfaceOpt = None,
-    engine: EngineOpt = None,
+    engine: DftEngineOpt = None,
     preset: PresetOpt = None,
     campaign: CampaignOpt = None,
-    element: Annotated[str | None, typer.Option(help="C or O")] = None,
+    element: ElementOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
     data_dir: DataDirOpt = None,
@@ -274,6 +295,7 @@ def query_core_levels(
     """Core-level shifts and XPS-aligned binding energies (eV) against the XPS ranges."""
     from naspe.workflows.results.queries import core_level_table
 
+    check_output_form(as_json, as_csv)
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
     df = core_level_table(
@@ -299,8 +321,8 @@ def query_core_levels(
 @query_app.command("jobs")
 def query_jobs(
     run: Annotated[str | None, typer.Option(help="Run name (default: every run)")] = None,
-    state: Annotated[str | None, typer.Option(help="waiting, running, done, failed, skipped, stopped")] = None,
-    component: Annotated[str | None, typer.Option(help="conductivity, adhesion, bonding, core_levels")] = None,
+    state: StateOpt = None,
+    component: ComponentOpt = None,
     salt: SaltOpt = None,
     interface: InterfaceOpt = None,
     preset: PresetOpt = None,
@@ -311,9 +333,15 @@ def query_jobs(
     config_file: ConfigOpt = None,
 ) -> None:
     """Jobs of the runs under <data_dir>/runs: state, attempts, times and campaign parameters."""
-    from naspe.workflows.execution.runs import RunError
+    from naspe.workflows.execution.runs import RunError, find_run
     from naspe.workflows.results.queries import jobs_table
 
+    check_output_form(as_json, as_csv)
+    if run is not None:  # before the store is opened: a run that is not there leaves nothing behind
+        try:
+            find_run(_data_dir_and_store_config(data_dir, config_file)[0], run)
+        except RunError as err:
+            fail(str(err))
     data_dir, store = _open(data_dir, config_file)
     try:
         df = jobs_table(
@@ -345,6 +373,7 @@ def report(
     from naspe.workflows.results.queries import adhesion_table, bonding_table, conductivity_table, core_level_table
     from naspe.workflows.results.report import FIGURES, build_report
 
+    output_dir(out)  # before the store is opened and any figure drawn
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
     if not any(

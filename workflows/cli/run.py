@@ -9,12 +9,49 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import config_and_data_dir, fail
+from naspe.workflows.cli.options import at_least
 
 __all__ = ["register"]
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="Execution configuration YAML (hpc_configs/*.yaml); default: local")
 ]
+
+
+def _read_flow(path: Path):
+    """The jobflow Flow (or Job) in the JSON file ``path``; one line and exit 2 when it holds none."""
+    from jobflow import Flow, Job
+    from monty.json import MontyDecoder
+
+    hint = "give a Flow written with json.dumps(flow.as_dict())"
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as err:
+        fail(f"--flow {str(path)!r}: cannot be read ({err.strerror or err})")
+    except UnicodeDecodeError as err:
+        fail(f"--flow {str(path)!r}: not a text file (byte {err.start} is not UTF-8); {hint}")
+    except ValueError as err:
+        fail(f"--flow {str(path)!r}: not JSON ({err}); {hint}")
+    try:
+        flow = MontyDecoder().process_decoded(data)
+    except Exception as err:  # noqa: BLE001 - any class's constructor may refuse the fields it is given
+        fail(f"--flow {str(path)!r}: cannot be decoded ({type(err).__name__}: {err}); {hint}")
+    if not isinstance(flow, (Flow, Job)):
+        kind = {dict: "an object", list: "an array"}.get(type(flow), f"a {type(flow).__name__}")
+        fail(f"--flow {str(path)!r}: holds {kind}, not a jobflow Flow or Job; {hint}")
+    return flow
+
+
+def _campaign_overrides(preset: str, path: Path | None) -> dict:
+    """The overrides YAML of ``--preset``, with the campaign settings they give checked; else one line, exit 2."""
+    from naspe.workflows.campaign import campaign_settings, load_overrides
+
+    try:
+        extra = load_overrides(path) if path is not None else {}
+        campaign_settings(preset, extra)
+    except ValueError as err:
+        fail(err)
+    return extra
 
 
 def submit(
@@ -30,8 +67,6 @@ def submit(
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (log and pid in the run)")] = False,
 ) -> None:
     """Run a flow through Parsl (locally or on Slurm/PBS), or resume a run."""
-    from monty.json import MontyDecoder
-
     from naspe.workflows.execution.runs import (
         RunError,
         check_run,
@@ -47,25 +82,24 @@ def submit(
     chosen = [x for x in (flow_file is not None, probe, resume is not None, preset is not None) if x]
     if len(chosen) != 1:
         fail("give exactly one of --flow FILE, --probe, --preset NAME or --resume RUN")
+    if overrides is not None and preset is None:
+        fail(f"--overrides {str(overrides)!r}: changes a campaign, give it with --preset NAME")
+    # the inputs are checked before the store is opened: a bad file leaves nothing behind
+    flow = _read_flow(flow_file) if flow_file is not None else None
+    campaign_overrides = _campaign_overrides(preset, overrides) if preset is not None else None
     try:
         open_store(data_dir, config.store)  # an unreachable database fails here, before any job
         if resume is not None:
             run = find_run(data_dir, resume)
         elif preset is not None:
-            from naspe.workflows.campaign import load_overrides
             from naspe.workflows.cli.campaign import run_campaign
 
-            run = run_campaign(preset, load_overrides(overrides) if overrides else {}, config, data_dir, name, False)
+            run = run_campaign(preset, campaign_overrides, config, data_dir, name, False)
         else:
             if probe:
                 from naspe.workflows.execution.probe_jobs import probe_flow
 
                 flow = probe_flow()
-            else:
-                try:
-                    flow = MontyDecoder().process_decoded(json.loads(flow_file.read_text()))
-                except (OSError, ValueError) as err:
-                    raise RunError(f"--flow {str(flow_file)!r}: cannot read a jobflow Flow ({err})") from err
             run = create_run(flow, config, data_dir, name)
         check_run(run)  # an old run this version cannot resume is refused before a driver starts
         if detach:
@@ -112,7 +146,9 @@ def status(
 def cancel(
     run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)")] = None,
     config_file: ConfigOpt = None,
-    timeout: Annotated[float, typer.Option(help="Seconds (s) to wait for the driver to stop")] = 120.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds (s) to wait for the driver to stop", callback=at_least(0))
+    ] = 120.0,
 ) -> None:
     """Stop a run's driver cleanly: its blocks are cancelled, finished results kept, the rest resumable."""
     from naspe.workflows.execution.runs import RunError, cancel_run, find_run

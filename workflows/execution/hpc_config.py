@@ -327,6 +327,8 @@ def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
         text = path.read_text()
     except OSError as err:
         raise ConfigError([(str(path), err.strerror or str(err))], path) from None
+    except UnicodeDecodeError as err:  # a binary file: not a configuration, one error (not a traceback)
+        raise ConfigError([(str(path), f"not a text file (byte {err.start} is not UTF-8)")], path) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
