@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from naspe.structures.bounds import TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS
+from naspe.structures.bounds import ION_CHARGE_SCALING, TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS
 from naspe.workflows.cli.common import fail
-from naspe.workflows.cli.options import within
+from naspe.workflows.cli.options import at_least, within
 from naspe.workflows.md.jobs import RUN_SPEC_FILE
 
 __all__ = ["analyze_app"]
@@ -47,10 +47,12 @@ def analyze_conductivity_cmd(
         ),
     ] = None,
     com_file: Annotated[Path | None, typer.Option(help="System centre-of-mass log (naspe's com.dat)")] = None,
-    charge_scaling: Annotated[float, typer.Option(help="Ion charge scaling used in the force field")] = 0.8,
+    charge_scaling: Annotated[
+        float, typer.Option(help="Ion charge scaling used in the force field", callback=within(ION_CHARGE_SCALING))
+    ] = 0.8,
     scaled_charges: Annotated[bool, typer.Option(help="Use scaled instead of formal charges")] = False,
-    blocks: Annotated[int, typer.Option(help="Blocks for the standard errors")] = 5,
-    stride: Annotated[int, typer.Option(help="Use every n-th frame")] = 1,
+    blocks: Annotated[int, typer.Option(help="Blocks for the standard errors (>= 2)", callback=at_least(2))] = 5,
+    stride: Annotated[int, typer.Option(help="Use every n-th frame (>= 1)", callback=at_least(1))] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Diffusion coefficients, Nernst-Einstein and Einstein-Helfand conductivity of one trajectory."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import config_and_data_dir, fail
+from naspe.workflows.cli.options import run_name
 
 __all__ = ["register", "run_campaign"]
 
@@ -90,13 +91,20 @@ def run_cmd(
     config_file: Annotated[
         Path | None, typer.Option("--config", help="Execution configuration (hpc_configs/*.yaml); default: local")
     ] = None,
-    name: Annotated[str | None, typer.Option(help="Run name (default: <campaign>-<preset>)")] = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: <campaign>-<preset>)", callback=run_name)] = None,
     resume: Annotated[bool, typer.Option(help="Continue the existing run of that name as it was")] = False,
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (`naspe status` to follow)")] = False,
 ) -> None:
     """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
     from naspe.workflows.campaign import campaign_settings, load_overrides
-    from naspe.workflows.execution.runs import RunError, check_run, run_driver, run_status, start_driver
+    from naspe.workflows.execution.runs import (
+        RunError,
+        check_run,
+        run_driver,
+        run_status,
+        start_driver,
+        stopped_message,
+    )
     from naspe.workflows.execution.store import StoreError, open_store
 
     config, data_dir = config_and_data_dir(config_file)
@@ -109,23 +117,28 @@ def run_cmd(
     except (ValueError, RunError, StoreError) as err:
         fail(err)
     if detach:
-        pid = start_driver(run)
+        try:
+            pid = start_driver(run)  # returns once the driver holds the run's lock
+        except RunError as err:
+            fail(err)
         typer.echo(f"started {run.name} (driver pid {pid}); `naspe status {run.name}` to follow")
         return
     typer.echo(f"{run.name}: running in {run} (Ctrl-C stops cleanly; rerun the command to resume)", err=True)
     progress = _Progress()
     try:
         report = run_driver(run, progress=progress)
-    except RunError as err:
+    except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
     finally:
         progress.close()
+    if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume
+        again = f"naspe run --resume --name {run.name}" + (f" --config {config_file}" if config_file else "")
+        typer.echo(stopped_message(run, report, again), err=True)
+        raise typer.Exit(code=128 + (report.stop_signal or 2))
     status = run_status(run)
     typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
     for job, error in report.errors.items():
         typer.echo(f"  failed {job}: {(error.strip().splitlines() or [''])[0]}", err=True)
-    if report.interrupted:
-        typer.echo(f"interrupted: rerun the same command to resume {run.name}", err=True)
     if not report.finished:
         raise typer.Exit(code=1)
     typer.echo("next: `naspe report --out report/` and `naspe query adhesion`")

@@ -9,6 +9,7 @@ elements), and :func:`output_dir` for an ``--out`` that cannot be a directory.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,10 @@ from typing import Any
 import typer
 
 from naspe.structures.bounds import Bound
-from naspe.workflows.base.files import check_output_dir
+from naspe.workflows.base.files import NAME_MAX, check_output_dir
 from naspe.workflows.cli.common import fail
 
-__all__ = ["within", "at_least", "one_of", "output_dir"]
+__all__ = ["within", "at_least", "one_of", "output_dir", "run_name"]
 
 
 def within(bound: Bound) -> Callable[[Any], Any]:
@@ -65,6 +66,21 @@ def one_of(allowed: Iterable[str] | Callable[[], Iterable[str]]) -> Callable[[An
         return value
 
     return check
+
+
+def run_name(value: str | None) -> str | None:
+    """A typer callback refusing a run name that is not one folder name under ``<data_dir>/runs``.
+
+    A ``/``, ``..`` or a name longer than the file system allows would put a run (or look one
+    up) outside the data directory, or fail with a traceback; such a name is refused by option.
+    """
+    if value is None:
+        return value
+    if value in ("", ".", "..") or any(c in value for c in "/\\\0"):
+        raise typer.BadParameter(f"{value!r}: a run name is one folder name (no '/', not '.' or '..')")
+    if len(os.fsencode(value)) > NAME_MAX:
+        raise typer.BadParameter(f"a name of {len(value)} characters: at most {NAME_MAX} allowed")
+    return value
 
 
 def output_dir(path: Path, option: str = "--out") -> Path:

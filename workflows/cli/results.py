@@ -26,7 +26,7 @@ from naspe.workflows.cli.filters import (
     check_output_form,
     check_temperatures,
 )
-from naspe.workflows.cli.options import output_dir
+from naspe.workflows.cli.options import output_dir, run_name
 
 __all__ = ["register", "query_app"]
 
@@ -320,7 +320,7 @@ def query_core_levels(
 
 @query_app.command("jobs")
 def query_jobs(
-    run: Annotated[str | None, typer.Option(help="Run name (default: every run)")] = None,
+    run: Annotated[str | None, typer.Option(help="Run name (default: every run)", callback=run_name)] = None,
     state: StateOpt = None,
     component: ComponentOpt = None,
     salt: SaltOpt = None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import config_and_data_dir, fail
-from naspe.workflows.cli.options import at_least
+from naspe.workflows.cli.options import at_least, run_name
 
 __all__ = ["register"]
 
@@ -62,8 +62,10 @@ def submit(
         str | None, typer.Option(help="Submit the study's campaign with this preset (quick, standard, production)")
     ] = None,
     overrides: Annotated[Path | None, typer.Option(help="Campaign overrides YAML (with --preset)")] = None,
-    name: Annotated[str | None, typer.Option(help="Run name (default: flow name + uuid)")] = None,
-    resume: Annotated[str | None, typer.Option(help="Resume the run of this name: skip finished jobs")] = None,
+    name: Annotated[str | None, typer.Option(help="Run name (default: flow name + uuid)", callback=run_name)] = None,
+    resume: Annotated[
+        str | None, typer.Option(help="Resume the run of this name: skip finished jobs", callback=run_name)
+    ] = None,
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (log and pid in the run)")] = False,
 ) -> None:
     """Run a flow through Parsl (locally or on Slurm/PBS), or resume a run."""
@@ -75,6 +77,7 @@ def submit(
         run_driver,
         run_status,
         start_driver,
+        stopped_message,
     )
     from naspe.workflows.execution.store import StoreError, open_store
 
@@ -87,6 +90,11 @@ def submit(
     # the inputs are checked before the store is opened: a bad file leaves nothing behind
     flow = _read_flow(flow_file) if flow_file is not None else None
     campaign_overrides = _campaign_overrides(preset, overrides) if preset is not None else None
+    if resume is not None:
+        try:
+            find_run(data_dir, resume)
+        except RunError as err:
+            fail(err)
     try:
         open_store(data_dir, config.store)  # an unreachable database fails here, before any job
         if resume is not None:
@@ -109,6 +117,10 @@ def submit(
         report = run_driver(run)
     except (RunError, StoreError, ValueError) as err:
         fail(err)
+    if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume
+        again = f"naspe submit --resume {run.name}" + (f" --config {config_file}" if config_file else "")
+        typer.echo(stopped_message(run, report, again), err=True)
+        raise typer.Exit(code=128 + (report.stop_signal or 2))
     status = run_status(run)
     typer.echo(f"{run.name}: {', '.join(f'{n} {s}' for s, n in sorted(status['counts'].items()))}")
     for job, error in report.errors.items():
@@ -118,7 +130,7 @@ def submit(
 
 
 def status(
-    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)")] = None,
+    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)", callback=run_name)] = None,
     config_file: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
@@ -128,12 +140,12 @@ def status(
     _, data_dir = config_and_data_dir(config_file)
     try:
         info = run_status(find_run(data_dir, run_id))
-    except RunError as err:
+    except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
     if as_json:
         typer.echo(json.dumps(info, indent=2))
         return
-    driver = f"driver pid {info['driver_pid']}" if info["driver_pid"] else "driver not running"
+    driver = info["driver"]["detail"]  # a stale driver.pid says so
     counts = ", ".join(f"{n} {s}" for s, n in sorted(info["counts"].items())) or "no jobs yet"
     typer.echo(f"{info['run']} ({info['scheduler']}, {driver}): {counts}")
     for kind, ids in sorted(info["scheduler_jobs"].items()):
@@ -144,21 +156,25 @@ def status(
 
 
 def cancel(
-    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)")] = None,
+    run_id: Annotated[str | None, typer.Argument(help="Run name (default: the latest run)", callback=run_name)] = None,
     config_file: ConfigOpt = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds (s) to wait for the driver to stop", callback=at_least(0))
     ] = 120.0,
 ) -> None:
     """Stop a run's driver cleanly: its blocks are cancelled, finished results kept, the rest resumable."""
-    from naspe.workflows.execution.runs import RunError, cancel_run, find_run
+    from naspe.workflows.execution.runs import RunError, cancel_run, driver_status, find_run
 
     _, data_dir = config_and_data_dir(config_file)
     try:
         run = find_run(data_dir, run_id)
-        stopped = cancel_run(run, timeout)
+        stopped = cancel_run(run, timeout)  # signals only the process holding the run's lock
     except RunError as err:
         fail(str(err))
+    driver = driver_status(run)
+    if not stopped and driver["state"] == "stale":
+        typer.echo(f"{run.name}: {driver['detail']}; nothing signalled")
+        return
     typer.echo(
         f"{run.name}: "
         + ("stopped; resume with `naspe submit --resume " + run.name + "`" if stopped else "no driver running")

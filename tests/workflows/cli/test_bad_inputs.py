@@ -1,26 +1,31 @@
 """The bad-input catalogue: every refused value gives exit 2 and one stderr line naming it, and writes nothing.
 
 Each case runs the real console entry point (``naspe.workflows.cli.main.main``) in-process, with
-the current directory and every output inside an empty temporary directory, and checks:
-status 2, exactly one line on stderr starting ``naspe: error:``, the option (or file) and the
-bad value named in it, no traceback, and the directory still empty afterwards.
+the current directory, the default data directory (``naspe-data``) and every output inside an
+empty temporary directory, and checks: status 2, exactly one line on stderr starting
+``naspe: error:``, the option (or file) and the bad value named in it, no traceback, and nothing
+written anywhere in the directory afterwards. :func:`test_every_option_of_every_command_has_a_case`
+reads the options from the typer app itself, so a new option without a case fails the suite.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
+import typer
 from conftest import run_naspe
 
-from naspe.workflows.cli.main import main
+from naspe.workflows.cli.main import app, main
 
 LONG = "x" * 300
 FILES = ["--trajectory", "t", "--topology", "d"]
 NO_DIR = ["--trajectory", ".", "--topology", "d"]
+ROOT = os.geteuid() == 0  # root writes into a read-only (0o555) directory: that case cannot fail there
 
 # (arguments, words the one error line must contain)
-CASES = [
+BUILD_ANALYZE = [
     # build: physical bounds, named with the value and the allowed range
     (["build", "interface", "--substrate", "graphene", "--gap", "-3", "--out", "o"], ["--gap", "-3", "1 to 10 Å"]),
     (["build", "interface", "--substrate", "graphene", "--gap", "nan", "--out", "o"], ["--gap", "nan"]),
@@ -73,16 +78,192 @@ CASES = [
     (["analyze", "arrhenius", "missing.json"], ["missing.json", "no such file"]),
     (["analyze", "arrhenius", "wrong.json", "--plot", "."], ["--plot", ".png"]),
     (["analyze", "arrhenius", "wrong.json", "--quantity", "sigma"], ["sigma", "allowed"]),
+    (["build", "electrolyte", "--chain-length", "0", "--out", "o"], ["chain_length=0"]),
+    (["build", "electrolyte", "--eo-per-cation", "0", "--out", "o"], ["eo_per_cation=0"]),
+    (["build", "interface", "--substrate", "graphene", "--format", "pdb", "--out", "o"], ["--format", "pdb"]),
+    (["build", "interface", "--substrate", "graphene", "--out", "afile"], ["--out", "afile", "not a directory"]),
+    (
+        ["analyze", "conductivity", *FILES, "--temperature-c", "80", "--timestep-fs", "0"],
+        ["--timestep-fs", "0.05 to 10"],
+    ),
+    (["analyze", "conductivity", *FILES, "--temperature-c", "80", "--charge-scaling", "2"], ["--charge-scaling", "2"]),
+    (["analyze", "conductivity", *FILES, "--temperature-c", "80", "--blocks", "1"], ["--blocks", "1", ">= 2"]),
+    (["analyze", "conductivity", *FILES, "--temperature-c", "80", "--stride", "0"], ["--stride", "0", ">= 1"]),
+    (
+        [
+            "analyze",
+            "conductivity",
+            "--trajectory",
+            "afile",
+            "--topology",
+            "afile",
+            "--temperature-c",
+            "80",
+            "--com-file",
+            "missing.dat",
+        ],
+        ["--com-file", "missing.dat", "no such file"],
+    ),
 ]
+
+ADHESION = ["adhesion", "--substrate", "graphene", "--engine", "tblite"]
+BONDING = ["bonding", "--site", "vacancy", "--engine", "tblite"]
+# adhesion, bonding, demo: bounds of relaxations and structures, outputs checked before any work
+DFT = [
+    ([*ADHESION, "--gap", "-2"], ["--gap", "-2", "1 to 10 Å"]),
+    ([*ADHESION, "--gap", "nan"], ["--gap", "nan"]),
+    ([*ADHESION, "--fmax", "-1"], ["--fmax", "-1", "0.001 to 5 eV/Å"]),
+    ([*ADHESION, "--fmax", "0"], ["--fmax", "0"]),
+    ([*ADHESION, "--steps", "0"], ["--steps", "0", "1 to 10000"]),
+    ([*ADHESION, "--steps", "-5"], ["--steps", "-5"]),
+    ([*ADHESION, "--steps", "1e9"], ["--steps", "1e9"]),
+    ([*ADHESION, "--layers", "0"], ["--layers", "0", "1 to 30"]),
+    ([*ADHESION, "--repeat", "0", "2"], ["--repeat", "0"]),
+    ([*ADHESION, "--max-strain", "5"], ["--max-strain", "5", "0 to 0.2"]),
+    (["adhesion", "--substrate", "copper"], ["substrate 'copper'", "allowed"]),
+    (["adhesion", "--substrate", "graphene", "--film", "lipid"], ["film 'lipid'", "allowed"]),
+    (["adhesion", "--substrate", "graphene", "--engine", "cp2k"], ["--engine", "cp2k", "gpaw"]),
+    ([*ADHESION, "--out", "afile"], ["--out", "afile", "not a directory"]),
+    ([*ADHESION, "--out", LONG], ["--out", "300 characters", "255"]),
+    ([*ADHESION, "--out", "afile/run"], ["--out", "afile", "not a directory"]),
+    ([*ADHESION, "--out", "ro/run"], ["--out", "ro", "not writable"]),
+    ([*BONDING, "--height", "0.2"], ["--height", "0.2", "1 to 10 Å"]),
+    ([*BONDING, "--height", "-1"], ["--height", "-1"]),
+    ([*BONDING, "--steps", "0"], ["--steps", "0", "1 to 10000"]),
+    ([*BONDING, "--fmax", "-1"], ["--fmax", "-1", "0.001 to 5 eV/Å"]),
+    ([*BONDING, "--layers", "99"], ["--layers", "99"]),
+    ([*BONDING, "--repeat", "2", "0"], ["--repeat", "0"]),
+    (["bonding", "--site", "moon"], ["site 'moon'", "allowed"]),
+    (["bonding", "--site", "vacancy", "--fragment", "water"], ["fragment 'water'", "allowed"]),
+    ([*BONDING, "--reaction", "combustion"], ["reaction 'combustion'", "allowed"]),
+    (["bonding", "--site", "vacancy", "--engine", "abinit"], ["--engine", "abinit"]),
+    ([*BONDING, "--out", "afile"], ["--out", "afile", "not a directory"]),
+    ([*BONDING, "--out", LONG], ["--out", "300 characters"]),
+    ([*BONDING, "--out", "ro/run"], ["--out", "ro", "not writable"]),
+    (["demo", "--out", "afile"], ["--out", "afile", "not a directory"]),
+    (["demo", "--out", LONG], ["--out", "300 characters"]),
+    (["demo", "--out", "ro/demo"], ["--out", "ro", "not writable"]),
+]
+
+# run, submit, status, cancel, config: files that are not what they should be, names that are not run names
+RUNS = [
+    (["run", "--preset", "huge"], ["preset 'huge'", "quick, standard, production"]),
+    (["run", "--overrides", "typo.yaml"], ["conductivity.overrides", "production_pss", "allowed are", "production_ps"]),
+    (["run", "--overrides", "steps.yaml"], ["adhesion.steps", "0", "1 to 10000"]),
+    (["run", "--overrides", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["run", "--overrides", "missing.yaml"], ["missing.yaml", "cannot be read"]),
+    (["run", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["run", "--name", "../elsewhere"], ["--name", "../elsewhere", "one folder name"]),
+    (["submit", "--flow", "wrong.json"], ["--flow", "wrong.json", "not a jobflow Flow"]),
+    (["submit", "--flow", "list.json"], ["--flow", "list.json", "an array"]),
+    (["submit", "--flow", "broken.json"], ["--flow", "broken.json", "not JSON"]),
+    (["submit", "--flow", "binary.dat"], ["--flow", "binary.dat", "not a text file"]),
+    (["submit", "--flow", "missing.json"], ["--flow", "missing.json", "cannot be read"]),
+    (["submit", "--flow", "flowless.json"], ["--flow", "flowless.json", "cannot be decoded"]),
+    (["submit", "--preset", "huge"], ["preset 'huge'", "allowed"]),
+    (["submit", "--preset", "quick", "--overrides", "typo.yaml"], ["conductivity.overrides", "production_pss"]),
+    (["submit", "--probe", "--overrides", "typo.yaml"], ["--overrides", "typo.yaml", "--preset"]),
+    (["submit", "--probe", "--name", "a/b"], ["--name", "a/b", "one folder name"]),
+    (["submit", "--resume", "nosuch"], ["nosuch", "not found"]),
+    (["submit", "--probe", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["status", "nosuch"], ["nosuch", "not found"]),
+    (["status", LONG], ["300 characters", "255"]),
+    (["status", "--config", "bad.yaml"], ["bad.yaml", "YAML"]),
+    (["cancel", "../x"], ["../x", "one folder name"]),
+    (["cancel", "--timeout", "-1"], ["--timeout", "-1", ">= 0"]),
+    (["cancel", "--timeout", "nan"], ["--timeout", "nan"]),
+    (["cancel", "--config", "missing.yaml"], ["missing.yaml"]),
+    (["config", "check", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["config", "check", "missing.yaml"], ["missing.yaml", "cannot be read"]),
+    (["config", "check", "."], [".", "cannot be read"]),
+    (["config", "check", "bad.yaml"], ["bad.yaml", "not valid YAML", "line"]),
+    (["config", "show", "binary.dat"], ["binary.dat", "not a text file"]),
+]
+
+# query and report: every filter checked against what exists before the store is opened
+QUERIES = [
+    (["query", "conductivity", "--engine", "cp2k"], ["--engine", "cp2k", "lammps"]),
+    (["query", "conductivity", "--engine", "gpaw"], ["--engine", "gpaw", "lammps"]),
+    (["query", "conductivity", "--tmin-c", "80", "--tmax-c", "30"], ["--tmin-c 80", "--tmax-c 30"]),
+    (["query", "conductivity", "--tmin-k", "400", "--tmax-k", "300"], ["--tmin-k 400", "--tmax-k 300"]),
+    (["query", "conductivity", "--tmin-c", "nan"], ["--tmin-c", "nan", "°C"]),
+    (["query", "conductivity", "--tmax-c", "-300"], ["--tmax-c", "-300"]),
+    (["query", "conductivity", "--tmax-k", "inf"], ["--tmax-k", "inf", "K"]),
+    (["query", "conductivity", "--tmin-k", "-5"], ["--tmin-k", "-5"]),
+    (["query", "conductivity", "--tmin-c", "30", "--tmin-k", "300"], ["--tmin-c", "--tmin-k", "once"]),
+    (["query", "conductivity", "--fits", "--tmin-c", "30"], ["--fits", "--tmin-c"]),
+    (["query", "conductivity", "--salt", "KCl"], ["--salt", "KCl", "NaFSI"]),
+    (["query", "conductivity", "--preset", "huge"], ["--preset", "huge", "quick"]),
+    (["query", "conductivity", "--json", "--csv"], ["--json", "--csv"]),
+    (["query", "conductivity", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["query", "conductivity", "--data-dir", "afile"], ["afile", "not writable"]),
+    (["query", "adhesion", "--engine", "cp2k"], ["--engine", "cp2k", "gpaw, tblite, vasp"]),
+    (["query", "adhesion", "--salt", "NaCl"], ["--salt", "NaCl"]),
+    (["query", "adhesion", "--preset", "fast"], ["--preset", "fast"]),
+    (["query", "adhesion", "--data-dir", "afile"], ["afile", "not writable"]),
+    (["query", "adhesion", "--config", "bad.yaml"], ["bad.yaml"]),
+    (["query", "bonding", "--engine", "lammps"], ["--engine", "lammps", "gpaw"]),
+    (["query", "bonding", "--salt", "x"], ["--salt", "'x'"]),
+    (["query", "bonding", "--preset", "x"], ["--preset", "'x'"]),
+    (["query", "bonding", "--data-dir", "afile"], ["afile"]),
+    (["query", "bonding", "--config", "missing.yaml"], ["missing.yaml"]),
+    (["query", "corelevels", "--element", "Xx"], ["--element", "Xx", "C, O"]),
+    (["query", "corelevels", "--element", "Na"], ["--element", "Na"]),
+    (["query", "corelevels", "--engine", "cp2k"], ["--engine", "cp2k"]),
+    (["query", "corelevels", "--salt", "x"], ["--salt"]),
+    (["query", "corelevels", "--preset", "x"], ["--preset"]),
+    (["query", "corelevels", "--data-dir", "afile"], ["afile"]),
+    (["query", "corelevels", "--config", "binary.dat"], ["binary.dat"]),
+    (["query", "jobs", "--state", "exploded"], ["--state", "exploded", "waiting, running, done, failed"]),
+    (["query", "jobs", "--component", "md"], ["--component", "md", "conductivity, adhesion"]),
+    (["query", "jobs", "--run", "nosuch"], ["nosuch", "not found"]),
+    (["query", "jobs", "--run", "a/b"], ["--run", "a/b"]),
+    (["query", "jobs", "--salt", "x"], ["--salt"]),
+    (["query", "jobs", "--preset", "x"], ["--preset"]),
+    (["query", "jobs", "--data-dir", "afile"], ["afile", "not writable"]),
+    (["query", "jobs", "--config", "binary.dat"], ["binary.dat"]),
+    (["report", "--out", "afile"], ["--out", "afile", "not a directory"]),
+    (["report", "--out", LONG], ["--out", "300 characters"]),
+    (["report", "--out", "ro/report"], ["--out", "ro", "not writable"]),
+    (["report", "--data-dir", "afile"], ["afile", "not writable"]),
+    (["report", "--config", "binary.dat"], ["binary.dat"]),
+]
+
+CASES = BUILD_ANALYZE + DFT + RUNS + QUERIES
+
+#: options no value of which is a mistake by itself, with the reason
+NO_CASE = {
+    "interface": "a system name or any part of one (exact, else substring): every text is a filter",
+    "campaign": "a name looked up in the store (it is opened for that); tests/workflows/results covers the refusal",
+}
+
+
+def _files(root) -> None:
+    """The inputs the cases name: a plain file, JSON that is no flow, binary data, YAML with mistakes."""
+    (root / "afile").write_text("not a directory\n")
+    (root / "broken.json").write_text("{broken")
+    (root / "wrong.json").write_text('{"a": 1}')
+    (root / "list.json").write_text("[1, 2]")
+    (root / "flowless.json").write_text('{"@module": "jobflow.core.flow", "@class": "Flow"}')
+    (root / "binary.dat").write_bytes(bytes(range(256)) * 4)
+    (root / "bad.yaml").write_text("scheduler: [local\n")
+    (root / "typo.yaml").write_text("conductivity:\n  overrides:\n    production_pss: 3\n")
+    (root / "steps.yaml").write_text("adhesion:\n  steps: 0\n")
+    (root / "ro").mkdir(mode=0o555)
+
+
+def _tree(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
 @pytest.mark.parametrize("args, words", CASES, ids=[" ".join(a)[:70] for a, _ in CASES])
 def test_bad_input_is_one_line_naming_it(args, words, tmp_path, monkeypatch, capsys):
+    if ROOT and any(a.startswith("ro/") for a in args):
+        pytest.skip("running as root: a read-only directory is writable")
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "afile").write_text("not a directory\n")
-    (tmp_path / "broken.json").write_text("{broken")
-    (tmp_path / "wrong.json").write_text('{"a": 1}')
-    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.delenv("NASPE_DATA_DIR", raising=False)  # the default data directory: naspe-data, here
+    _files(tmp_path)
+    before = _tree(tmp_path)
     monkeypatch.setattr(sys, "argv", ["naspe", *args])
     with pytest.raises(SystemExit) as exit_info:
         main()
@@ -93,7 +274,43 @@ def test_bad_input_is_one_line_naming_it(args, words, tmp_path, monkeypatch, cap
     for word in words:
         assert word in lines[0], (word, lines[0])
     assert "Traceback" not in captured.out + captured.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == before, "a refused command wrote something"
+    assert _tree(tmp_path) == before, "a refused command wrote something"
+
+
+def _commands(group, path=()):
+    """(command path, command) of every command of the app."""
+    if hasattr(group, "commands"):  # a group (typer vendors its own click)
+        for name, sub in group.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield path, group
+
+
+def _given(root, args: list[str]) -> tuple[tuple[str, ...], set[str]]:
+    """The command path of ``args`` and the parameters they give (parsed without checking values)."""
+    command, rest, path = root, list(args), []
+    while hasattr(command, "commands") and rest and rest[0] in command.commands:
+        path.append(rest[0])
+        command = command.commands[rest.pop(0)]
+    ctx = command.make_context(" ".join(path), rest, resilient_parsing=True)
+    given = {n for n in ctx.params if getattr(ctx.get_parameter_source(n), "name", None) == "COMMANDLINE"}
+    return tuple(path), given
+
+
+def test_every_option_of_every_command_has_a_case():
+    """Every option and argument taking a value (not an on/off flag) has a catalogue case, read from the app."""
+    root = typer.main.get_command(app)
+    covered = set()
+    for args, _ in CASES:
+        path, given = _given(root, args)
+        covered |= {(path, name) for name in given}
+    missing = [
+        f"{' '.join(path)} {param.opts[0] if param.opts else param.name}"
+        for path, command in _commands(root)
+        for param in command.params
+        if not getattr(param, "is_flag", False) and param.name not in NO_CASE and (path, param.name) not in covered
+    ]
+    assert not missing, f"options without a bad-input case: {missing}"
 
 
 @pytest.mark.parametrize(

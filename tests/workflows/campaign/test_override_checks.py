@@ -1,0 +1,87 @@
+"""Campaign overrides are checked when the settings are made: a typo or an impossible value is one ValueError.
+
+Before, ``conductivity.overrides`` was a free dict handed to ``ConductivityMaker.from_preset`` when the
+campaign Flow was made: a misspelt key was a ``TypeError`` traceback, a value of the wrong kind one
+from inside the Maker, although the README promises unknown keys are refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from naspe.workflows.campaign import campaign_settings, load_overrides
+from naspe.workflows.campaign.settings import conductivity_override_keys
+from naspe.workflows.flows.conductivity import ConductivityMaker
+
+
+def _conductivity(overrides: dict) -> dict:
+    return {"conductivity": {"overrides": overrides}}
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (
+            {"production_pss": 3},
+            r"conductivity.overrides: 'production_pss' is not a conductivity setting; allowed are ",
+        ),
+        ({"production_ps": "long"}, r"conductivity.overrides: production_ps='long': must be a finite number"),
+        ({"production_ps": float("nan")}, r"production_ps=nan: must be a finite number"),
+        ({"production_ps": -5.0}, r"conductivity.overrides: production_ps=-5.0: must be > 0"),
+        ({"replicas": 0}, r"conductivity.overrides: replicas=0: must be an integer >= 1"),
+        ({"replicas": 1.5}, r"replicas=1.5: must be an integer"),
+        ({"minimize_steps": True}, r"minimize_steps=True: must be an integer"),
+        ({"ranks": 0}, r"ranks=0: must be an integer >= 1"),
+        ({"temperatures_C": [30.0]}, r"temperatures_C: set conductivity.temperatures_C instead"),
+        ({"input_generator": {"timestep_fs": 1.0}}, r"input_generator: a LammpsInputGenerator \(from Python\)"),
+    ],
+)
+def test_conductivity_override_typos_and_bad_values_are_refused_with_their_location(overrides, message):
+    with pytest.raises(ValueError, match=message) as err:
+        campaign_settings("quick", _conductivity(overrides))
+    assert "\n" not in str(err.value)
+
+
+def test_the_refusal_lists_the_allowed_keys():
+    with pytest.raises(ValueError) as err:
+        campaign_settings("quick", _conductivity({"production_pss": 3}))
+    for key in ("production_ps", "equilibration_ps", "replicas", "ion_dump_fs", "seed"):
+        assert key in str(err.value)
+    fields = {f.name for f in dataclasses.fields(ConductivityMaker)}
+    assert set(conductivity_override_keys()) == fields - {"temperatures_C"}
+
+
+def test_good_overrides_reach_the_maker():
+    settings = campaign_settings("quick", _conductivity({"production_ps": 3.0, "replicas": 2, "ranks": None}))
+    maker = ConductivityMaker.from_preset(settings.conductivity.preset, **settings.conductivity.overrides)
+    assert (maker.production_ps, maker.replicas) == (3.0, 2)
+
+
+@pytest.mark.parametrize(
+    "part, key, value, message",
+    [
+        ("adhesion", "steps", 0, r"adhesion.steps: 0: allowed is 1 to 10000"),
+        ("adhesion", "steps", 20000, r"adhesion.steps: 20000: allowed is 1 to 10000"),
+        ("adhesion", "fmax_eV_A", -1.0, r"adhesion.fmax_eV_A: -1.0: allowed is 0.001 to 5 eV/Å"),
+        ("bonding", "steps", -5, r"bonding.steps: -5: allowed is 1 to 10000"),
+        ("bonding", "fmax_eV_A", float("nan"), r"bonding.fmax_eV_A: nan: allowed is 0.001 to 5 eV/Å"),
+    ],
+)
+def test_relaxation_settings_use_the_command_lines_bounds(part, key, value, message):
+    with pytest.raises(ValueError, match=message):
+        campaign_settings("quick", {part: {key: value}})
+
+
+def test_every_preset_lies_within_the_bounds():
+    for preset in ("quick", "standard", "production"):
+        s = campaign_settings(preset)
+        assert 1 <= s.adhesion.steps <= 10000 and 0.001 <= s.adhesion.fmax_eV_A <= 5
+
+
+def test_a_binary_overrides_file_is_one_line(tmp_path):
+    path = tmp_path / "o.yaml"
+    path.write_bytes(bytes(range(256)))
+    with pytest.raises(ValueError, match=r"override file .*o.yaml': not a text file \(byte 128 is not UTF-8\)"):
+        load_overrides(path)
