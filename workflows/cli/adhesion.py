@@ -56,9 +56,14 @@ def adhesion_cmd(
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
     except (ValueError, RuntimeError) as err:
         fail(err)
-    from naspe.workflows.execution.runner import run_flow  # here, not at the top: keeps CLI start-up fast
+    from naspe.workflows.base.files import atomic_write_text
+    from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
 
-    run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
+    try:
+        held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
+        run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
+    except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
+        fail(err)
     d = run.output(flow.jobs[-1])
     if d is None:
         fail(run.failure_message(flow))
@@ -85,7 +90,8 @@ def adhesion_cmd(
         "reused_calculations": len(run.reused),
         "run_dir": str(out.resolve()),
     }
-    (out / "adhesion.json").write_text(json.dumps(summary, indent=2))
+    atomic_write_text(out / "adhesion.json", json.dumps(summary, indent=2))
+    held.close()
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:

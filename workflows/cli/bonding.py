@@ -54,9 +54,14 @@ def bonding_cmd(
         flows = bonding_flows(site, fragment, spec.name, relax, reaction, layers, repeat, height)
     except (ValueError, RuntimeError) as err:
         fail(err)
-    from naspe.workflows.execution.runner import run_flow  # here, not at the top: keeps CLI start-up fast
+    from naspe.workflows.base.files import atomic_write_text
+    from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
 
-    run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
+    try:
+        held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
+        run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
+    except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
+        fail(err)
     docs = []
     for flow in flows:
         doc = run.output(flow.jobs[-1])
@@ -101,7 +106,8 @@ def bonding_cmd(
             "intended_bonds_kept": r["intended_bonds_kept"],
             "charge_transfer_e": r["charge_transfer_e"],
         }
-    (out / "bonding.json").write_text(json.dumps(summary, indent=2))
+    atomic_write_text(out / "bonding.json", json.dumps(summary, indent=2))
+    held.close()
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:

@@ -17,15 +17,22 @@ records, store writes) is the manager's, the same for both.
 
 from __future__ import annotations
 
+import logging
+import threading
 from concurrent.futures import Future
 from pathlib import Path
 
 from jobflow import Job
 
-from naspe.workflows.execution.processes import python_bin_on_path
+from naspe.workflows.execution.processes import ProcessId, python_bin_on_path, stop_leftovers
 from naspe.workflows.execution.worker import execute_job
 
 __all__ = ["ParslDispatch", "InProcessDispatch"]
+
+logger = logging.getLogger(__name__)
+
+#: longest wait (s) for Parsl's own shut-down; whatever is left then is stopped by naspe
+SHUTDOWN_SECONDS = 20.0
 
 
 class ParslDispatch:
@@ -46,6 +53,7 @@ class ParslDispatch:
         self.parsl_dir = parsl_dir
         self._dfk = None
         self._apps: dict[str, object] = {}
+        self._ids: dict[int, ProcessId] = {}  # pid -> the process first seen under it
 
     def start(self) -> None:
         """Start Parsl's DataFlowKernel (the executors; blocks start on demand)."""
@@ -78,11 +86,45 @@ class ParslDispatch:
                     interchanges.append(proc.pid)
         return blocks, interchanges
 
-    def stop(self) -> None:
-        """Shut the executors and their blocks down (a running task ends with its block)."""
-        if self._dfk is not None:
-            self._dfk.cleanup()
-            self._dfk = None
+    def processes(self) -> dict[str, list[dict]]:
+        """The interchanges and (local scheduler) the block processes as :class:`ProcessId` records."""
+        blocks, interchanges = self.blocks()
+        local = [int(p) for ids in blocks.values() for p in ids] if self.config.scheduler == "local" else []
+
+        def ident(pid: int) -> dict:
+            if pid not in self._ids:
+                self._ids[pid] = ProcessId.of(pid)  # the start time of the process first seen under this pid
+            return self._ids[pid].as_dict()
+
+        return {"interchanges": [ident(p) for p in interchanges], "blocks": [ident(p) for p in local]}
+
+    def stop(self, timeout_seconds: float = SHUTDOWN_SECONDS) -> None:
+        """Shut the executors and their blocks down (a running task ends with its block), within a bounded time.
+
+        Parsl's clean-up talks to the interchanges without a time limit; when it
+        has not finished after ``timeout_seconds`` (s), the interchanges and the
+        local blocks it started are stopped here (SIGTERM, then SIGKILL).
+        """
+        if self._dfk is None:
+            return
+        procs = self.processes()
+        dfk, self._dfk = self._dfk, None
+        done = threading.Event()
+
+        def cleanup() -> None:
+            try:
+                dfk.cleanup()
+            except Exception as err:  # whatever went wrong in Parsl, its processes are stopped below
+                logger.warning("Parsl clean-up failed: %s: %s", type(err).__name__, err)
+            finally:
+                done.set()
+
+        threading.Thread(target=cleanup, name="naspe-parsl-cleanup", daemon=True).start()
+        if not done.wait(timeout_seconds):
+            logger.warning("Parsl did not shut down within %.0f s; stopping its processes", timeout_seconds)
+        stop_leftovers(
+            [ProcessId.from_dict(p) for p in procs["blocks"]], [ProcessId.from_dict(p) for p in procs["interchanges"]]
+        )
 
 
 class InProcessDispatch:
@@ -105,6 +147,10 @@ class InProcessDispatch:
     def blocks(self) -> tuple[dict[str, list[str]], list[int]]:
         """No blocks, no interchanges."""
         return {}, []
+
+    def processes(self) -> dict[str, list[dict]]:
+        """No processes of its own."""
+        return {"interchanges": [], "blocks": []}
 
     def stop(self) -> None:
         """Nothing to stop."""

@@ -24,6 +24,14 @@ process calling :meth:`FlowManager.run`)
   that finished but whose output was not yet written is stored from the
   response it left; nothing half-written is ever read back.
 
+The driver holds the run directory's lock (``driver.lock``, see
+:func:`~naspe.workflows.execution.processes.hold_lock`) while it runs: a second
+driver on the same directory is refused. Under Parsl, SIGINT (Ctrl-C) and
+SIGTERM ask it to stop: it submits nothing more, saves its state, shuts its
+blocks and interchanges down (bounded in time) and returns with
+``interrupted`` and the signal in its report; the jobs that were running run
+again next time.
+
 Running a flow again in the same directory resumes the saved one when it is the
 same flow (the same UUID, or built the same way: :func:`flow_fingerprint`), so
 even jobs with random UUIDs are found again. Most callers use
@@ -32,11 +40,10 @@ even jobs with random UUIDs are found again. Most callers use
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -51,7 +58,14 @@ from naspe.workflows.base.kinds import job_kind
 from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.old_runs import install_redirects, load_flow, translate
-from naspe.workflows.execution.processes import is_interchange, pid_alive, stop_leftovers, wait_while_running
+from naspe.workflows.execution.processes import (
+    ProcessId,
+    hold_lock,
+    is_interchange,
+    stop_leftovers,
+    stop_signals,
+    wait_while_running,
+)
 from naspe.workflows.execution.scheduling import ready_jobs, snapshot
 from naspe.workflows.execution.state import (
     DONE,
@@ -127,9 +141,10 @@ class FlowManager:
         self.root: dict | None = None
         self.added: list[dict] = []
         self._stop = False
+        self.stop_signal: int | None = None  # the signal that asked the driver to stop
         self._t0 = 0.0
-        self._orphan_blocks: list[int] = []
-        self._orphan_processes: list[int] = []
+        self._orphan_blocks: list[ProcessId] = []
+        self._orphan_processes: list[ProcessId] = []
 
     # ----------------------------------------------------------------- state
     def _persist(self) -> None:
@@ -143,8 +158,10 @@ class FlowManager:
             "blockers": {u: sorted(b) for u, b in self.blockers.items()},
             "scheduler_jobs": blocks,
             "interchanges": interchanges,
+            "processes": self.dispatch.processes(),  # interchanges and local blocks as ProcessId records
             "scheduler": "in-process" if isinstance(self.dispatch, InProcessDispatch) else self.config.scheduler,
             "driver_pid": os.getpid(),
+            "driver": ProcessId.current().as_dict(),
             "updated": datetime.now().isoformat(),
         }
         write_state(self.run_dir, state)
@@ -193,12 +210,15 @@ class FlowManager:
                 job_dict = translate(job_dict)
                 self.added.append(job_dict)
                 self._register(load_flow(job_dict))
-            if not pid_alive(int(saved.get("driver_pid", 0))):
-                # the dead driver's Parsl interchanges (children of the driver, never told to stop) and, when
-                # local, its worker pools: nothing will talk to them again
-                self._orphan_processes = [p for p in saved.get("interchanges", []) if is_interchange(p)]
-                if saved.get("scheduler") == "local":
-                    self._orphan_blocks = [int(p) for ids in saved.get("scheduler_jobs", {}).values() for p in ids]
+            # this driver holds the run's lock: the one that saved the state is gone. Its Parsl interchanges and,
+            # when local, its worker blocks may still run with nothing to talk to them; those that are still the
+            # processes recorded (not a reused PID) are stopped in _recover
+            procs = saved.get("processes")
+            if procs is not None:
+                self._orphan_processes = [ProcessId.from_dict(p) for p in procs.get("interchanges", [])]
+                self._orphan_blocks = [ProcessId.from_dict(p) for p in procs.get("blocks", [])]
+            else:  # an older naspe's state: bare PIDs, interchanges recognised by their command line
+                self._orphan_processes = [ProcessId(p) for p in saved.get("interchanges", []) if is_interchange(p)]
             self.stoppers = set(saved.get("stoppers", []))
             self.flow_stopper = saved.get("flow_stopper")
             self.blockers = {u: set(b) for u, b in saved.get("blockers", {}).items()}
@@ -249,7 +269,8 @@ class FlowManager:
     def _recover(self) -> list[str]:
         """Finish waiting jobs whose worker completed after the previous driver died (their response file)."""
         waiting = [(u, r) for u, r in self.records.items() if r.state == WAITING]
-        wait_while_running((r.name, self._job_dir(self.jobs[u]) / RUNNING_FILE) for u, r in waiting)
+        markers = ((r.name, self._job_dir(self.jobs[u]) / RUNNING_FILE) for u, r in waiting)
+        wait_while_running(markers, stop=lambda: self._stop)
         stop_leftovers(self._orphan_blocks, self._orphan_processes)
         self._orphan_blocks, self._orphan_processes = [], []
         names = []
@@ -307,9 +328,11 @@ class FlowManager:
             rec.state, rec.error, rec.finished = FAILED, text, datetime.now().isoformat()
 
     # ------------------------------------------------------------------- run
-    def request_stop(self, *_args) -> None:
-        """Stop submitting, let the driver persist its state and exit (SIGTERM/SIGINT handler)."""
+    def request_stop(self, signum: int | None = None, *_args) -> None:
+        """Stop submitting, let the driver persist its state and return (what SIGTERM/SIGINT call)."""
         self._stop = True
+        if self.stop_signal is None:
+            self.stop_signal = signum
 
     def resume(self, poll_seconds: float = 0.2, progress: Callable[[dict], None] | None = None) -> ManagerReport:
         """Run the flow saved in ``run_dir`` again: finished jobs are skipped, the rest resubmitted."""
@@ -320,12 +343,12 @@ class FlowManager:
 
     def snapshot(self) -> dict:
         """Progress: job counts by state, running job names, elapsed time and a rough time left (s)."""
+        return snapshot(self.records, self.job_started, self.config, self._t0)
 
-        def started(uuid: str) -> bool:
-            d = self._job_dir(self.jobs[uuid])
-            return (d / RUNNING_FILE).exists() and not (d / RESPONSE_FILE).exists()
-
-        return snapshot(self.records, started, self.config, self._t0)
+    def job_started(self, uuid: str) -> bool:
+        """True when the running job ``uuid`` has started on its worker (not only been queued)."""
+        d = self._job_dir(self.jobs[uuid])
+        return (d / RUNNING_FILE).exists() and not (d / RESPONSE_FILE).exists()
 
     def run(
         self, flow: Flow | Job, poll_seconds: float = 0.2, progress: Callable[[dict], None] | None = None
@@ -333,24 +356,30 @@ class FlowManager:
         """Run (or resume) ``flow``; returns when every job is final or a stop was requested.
 
         ``progress`` is called with :meth:`snapshot` about once a second while jobs run.
+
+        Raises
+        ------
+        RunLocked
+            Another process runs the flow of ``run_dir``.
         """
+        with hold_lock(self.run_dir), stop_signals(self.dispatch.signals) as stops:
+            with stops.on_stop(self.request_stop) if stops is not None else contextlib.nullcontext():
+                return self._run(flow, poll_seconds, progress)
+
+    def _run(self, flow: Flow | Job, poll_seconds: float, progress: Callable[[dict], None] | None) -> ManagerReport:
         install_redirects()  # outputs stored before the restructuring decode as the classes they were
         reused = self._load(flow)
         reused += self._recover()
         self._persist()
         report = ManagerReport(reused=reused)
-        if not ready_jobs(self.records, self.jobs, self.blockers, self.stoppers):
+        if not ready_jobs(self.records, self.jobs, self.blockers, self.stoppers) or self._stop:
+            report.interrupted, report.stop_signal = self._stop, self.stop_signal
             return self._report(report)
-        previous = {}
-        if self.dispatch.signals and threading.current_thread() is threading.main_thread():
-            previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
-            for s in previous:
-                signal.signal(s, self.request_stop)
-        self.dispatch.start()
         running: dict[Future, Job] = {}
         last_persist = last_progress = 0.0
         self._t0 = time.monotonic()
         try:
+            self.dispatch.start()
             while not self._stop:
                 for job in ready_jobs(self.records, self.jobs, self.blockers, self.stoppers):
                     if self._stop:
@@ -382,16 +411,17 @@ class FlowManager:
                     except Exception as err:  # an output the store cannot take
                         self._fail(job, err)
         finally:
-            report.interrupted = self._stop
+            report.interrupted, report.stop_signal = self._stop, self.stop_signal
             # jobs still running: Parsl cannot cancel a task (shutting its blocks down ends it), and an in-process
             # job interrupted by Ctrl-C has stopped; either way they run again next time
-            for rec in self.records.values():
+            for uuid, rec in self.records.items():
                 if rec.state == RUNNING:
                     rec.state = WAITING
+                    if self.job_started(uuid):
+                        report.running_stopped.append(rec.name)
             self._persist()
             self.dispatch.stop()
-            for s, handler in previous.items():
-                signal.signal(s, handler)
+            self._persist()  # the blocks and interchanges are gone
         return self._report(report)
 
     def _report(self, report: ManagerReport) -> ManagerReport:

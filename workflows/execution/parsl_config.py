@@ -2,7 +2,10 @@
 
 One HighThroughputExecutor per job kind (label = the kind) on a LocalProvider,
 SlurmProvider or PBSProProvider; the block script loads the modules, runs
-``worker_init`` and exports the job environment. This module imports Parsl;
+``worker_init`` and exports the job environment. Each interchange starts in a
+process group of its own with its output in ``interchange-<kind>.log`` (a
+terminal's Ctrl-C is the driver's to handle: it stops them itself), as Parsl
+already starts local blocks. This module imports Parsl;
 :class:`~naspe.workflows.execution.hpc_config.ExecutionConfig` loads it only when
 blocks are built.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import math
 import shlex
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +28,19 @@ from naspe.workflows.base.kinds import KINDS, JobKind
 if TYPE_CHECKING:
     from naspe.workflows.execution.hpc_config import ExecutionConfig
 
-__all__ = ["block_init", "provider", "parsl_config"]
+__all__ = ["block_init", "provider", "parsl_config", "interchange_command"]
+
+#: run as ``python -c LAUNCH LOG PROGRAM``: a process group of its own, stdout and stderr to LOG, then PROGRAM
+_LAUNCH = (
+    "import os, sys; os.setpgid(0, 0); "
+    "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644); "
+    "os.dup2(fd, 1); os.dup2(fd, 2); os.execvp(sys.argv[2], sys.argv[2:])"
+)
+
+
+def interchange_command(log: str | Path) -> list[str]:
+    """The command that starts a Parsl interchange away from the driver's terminal, its output in ``log``."""
+    return [sys.executable, "-c", _LAUNCH, str(log), "interchange.py"]
 
 
 def block_init(config: ExecutionConfig, kind: JobKind) -> str:
@@ -117,6 +133,7 @@ def parsl_config(config: ExecutionConfig, run_dir: str | Path) -> Config:
                 cores_per_worker=float(res.cores_per_job),
                 heartbeat_threshold=config.lost_worker_seconds,
                 heartbeat_period=max(1, config.lost_worker_seconds // 4),
+                interchange_launch_cmd=interchange_command(Path(run_dir) / f"interchange-{kind}.log"),
                 **extra,
             )
         )

@@ -1,27 +1,67 @@
-"""Processes the driver looks after: is a process alive, and stopping what a dead driver left behind.
+"""The processes of a run: who they are (more than a PID), the lock of the running driver, stopping them.
 
-A driver that was killed leaves its Parsl interchanges (one per job kind) and,
-on the local scheduler, its worker pools running; nothing will talk to them
-again. A job may still be running in such a worker: its ``naspe-running.json``
-marker names the process, and the next driver waits for it rather than running
-the job twice.
+A PID alone names a process only while it lives: once it has exited the kernel
+hands the number to the next process. Every process naspe records (a driver, a
+Parsl interchange, a local worker block, the worker running a job) is therefore
+recorded as a :class:`ProcessId`: PID, start time (clock ticks since boot,
+``/proc/<pid>/stat`` field 22), boot id and host; :meth:`ProcessId.running` is
+true only for that very process.
+
+The driver of a run directory holds an exclusive ``flock`` on
+``<dir>/driver.lock`` for its whole life (:func:`hold_lock`); the lock is the
+truth about whether the directory's flow is being run: the kernel drops it when
+its holder dies, however it dies, and a process that merely reuses a PID holds
+nothing. :func:`lock_holder` tells who holds it, without taking it for longer
+than a probe.
+
+A driver that was killed leaves its Parsl interchanges and, on the local
+scheduler, its worker blocks (process groups) running; :func:`stop_leftovers`
+stops those that are still the processes recorded. A job may still be running
+in such a worker: its ``naspe-running.json`` marker names the process, and the
+next driver waits for it (:func:`wait_while_running`) rather than running the
+job twice.
+
+:func:`stop_signals` turns SIGINT and SIGTERM into a stop request for as long as
+a driver runs, so that Ctrl-C and ``naspe cancel`` stop it cleanly.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import logging
 import os
 import signal
 import socket
 import sys
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
-__all__ = ["pid_alive", "is_interchange", "python_bin_on_path", "stop_leftovers", "wait_while_running"]
+__all__ = [
+    "LOCK_FILE",
+    "ProcessId",
+    "RunLocked",
+    "hold_lock",
+    "lock_holder",
+    "pid_alive",
+    "is_interchange",
+    "python_bin_on_path",
+    "signal_process",
+    "stop_groups",
+    "stop_leftovers",
+    "stop_signals",
+    "wait_while_running",
+]
 
 logger = logging.getLogger(__name__)
+
+LOCK_FILE = "driver.lock"  # held (flock) by the process running the flow of its directory
 
 
 def pid_alive(pid: int) -> bool:
@@ -33,11 +73,275 @@ def pid_alive(pid: int) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     try:  # an exited, unreaped process is not running the job
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        return _stat_fields(pid)[0] != "Z"
     except (OSError, IndexError):
         return True
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """Fields 3... of ``/proc/<pid>/stat`` (after the command name, which may hold spaces and parentheses)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _start_ticks(pid: int) -> int | None:
+    """Start time of process ``pid`` in clock ticks since boot (stat field 22), or None when it does not exist."""
+    try:
+        return int(_stat_fields(pid)[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class ProcessId:
+    """A process as naspe records it: PID, start time (clock ticks since boot), boot id and host."""
+
+    pid: int
+    start: int | None = None
+    boot: str | None = None
+    host: str | None = None
+
+    @classmethod
+    def of(cls, pid: int) -> ProcessId:
+        """The live process ``pid`` of this host (start None when there is none)."""
+        return cls(int(pid), _start_ticks(int(pid)), _boot_id(), socket.gethostname())
+
+    @classmethod
+    def current(cls) -> ProcessId:
+        """The calling process."""
+        return cls.of(os.getpid())
+
+    @classmethod
+    def from_dict(cls, data: dict | int | str) -> ProcessId:
+        """From :meth:`as_dict`, or a bare PID (a record of an older naspe: its identity is unknown)."""
+        if isinstance(data, dict):
+            return cls(int(data.get("pid", 0)), data.get("start"), data.get("boot"), data.get("host"))
+        return cls(int(data))
+
+    def as_dict(self) -> dict:
+        """JSON-ready record."""
+        return asdict(self)
+
+    @property
+    def known(self) -> bool:
+        """True when the record holds a start time (not a bare PID)."""
+        return self.start is not None
+
+    def running(self) -> bool:
+        """True when this very process is alive: its PID lives and has the recorded start time and boot."""
+        if self.host is not None and self.host != socket.gethostname():
+            return False
+        if not pid_alive(self.pid):
+            return False
+        if self.boot is not None and self.boot != _boot_id():
+            return False
+        return self.start is None or _start_ticks(self.pid) == self.start
+
+    def why_not_running(self) -> str:
+        """One phrase: why :meth:`running` is false (``has exited``, ``is another process``, ...)."""
+        if self.host is not None and self.host != socket.gethostname():
+            return f"was on host {self.host}"
+        if not pid_alive(self.pid):
+            return "has exited"
+        return "is another process"
+
+
+# ------------------------------------------------------------------ run locks
+class RunLocked(RuntimeError):
+    """Another live process holds the lock of a run directory; ``holder`` says who (may be empty)."""
+
+    def __init__(self, directory: Path, holder: dict) -> None:
+        self.directory, self.holder = directory, holder
+        pid = holder.get("pid")
+        since = f", since {holder['since'][:19].replace('T', ' ')}" if holder.get("since") else ""
+        who = f"pid {pid}{since}" if pid else "another process"
+        super().__init__(f"{directory} is in use by another naspe process ({who})")
+
+    @property
+    def pid(self) -> int | None:
+        """The PID of the holder, when it said."""
+        return self.holder.get("pid")
+
+
+_held: dict[Path, list] = {}  # lock file -> [file descriptor, depth] for the locks this process holds
+_held_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def hold_lock(directory: str | Path, wait_seconds: float = 2.0, **info) -> Iterator[Path]:
+    """Hold the exclusive lock ``<directory>/driver.lock`` while the block runs (reentrant in a process).
+
+    The lock file names its holder (this process's :class:`ProcessId`, ``since``
+    and the ``info`` given) for :func:`lock_holder`. The kernel releases the lock
+    when this process exits, however it exits.
+
+    Parameters
+    ----------
+    directory
+        The run directory (created).
+    wait_seconds
+        How long (s) to keep trying while another process holds it (a probe of
+        :func:`lock_holder` holds it for microseconds).
+    **info
+        More fields of the holder's record (JSON values).
+
+    Raises
+    ------
+    RunLocked
+        Another process holds the lock.
+    """
+    path = Path(directory).resolve() / LOCK_FILE
+    with _held_guard:
+        entry = _held.get(path)
+        if entry is not None:
+            entry[1] += 1
+    if entry is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        end = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN) or time.monotonic() > end:
+                    os.close(fd)
+                    if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                        raise RunLocked(path.parent, _read_holder(path)) from None
+                    raise
+                time.sleep(0.05)
+        holder = ProcessId.current().as_dict() | {"since": datetime.now().isoformat(), "argv": sys.argv[:8], **info}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(holder).encode(), 0)
+        with _held_guard:
+            _held[path] = entry = [fd, 1]
+    try:
+        yield path
+    finally:
+        with _held_guard:
+            entry[1] -= 1
+            last = entry[1] == 0
+            if last:
+                del _held[path]
+        if last:
+            os.close(entry[0])  # closing the only descriptor releases the lock
+
+
+def _read_holder(path: Path) -> dict:
+    for _ in range(10):  # a new holder writes its name right after taking the lock
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            time.sleep(0.02)
+    return {}
+
+
+def lock_holder(directory: str | Path) -> dict | None:
+    """Who holds ``<directory>/driver.lock`` (its record, possibly empty), or None when nobody does."""
+    path = Path(directory).resolve() / LOCK_FILE
+    with _held_guard:
+        if path in _held:
+            return _read_holder(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # free: nobody runs it (released at once below)
+    except OSError as err:
+        if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise
+        return _read_holder(path)
+    finally:
+        os.close(fd)
+    return None
+
+
+# ------------------------------------------------------------------ signals
+def signal_process(process: ProcessId, signum: int) -> bool:
+    """Send ``signum`` to ``process`` only if it is still that process; True when it was sent.
+
+    Through a pidfd where the kernel has them (Linux >= 5.3): the check and the
+    signal then concern one process even if the PID were reused in between.
+    """
+    if not process.running():
+        return False
+    try:
+        if hasattr(os, "pidfd_open"):
+            fd = os.pidfd_open(process.pid)
+            try:
+                if not process.running():  # checked again now that the pidfd pins the process
+                    return False
+                signal.pidfd_send_signal(fd, signum)
+            finally:
+                os.close(fd)
+        else:  # pragma: no cover - kernels before 5.3
+            os.kill(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+class _StopSignals:
+    """SIGINT/SIGTERM recorded as a stop request and passed on to the callbacks registered."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.callbacks: list[Callable[[int], None]] = []
+
+    def __call__(self, signum: int, _frame=None) -> None:
+        if self.signum is None:
+            self.signum = signum
+        for callback in list(self.callbacks):
+            callback(signum)
+
+    @contextlib.contextmanager
+    def on_stop(self, callback: Callable[[int], None]) -> Iterator[None]:
+        """Call ``callback(signum)`` on a stop signal while the block runs (at once if one came already)."""
+        self.callbacks.append(callback)
+        if self.signum is not None:
+            callback(self.signum)
+        try:
+            yield
+        finally:
+            self.callbacks.remove(callback)
+
+
+_active: list[_StopSignals] = []
+
+
+@contextlib.contextmanager
+def stop_signals(enabled: bool = True) -> Iterator[_StopSignals | None]:
+    """SIGINT and SIGTERM become a stop request while the block runs (nested: the outermost one's).
+
+    Yields the recorder (``.signum``: the first stop signal, ``.on_stop(callback)``),
+    or None when ``enabled`` is false or this is not the main thread (Python
+    delivers signals there only): Ctrl-C then raises KeyboardInterrupt as usual.
+    """
+    if _active:
+        yield _active[-1]
+        return
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    recorder = _StopSignals()
+    previous = {s: signal.signal(s, recorder) for s in (signal.SIGINT, signal.SIGTERM)}
+    _active.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _active.remove(recorder)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+# ------------------------------------------------------------------ stopping processes
 def is_interchange(pid: int) -> bool:
     """True when process ``pid`` is a Parsl interchange."""
     try:
@@ -54,39 +358,75 @@ def python_bin_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([bin_dir, *parts])
 
 
-def stop_leftovers(block_pids: Iterable[int], interchange_pids: Iterable[int]) -> None:
-    """SIGTERM the local worker pools (their process groups) and the interchanges of a dead driver."""
-    for pid in block_pids:
-        try:
-            group = os.getpgid(pid)
-            if group != os.getpgrp():  # Parsl starts each local block in a process group of its own
-                os.killpg(group, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
-    for pid in interchange_pids:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
+def _group_members(pgid: int) -> list[int]:
+    """Live processes of process group ``pgid`` (zombies left out)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat_fields(int(entry.name))
+            except (OSError, IndexError):
+                continue
+            if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
 
 
-def wait_while_running(markers: Iterable[tuple[str, Path]], timeout_seconds: float = 3600.0) -> None:
+def stop_groups(pgids: Iterable[int], grace_seconds: float = 3.0) -> None:
+    """SIGTERM process groups ``pgids``, then SIGKILL what is left of them after ``grace_seconds`` (s)."""
+    groups = [g for g in set(pgids) if g > 1 and g != os.getpgrp()]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for group in groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, sig)
+        end = time.monotonic() + grace_seconds
+        while time.monotonic() < end and any(_group_members(g) for g in groups):
+            time.sleep(0.1)
+        groups = [g for g in groups if _group_members(g)]
+        if not groups:
+            return
+    logger.warning("process groups %s did not stop", groups)
+
+
+def stop_leftovers(blocks: Iterable[ProcessId], interchanges: Iterable[ProcessId]) -> None:
+    """Stop the local worker blocks (their process groups) and the interchanges of a dead driver.
+
+    Only processes that are still the ones recorded are touched: a PID reused by
+    another process since is left alone (a bare PID of an older record only when
+    it is still an interchange, for interchanges).
+    """
+    groups = []
+    for block in blocks:
+        if block.known and block.running():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                groups.append(os.getpgid(block.pid))  # Parsl starts each local block in a process group of its own
+    for proc in interchanges:
+        if proc.running() and (proc.known or is_interchange(proc.pid)):
+            signal_process(proc, signal.SIGTERM)
+    stop_groups(groups)
+
+
+def wait_while_running(
+    markers: Iterable[tuple[str, Path]], timeout_seconds: float = 3600.0, stop: Callable[[], bool] | None = None
+) -> None:
     """Wait while a job of ``markers`` (its name and its running marker) still runs on this host.
 
-    A marker of another host (its block decides) or of a dead process ends the
-    wait for that job: it is run again.
+    A marker of another host (its block decides), of a dead process or of a PID
+    now used by another process ends the wait for that job: it is run again.
+    ``stop()`` true ends every wait (the driver was asked to stop).
     """
     host = socket.gethostname()
     end = time.monotonic() + timeout_seconds
     for name, marker in markers:
-        while marker.exists() and time.monotonic() < end:
+        while marker.exists() and time.monotonic() < end and not (stop and stop()):
             try:
                 info = json.loads(marker.read_text())
             except (OSError, ValueError):
                 break
-            if info.get("host") != host or not pid_alive(int(info.get("pid", 0))):
+            worker = ProcessId.from_dict(info)
+            if info.get("host") != host or not worker.running():
                 break
-            if int(info.get("pid", 0)) == os.getpid():
+            if worker.pid == os.getpid():
                 break  # left by this process (an in-process job that was interrupted): not running any more
-            logger.info("waiting for %s, still running in orphaned worker %s", name, info["pid"])
+            logger.info("waiting for %s, still running in orphaned worker %s", name, worker.pid)
             time.sleep(0.5)

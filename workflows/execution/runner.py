@@ -20,26 +20,100 @@ Two dispatchers, one manager (:mod:`naspe.workflows.execution.dispatch`):
   process's own settings (``naspe.yaml``, ``NASPE_*``) apply unless ``config``
   is given.
 - ``"parsl"``: jobs in parallel on the executors of ``config`` (local, Slurm, PBS).
+
+The run directory is locked while its flow runs (a second run into it is
+refused with :class:`~naspe.workflows.execution.processes.RunLocked`). Its
+default store, ``results.json``, is rewritten atomically (temporary file,
+fsync, rename) on every update, and a ``results.json`` that is not valid JSON
+is reported (:class:`~naspe.workflows.execution.state.StateError`), never
+dropped and recomputed.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 from jobflow import Flow, Job, JobStore
 from maggma.stores import JSONStore
 
+from naspe.workflows.base.files import atomic_write_text
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.execution.manager import FlowManager
-from naspe.workflows.execution.state import DONE, FAILED, SKIPPED, STOPPED, finished_output
+from naspe.workflows.execution.processes import RunLocked, hold_lock
+from naspe.workflows.execution.state import DONE, FAILED, SKIPPED, STOPPED, finished_output, read_json
 
-__all__ = ["run_flow", "FlowRun", "JobOutcome", "RESULTS_FILE"]
+__all__ = ["run_flow", "lock_run_dir", "FlowRun", "JobOutcome", "RESULTS_FILE", "ResultsFile", "RunDirBusy"]
 
 RESULTS_FILE = "results.json"  # the store of a run directory when none is given
+
+
+class RunDirBusy(ValueError):
+    """Another process runs a flow in the run directory (the message names it and the option)."""
+
+
+def lock_run_dir(run_dir: str | Path, option: str = "--out") -> contextlib.ExitStack:
+    """Hold the lock of ``run_dir`` until the returned stack is closed (or this process exits).
+
+    What a command holds from before :func:`run_flow` until its summary is
+    written, so that a second command into the same directory is refused
+    instead of merging its results with the first one's.
+
+    Raises
+    ------
+    RunDirBusy
+        Another process holds it (one line naming ``option``, the directory and the holder).
+    """
+    path = Path(run_dir).expanduser().resolve()
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(hold_lock(path))
+    except RunLocked as err:
+        who = f"pid {err.pid}" if err.pid else "another process"
+        since = f", since {err.holder['since'][:19].replace('T', ' ')}" if err.holder.get("since") else ""
+        raise RunDirBusy(
+            f"{option} {path}: in use by another naspe run ({who}{since}); "
+            f"wait for it to finish or give another {option}"
+        ) from None
+    return held
+
+
+class ResultsFile(JSONStore):
+    """A writable maggma JSONStore of one file that is never half-written, and never silently dropped.
+
+    maggma's JSONStore rewrites its file in place on every update (a kill in
+    between leaves half a file) and skips a file it cannot parse (the next
+    update then overwrites it with what is left). This one writes atomically
+    and raises :class:`~naspe.workflows.execution.state.StateError` (one line)
+    for a file that is not valid JSON.
+    """
+
+    def __init__(self, path: str | Path, **kwargs) -> None:
+        super().__init__(str(path), read_only=False, **kwargs)
+
+    def connect(self, force_reset: bool = False) -> None:
+        """Load the file (created empty when missing); StateError when it is not valid JSON."""
+        if self._coll is None or force_reset:
+            path = Path(self.paths[0])
+            if path.exists():
+                remedy = "move it away to start again (its jobs then run again), or restore it from a copy"
+                read_json(path, remedy)
+            else:
+                atomic_write_text(path, "[]")
+        super().connect(force_reset=force_reset)
+
+    def update_json_file(self) -> None:
+        """Write every document to the file atomically (temporary file, fsync, rename)."""
+        docs = list(self.query())
+        for d in docs:
+            d.pop("_id", None)
+        text = orjson.dumps(docs, option=self.serialization_option, default=self.serialization_default).decode()
+        atomic_write_text(self.paths[0], text)
 
 
 @dataclass
@@ -65,6 +139,10 @@ class FlowRun:
         Outcome of every job by UUID (in the run), in flow order.
     interrupted
         A stop was requested (SIGTERM, Ctrl-C under Parsl) before every job was final.
+    stop_signal
+        The signal that asked for the stop (``signal.SIGINT``, ``signal.SIGTERM``), when one did.
+    running_stopped
+        Names of the jobs that were running when the run stopped (they run again on resume).
     uuids
         UUID of a job of the flow given -> its UUID in the run, where they differ
         (a flow built again resumes the saved one; see :class:`FlowManager`).
@@ -75,6 +153,8 @@ class FlowRun:
     jobs: dict[str, JobOutcome] = field(default_factory=dict)
     interrupted: bool = False
     uuids: dict[str, str] = field(default_factory=dict)
+    stop_signal: int | None = None
+    running_stopped: list[str] = field(default_factory=list)
 
     def _names(self, status: str) -> list[str]:
         return [o.name for o in self.jobs.values() if o.status == status]
@@ -215,17 +295,24 @@ def run_flow(
     ------
     OldRunError
         ``run_dir`` holds the state of a run that names classes this version does not have.
+    RunLocked
+        Another process runs a flow in ``run_dir``.
+    StateError
+        ``results.json`` or ``flow-state.json`` of ``run_dir`` is not valid JSON (one line, what to do).
     """
     if dispatch not in ("in-process", "parsl"):
         raise ValueError(f"dispatch={dispatch!r}: allowed are 'in-process' and 'parsl'")
     run_dir = Path(run_dir).expanduser().resolve()  # once: the jobs change into their own directories
     run_dir.mkdir(parents=True, exist_ok=True)
-    if store is None:
-        store = JobStore(JSONStore(str(run_dir / RESULTS_FILE), read_only=False))
-    store.connect()
-    in_process = dispatch == "in-process"
-    if max_retries is None and config is None and in_process:
-        max_retries = 0
-    manager = FlowManager(store, run_dir, config, max_retries=max_retries, in_process=in_process)
-    report = manager.run(_as_flow(flow), progress=progress)
-    return FlowRun(run_dir, store, _outcomes(manager), report.interrupted, dict(manager.uuid_map))
+    with hold_lock(run_dir):  # before the store is read: a second run into run_dir is refused here
+        if store is None:
+            store = JobStore(ResultsFile(run_dir / RESULTS_FILE))
+        store.connect()
+        in_process = dispatch == "in-process"
+        if max_retries is None and config is None and in_process:
+            max_retries = 0
+        manager = FlowManager(store, run_dir, config, max_retries=max_retries, in_process=in_process)
+        report = manager.run(_as_flow(flow), progress=progress)
+    run = FlowRun(run_dir, store, _outcomes(manager), report.interrupted, dict(manager.uuid_map))
+    run.stop_signal, run.running_stopped = report.stop_signal, list(report.running_stopped)
+    return run

@@ -2,8 +2,11 @@
 
 A run directory holds ``flow-state.json``: the flow (``root``), the jobs created
 on the way (``added``), every job's :class:`JobRecord`, the dynamic-flow
-bookkeeping and the Parsl blocks and interchanges of the driver. It is written
-atomically (a temporary file, then a rename), so a reader never sees half a state.
+bookkeeping and the Parsl blocks and interchanges of the driver (as
+:class:`~naspe.workflows.execution.processes.ProcessId` records). It is written
+atomically (a temporary file, fsync, rename), so a reader never sees half a
+state; a file that is not valid JSON all the same (written by something else,
+a disk that filled up) is reported by :func:`read_json`, never taken for no state.
 
 The store is the truth about finished jobs: :func:`finished_output` is the one
 test of whether a job needs to run again.
@@ -13,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +25,8 @@ from typing import Any
 from jobflow import Job, JobStore
 from jobflow.core.schemas import JobStoreDocument
 from monty.json import MontyEncoder, jsanitize
+
+from naspe.workflows.base.files import atomic_write_text
 
 __all__ = [
     "STATE_FILE",
@@ -34,6 +38,8 @@ __all__ = [
     "STOPPED",
     "JobRecord",
     "ManagerReport",
+    "StateError",
+    "read_json",
     "read_state",
     "write_state",
     "finished_output",
@@ -76,6 +82,8 @@ class ManagerReport:
     skipped: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
     interrupted: bool = False
+    stop_signal: int | None = None  # the signal that stopped the run (SIGINT, SIGTERM), if one did
+    running_stopped: list[str] = field(default_factory=list)  # jobs that were running when it stopped
 
     @property
     def finished(self) -> bool:
@@ -83,18 +91,52 @@ class ManagerReport:
         return not self.failed and not self.skipped and not self.interrupted
 
 
+class StateError(ValueError):
+    """A file of a run (its state, flow, submission or results) cannot be read; the message says what to do."""
+
+
+def read_json(path: str | Path, remedy: str = "move it away to start again") -> Any:
+    """The JSON data of ``path``; StateError (one line, naming the file and ``remedy``) when it is not valid JSON.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    StateError
+        ``path`` is empty or not valid JSON (truncated?), or cannot be read.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise
+    except (OSError, UnicodeDecodeError) as err:
+        raise StateError(f"{path} cannot be read ({err}); {remedy}") from None
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        size = f"{len(text)} bytes" if text else "empty"
+        raise StateError(f"{path} is not valid JSON (truncated? {size}: {err}); {remedy}") from None
+
+
 def read_state(run_dir: str | Path) -> dict | None:
-    """The persisted state of the flow run in ``run_dir`` (None if there is none)."""
+    """The persisted state of the flow run in ``run_dir`` (None if there is none).
+
+    Raises
+    ------
+    StateError
+        The state file is not valid JSON (it is never written half, so something else broke it).
+    """
     path = Path(run_dir) / STATE_FILE
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    remedy = "move it away to run the flow again from the results in the store (finished jobs are kept)"
+    return read_json(path, remedy)
 
 
 def write_state(run_dir: Path, state: dict) -> None:
-    """Write ``state`` to ``run_dir/flow-state.json`` atomically."""
-    path = run_dir / STATE_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, cls=MontyEncoder))  # Makers hold enums
-    os.replace(tmp, path)
+    """Write ``state`` to ``run_dir/flow-state.json`` atomically (temporary file, fsync, rename)."""
+    atomic_write_text(run_dir / STATE_FILE, json.dumps(state, cls=MontyEncoder))  # Makers hold enums
 
 
 def finished_output(store: JobStore, job_uuid: str) -> Any | None:

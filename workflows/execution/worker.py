@@ -6,10 +6,12 @@ directory, validates the output against a throwaway in-memory store and
 returns the response as JSON-able data (:func:`response_to_dict`). Beside the
 job it leaves
 
-- ``naspe-running.json`` while it runs (process id and host), so a driver that
-  resumes after a crash knows the job is still running somewhere;
-- ``naspe-response.json`` when it has finished, so that driver stores the
-  result instead of running the job again;
+- ``naspe-running.json`` while it runs (its process as a
+  :class:`~naspe.workflows.execution.processes.ProcessId`: PID, start time, boot
+  id, host), so a driver that resumes after a crash knows the job is still
+  running somewhere, and is not fooled by a PID reused since;
+- ``naspe-response.json`` when it has finished (written atomically), so that
+  driver stores the result instead of running the job again;
 - ``naspe-attempts.log``, a line per start: how often the job ran.
 """
 
@@ -25,6 +27,9 @@ from pathlib import Path
 from jobflow import Job, JobStore, Response
 from maggma.stores import MemoryStore
 from monty.json import MontyDecoder, MontyEncoder, jsanitize
+
+from naspe.workflows.base.files import atomic_write_text
+from naspe.workflows.execution.processes import ProcessId
 
 __all__ = [
     "RESPONSE_FILE",
@@ -74,7 +79,7 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
     os.environ.update(env)
     Path(job_dir).mkdir(parents=True, exist_ok=True)
     os.chdir(job_dir)
-    Path(RUNNING_FILE).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
+    atomic_write_text(RUNNING_FILE, json.dumps(ProcessId.current().as_dict()))
     with open(ATTEMPTS_FILE, "a") as log:  # one line per start: how often this job ran
         log.write(f"{datetime.now().isoformat()} pid {os.getpid()} on {socket.gethostname()}\n")
     try:
@@ -83,9 +88,8 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
         response = job.run(store=scratch, job_dir=Path(job_dir))
         data = response_to_dict(response)
         # kept beside the job: a driver that died while this ran picks it up instead of running the job again
-        tmp = Path(RESPONSE_FILE + ".tmp")
-        tmp.write_text(json.dumps({"uuid": job.uuid, "index": job.index, "response": data}, cls=MontyEncoder))
-        os.replace(tmp, RESPONSE_FILE)
+        saved_response = {"uuid": job.uuid, "index": job.index, "response": data}
+        atomic_write_text(RESPONSE_FILE, json.dumps(saved_response, cls=MontyEncoder))
         return data
     except Exception as err:
         # exceptions can hold unpicklable objects (stores, calculators): send text only
