@@ -255,12 +255,23 @@ def test_conductivity_rows_carry_values_uuids_and_parameters(filled):
     assert campaigns(store) == ["c1", "c2"]
 
 
-def test_conductivity_fits_from_the_summary(filled):
+def test_conductivity_fits_from_the_summary(filled, tmp_path):
     _, store, ids = filled
-    fits = conductivity_fit_table(store, campaign="c1")
+    # the quick campaign's points are not diffusive: no fit is made through them, each is listed with the reason
+    assert conductivity_fit_table(store, campaign="c1").empty
     stored = store.query_one({"uuid": ids["summary"]})["output"]
+    assert stored["arrhenius_sigma_eh_S_cm"] is None and len(stored["excluded"]) == 6
+    assert all(p["reason"].startswith("not diffusive") for p in stored["excluded"])
+    # diffusive points: the fit is made and the table reads it from the summary
+    diffusive = open_store(tmp_path / "data")
+    results = [_transport(t_c + K, sigma, diffusive=True) for t_c, sigma in ((30.0, 3e-6), (60.0, 2e-5), (80.0, 5e-5))]
+    summary_uuid = _put(
+        diffusive, summarize_conductivity.original(results, figure=False), "conductivity summary", QUICK
+    )
+    fits = conductivity_fit_table(diffusive, campaign="c1")
+    stored = diffusive.query_one({"uuid": summary_uuid})["output"]
     row = fits[(fits["model"] == "arrhenius") & (fits["quantity"] == "sigma_eh_S_cm")].iloc[0]
-    assert row["job_uuid"] == ids["summary"]
+    assert row["job_uuid"] == summary_uuid
     assert row["activation_energy_eV"] == stored["arrhenius_sigma_eh_S_cm"]["activation_energy_eV"]["value"]
     assert 0.3 < row["activation_energy_eV"] < 0.8 and row["n_temperatures"] == 3
     assert "vtf" not in set(fits["model"])  # three temperatures: no VTF fit
@@ -370,7 +381,7 @@ def test_rows_come_from_document_fields_not_names_texts_or_numbers(tmp_path):
     fits = {"activation_energy_eV": {"value": 9.9, "stderr": None}, "temperatures_K": [300.0, 350.0]}
     decoy = {"n_requested": 2, "n_finished": 2, "points": [], "caveat": "x", "arrhenius_sigma_eh_S_cm": fits}
     _put(store, decoy, "conductivity summary", {"component": "conductivity"})
-    results = [_transport(t + K, s, replica=k) for t, s, k in ((60.0, 2e-5, 0), (80.0, 5e-5, 1))]
+    results = [_transport(t + K, s, diffusive=True, replica=k) for t, s, k in ((60.0, 2e-5, 0), (80.0, 5e-5, 1))]
     summary = summarize_conductivity.original(results, figure=False)
     assert isinstance(summary, ConductivitySummary) and [p.replica for p in summary.points] == [0, 1]
     assert summary.fit("vtf", "sigma_eh_S_cm") is None and summary.fit("arrhenius", "sigma_eh_S_cm") is not None
@@ -420,7 +431,7 @@ def test_cli_json_csv_and_table(filled, cli):
     df = pd.read_csv(io.StringIO(p.stdout))
     assert list(df["job_uuid"]) == [ids["T60"], ids["T80"]] and list(df["sigma_eh_S_cm"]) == [2e-5, 5e-5]
     p = cli("query", "conductivity", "--fits", "--json", "--data-dir", data_dir)
-    assert p.exit_code == 0 and {r["job_uuid"] for r in json.loads(p.stdout)} == {ids["summary"]}
+    assert p.exit_code == 0 and json.loads(p.stdout) == []  # no fit through the quick campaign's non-diffusive points
     for what in ("bonding", "corelevels"):
         p = cli("query", what, "--campaign", "c1", "--data-dir", data_dir)
         assert p.exit_code == 0, p.output
