@@ -1,0 +1,126 @@
+"""Ctrl-C and SIGTERM stop `naspe submit` within seconds, in one line, with nothing left behind, resumable.
+
+A real job (a 10 s `sleep`) runs on a real Parsl worker block of this machine when the
+signal goes to the whole process group of the command, as a terminal's Ctrl-C does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from jobflow import Flow
+
+from naspe.workflows.execution.probe_jobs import add, sleep
+from naspe.workflows.execution.processes import ProcessId
+
+NASPE = str(Path(sys.executable).parent / "naspe")
+STOP_SECONDS = 15.0  # longest time (s) from the signal to the command's exit
+
+
+def _processes_of_run(run: Path, group: int) -> list[ProcessId]:
+    """Every live process of the command's group, of the run's interchanges, and of its worker blocks' groups."""
+    state = json.loads((run / "flow-state.json").read_text())
+    procs = [ProcessId.from_dict(p) for p in state["processes"]["interchanges"] + state["processes"]["blocks"]]
+    groups = {group}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(run).encode() in cmdline:  # the worker pools name their log directory in the run
+            groups.add(os.getpgid(int(entry.name)))
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) in groups:
+                procs.append(ProcessId.of(int(entry.name)))
+    return [p for p in procs if p.running()]
+
+
+def _wait_for(predicate, seconds: float, what: str) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_to_the_group_stops_submit_in_seconds_and_the_run_resumes(tmp_path, signum, code):
+    marker = tmp_path / "ran"
+    long = sleep(10.0, str(marker))
+    flow = Flow([long, add(long.output, 1)], name="long")
+    (tmp_path / "flow.json").write_text(json.dumps(flow.as_dict()))
+    run = tmp_path / "naspe-data" / "runs" / "long"
+    out, err = open(tmp_path / "out.txt", "w"), open(tmp_path / "err.txt", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [NASPE, "submit", "--flow", "flow.json", "--name", "long"],
+        cwd=tmp_path,
+        stdout=out,
+        stderr=err,
+        start_new_session=True,  # its own process group, as a terminal's foreground job has
+    )
+    seen: list[ProcessId] = []
+    try:
+        _wait_for(marker.exists, 120, "the job to start on its worker")
+
+        def blocks_recorded() -> bool:
+            state = json.loads((run / "flow-state.json").read_text())
+            return bool(state.get("processes", {}).get("blocks"))
+
+        _wait_for(blocks_recorded, 5, "the worker block in flow-state.json")
+        seen = _processes_of_run(run, proc.pid)
+        assert len(seen) >= 5, seen  # the command, 3 interchanges, the block's shell, pool and worker
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signum)
+        try:
+            returncode = proc.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running {STOP_SECONDS} s after the signal") from None
+        elapsed = time.monotonic() - t0
+        out.close()
+        err.close()
+        stdout, stderr = (tmp_path / "out.txt").read_text(), (tmp_path / "err.txt").read_text()
+        assert returncode == code, (returncode, stderr)
+        assert stderr.splitlines() == [
+            "naspe: stopped run long (0 of 2 jobs finished, 1 running stopped); "
+            "resume with `naspe submit --resume long`"
+        ], stderr
+        assert stdout == ""
+        logs = "".join(p.read_text() for p in (run / "parsl").glob("interchange-*.log"))
+        for text in (stdout, stderr, logs):
+            assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-3000:]
+        time.sleep(0.5)  # the kernel reaps what just exited
+        left = [p for p in seen if p.running()]
+        assert left == [], f"left behind {elapsed:.1f} s after the signal: {left}"
+    finally:  # whatever this test started and is still there
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        for p in seen:
+            if p.running() and p.pid != os.getpid():
+                os.kill(p.pid, signal.SIGKILL)
+        out.close()
+        err.close()
+
+    marker.unlink()
+    again = subprocess.run(
+        [NASPE, "submit", "--resume", "long"], cwd=tmp_path, capture_output=True, text=True, timeout=180
+    )
+    assert again.returncode == 0, again.stderr
+    assert "long: 2 done" in again.stdout
+    assert len(marker.read_text().splitlines()) == 1  # the stopped job ran again, once
