@@ -24,16 +24,13 @@ process calling :meth:`FlowManager.run`)
   that finished but whose output was not yet written is stored from the
   response it left; nothing half-written is ever read back.
 
-The driver holds the run directory's lock (``driver.lock``, see
-:func:`~naspe.workflows.execution.processes.hold_lock`) while it runs: a second
-driver on the same directory is refused. Under Parsl, SIGINT (Ctrl-C) and
-SIGTERM ask it to stop: it submits nothing more, saves its state, shuts its
-blocks and interchanges down (bounded in time) and returns with
-``interrupted`` and the signal in its report; the jobs that were running run
-again next time.
+The driver holds the run directory's lock (:mod:`~naspe.workflows.execution.run_lock`):
+a second driver is refused. Under Parsl, SIGINT and SIGTERM stop it: nothing more is
+submitted, the state is saved, blocks and interchanges are shut down (bounded in
+time), the report says ``interrupted`` and by which signal; running jobs rerun next time.
 
 Running a flow again in the same directory resumes the saved one when it is the
-same flow (the same UUID, or built the same way: :func:`flow_fingerprint`), so
+same flow (the same UUID, or built the same way: :func:`~naspe.workflows.execution.state.flow_fingerprint`), so
 even jobs with random UUIDs are found again. Most callers use
 :func:`naspe.workflows.execution.runner.run_flow`, which sets this up.
 """
@@ -58,14 +55,8 @@ from naspe.workflows.base.kinds import job_kind
 from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.old_runs import install_redirects, load_flow, translate
-from naspe.workflows.execution.processes import (
-    ProcessId,
-    hold_lock,
-    is_interchange,
-    stop_leftovers,
-    stop_signals,
-    wait_while_running,
-)
+from naspe.workflows.execution.processes import ProcessId, stop_leftovers, stop_signals, wait_while_running
+from naspe.workflows.execution.run_lock import hold_lock
 from naspe.workflows.execution.scheduling import ready_jobs, snapshot
 from naspe.workflows.execution.state import (
     DONE,
@@ -78,8 +69,9 @@ from naspe.workflows.execution.state import (
     JobRecord,
     ManagerReport,
     finished_output,
-    flow_fingerprint,
+    leftover_processes,
     read_state,
+    saved_uuid_map,
     store_output,
     write_state,
 )
@@ -178,18 +170,6 @@ class FlowManager:
                 self.added.append(job.as_dict())
             self._register(job)
 
-    def _saved_run(self, saved: dict | None, flow_dict: dict) -> dict[str, str] | None:
-        """The uuid map onto the saved run when it is ``flow``'s (None: a new run)."""
-        if saved is None or not saved.get("root"):
-            return None
-        if saved["root"].get("uuid") == flow_dict.get("uuid"):
-            return {}
-        digest, uuids = flow_fingerprint(flow_dict)
-        saved_digest, saved_uuids = flow_fingerprint(saved["root"])
-        if digest != saved_digest:
-            return None
-        return {a: b for a, b in zip(uuids, saved_uuids, strict=True) if a != b}
-
     def _load(self, flow: Flow | Job) -> list[str]:
         """Set up jobs from ``flow`` and any saved state; returns the names of jobs reused from the store.
 
@@ -201,7 +181,7 @@ class FlowManager:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         saved = read_state(self.run_dir)
         flow_dict = flow.as_dict()
-        mapping = self._saved_run(saved, flow_dict)
+        mapping = saved_uuid_map(saved, flow_dict)
         if mapping is not None:
             self.uuid_map = mapping
             self.root = translate(saved["root"])
@@ -210,15 +190,9 @@ class FlowManager:
                 job_dict = translate(job_dict)
                 self.added.append(job_dict)
                 self._register(load_flow(job_dict))
-            # this driver holds the run's lock: the one that saved the state is gone. Its Parsl interchanges and,
-            # when local, its worker blocks may still run with nothing to talk to them; those that are still the
-            # processes recorded (not a reused PID) are stopped in _recover
-            procs = saved.get("processes")
-            if procs is not None:
-                self._orphan_processes = [ProcessId.from_dict(p) for p in procs.get("interchanges", [])]
-                self._orphan_blocks = [ProcessId.from_dict(p) for p in procs.get("blocks", [])]
-            else:  # an older naspe's state: bare PIDs, interchanges recognised by their command line
-                self._orphan_processes = [ProcessId(p) for p in saved.get("interchanges", []) if is_interchange(p)]
+            # this driver holds the run's lock: the one that saved the state is gone, its interchanges and local
+            # blocks that still run (the processes recorded, not a reused PID) are stopped in _recover
+            self._orphan_blocks, self._orphan_processes = leftover_processes(saved)
             self.stoppers = set(saved.get("stoppers", []))
             self.flow_stopper = saved.get("flow_stopper")
             self.blockers = {u: set(b) for u, b in saved.get("blockers", {}).items()}
@@ -374,7 +348,7 @@ class FlowManager:
         report = ManagerReport(reused=reused)
         if not ready_jobs(self.records, self.jobs, self.blockers, self.stoppers) or self._stop:
             report.interrupted, report.stop_signal = self._stop, self.stop_signal
-            return self._report(report)
+            return report.collect(self.records)
         running: dict[Future, Job] = {}
         last_persist = last_progress = 0.0
         self._t0 = time.monotonic()
@@ -422,16 +396,4 @@ class FlowManager:
             self._persist()
             self.dispatch.stop()
             self._persist()  # the blocks and interchanges are gone
-        return self._report(report)
-
-    def _report(self, report: ManagerReport) -> ManagerReport:
-        for rec in self.records.values():
-            if rec.state == DONE and rec.name not in report.reused:
-                report.done.append(rec.name)
-            elif rec.state == FAILED:
-                report.failed[rec.name] = rec.error or ""
-            elif rec.state == SKIPPED:
-                report.skipped.append(rec.name)
-            elif rec.state == STOPPED:
-                report.stopped.append(rec.name)
-        return report
+        return report.collect(self.records)

@@ -22,7 +22,7 @@ Two dispatchers, one manager (:mod:`naspe.workflows.execution.dispatch`):
 - ``"parsl"``: jobs in parallel on the executors of ``config`` (local, Slurm, PBS).
 
 The run directory is locked while its flow runs (a second run into it is
-refused with :class:`~naspe.workflows.execution.processes.RunLocked`). Its
+refused with :class:`~naspe.workflows.execution.run_lock.RunLocked`). Its
 default store, ``results.json``, is rewritten atomically (temporary file,
 fsync, rename) on every update, and a ``results.json`` that is not valid JSON
 is reported (:class:`~naspe.workflows.execution.state.StateError`), never
@@ -45,7 +45,7 @@ from maggma.stores import JSONStore
 from naspe.workflows.base.files import atomic_write_text
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.execution.manager import FlowManager
-from naspe.workflows.execution.processes import RunLocked, hold_lock
+from naspe.workflows.execution.run_lock import RunLocked, hold_lock
 from naspe.workflows.execution.state import DONE, FAILED, SKIPPED, STOPPED, finished_output, read_json
 
 __all__ = ["run_flow", "lock_run_dir", "FlowRun", "JobOutcome", "RESULTS_FILE", "ResultsFile", "RunDirBusy"]

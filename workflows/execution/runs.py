@@ -39,14 +39,8 @@ from monty.json import MontyEncoder
 from naspe.workflows.base.files import atomic_write_text
 from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
 from naspe.workflows.execution.old_runs import OldRunError, load_flow, translate
-from naspe.workflows.execution.processes import (
-    ProcessId,
-    RunLocked,
-    hold_lock,
-    lock_holder,
-    signal_process,
-    stop_signals,
-)
+from naspe.workflows.execution.processes import ProcessId, signal_process, stop_signals
+from naspe.workflows.execution.run_lock import RunLocked, hold_lock, lock_holder
 from naspe.workflows.execution.runner import FlowRun, run_flow
 from naspe.workflows.execution.state import read_json, read_state
 from naspe.workflows.execution.store import open_store

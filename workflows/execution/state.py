@@ -27,6 +27,7 @@ from jobflow.core.schemas import JobStoreDocument
 from monty.json import MontyEncoder, jsanitize
 
 from naspe.workflows.base.files import atomic_write_text
+from naspe.workflows.execution.processes import ProcessId, is_interchange
 
 __all__ = [
     "STATE_FILE",
@@ -45,6 +46,8 @@ __all__ = [
     "finished_output",
     "store_output",
     "flow_fingerprint",
+    "saved_uuid_map",
+    "leftover_processes",
 ]
 
 STATE_FILE = "flow-state.json"
@@ -89,6 +92,19 @@ class ManagerReport:
     def finished(self) -> bool:
         """Every job finished successfully (stopped children of stop_children count as intended)."""
         return not self.failed and not self.skipped and not self.interrupted
+
+    def collect(self, records: dict[str, JobRecord]) -> ManagerReport:
+        """Add the final state of every job of ``records`` (jobs reused stay in ``reused`` only); returns self."""
+        for rec in records.values():
+            if rec.state == DONE and rec.name not in self.reused:
+                self.done.append(rec.name)
+            elif rec.state == FAILED:
+                self.failed[rec.name] = rec.error or ""
+            elif rec.state == SKIPPED:
+                self.skipped.append(rec.name)
+            elif rec.state == STOPPED:
+                self.stopped.append(rec.name)
+        return self
 
 
 class StateError(ValueError):
@@ -193,3 +209,33 @@ def flow_fingerprint(flow_dict: dict) -> tuple[str, list[str]]:
     plain = json.loads(json.dumps(flow_dict, cls=MontyEncoder))
     text = json.dumps(canonical(plain), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest(), list(seen)
+
+
+def saved_uuid_map(saved: dict | None, flow_dict: dict) -> dict[str, str] | None:
+    """UUID of a job of ``flow_dict`` -> its UUID in the ``saved`` state, when that state is this flow's run.
+
+    ``{}`` when the saved run is the same flow (same UUID, or built the same way
+    with the same UUIDs); None when it is another flow, or there is none (a new run).
+    """
+    if saved is None or not saved.get("root"):
+        return None
+    if saved["root"].get("uuid") == flow_dict.get("uuid"):
+        return {}
+    digest, uuids = flow_fingerprint(flow_dict)
+    saved_digest, saved_uuids = flow_fingerprint(saved["root"])
+    if digest != saved_digest:
+        return None
+    return {a: b for a, b in zip(uuids, saved_uuids, strict=True) if a != b}
+
+
+def leftover_processes(saved: dict) -> tuple[list[ProcessId], list[ProcessId]]:
+    """The local worker blocks and the interchanges recorded in the ``saved`` state of a driver.
+
+    States of older versions hold bare PIDs: their interchanges are taken only
+    when the PID is still an interchange, their blocks not at all.
+    """
+    procs = saved.get("processes")
+    if procs is not None:
+        blocks = [ProcessId.from_dict(p) for p in procs.get("blocks", [])]
+        return blocks, [ProcessId.from_dict(p) for p in procs.get("interchanges", [])]
+    return [], [ProcessId(p) for p in saved.get("interchanges", []) if is_interchange(p)]

@@ -14,7 +14,7 @@ from jobflow import Flow
 
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.probe_jobs import add
-from naspe.workflows.execution.processes import RunLocked, lock_holder
+from naspe.workflows.execution.run_lock import RunLocked, lock_holder
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.execution.runs import create_run
 from naspe.workflows.execution.state import StateError, write_state

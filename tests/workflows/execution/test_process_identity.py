@@ -17,14 +17,15 @@ import pytest
 
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.probe_jobs import add
-from naspe.workflows.execution.processes import ProcessId, hold_lock, lock_holder, stop_leftovers, wait_while_running
+from naspe.workflows.execution.processes import ProcessId, stop_leftovers, wait_while_running
+from naspe.workflows.execution.run_lock import hold_lock, lock_holder
 from naspe.workflows.execution.runs import create_run
 
 NASPE = str(Path(sys.executable).parent / "naspe")
 
 HOLDER = """
 import sys, time
-from naspe.workflows.execution.processes import hold_lock
+from naspe.workflows.execution.run_lock import hold_lock
 with hold_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(60)
@@ -102,7 +103,7 @@ def test_a_second_holder_of_a_run_directory_is_refused_and_the_lock_is_reentrant
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        from naspe.workflows.execution.processes import RunLocked
+        from naspe.workflows.execution.run_lock import RunLocked
 
         with pytest.raises(RunLocked, match=f"in use by another naspe process \\(pid {holder.pid}"):
             with hold_lock(tmp_path, wait_seconds=0.2):
