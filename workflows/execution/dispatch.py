@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jobflow import Job
 
-from naspe.workflows.execution.processes import ProcessId, python_bin_on_path, stop_leftovers
+from naspe.workflows.execution.processes import ProcessId, python_bin_on_path, stop_leftovers, stop_marked
 from naspe.workflows.execution.worker import execute_job
 
 __all__ = ["ParslDispatch", "InProcessDispatch"]
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 #: longest wait (s) for Parsl's own shut-down; whatever is left then is stopped by naspe
 SHUTDOWN_SECONDS = 20.0
+#: set in every job's environment (the run directory): how the processes a job started are found at a stop
+JOB_MARK = "NASPE_RUN_DIR"
 
 
 class ParslDispatch:
@@ -70,6 +72,7 @@ class ParslDispatch:
 
             self._apps[kind] = python_app(execute_job, executors=[kind], data_flow_kernel=self._dfk)
         kwargs = {"walltime": walltime} if walltime else {}
+        env = {**env, JOB_MARK: str(self.parsl_dir.parent)}
         return self._apps[kind](job, str(job_dir), env, **kwargs)
 
     def blocks(self) -> tuple[dict[str, list[str]], list[int]]:
@@ -103,7 +106,9 @@ class ParslDispatch:
 
         Parsl's clean-up talks to the interchanges without a time limit; when it
         has not finished after ``timeout_seconds`` (s), the interchanges and the
-        local blocks it started are stopped here (SIGTERM, then SIGKILL).
+        local blocks it started are stopped here (SIGTERM, then SIGKILL), as are,
+        on this machine, the processes of the run's jobs that left their block's
+        process group (their environment names the run: ``NASPE_RUN_DIR``).
         """
         if self._dfk is None:
             return
@@ -125,6 +130,8 @@ class ParslDispatch:
         stop_leftovers(
             [ProcessId.from_dict(p) for p in procs["blocks"]], [ProcessId.from_dict(p) for p in procs["interchanges"]]
         )
+        if self.config.scheduler == "local":  # job processes in sessions of their own (MPI proxies and ranks)
+            stop_marked(JOB_MARK, str(self.parsl_dir.parent))
 
 
 class InProcessDispatch:

@@ -44,6 +44,7 @@ __all__ = [
     "signal_process",
     "stop_groups",
     "stop_leftovers",
+    "stop_marked",
     "stop_signals",
     "wait_while_running",
 ]
@@ -262,6 +263,41 @@ def stop_groups(pgids: Iterable[int], grace_seconds: float = 3.0) -> None:
         if not groups:
             return
     logger.warning("process groups %s did not stop", groups)
+
+
+def _marked(entry: bytes) -> list[int]:
+    """Live processes (not this one) whose environment holds the ``NAME=value`` ``entry``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                if entry in (proc / "environ").read_bytes().split(b"\0") and pid_alive(int(proc.name)):
+                    found.append(int(proc.name))
+            except OSError:  # gone, or another user's
+                continue
+    return found
+
+
+def stop_marked(name: str, value: str, grace_seconds: float = 3.0) -> list[int]:
+    """SIGTERM, then SIGKILL after ``grace_seconds`` (s), the processes whose environment has ``name=value``.
+
+    What finds the processes a job started in sessions of their own (MPI
+    launchers put their proxies and ranks there), out of reach of its block's
+    process group; returns the PIDs that were signalled.
+    """
+    entry = f"{name}={value}".encode()
+    signalled = []
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        procs = [ProcessId.of(pid) for pid in _marked(entry)]
+        for proc in procs:
+            if signal_process(proc, sig):
+                signalled.append(proc.pid)
+        end = time.monotonic() + grace_seconds
+        while procs and time.monotonic() < end and any(p.running() for p in procs):
+            time.sleep(0.1)
+        if not _marked(entry):
+            break
+    return sorted(set(signalled))
 
 
 def stop_leftovers(blocks: Iterable[ProcessId], interchanges: Iterable[ProcessId]) -> None:

@@ -124,3 +124,56 @@ def test_a_signal_to_the_group_stops_submit_in_seconds_and_the_run_resumes(tmp_p
     assert again.returncode == 0, again.stderr
     assert "long: 2 done" in again.stdout
     assert len(marker.read_text().splitlines()) == 1  # the stopped job ran again, once
+
+
+def _marked_sleeps(run: Path) -> list[ProcessId]:
+    """Processes of this run's jobs (their environment names the run) that run `sleep`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                env = (entry / "environ").read_bytes().split(b"\0")
+                cmd = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if f"NASPE_RUN_DIR={run}".encode() in env and cmd[:1] == [b"sleep"]:
+                found.append(ProcessId.of(int(entry.name)))
+    return [p for p in found if p.running()]
+
+
+@pytest.mark.slow
+def test_a_job_process_in_a_session_of_its_own_is_stopped_too(tmp_path):
+    """As MPI launchers start their proxies and ranks: out of reach of the block's process group."""
+    from jobflow import Job
+
+    detached = Job(subprocess.check_call, function_args=(["setsid", "sleep", "60"],), name="detached")
+    (tmp_path / "flow.json").write_text(json.dumps(Flow([detached], name="detached").as_dict()))
+    run = tmp_path / "naspe-data" / "runs" / "detached"
+    proc = subprocess.Popen(
+        [NASPE, "submit", "--flow", "flow.json", "--name", "detached"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    sleeps: list[ProcessId] = []
+    try:
+        _wait_for(lambda: bool(_marked_sleeps(run)), 120, "the job's sleep in a session of its own")
+        sleeps = _marked_sleeps(run)
+        assert all(os.getsid(p.pid) == p.pid for p in sleeps)  # its own session, not the block's group
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            stderr = proc.communicate(timeout=STOP_SECONDS)[1]
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running {STOP_SECONDS} s after the signal") from None
+        assert proc.returncode == 130 and "naspe: stopped run detached" in stderr, stderr
+        time.sleep(0.5)
+        assert [p for p in sleeps if p.running()] == [], "the job's own-session process was left running"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        for p in sleeps:
+            if p.running():
+                os.kill(p.pid, signal.SIGKILL)
