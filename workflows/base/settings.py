@@ -3,7 +3,9 @@
 Precedence (highest first): arguments to :class:`NaspeSettings`, environment
 variables (``NASPE_DATA_DIR``, ``NASPE_DEFAULT_RANKS``, ...), the YAML file named by
 ``NASPE_CONFIG_FILE`` (default ``./naspe.yaml`` when it exists), then defaults.
-Unknown keys are errors, so a misspelt setting never passes silently.
+Unknown keys are errors, so a misspelt setting never passes silently. No setting is a
+secret: a key naming one (``password``, ``api_token``, ...) or a value looking like one is
+refused, and an error never shows a value given (:class:`SettingsError`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
-__all__ = ["NaspeSettings", "load_settings", "config_file"]
+from naspe.workflows.base.secrets import redact, scan_secrets, secret_values
+
+__all__ = ["NaspeSettings", "SettingsError", "load_settings", "config_file"]
+
+
+class SettingsError(ValueError):
+    """Invalid naspe settings: every problem as ``where: message``, without the values given."""
 
 
 def config_file() -> Path | None:
@@ -33,7 +41,9 @@ def config_file() -> Path | None:
 class NaspeSettings(BaseSettings):
     """Where naspe keeps data and how it launches engines."""
 
-    model_config = SettingsConfigDict(env_prefix="NASPE_", extra="forbid", validate_default=True)
+    model_config = SettingsConfigDict(
+        env_prefix="NASPE_", extra="forbid", validate_default=True, hide_input_in_errors=True
+    )  # hide_input_in_errors: a message never quotes what was given (a password in the wrong place)
 
     data_dir: Path = Field(Path("naspe-data"), description="Directory for the results store and run folders")
     lammps_command: str = Field("lmp", description="LAMMPS executable for command-line runs")
@@ -47,6 +57,14 @@ class NaspeSettings(BaseSettings):
         description="GPAW's MPI under the launcher: mpi4py (PyPI GPAW has no MPI of its own) or cgpaw (site MPI build)",
     )
     vasp_command: str | None = Field(None, description="VASP executable (e.g. 'srun vasp_std'); None if no VASP")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secrets(cls, data):
+        found = scan_secrets(data) if isinstance(data, dict) else []
+        if found:
+            raise ValueError("; ".join(f"{'.'.join(map(str, loc))}: {why}" for loc, why in found))
+        return data
 
     @field_validator("mpi_command")
     @classmethod
@@ -79,6 +97,52 @@ class NaspeSettings(BaseSettings):
         return self.mpi_command.format(ranks=n).split()
 
 
+def _file_settings(path: Path | None) -> dict:
+    """The mapping in the settings file (empty without one); :class:`SettingsError` if it holds none."""
+    import yaml
+
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise SettingsError(f"naspe settings file {path}: cannot be read ({reason})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or type(err).__name__
+        raise SettingsError(f"naspe settings file {path}: not valid YAML{at} ({problem})") from None
+    if data is not None and not isinstance(data, dict):
+        raise SettingsError(f"naspe settings file {path}: expected a mapping of settings, got {type(data).__name__}")
+    return data or {}
+
+
 def load_settings(**overrides) -> NaspeSettings:
-    """Settings from file and environment, with ``overrides`` on top."""
-    return NaspeSettings(**overrides)
+    """Settings from file and environment, with ``overrides`` on top.
+
+    Raises
+    ------
+    SettingsError
+        The file is no YAML mapping, or one line per problem (``default_ranks: Input should be
+        a valid integer``), naming the file; never a value given (a password in the file is
+        refused, not shown).
+    FileNotFoundError
+        ``NASPE_CONFIG_FILE`` names no file.
+    """
+    from pydantic_settings import SettingsError as SourceError
+
+    path = config_file()
+    given = _file_settings(path) | overrides  # the file checked first: a YAML error never quotes its line
+    where = f"{path} and NASPE_* variables" if path is not None else "NASPE_* variables"
+    try:
+        return NaspeSettings(**overrides)
+    except ValidationError as err:
+        hidden = secret_values(given)
+        problems = []
+        for e in err.errors(include_input=False, include_url=False):
+            msg = e["msg"].removeprefix("Value error, ")
+            problems.append(f"{'.'.join(map(str, e['loc']))}: {msg}" if e["loc"] else msg)
+        raise SettingsError(redact(f"invalid naspe settings ({where}): " + "; ".join(problems), hidden)) from None
+    except SourceError as err:  # a NASPE_* variable that cannot be parsed; its value is not shown
+        raise SettingsError(f"invalid naspe settings ({where}): {err}") from None

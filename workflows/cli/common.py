@@ -29,7 +29,10 @@ def config_and_data_dir(config_file: Path | None):
         config = load_execution_config(config_file)
     except ConfigError as err:
         fail(err)
-    data_dir = config.data_dir or load_settings().data_dir
+    try:
+        data_dir = config.data_dir or load_settings().data_dir
+    except (ValueError, FileNotFoundError) as err:  # naspe.yaml / NASPE_*: one line, never a value given
+        fail(err)
     return config, Path(data_dir).expanduser().resolve()  # once, here: drivers and jobs change directory
 
 

@@ -64,12 +64,12 @@ def _data_dir_and_store_config(data_dir: Path | None, config_file: Path | None):
 
 
 def _open(data_dir: Path | None, config_file: Path | None):
-    """(data_dir, connected store); a store that cannot be opened ends the command with one line."""
+    """(data_dir, the store opened read-only); no store there, or one that cannot be opened, is one line, exit 2."""
     from naspe.workflows.execution.store import StoreError, open_store
 
     data_dir, store_config = _data_dir_and_store_config(data_dir, config_file)
     try:
-        store = open_store(data_dir, store_config)
+        store = open_store(data_dir, store_config, read_only=True)  # a query writes nothing, not even a new store
     except StoreError as err:
         fail(err)
     return data_dir, store

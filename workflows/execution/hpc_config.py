@@ -33,8 +33,8 @@ from pydantic import (
 
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.base.kinds import KINDS, JobKind, job_kind
+from naspe.workflows.base.secrets import deep_copy, drop_entry, redact, scan_secrets, secret_values
 from naspe.workflows.execution.resources import EngineCommands, JobResources, StoreConfig
-from naspe.workflows.execution.secrets import deep_copy, drop_entry, scan_secrets
 
 if TYPE_CHECKING:
     import parsl.config
@@ -118,7 +118,7 @@ class ExecutionConfig(BaseModel):
         jobs fail, to be retried or rerun.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # an error never shows a value
 
     scheduler: Literal["local", "slurm", "pbs"] = "local"
     data_dir: Path | None = None
@@ -269,18 +269,19 @@ def validate_execution_config(data: Any, source: str | Path | None = None) -> Ex
     if not isinstance(data, dict):
         raise ConfigError([("(config)", f"expected a mapping of settings, got {type(data).__name__}")], source)
     collected: list[tuple[str, str]] = []
+    hidden = secret_values(data)  # never in a message, whichever field's error quotes them
     try:
         config = ExecutionConfig.model_validate(data, context={_COLLECT: collected})
     except ValidationError as err:
         errors = []
-        for e in err.errors():
+        for e in err.errors(include_input=False):
             loc, msg = tuple(e["loc"]), _clean_message(e)
             if loc and loc[-1] == "[key]":  # an unknown key of a dict (resources)
                 loc, msg = loc[:-1], f"unknown key: {msg}"
             errors.append((_loc(loc), msg))
-        raise ConfigError(collected + errors, source) from None
+        raise ConfigError([(loc, redact(msg, hidden)) for loc, msg in collected + errors], source) from None
     if collected:
-        raise ConfigError(collected, source)
+        raise ConfigError([(loc, redact(msg, hidden)) for loc, msg in collected], source)
     return config
 
 
@@ -334,7 +335,7 @@ def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(yaml)"
-        problem = getattr(err, "problem", None) or str(err)
+        problem = getattr(err, "problem", None) or getattr(err, "context", None) or type(err).__name__
         raise ConfigError([(where, f"YAML syntax error: {problem}")], path) from None
     return validate_execution_config(data, path)
 

@@ -70,7 +70,7 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     _W + "flows.core_levels": (_W + "flows.core_level_documents", _W + "dft.core_hole_setups"),
     _W + "campaign.maker": (_W + "campaign.settings", _W + "campaign.summary", _W + "campaign.presets"),
     _W + "execution.manager": (_W + "execution.state", _W + "execution.worker", _W + "execution.processes"),
-    _W + "execution.hpc_config": (_W + "execution.resources", _W + "execution.secrets", _W + "execution.parsl_config"),
+    _W + "execution.hpc_config": (_W + "execution.resources", _W + "base.secrets", _W + "execution.parsl_config"),
 }
 
 _homes: dict[tuple[str, str], str | None] = {}

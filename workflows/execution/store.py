@@ -7,43 +7,254 @@ second collection of the same database. With a ``mongo`` store configuration it
 returns ``MongoStore`` + ``GridFSStore`` instead; the password is read from the
 environment variable the configuration names, never from a file.
 
-Only the process that runs a flow (the driver) writes to the store.
+One writer, many readers
+------------------------
+Only the process that runs a flow (the driver) writes to the store; it opens it
+with ``open_store(...)``. Everything else (``naspe query``, ``naspe report``, the
+result tables) opens it with ``open_store(..., read_only=True)``, which writes
+nothing at all and so works on a read-only directory (an archived campaign, a
+project directory of another user):
+
+* montydb's two configuration files (``.monty.storage``, ``monty.storage.cfg``)
+  are written by the writer only, when they are missing or differ, each to a
+  temporary file renamed into place (configuration first, ``.monty.storage``
+  last, so a store with that file is complete). maggma's ``MontyStore.connect``
+  rewrote them on *every* open, reads included; a process reading them while
+  another truncated them failed with ``Empty module name`` or montydb's BSON
+  ``ConfigurationError``. A reader only reads them.
+* A reader opens each collection file (SQLite, WAL journal) without creating it
+  and without montydb's per-connection ``PRAGMA journal_mode``; WAL gives it the
+  last committed state while the driver writes. SQLite's coordination files
+  (``-wal``, ``-shm``) are created and removed by SQLite itself, as for the
+  writer (the last connection to close folds the writer's committed pages into
+  the file); in a directory this process cannot write, the collection is opened
+  ``mode=ro`` (using the writer's coordination files when it is connected) and
+  else ``immutable``. A write through a read-only store raises :class:`StoreError`.
+* The writer stores a job's large objects before its document (jobflow does the
+  reverse), so a reader never finds a document whose objects are not there yet.
+
+Which data directory a reader accepts (``--data-dir``, ``NASPE_DATA_DIR``):
+
+* one that does not exist, or is not a directory: :class:`StoreError` naming it
+  (a mistyped path is an error, never a new empty store);
+* one that exists without a store in it yet (no run has written): an empty store,
+  every query answers no rows;
+* with an explicit ``store.path`` the same rule applies to the directory that holds it.
 """
 
 from __future__ import annotations
 
+import configparser
+import contextlib
+import io
 import os
+import sqlite3
+import tempfile
+import threading
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 from jobflow import JobStore
+from maggma.stores import MemoryStore, MontyStore
+from montydb import MontyClient
+from montydb.storage.sqlite import SQLITE_RECORD_TABLE, SQLiteKVEngine
 
 from naspe.workflows.base.settings import load_settings
 
-__all__ = ["open_store", "StoreError"]
+__all__ = ["open_store", "StoreError", "WriterMontyStore", "ReadOnlyMontyStore"]
+
+_STORAGE = "sqlite"
+#: maggma's MontyStore defaults (pymongo's BSON, MongoDB 4.0 query semantics), as every naspe store was made
+_STORAGE_KWARGS = {"use_bson": True, "mongo_version": "4.0"}
+_ENGINE_FILE = ".monty.storage"  # montydb: the storage engine's name
+_CONFIG_FILE = "monty.storage.cfg"  # montydb: the engine's options (written first: see WriterMontyStore.connect)
+_DATABASE = "naspe"
+_FIRST = "run `naspe run --preset quick` first"
 
 
 class StoreError(RuntimeError):
-    """The results store cannot be opened or reached."""
+    """The results store cannot be opened or reached, or was opened for reading and is written to."""
+
+
+def _config_text(storage_kwargs: dict) -> str:
+    """``monty.storage.cfg`` as montydb's ``AbstractStorage.save_config`` writes it."""
+    parser = configparser.ConfigParser()
+    parser.add_section(_STORAGE)
+    for option, value in storage_kwargs.items():
+        text = ("yes" if value else "") if isinstance(value, bool) else ("" if value is None else str(value))
+        parser.set(_STORAGE, str(option), text)
+    out = io.StringIO()
+    parser.write(out)
+    return out.getvalue()
+
+
+def _replace_if_different(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place, unless it holds it already."""
+    try:
+        if path.read_text() == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # opened as a new file: the umask's permissions
+    try:
+        with open(tmp, "x") as fp:
+            fp.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class WriterMontyStore(MontyStore):
+    """maggma's MontyStore for the driver: montydb's configuration written once, atomically, not at every open."""
+
+    def connect(self, force_reset: bool = False):
+        """Connect, writing montydb's configuration files only when missing or different (see the module)."""
+        if self._coll is None or force_reset:
+            repo = Path(self.database_path)
+            _replace_if_different(repo / _CONFIG_FILE, _config_text(self.storage_kwargs))
+            _replace_if_different(repo / _ENGINE_FILE, self.storage)
+            client = MontyClient(self.database_path, **self.client_kwargs)
+            self._coll = client[self.database_name][self.collection_name]
+
+
+class _NoWrites:
+    """A maggma store opened for reading: every write raises :class:`StoreError`."""
+
+    def _refuse(self, *args, **kwargs):
+        raise StoreError(f"the results store {self.name} is opened for reading: only the driver writes to it")
+
+    update = remove_docs = ensure_index = _refuse
+
+
+class _ReadOnlySQLite(SQLiteKVEngine):
+    """montydb's SQLite engine for reading: never creates a file, sets no pragma, refuses every write."""
+
+    @staticmethod
+    def _uris(db_file: str) -> list[str]:
+        path = "file:" + quote(os.path.abspath(db_file))
+        if os.access(os.path.dirname(db_file) or ".", os.W_OK) and os.access(db_file, os.W_OK):
+            return [f"{path}?mode=rw"]  # never creates the file; SQLite removes its -wal/-shm at close
+        # a directory this process cannot write: the writer's -shm when it is connected, else the file as it is
+        return [f"{path}?mode=ro", f"{path}?mode=ro&immutable=1"]
+
+    def _read(self, db_file: str, sql: str) -> list:
+        if not os.path.isfile(db_file):
+            return []  # a collection nothing was written to yet
+        uris = self._uris(db_file)
+        error: sqlite3.Error | None = None
+        for attempt in range(1 if len(uris) == 1 else 5):
+            if attempt:
+                time.sleep(0.1 * attempt)  # an immutable read that met a page being written: read again
+            for uri in uris:
+                try:
+                    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=30)) as conn:
+                        conn.text_factory = str
+                        return conn.execute(sql).fetchall()
+                except sqlite3.DatabaseError as err:
+                    if "no such table" in str(err):
+                        return []  # the writer is creating this collection (the file made, its table not yet)
+                    error = err
+        raise error
+
+    def read_all(self, db_file, limit):
+        """Every stored document (montydb's ``limit``: at most that many)."""
+        sql = f"SELECT v FROM [{SQLITE_RECORD_TABLE}]" + (f" LIMIT {int(limit)}" if limit else "")
+        return self._read(db_file, sql)
+
+    def read_all_keys(self, db_file):
+        """Every stored key."""
+        return self._read(db_file, f"SELECT k FROM [{SQLITE_RECORD_TABLE}]")
+
+    def _refuse(self, *args, **kwargs):
+        raise StoreError("the results store is opened for reading: only the driver writes to it")
+
+    _connect = create_table = write_one = write_many = update_one = update_many = delete_one = delete_many = _refuse
+
+
+class ReadOnlyMontyStore(_NoWrites, MontyStore):
+    """maggma's MontyStore reading an existing montydb SQLite store; writes nothing (see the module)."""
+
+    def connect(self, force_reset: bool = False):
+        """Connect without montydb's ``set_storage`` (which rewrites the configuration files)."""
+        if self._coll is None or force_reset:
+            client = MontyClient(self.database_path, **self.client_kwargs)  # reads the files the writer made
+            storage = client._storage  # montydb has no read-only mode: its SQLite engine is swapped for one
+            storage._conn = _ReadOnlySQLite(storage._config)
+            self._coll = client[self.database_name][self.collection_name]
+
+
+class _ObjectsFirstJobStore(JobStore):
+    """jobflow's JobStore, writing a document's large objects before the document itself.
+
+    jobflow writes the document first: a reader between the two writes finds a reference to
+    an object not there yet (``get_output(..., load=True)`` fails). Here the document is
+    held back until its objects are stored; a failure in between leaves only unreferenced
+    objects behind.
+    """
+
+    _lock = threading.Lock()
+
+    def update(self, docs, key=None, save=None):
+        """Store ``docs`` (see ``JobStore.update``), objects first."""
+        held: list[tuple] = []
+        docs_store = self.docs_store
+        with self._lock:  # the held-back write is this instance's own attribute for the duration
+            docs_store.update = lambda d, key=None: held.append((d, key))
+            try:
+                super().update(docs, key=key, save=save)
+            finally:
+                del docs_store.update
+            for d, k in held:
+                docs_store.update(d, key=k)
+
+
+class _EmptyStore(_NoWrites, MemoryStore):
+    """The store of a data directory no run has written to yet: no documents."""
 
 
 def _monty(path: Path) -> JobStore:
-    from maggma.stores import MontyStore  # montydb: imported only for the store kind in use
-
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".naspe-write-test"
-        probe.write_text("")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".naspe-write-test-", dir=path)  # unique: readers and writers at once
+        os.close(fd)
+        os.unlink(probe)
     except OSError as err:
         raise StoreError(f"results store directory {str(path)!r} is not writable: {err}") from err
     # absolute: jobflow's run_locally changes into job folders, and montydb opens its files relative to the cwd
-    common = {"database_path": str(path.resolve()), "database_name": "naspe", "storage": "sqlite"}
-    docs = MontyStore("outputs", **common)
-    data = MontyStore("outputs_data", **common)
+    common = {"database_path": str(path.resolve()), "database_name": _DATABASE, "storage": _STORAGE}
+    docs = WriterMontyStore("outputs", storage_kwargs=dict(_STORAGE_KWARGS), **common)
+    data = WriterMontyStore("outputs_data", storage_kwargs=dict(_STORAGE_KWARGS), **common)
+    return _ObjectsFirstJobStore(docs, additional_stores={"data": data})
+
+
+def _monty_for_reading(path: Path, holder: str, hint: str) -> JobStore:
+    parent = path.parent
+    if not parent.exists():
+        raise StoreError(f"no results store at {path}: {holder} {parent} does not exist; {hint}")
+    if not parent.is_dir():
+        raise StoreError(f"no results store at {path}: {holder} {parent} is not a directory; {hint}")
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"no results store at {path}: it is not a directory; {hint}")
+    engine, config = path / _ENGINE_FILE, path / _CONFIG_FILE
+    if not engine.is_file():  # no run has written here yet (or the driver is creating the store now)
+        return JobStore(_EmptyStore("outputs"), additional_stores={"data": _EmptyStore("outputs_data")})
+    try:
+        storage = engine.read_text().strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise StoreError(f"results store {path}: cannot read {engine.name} ({err})") from err
+    if storage != _STORAGE or not config.is_file():
+        raise StoreError(f"{path} is not a naspe results store (montydb {storage or 'storage'!r}, not {_STORAGE!r})")
+    common = {"database_path": str(path.resolve()), "database_name": _DATABASE, "storage": _STORAGE}
+    docs = ReadOnlyMontyStore("outputs", **common)
+    data = ReadOnlyMontyStore("outputs_data", **common)
     return JobStore(docs, additional_stores={"data": data})
 
 
-def _mongo(cfg) -> JobStore:
+def _mongo(cfg) -> tuple[JobStore, str]:
     from maggma.stores import GridFSStore, MongoStore  # pymongo: imported only for the store kind in use
 
     password = os.environ.get(cfg.password_env, "") if getattr(cfg, "password_env", None) else ""
@@ -53,10 +264,12 @@ def _mongo(cfg) -> JobStore:
     data = GridFSStore(
         cfg.database, f"{cfg.collection}_data", host=cfg.host, port=cfg.port, mongoclient_kwargs=quick, **auth
     )
-    return JobStore(docs, additional_stores={"data": data})
+    return _ObjectsFirstJobStore(docs, additional_stores={"data": data}), password
 
 
-def open_store(data_dir: str | Path | None = None, store_config=None, connect: bool = True) -> JobStore:
+def open_store(
+    data_dir: str | Path | None = None, store_config=None, connect: bool = True, read_only: bool = False
+) -> JobStore:
     """The results store named by ``store_config`` (None: a MontyStore under ``data_dir``).
 
     Parameters
@@ -68,26 +281,45 @@ def open_store(data_dir: str | Path | None = None, store_config=None, connect: b
         :class:`naspe.workflows.execution.hpc_config.StoreConfig`; None: monty.
     connect
         Connect now, so that an unreachable database fails here, before any job runs.
+    read_only
+        Open for reading (every process but the driver): nothing is written, a
+        data directory that does not exist is an error, one without a store yet
+        an empty store (see the module).
 
     Raises
     ------
     StoreError
-        When the directory is not writable or the database cannot be reached.
+        When the directory is not writable (for writing), there is no store there
+        (for reading), or the database cannot be reached.
     """
     if data_dir is None:
         data_dir = load_settings().data_dir
     kind = getattr(store_config, "kind", "monty")
+    secret = ""
     if kind == "monty":
-        path = getattr(store_config, "path", None) or Path(data_dir) / "store"
-        store = _monty(Path(path))
+        explicit = getattr(store_config, "path", None)
+        path = Path(explicit) if explicit else Path(data_dir) / "store"
+        if read_only:
+            if explicit:
+                holder, hint = "the directory", "check store.path of the execution configuration"
+            else:
+                holder, hint = "the data directory", f"check --data-dir (or NASPE_DATA_DIR), or {_FIRST}"
+            store = _monty_for_reading(path, holder, hint)
+        else:
+            store = _monty(path)
     elif kind == "mongo":
-        store = _mongo(store_config)
+        store, secret = _mongo(store_config)
     else:
         raise StoreError(f"store kind {kind!r}: allowed are 'monty' and 'mongo'")
     if connect:
         try:
             store.connect()
             store.docs_store.count()  # pymongo connects lazily: touch the server now
+        except StoreError:
+            raise
         except Exception as err:  # any driver error: unreachable server, bad credentials, corrupt file
-            raise StoreError(f"cannot open the {kind} results store: {type(err).__name__}: {err}") from err
+            text = f"{type(err).__name__}: {err}"
+            if secret:
+                text = text.replace(secret, "<password>")  # a driver that quotes its URI never shows the password
+            raise StoreError(f"cannot open the {kind} results store: {text}") from (None if secret else err)
     return store

@@ -35,11 +35,15 @@ ROW_KEYS = ("job_uuid", "job_index", "job_name", "completed_at")
 
 
 def as_store(store):
-    """A connected JobStore from a JobStore or a naspe data directory."""
+    """A connected JobStore from a JobStore or a naspe data directory (opened read-only: nothing is written).
+
+    A data directory that does not exist raises ``StoreError``; one without a store yet gives an
+    empty store (see :mod:`naspe.workflows.execution.store`).
+    """
     if isinstance(store, (str, Path)):
         from naspe.workflows.execution.store import open_store  # maggma/montydb: only when given a directory
 
-        return open_store(store)
+        return open_store(store, read_only=True)
     store.connect()
     return store
 

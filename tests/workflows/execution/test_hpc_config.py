@@ -468,7 +468,7 @@ def test_jobflow_remote_project_template_loads(tmp_path):
     from jobflow_remote.config.base import Project, RemoteWorker
     from maggma.stores import MongoStore
 
-    from naspe.workflows.execution.secrets import scan_secrets
+    from naspe.workflows.base.secrets import scan_secrets
 
     data = yaml.safe_load(TEMPLATE.read_text())
     assert scan_secrets(data) == []  # no passwords, keys or tokens in the template

@@ -443,6 +443,7 @@ def test_cli_json_csv_and_table(filled, cli):
 def test_cli_clear_errors(filled, cli, tmp_path):
     data_dir, _, _ = filled
     empty = tmp_path / "empty"
+    empty.mkdir()  # a data directory no run has written to yet
     p = cli("query", "conductivity", "--data-dir", empty)
     assert p.exit_code == 2
     assert p.stderr.strip() == f"naspe: error: no conductivity results in {empty}; run `naspe run --preset quick` first"
@@ -454,7 +455,13 @@ def test_cli_clear_errors(filled, cli, tmp_path):
     blocked.write_text("not a directory")
     for args in (("query", "jobs"), ("report", "--out", tmp_path / "r")):
         p = cli(*args, "--data-dir", blocked)
-        assert p.exit_code == 2 and "is not writable" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+        assert p.exit_code == 2 and "is not a directory" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    typo = tmp_path / "typo"  # a data directory that does not exist is an error, never a new empty store
+    for args in (("query", "adhesion", "--json"), ("query", "jobs"), ("report", "--out", tmp_path / "r")):
+        p = cli(*args, "--data-dir", typo)
+        assert p.exit_code == 2 and not p.stdout and len(p.stderr.strip().splitlines()) == 1, args
+        assert p.stderr.startswith(f"naspe: error: no results store at {typo / 'store'}: the data directory {typo}")
+        assert "does not exist; check --data-dir" in p.stderr and not typo.exists()
     p = cli("report", "--out", tmp_path / "r", "--data-dir", empty)
     assert p.exit_code == 2 and "no results in" in p.stderr
     p = cli("query", "jobs", "--data-dir", empty)
@@ -465,6 +472,7 @@ def test_cli_no_results_is_an_empty_answer_for_scripts(filled, cli, tmp_path):
     """--json gives [] and --csv the header, exit 0; the table form says why on stderr (exit 2)."""
     data_dir, _, _ = filled
     fresh = tmp_path / "fresh"
+    fresh.mkdir()  # a data directory no run has written to yet
     p = cli("query", "jobs", "--json", "--data-dir", fresh)
     assert p.exit_code == 0 and json.loads(p.stdout) == [] and not p.stderr
     p = cli("query", "jobs", "--csv", "--data-dir", fresh)
