@@ -2,8 +2,11 @@
 
 :class:`EngineMaker` is atomate2's ``AseRelaxMaker`` (fixed cell; ``steps <= 1``
 is a single point) writing a :class:`~naspe.workflows.dft.documents.DftTaskDocument`
-(energy, forces, final structure, engine and version, all parameters, SCF and
-force convergence, charges and bond orders). The engines subclass it:
+(energy, forces, final structure, engine and version, all parameters, level of
+theory, SCF and force convergence as a
+:class:`~naspe.workflows.dft.convergence.RelaxationConvergence`: a relaxation that
+stops at its step limit with forces above ``fmax`` is recorded as not converged,
+charges and bond orders). The engines subclass it:
 :mod:`~naspe.workflows.dft.gpaw` and :mod:`~naspe.workflows.dft.tblite`
 (VASP runs through atomate2's own Makers, :mod:`~naspe.workflows.dft.vasp`).
 
@@ -28,9 +31,14 @@ from jobflow import Response, job
 from pymatgen.core import Structure
 
 from naspe.workflows.dft.checks import ScfNotConverged, check_distances, to_atoms
+from naspe.workflows.dft.convergence import RelaxationConvergence
 from naspe.workflows.dft.documents import DftTaskDocument
+from naspe.workflows.dft.progress import RelaxProgress
 
-__all__ = ["EngineMaker", "check_inputs", "engine_properties"]
+__all__ = ["EngineMaker", "check_inputs", "engine_properties", "relaxation_of", "ASE_DEFAULT_FMAX_EV_A"]
+
+#: force criterion (eV/Å) of atomate2's ``AseRelaxer.relax`` when ``relax_kwargs`` gives none
+ASE_DEFAULT_FMAX_EV_A = 0.1
 
 
 def _package_version(name: str) -> str:
@@ -82,10 +90,13 @@ class EngineMaker(AseRelaxMaker):
         """Relax ``atoms`` here; returns atomate2's result and the engine extras."""
         calc = self.calculator_for(atoms)
         relaxer = AseRelaxer(calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs)
+        progress = RelaxProgress.for_maker(self, atoms)  # every step to dft-progress.jsonl in the job directory
+        relaxer.opt_class = progress.optimizer(relaxer.opt_class)
         try:
             result = relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
         except self.scf_errors as err:
             raise ScfNotConverged(f"{self.engine}: SCF not converged ({type(err).__name__}: {err})") from err
+        progress.close(atoms)
         final = result.final_mol_or_struct
         vars(final).pop("calc", None)  # pymatgen's adaptor attaches the live calculator; results must not hold it
         final_atoms = atoms.copy()
@@ -116,12 +127,20 @@ class EngineMaker(AseRelaxMaker):
             return run_under_mpi(self, atoms, ranks)
         return self.run_in_process(atoms)
 
+    @property
+    def fmax_ev_per_a(self) -> float:
+        """The force criterion of the relaxation (eV/Å)."""
+        return float(self.relax_kwargs.get("fmax", ASE_DEFAULT_FMAX_EV_A))
+
     def _extras(self, atoms, ranks: int) -> dict:
+        from naspe.workflows.dft.registry import level_of_theory_of
+
         return {
             "engine": self.engine,
             "engine_version": _package_version(self.package),
             "parameters": self.parameters(atoms),
             "ranks": ranks,
+            "level_of_theory": level_of_theory_of(self),
         }
 
     @job(data=["trajectory"], output_schema=DftTaskDocument)
@@ -130,7 +149,8 @@ class EngineMaker(AseRelaxMaker):
 
         Returns
         -------
-        DftTaskDocument, or a Response with a failed document (no energy) and
+        DftTaskDocument (its ``relaxation`` says whether the forces reached ``fmax``
+        within ``steps``), or a Response with a failed document (no energy) and
         ``stop_children`` when the SCF did not converge.
         """
         atoms = self.prepare(structure)
@@ -139,10 +159,17 @@ class EngineMaker(AseRelaxMaker):
         try:
             result, props = self.execute(atoms)
         except ScfNotConverged as err:
+            failed = RelaxationConvergence.scf_failed(max_steps=self.steps, fmax_ev_per_a=self.fmax_ev_per_a)
             doc = DftTaskDocument.failed(
-                structure, calculator_name=name, error=str(err), extras=self._extras(atoms, ranks)
+                structure,
+                calculator_name=name,
+                error=str(err),
+                extras={**self._extras(atoms, ranks), "relaxation": failed},
             )
             return Response(output=doc, stop_children=True)
+        relaxation = RelaxationConvergence.from_ase_result(
+            result, max_steps=self.steps, fmax_ev_per_a=self.fmax_ev_per_a
+        )
         return DftTaskDocument.from_result(
             result,
             calculator_name=name,
@@ -150,7 +177,7 @@ class EngineMaker(AseRelaxMaker):
             relax_kwargs=self.relax_kwargs,
             optimizer_kwargs=self.optimizer_kwargs,
             relax_cell=self.relax_cell,
-            extras={**self._extras(atoms, ranks), "scf_converged": True, **props},
+            extras={**self._extras(atoms, ranks), "scf_converged": True, "relaxation": relaxation, **props},
             tags=self.tags,
         )
 
@@ -193,3 +220,14 @@ def engine_properties(maker, relax_job) -> dict:
         out = relax_job.output
         return {"charges": out.charges, "charge_method": out.charge_method, "bond_orders": out.bond_orders}
     return {"charges": None, "charge_method": None, "bond_orders": None}
+
+
+def relaxation_of(maker, relax_job):
+    """Reference to the ``relaxation`` convergence of a relax job's document; None (unknown) for other Makers.
+
+    atomate2's VASP documents carry no :class:`~naspe.workflows.dft.convergence.RelaxationConvergence`:
+    their parts read as unknown, never as converged.
+    """
+    if isinstance(maker, EngineMaker):
+        return relax_job.output.relaxation
+    return None

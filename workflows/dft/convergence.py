@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "Purpose",
@@ -152,6 +154,8 @@ class RelaxationConvergence(BaseModel):
         force_converged
             The engine's own verdict (atomate2's ``is_force_converged``); None: from ``forces``.
         """
+        import numpy as np  # here: the registry (read by the command line at start-up) imports this module
+
         fmax = None if forces is None or len(forces) == 0 else float(np.linalg.norm(np.asarray(forces), axis=1).max())
         single = max_steps is not None and max_steps <= 1
         if single:

@@ -4,9 +4,12 @@
 forces, final structure, ionic steps, force convergence) with what a reader of
 an adhesion or bonding result needs to trust it: the engine and its version,
 every calculator parameter, whether the electronic self-consistency converged,
-atomic charges and bond orders where the engine gives them, the MPI ranks, and
-for a failed calculation the error, with no energy at all (so that a failed
-SCF can never be mistaken for a result).
+atomic charges and bond orders where the engine gives them, the MPI ranks, the
+level of theory, whether the relaxation converged (:class:`~naspe.workflows.dft.convergence.RelaxationConvergence`:
+final fmax in eV/Å, steps against the step limit, SCF), and for a failed calculation
+the error, with no energy at all (so that a failed SCF can never be mistaken for a
+result). A document stored before ``relaxation`` existed loads with None: unknown,
+never converged.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from atomate2.ase.schemas import AseResult, AseStructureTaskDoc, AseTaskDoc
 from emmet.core.types.enums import StoreTrajectoryOption, TaskState
 from pydantic import Field
 from pymatgen.core import Structure
+
+from naspe.workflows.dft.convergence import RelaxationConvergence
 
 __all__ = ["DftTaskDocument", "EngineExtras"]
 
@@ -42,6 +47,14 @@ class DftTaskDocument(AseStructureTaskDoc):
         None, description="Wiberg bond orders (i < j, order >= 0.1) of the final structure (tblite)"
     )
     error: str | None = Field(None, description="Why the calculation failed; None when it succeeded")
+    relaxation: RelaxationConvergence | None = Field(
+        None,
+        description="Convergence of the relaxation or single point (final fmax eV/Å, steps, step limit, SCF); "
+        "None: not recorded (unknown)",
+    )
+    level_of_theory: str | None = Field(
+        None, description="Method, dispersion, basis and k-points in words (engine registry); None: not recorded"
+    )
 
     @classmethod
     def from_result(

@@ -9,6 +9,16 @@ calculation, whichever entry point asked for it.
 every entry point builds for those settings; ``engine("tblite").defaults`` says
 what it runs with (1000 K electronic temperature, Gamma point, D4).
 
+What an engine cannot do is stated twice: ``limits`` in words and
+:class:`EngineLimits` field by field (its purpose, metals, dipole correction, spin,
+periodicity), which documents and the report repeat next to the numbers.
+:func:`level_of_theory_of` is the level of theory of one Maker as its documents record
+it (method, dispersion, basis, k-points, smearing, spin, dipole), and
+:func:`purpose_of` whether its results are screening or production:
+GFN2-xTB always screening; GPAW LCAO screening, GPAW plane waves production; VASP
+production; any force criterion looser than
+:data:`~naspe.workflows.dft.defaults.RELAX_FMAX_EV_A` makes a run screening.
+
 An option an engine does not honour is refused, not dropped:
 :meth:`EngineSpec.refuse` raises a ValueError naming the option (as the caller
 spells it: ``--steps``, ``adhesion.steps``), the engine and what it supports.
@@ -23,12 +33,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.dft.defaults import (
     GPAW_BASIS,
     GPAW_CORE_LEVEL_KPOINT_DENSITY,
     GPAW_KPOINT_DENSITY,
     GPAW_SMEARING_EV,
     KB_EV_PER_K,
+    RELAX_FMAX_EV_A,
     TBLITE_ELECTRONIC_TEMPERATURE_K,
     VASP_EDIFFG_EV_A,
     VASP_K_PRODUCT_ANGSTROM,
@@ -36,7 +48,17 @@ from naspe.workflows.dft.defaults import (
     VASP_SIGMA_EV,
 )
 
-__all__ = ["CAPABILITIES", "EngineDefaults", "EngineSpec", "ENGINES", "engine", "relax_maker_of"]
+__all__ = [
+    "CAPABILITIES",
+    "EngineDefaults",
+    "EngineLimits",
+    "EngineSpec",
+    "ENGINES",
+    "engine",
+    "relax_maker_of",
+    "level_of_theory_of",
+    "purpose_of",
+]
 
 #: what an engine may honour or provide, and how a message names it
 CAPABILITIES: Mapping[str, str] = MappingProxyType(
@@ -64,6 +86,45 @@ class EngineDefaults:
 
 
 @dataclass(frozen=True)
+class EngineLimits:
+    """What an engine cannot do, one physical question each (documents and the report repeat them).
+
+    Attributes
+    ----------
+    purpose
+        What its default settings are good for: :attr:`Purpose.screening` (rankings) or
+        :attr:`Purpose.production` (numbers to compare with experiment).
+    metals
+        How far its energies of metallic (Na) slabs can be trusted.
+    dipole_correction
+        Whether a slab's dipole is corrected (False: images of an asymmetric slab interact).
+    dipole
+        The dipole treatment in words.
+    spin
+        Spin polarisation: when it is used and what that misses.
+    periodicity
+        How the cell is treated (3D periodic, or non-periodic along the slab normal) and its k-points.
+    """
+
+    purpose: Purpose
+    metals: str
+    dipole_correction: bool
+    dipole: str
+    spin: str
+    periodicity: str
+
+    def lines(self) -> tuple[str, ...]:
+        """The limits as labelled sentences, for a report or ``--json`` output."""
+        return (
+            f"purpose: {self.purpose.value}",
+            f"metals: {self.metals}",
+            f"dipole: {self.dipole}",
+            f"spin: {self.spin}",
+            f"periodicity: {self.periodicity}",
+        )
+
+
+@dataclass(frozen=True)
 class EngineSpec:
     """One engine: its level of theory, defaults, Maker factories, what it supports and its limits.
 
@@ -82,6 +143,8 @@ class EngineSpec:
         is not here, it supports.
     limits
         Plain-language things it cannot do, for users and reports.
+    known_limits
+        :class:`EngineLimits`: purpose, metals, dipole correction, spin, periodicity.
     make_relax, make_static
         Factories of its relax Maker (``(steps, fmax)``, None: the Maker's defaults)
         and its single-point Maker; use :meth:`relax_maker` / :meth:`static_maker`.
@@ -96,6 +159,7 @@ class EngineSpec:
     defaults: EngineDefaults
     cannot: Mapping[str, str]
     limits: tuple[str, ...]
+    known_limits: EngineLimits
     make_relax: Callable[[int | None, float | None], object]
     make_static: Callable[[], object]
     needs: tuple[str, str] | None = None
@@ -232,6 +296,18 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
                 "LCAO dzp is for screening and tests; converged work uses mode='pw' with a checked cutoff",
                 "GPAW's non-periodic z needs >= 3 Å of vacuum from each slab face",
             ),
+            known_limits=EngineLimits(
+                purpose=Purpose.screening,
+                metals=f"PBE with Fermi-Dirac smearing ({GPAW_SMEARING_EV} eV) describes Na metal; the LCAO "
+                f"{GPAW_BASIS} basis adds basis-set superposition error to W_adh and E_bind unless a counterpoise "
+                "correction is applied",
+                dipole_correction=True,
+                dipole="dipole layer along z for slabs (z non-periodic)",
+                spin="spin-restricted unless spinpol is set (bonding sets it for open-shell fragments such as a "
+                "Na atom)",
+                periodicity="periodic in plane with a Gamma-centred k-point mesh, non-periodic along a slab's normal "
+                "(one k-point along it)",
+            ),
             make_relax=_gpaw_relax,
             make_static=_gpaw_static,
         ),
@@ -254,6 +330,17 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
                 "Gamma point only: small cells of metals are poorly sampled",
                 "the SCF of some Na interfaces does not converge even at 1000 K (peo/na100, nafsi/na110 here): "
                 "those give a failed document, not a W_adh",
+            ),
+            known_limits=EngineLimits(
+                purpose=Purpose.screening,
+                metals="GFN2-xTB is parametrised for molecules (Bannwarth, Ehlert & Grimme, J. Chem. Theory Comput. "
+                "15 (2019) 1652), not metals: on Na slabs, at the Gamma point and a 1000 K Fermi smearing, its "
+                "W_adh and E_bind are qualitative",
+                dipole_correction=False,
+                dipole="none: the slab cell is 3D periodic, so an asymmetric slab feels its images' dipoles",
+                spin="no spin polarisation (restricted, Fermi-smeared occupations): open-shell fragments such as a "
+                "Na atom are not spin-polarised",
+                periodicity="3D periodic (the vacuum separates slab images), Gamma point only",
             ),
             make_relax=_tblite_relax,
             make_static=_tblite_static,
@@ -281,6 +368,15 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
             limits=(
                 "cannot run on this machine without a VASP licence: needs vasp_command and POTCARs",
                 _VASP_RELAXATION,
+            ),
+            known_limits=EngineLimits(
+                purpose=Purpose.production,
+                metals=f"PAW PBE with Gaussian smearing ({VASP_SIGMA_EV} eV) describes Na metal",
+                dipole_correction=True,
+                dipole="LDIPOL with IDIPOL = 3 (along z)",
+                spin="as the atomate2 input set sets ISPIN",
+                periodicity=f"3D periodic, n_i = round({VASP_K_PRODUCT_ANGSTROM:.0f} Å / a_i) in plane, one "
+                "k-point along z",
             ),
             make_relax=_vasp_relax,
             make_static=_vasp_static,
@@ -323,3 +419,67 @@ def relax_maker_of(name: str, maker=None):
     if runs != name:
         raise ValueError(f"engine={name!r}, but relax_maker {maker.name!r} runs {runs!r}")
     return maker
+
+
+def level_of_theory_of(maker) -> str | None:
+    """The level of theory of ``maker``'s calculations, as its documents record it; None for an unknown Maker.
+
+    GPAW: functional, dispersion, mode and basis (or cutoff), grid, k-point density,
+    smearing, spin and dipole layer, read from the Maker; GFN2-xTB: method, dispersion,
+    electronic temperature and cell treatment; VASP (atomate2 Makers): the registry's text.
+    """
+    name = getattr(maker, "engine", None)
+    if name == "gpaw":
+        dispersion = {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(maker.dispersion, f"+{maker.dispersion}")
+        mode = (
+            f"PW {maker.ecut_eV:g} eV"
+            if maker.mode == "pw"
+            else f"LCAO {maker.basis}, grid {maker.grid_spacing_angstrom:g} Å"
+        )
+        if getattr(maker, "kpts", None) is not None:
+            kpoints = f"k-point mesh {tuple(maker.kpts)}"
+        elif getattr(maker, "kpoint_density", None) is not None:
+            kpoints = f"{maker.kpoint_density:g} k-points per Å^-1"
+        elif getattr(maker, "k_length_angstrom", None) is not None:
+            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
+        else:
+            kpoints = "k-points by naspe's k-point rule"
+        return (
+            f"PBE{dispersion}, GPAW {mode}, {kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
+            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, "
+            f"{'dipole layer along z' if maker.dipole_correction else 'no dipole correction'}"
+        )
+    if name == "tblite":
+        kw = maker.calculator_kwargs
+        return (
+            f"{kw.get('method', 'GFN2-xTB')} (tblite, built-in D4), Fermi {kw.get('electronic_temperature', 300):g} K, "
+            "Gamma point, 3D periodic, no dipole correction, spin-restricted"
+        )
+    if name in ENGINES:
+        return ENGINES[name].level_of_theory
+    if "vasp" in type(maker).__module__.lower() or "Vasp" in type(maker).__name__:
+        return ENGINES["vasp"].level_of_theory
+    return None
+
+
+def purpose_of(maker, engine_name: str | None = None) -> Purpose:
+    """Screening or production for ``maker`` (see the module docstring); unknown for a Maker not recognised.
+
+    Parameters
+    ----------
+    maker
+        A relax Maker (naspe engine Maker, or atomate2's VASP Maker with ``engine_name="vasp"``).
+    engine_name
+        The engine when the Maker does not name it.
+    """
+    name = getattr(maker, "engine", None) or engine_name
+    if name not in ENGINES:
+        return Purpose.unknown
+    if name == "gpaw":  # the registry's GPAW default is LCAO: screening; plane waves: production
+        purpose = Purpose.production if getattr(maker, "mode", "lcao") == "pw" else Purpose.screening
+    else:
+        purpose = ENGINES[name].known_limits.purpose
+    fmax = (getattr(maker, "relax_kwargs", None) or {}).get("fmax")
+    if purpose is Purpose.production and fmax is not None and abs(fmax) > RELAX_FMAX_EV_A:
+        return Purpose.screening
+    return purpose

@@ -34,6 +34,10 @@ def test_tblite_document_has_engine_facts_charges_and_wiberg_orders(tmp_path):
     assert doc["scf_converged"] is True and doc["error"] is None and doc["ranks"] == 1
     assert doc["parameters"]["method"] == "GFN2-xTB"
     assert np.isfinite(doc["output"]["energy"]) and len(doc["output"]["forces"]) == 10
+    assert "GFN2-xTB" in doc["level_of_theory"] and "no dipole correction" in doc["level_of_theory"]
+    relax = doc["relaxation"]
+    assert relax["converged"] is True and relax["final_fmax_ev_per_a"] < 0.05 and relax["max_steps"] == 30
+    assert 0 < relax["steps"] < 30 and doc["is_force_converged"] is True
     assert doc["charge_method"] == "mulliken" and abs(sum(doc["charges"])) < 1e-6
     orders = {(i, j): o for i, j, o in doc["bond_orders"]}
     assert orders[(0, 1)] > 1.7  # acetone's C=O (O is atom 0, carbonyl C atom 1)
@@ -60,7 +64,28 @@ def test_scf_failure_gives_failed_document_and_stops_dependents(tmp_path):
     doc = store.query_one({"uuid": calc.uuid})["output"]
     assert doc["state"] == "failed" and doc["scf_converged"] is False
     assert "SCF not converged" in doc["error"] and doc["output"] is None
+    assert doc["relaxation"]["converged"] is False and doc["relaxation"]["scf_converged"] is False
     assert store.query_one({"uuid": after.uuid}) is None  # nothing downstream ran on a missing energy
+
+
+def test_relaxation_cut_at_its_step_limit_is_recorded_as_not_converged(tmp_path):
+    """A real GFN2-xTB relaxation of a distorted water molecule given 2 steps: not converged, in the document."""
+    from naspe.workflows.dft.documents import DftTaskDocument
+
+    a = molecule("H2O")
+    a.positions[0] += [0.25, 0.0, 0.0]
+    a.cell = [8.0, 8.0, 8.0]
+    a.center()
+    a.pbc = True
+    j = TbliteRelaxMaker(steps=2).make(AseAtomsAdaptor.get_structure(a))
+    doc = _run(j, tmp_path).query_one({"uuid": j.uuid})["output"]
+    relax = doc["relaxation"]
+    assert relax["converged"] is False and relax["steps"] == 2 and relax["max_steps"] == 2
+    assert relax["final_fmax_ev_per_a"] > relax["fmax_criterion_ev_per_a"] == 0.05
+    assert doc["is_force_converged"] is False
+    # a document stored before the field existed loads as unknown, never as converged
+    old = {k: v for k, v in doc.items() if k not in ("relaxation", "level_of_theory") and not k.startswith("@")}
+    assert DftTaskDocument.model_validate(old).relaxation is None
 
 
 def test_atoms_too_close_refused_before_any_calculation():

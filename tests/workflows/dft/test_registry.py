@@ -154,3 +154,23 @@ def test_campaign_refuses_what_its_engine_ignores(part):
         CampaignMaker(settings=settings).make()
     with pytest.raises(ValueError, match="scan=True: engine 'vasp' does not take the rigid separation scan"):
         adhesion_maker("vasp", scan=True)
+
+
+def test_each_engine_states_its_limits_and_the_purpose_of_its_results():
+    from naspe.workflows.dft.convergence import Purpose
+    from naspe.workflows.dft.gpaw import GpawRelaxMaker
+    from naspe.workflows.dft.registry import level_of_theory_of, purpose_of
+
+    tb = engine("tblite").known_limits
+    assert tb.purpose is Purpose.screening and tb.dipole_correction is False
+    assert "metals" in tb.metals and "3D periodic" in tb.periodicity and "spin" in tb.spin
+    assert engine("gpaw").known_limits.dipole_correction and engine("vasp").known_limits.purpose is Purpose.production
+    assert all(line.split(":")[0] for line in tb.lines()) and len(tb.lines()) == 5
+    assert purpose_of(engine("tblite").relax_maker()) is Purpose.screening
+    assert purpose_of(engine("gpaw").relax_maker()) is Purpose.screening  # LCAO dzp
+    assert purpose_of(GpawRelaxMaker(mode="pw")) is Purpose.production
+    assert purpose_of(GpawRelaxMaker(mode="pw", relax_kwargs={"fmax": 0.2})) is Purpose.screening
+    assert purpose_of(object()) is Purpose.unknown
+    text = level_of_theory_of(GpawRelaxMaker(mode="pw", ecut_eV=500.0, spinpol=True))
+    assert text.startswith("PBE-D3(BJ), GPAW PW 500 eV") and "spin-polarised" in text
+    assert "Fermi 1000 K" in level_of_theory_of(engine("tblite").relax_maker())
