@@ -74,6 +74,8 @@ class IonTrajectory:
         Ionic charge scaling assumed when identifying ions.
     warnings
         Caveats found while loading (e.g. a partial centre-of-mass reference).
+    cell_matrix
+        Time-averaged cell edge vectors as rows (Å), shape (3, 3); None when not recorded.
     """
 
     species: np.ndarray
@@ -88,6 +90,7 @@ class IonTrajectory:
     source: str = ""
     charge_scaling: float = 0.8
     warnings: list[str] = field(default_factory=list)
+    cell_matrix: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.positions.ndim != 3 or self.positions.shape[2] != 3:
@@ -285,6 +288,7 @@ def load_ion_trajectory(
     steps: list[int | None] = []
     times: list[float | None] = []
     volumes: list[float] = []
+    cell_sum = np.zeros((3, 3))
     first_ids: np.ndarray | None = None
     previous: np.ndarray | None = None
     com0: np.ndarray | None = None
@@ -330,6 +334,7 @@ def load_ion_trajectory(
         steps.append(frame.step)
         times.append(frame.time_fs)
         volumes.append(frame.box.volume_angstrom3)
+        cell_sum += frame.box.matrix
 
     if store is None:
         raise TrajectoryFormatError(f"{path}: no frames")
@@ -363,6 +368,7 @@ def load_ion_trajectory(
         source=str(path),
         charge_scaling=float(charge_scaling),
         warnings=notes,
+        cell_matrix=cell_sum / len(volumes),
     )
 
 

@@ -13,6 +13,10 @@ r"""Ionic transport from MD: self-diffusion, Nernst-Einstein and Einstein-Helfan
 * the Haven ratio :math:`H = \sigma_{NE}/\sigma_{EH}` and the Nernst-Einstein
   estimate of the cation transference number,
 
+* the Onsager coefficients L++, L--, L+- (self and distinct parts), the conductivity
+  and the cation transference number from them (:mod:`naspe.analysis.onsager`; Fong,
+  Self, McCloskey & Persson, Macromolecules 54 (2021) 2575),
+
 each with a standard error from block averaging. :func:`analyze_conductivity`
 does the reading and the analysis in one call.
 
@@ -32,9 +36,15 @@ does the reading and the analysis in one call.
      long-time D). Use ``require_diffusive=True`` to make that an error.
    * **Finite size.** D of a periodic cell is lower than the macroscopic one by
      about :math:`\xi k_B T / (6 \pi \eta L)` (Yeh & Hummer, J. Phys. Chem. B 108
-     (2004) 15873); no correction is applied (it needs the viscosity). In
-     viscous polymer electrolytes the correction is usually small against the
-     statistical error.
+     (2004) 15873); with a viscosity (given, or Green-Kubo from the pressure
+     tensor) the corrected D are reported beside the raw ones
+     (:mod:`naspe.analysis.finite_size`). In viscous polymer electrolytes the
+     correction is usually small against the statistical error.
+   * **Short or non-diffusive runs.** A run of fewer than two blocks of
+     ``MIN_FRAMES_PER_BLOCK`` frames gives no D or sigma at all, only what it shows
+     (log-log slopes, rms displacement against the ion spacing, the run length the
+     rms would need; :mod:`naspe.analysis.reach`); with ``apparent_values=False`` a
+     non-diffusive run is answered the same way instead of with apparent values.
    * **Statistics.** sigma_EH is the MSD of a *single* collective coordinate
      and is far noisier than sigma_NE (an average over all ions): expect
      relative errors of tens of per cent unless the run is long and the cell
@@ -74,12 +84,23 @@ from pathlib import Path
 import numpy as np
 
 from naspe.analysis.errors import NonDiffusiveError
+from naspe.analysis.finite_size import finite_size_correction
 from naspe.analysis.fit_points import SIGNIFICANCE
 from naspe.analysis.msd import charge_displacement_sum, collective_msd_fft, msd_fft
+from naspe.analysis.onsager import (
+    GroupCorrelations,
+    OnsagerEstimate,
+    group_correlations,
+    ion_groups,
+    onsager_estimate,
+    onsager_transport,
+)
+from naspe.analysis.reach import ion_spacing_angstrom, needed_duration_ps, reach_summary, too_short_message
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
 from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
-from naspe.analysis.transport_result import TransportResult, ValueWithError
+from naspe.analysis.transport_result import TransportResult
 from naspe.analysis.units import ANGSTROM2_PER_FS_TO_CM2_PER_S, conductivity_S_cm
+from naspe.analysis.values import ValueWithError
 
 __all__ = ["TransportAnalysis", "analyze_conductivity", "NonDiffusiveError"]
 
@@ -97,6 +118,35 @@ class _Estimate:
     sigma_ne_S_cm: float
     sigma_eh_S_cm: float
     transference_cation: float
+    onsager: OnsagerEstimate | None = None
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _withheld(result: TransportResult, why: str, summary: str, needed_ps: float | None) -> TransportResult:
+    """``result`` with D, sigma, H, t+, the Onsager part and the finite-size correction nulled, and why."""
+    longer = f"; the rms displacement would reach the ion spacing after ~{needed_ps:.3g} ps" if needed_ps else ""
+    reason = f"{why}. The run shows {summary}{longer}. Apparent values are withheld (ask for them to see them)"
+    null = ValueWithError()
+    return result.model_copy(
+        update={
+            "diffusion_cm2_s": {name: null for name in result.diffusion_cm2_s},
+            "sigma_ne_S_cm": null,
+            "sigma_eh_S_cm": null,
+            "haven_ratio": null,
+            "haven_ratio_undefined": "no conductivity: the run is not diffusive",
+            "transference_cation": null,
+            "block_diffusion_cm2_s": {},
+            "block_sigma_ne_S_cm": [],
+            "block_sigma_eh_S_cm": [],
+            "onsager": None,
+            "onsager_undefined": "no conductivity: the run is not diffusive",
+            "finite_size": None,
+            "conductivity_withheld": reason,
+        }
+    )
 
 
 def _fraction_pair(name: str, value: tuple[float, float]) -> tuple[float, float]:
@@ -159,6 +209,15 @@ class TransportAnalysis:
         window exists, instead of returning apparent values with a warning.
     smoothing_decades
         Width (decades of time) of the smoothing of the local log-log slope.
+    apparent_values
+        When no diffusive window exists, report the apparent D and sigma of the default
+        window (True, with a warning) or withhold them (False: null, with the reason and
+        what the run shows in ``conductivity_withheld``).
+    viscosity_mPa_s
+        Shear viscosity (mPa s, a number or a value with its error) for the Yeh-Hummer
+        correction of D; None: no correction.
+    viscosity_source
+        Where the viscosity came from (recorded in the result).
 
     Attributes
     ----------
@@ -187,6 +246,9 @@ class TransportAnalysis:
         use_scaled_charges: bool = False,
         require_diffusive: bool = False,
         smoothing_decades: float = 0.2,
+        apparent_values: bool = True,
+        viscosity_mPa_s: float | ValueWithError | None = None,
+        viscosity_source: str = "given",
     ) -> None:
         if not isinstance(trajectory, IonTrajectory):
             raise TypeError(
@@ -203,12 +265,20 @@ class TransportAnalysis:
             raise ValueError(f"min_window_ratio={min_window_ratio}: must be >= 1 (window end / window start)")
         if int(n_blocks) != n_blocks or n_blocks < 2:
             raise ValueError(f"n_blocks={n_blocks}: must be an integer >= 2 (standard errors need two blocks)")
-        per_block = trajectory.n_frames // int(n_blocks)
-        if per_block < MIN_FRAMES_PER_BLOCK:
+        n_frames = trajectory.n_frames
+        #: fewer frames than two blocks need: no D or sigma, only what the run shows
+        self.too_short = n_frames < 2 * MIN_FRAMES_PER_BLOCK
+        if not self.too_short and n_frames // int(n_blocks) < MIN_FRAMES_PER_BLOCK:
+            most = n_frames // MIN_FRAMES_PER_BLOCK
             raise ValueError(
-                f"n_blocks={n_blocks} leaves {per_block} frames per block of the {trajectory.n_frames} frames; "
-                f"each block needs >= {MIN_FRAMES_PER_BLOCK}: use fewer blocks or a longer trajectory"
+                f"n_blocks={n_blocks} needs >= {int(n_blocks) * MIN_FRAMES_PER_BLOCK} frames "
+                f"({MIN_FRAMES_PER_BLOCK} frames per block); the trajectory has {n_frames}: use n_blocks <= {most} "
+                f"(--blocks {most}) or a longer trajectory"
             )
+        if isinstance(viscosity_mPa_s, (int, float)):
+            viscosity_mPa_s = ValueWithError(value=float(viscosity_mPa_s))
+        if viscosity_mPa_s is not None and not (viscosity_mPa_s.value is not None and viscosity_mPa_s.value > 0):
+            raise ValueError(f"viscosity_mPa_s={viscosity_mPa_s.value}: must be a positive viscosity in mPa s")
         if not smoothing_decades > 0:
             raise ValueError(f"smoothing_decades={smoothing_decades}: must be > 0")
         self.trajectory = trajectory
@@ -219,6 +289,12 @@ class TransportAnalysis:
         self.use_scaled_charges = bool(use_scaled_charges)
         self.require_diffusive = bool(require_diffusive)
         self.smoothing_decades = float(smoothing_decades)
+        self.apparent_values = bool(apparent_values)
+        self.viscosity = viscosity_mPa_s
+        self.viscosity_source = str(viscosity_source)
+        groups = ion_groups(self.charges)
+        self.onsager_groups = None if isinstance(groups, str) else groups
+        self.onsager_undefined = groups if isinstance(groups, str) else None
         self.results: TransportResult | None = None
         self.lag_ps = np.zeros(0)
         self.msd_angstrom2: dict[str, np.ndarray] = {}
@@ -233,11 +309,20 @@ class TransportAnalysis:
         traj = self.trajectory
         return traj.charge_sums.astype(float) if self.use_scaled_charges else traj.formal_charges.astype(float)
 
-    def _msds(self, traj: IonTrajectory) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Per-species MSD (Å^2) and charge-displacement MSD (e^2 Å^2) of ``traj``."""
+    def _msds(self, traj: IonTrajectory) -> tuple[dict[str, np.ndarray], np.ndarray, GroupCorrelations | None]:
+        """Per-species MSD (Å^2), charge-displacement MSD (e^2 Å^2) and group correlations (Å^2) of ``traj``."""
         msds = {name: msd_fft(traj.positions[:, traj.species_slice(name)]) for name in traj.species_names}
         charge_msd = collective_msd_fft(charge_displacement_sum(traj.positions, self.charges))
-        return msds, charge_msd
+        corr = None
+        if self.onsager_groups is not None:
+            plus, minus = self.onsager_groups[:2]
+            q = self.charges
+            sums = {"plus": 0.0, "minus": 0.0}
+            for name, msd in msds.items():
+                count = int(np.sum(traj.species == name))
+                sums["plus" if q[traj.species_slice(name)][0] > 0 else "minus"] += count * msd
+            corr = group_correlations(traj.positions, plus, minus, sums)
+        return msds, charge_msd, corr
 
     @property
     def block_frames(self) -> int:
@@ -287,6 +372,7 @@ class TransportAnalysis:
         lag_fs: np.ndarray,
         msds: dict[str, np.ndarray],
         charge_msd: np.ndarray,
+        corr: GroupCorrelations | None,
         window: tuple[int, int],
         traj: IonTrajectory,
     ) -> _Estimate:
@@ -302,6 +388,9 @@ class TransportAnalysis:
             sigma_ne_S_cm=conductivity_S_cm(total, volume, self.temperature_K),
             sigma_eh_S_cm=conductivity_S_cm(fit_line(lag_fs, charge_msd, *window) / 6.0, volume, self.temperature_K),
             transference_cation=cations / total if total != 0 else float("nan"),
+            onsager=None
+            if corr is None
+            else onsager_estimate(lag_fs, corr, window, volume, self.temperature_K, *self.onsager_groups[2:]),
         )
 
     def _block_estimates(self, window: tuple[int, int]) -> list[_Estimate]:
@@ -311,15 +400,9 @@ class TransportAnalysis:
         estimates = []
         for k in range(self.n_blocks):
             block = traj.frames(k * length, (k + 1) * length)
-            msds, charge_msd = self._msds(block)
-            estimates.append(self._estimate(block.time_fs - block.time_fs[0], msds, charge_msd, window, block))
+            msds, charge_msd, corr = self._msds(block)
+            estimates.append(self._estimate(block.time_fs - block.time_fs[0], msds, charge_msd, corr, window, block))
         return estimates
-
-    @staticmethod
-    def _with_error(value: float, blocks: list[float]) -> ValueWithError:
-        values = np.asarray([b for b in blocks if np.isfinite(b)])
-        stderr = float(np.std(values, ddof=1) / np.sqrt(values.size)) if values.size >= 2 else None
-        return ValueWithError(value=value, stderr=stderr)
 
     def _warnings(self, lag_fs: np.ndarray, window: tuple[int, int], diffusive: bool, eh: ValueWithError) -> list[str]:
         """Caveats on the numbers of this run."""
@@ -360,60 +443,141 @@ class TransportAnalysis:
 
     # --- the analysis -------------------------------------------------------------------------------
 
+    def _bookkeeping(self, lag_fs: np.ndarray) -> dict:
+        """The fields of the result that do not depend on a fit."""
+        traj = self.trajectory
+        q = self.charges
+        return {
+            "temperature_K": self.temperature_K,
+            "slope_tolerance": self.slope_tolerance,
+            "n_ions": {name: int(np.sum(traj.species == name)) for name in traj.species_names},
+            "charge_e": {name: float(q[traj.species_slice(name)][0]) for name in traj.species_names},
+            "charges": "scaled" if self.use_scaled_charges else "formal",
+            "volume_angstrom3": float(np.mean(traj.volume_angstrom3)),
+            "n_frames": traj.n_frames,
+            "frame_interval_ps": traj.frame_interval_fs / 1000.0,
+            "duration_ps": float(lag_fs[-1]) / 1000.0,
+            "com_reference": traj.com_reference,
+            "source": traj.source,
+            "ion_spacing_angstrom": self.spacing_angstrom,
+        }
+
+    @property
+    def spacing_angstrom(self) -> float:
+        """Mean ion spacing (V/N_ions)^(1/3) (Å)."""
+        return ion_spacing_angstrom(float(np.mean(self.trajectory.volume_angstrom3)), self.trajectory.n_ions)
+
+    def _reach(self, lag_fs: np.ndarray, stop: int, slopes: dict[str, float | None]) -> tuple[dict, float | None]:
+        """The rms displacement (Å) of each species at lag index ``stop``, and the run length (ps) the slowest needs."""
+        rms = {name: _finite(np.sqrt(max(msd[stop], 0.0))) for name, msd in self.msd_angstrom2.items()}
+        needs = [
+            needed_duration_ps(lag_fs[stop] / 1000.0, float(msd[stop]), slopes.get(name), self.spacing_angstrom)
+            for name, msd in self.msd_angstrom2.items()
+        ]
+        needs = [n for n in needs if n is not None]
+        return rms, (max(needs) if needs else None)
+
+    def _short_result(self, lag_fs: np.ndarray) -> TransportResult:
+        """What a trajectory too short for block errors shows: slopes and rms displacement, no D or sigma."""
+        traj = self.trajectory
+        last = traj.n_frames - 1
+        slopes = {
+            name: _finite(window_loglog_slope(lag_fs, msd, 1, last)) if last >= 2 else None
+            for name, msd in self.msd_angstrom2.items()
+        }
+        rms, needed = self._reach(lag_fs, last, slopes)
+        why = too_short_message(
+            traj.n_frames,
+            float(lag_fs[-1]) / 1000.0,
+            MIN_FRAMES_PER_BLOCK,
+            reach_summary(rms, slopes, self.spacing_angstrom),
+            needed,
+        )
+        return TransportResult(
+            **self._bookkeeping(lag_fs),
+            diffusion_cm2_s={name: ValueWithError() for name in self.msd_angstrom2},
+            sigma_ne_S_cm=ValueWithError(),
+            sigma_eh_S_cm=ValueWithError(),
+            haven_ratio=ValueWithError(),
+            haven_ratio_undefined="no conductivity: the trajectory is too short",
+            transference_cation=ValueWithError(),
+            fit_window_ps=(float(lag_fs[min(1, last)]) / 1000.0, float(lag_fs[last]) / 1000.0),
+            loglog_slope=slopes,
+            loglog_slope_charge=_finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, 1, last))
+            if last >= 2
+            else None,
+            diffusive=False,
+            warnings=[*traj.warnings, why],
+            uncertainty_method="none: too few frames for block averaging",
+            n_blocks=0,
+            rms_displacement_angstrom=rms,
+            conductivity_withheld=why,
+            needed_duration_ps=needed,
+            onsager_undefined="no conductivity: the trajectory is too short",
+        )
+
     def run(self) -> TransportResult:
         """Compute MSDs, choose the window, fit, block-average; return (and keep in ``results``) the result."""
         traj = self.trajectory
         lag_fs = traj.time_fs - traj.time_fs[0]
         self.lag_ps = lag_fs / 1000.0
-        self.msd_angstrom2, self.charge_msd_e2_angstrom2 = self._msds(traj)
+        self.msd_angstrom2, self.charge_msd_e2_angstrom2, corr = self._msds(traj)
         self.local_slopes = {
             name: loglog_slope(lag_fs, msd, self.smoothing_decades) for name, msd in self.msd_angstrom2.items()
         }
         self.local_slopes["charge"] = loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, self.smoothing_decades)
+        if self.too_short:
+            self.results = self._short_result(lag_fs)
+            return self.results
         window, diffusive = self._choose_window(lag_fs)
-        duration = float(lag_fs[-1])
 
-        whole = self._estimate(lag_fs, self.msd_angstrom2, self.charge_msd_e2_angstrom2, window, traj)
+        whole = self._estimate(lag_fs, self.msd_angstrom2, self.charge_msd_e2_angstrom2, corr, window, traj)
         blocks = self._block_estimates(window)
         to_cm2 = ANGSTROM2_PER_FS_TO_CM2_PER_S
         diffusion = {
-            name: self._with_error(d * to_cm2, [b.diffusion_angstrom2_fs[name] * to_cm2 for b in blocks])
+            name: ValueWithError.from_blocks(d * to_cm2, [b.diffusion_angstrom2_fs[name] * to_cm2 for b in blocks])
             for name, d in whole.diffusion_angstrom2_fs.items()
         }
-        ne = self._with_error(whole.sigma_ne_S_cm, [b.sigma_ne_S_cm for b in blocks])
-        eh = self._with_error(whole.sigma_eh_S_cm, [b.sigma_eh_S_cm for b in blocks])
+        ne = ValueWithError.from_blocks(whole.sigma_ne_S_cm, [b.sigma_ne_S_cm for b in blocks])
+        eh = ValueWithError.from_blocks(whole.sigma_eh_S_cm, [b.sigma_eh_S_cm for b in blocks])
         haven, haven_note = _haven_ratio(ne, eh)
         block_ps = self.block_frames * traj.frame_interval_fs / 1000.0
         window_ps = (float(self.lag_ps[window[0]]), float(self.lag_ps[window[1]]))
-        q = self.charges
-
-        def finite(x: float) -> float | None:
-            return float(x) if np.isfinite(x) else None
-
-        self.results = TransportResult(
-            temperature_K=self.temperature_K,
+        slopes = {name: _finite(window_loglog_slope(lag_fs, msd, *window)) for name, msd in self.msd_angstrom2.items()}
+        rms, needed = self._reach(lag_fs, window[1], slopes)
+        onsager = None
+        if whole.onsager is not None:
+            plus, minus, z_plus, z_minus = self.onsager_groups
+            onsager = onsager_transport(
+                whole.onsager,
+                [b.onsager for b in blocks],
+                list(dict.fromkeys(traj.species[plus].tolist())),
+                list(dict.fromkeys(traj.species[minus].tolist())),
+                z_plus,
+                z_minus,
+            )
+        finite_size = None
+        if self.viscosity is not None:
+            cube = np.eye(3) * float(np.mean(traj.volume_angstrom3)) ** (1.0 / 3.0)
+            cell = traj.cell_matrix if traj.cell_matrix is not None else cube
+            finite_size = finite_size_correction(
+                diffusion, self.viscosity, self.viscosity_source, cell, self.temperature_K
+            )
+        result = TransportResult(
+            **self._bookkeeping(lag_fs),
             diffusion_cm2_s=diffusion,
             sigma_ne_S_cm=ne,
             sigma_eh_S_cm=eh,
             haven_ratio=haven,
             haven_ratio_undefined=haven_note,
-            transference_cation=self._with_error(whole.transference_cation, [b.transference_cation for b in blocks]),
+            transference_cation=ValueWithError.from_blocks(
+                whole.transference_cation, [b.transference_cation for b in blocks]
+            ),
             fit_window_ps=window_ps,
-            loglog_slope={
-                name: finite(window_loglog_slope(lag_fs, msd, *window)) for name, msd in self.msd_angstrom2.items()
-            },
-            loglog_slope_charge=finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, *window)),
+            loglog_slope=slopes,
+            loglog_slope_charge=_finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, *window)),
             diffusive=diffusive,
-            slope_tolerance=self.slope_tolerance,
             warnings=self._warnings(lag_fs, window, diffusive, eh),
-            n_ions={name: int(np.sum(traj.species == name)) for name in traj.species_names},
-            charge_e={name: float(q[traj.species_slice(name)][0]) for name in traj.species_names},
-            charges="scaled" if self.use_scaled_charges else "formal",
-            volume_angstrom3=float(np.mean(traj.volume_angstrom3)),
-            n_frames=traj.n_frames,
-            frame_interval_ps=traj.frame_interval_fs / 1000.0,
-            duration_ps=duration / 1000.0,
-            com_reference=traj.com_reference,
             uncertainty_method=(
                 f"block averaging: {self.n_blocks} consecutive blocks of {block_ps:.4g} ps, each fitted over the "
                 f"same lag window ({window_ps[0]:.4g}-{window_ps[1]:.4g} ps) as the whole run; value from the "
@@ -422,12 +586,24 @@ class TransportAnalysis:
             ),
             n_blocks=self.n_blocks,
             block_diffusion_cm2_s={
-                name: [finite(b.diffusion_angstrom2_fs[name] * to_cm2) for b in blocks] for name in diffusion
+                name: [_finite(b.diffusion_angstrom2_fs[name] * to_cm2) for b in blocks] for name in diffusion
             },
-            block_sigma_ne_S_cm=[finite(b.sigma_ne_S_cm) for b in blocks],
-            block_sigma_eh_S_cm=[finite(b.sigma_eh_S_cm) for b in blocks],
-            source=traj.source,
+            block_sigma_ne_S_cm=[_finite(b.sigma_ne_S_cm) for b in blocks],
+            block_sigma_eh_S_cm=[_finite(b.sigma_eh_S_cm) for b in blocks],
+            rms_displacement_angstrom=rms,
+            needed_duration_ps=needed,
+            onsager=onsager,
+            onsager_undefined=self.onsager_undefined,
+            finite_size=finite_size,
         )
+        if not diffusive and not self.apparent_values:
+            result = _withheld(
+                result,
+                self._non_diffusive_message(lag_fs, window),
+                reach_summary(rms, slopes, self.spacing_angstrom),
+                needed,
+            )
+        self.results = result
         return self.results
 
 

@@ -16,29 +16,66 @@ Numbers that cannot be computed (e.g. a Haven ratio when sigma_EH <= 0) are
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-__all__ = ["ValueWithError", "TransportResult"]
+from naspe.analysis.solvation_result import SolvationStructure
+from naspe.analysis.values import ValueWithError
+
+__all__ = ["ValueWithError", "OnsagerCoefficient", "OnsagerTransport", "FiniteSizeCorrection", "TransportResult"]
 
 
-class ValueWithError(BaseModel):
-    """A value and its standard error, in the unit named by the field that holds it."""
+class OnsagerCoefficient(BaseModel):
+    """One Onsager coefficient L times e^2 (S/cm): total, self (i = j) and distinct (i != j) parts."""
 
-    value: float | None = Field(None, description="Best estimate (from the whole trajectory); null if undefined.")
-    stderr: float | None = Field(
-        None, description="Standard error (see the result's uncertainty_method); null if undefined."
+    total: ValueWithError = Field(description="L^ab e^2 (S/cm): slope of <sum_a dr_i . sum_b dr_j> / (6 V kB T).")
+    self_part: ValueWithError = Field(
+        description="Self part (S/cm): the i = j terms, sum_a <|dr_i|^2> / (6 V kB T t); 0 for cation-anion."
+    )
+    distinct: ValueWithError = Field(
+        description="Distinct part (S/cm): the i != j terms, total - self; > 0 when the ions move together."
     )
 
-    @field_validator("value", "stderr", mode="before")
-    @classmethod
-    def _finite_or_none(cls, v: float | None) -> float | None:
-        if v is None:
-            return None
-        v = float(v)
-        return v if math.isfinite(v) else None
+
+class OnsagerTransport(BaseModel):
+    """Onsager coefficients of the cation and anion groups (Fong, Self, McCloskey & Persson, Macromolecules 2021)."""
+
+    cations: list[str] = Field(description="Species of the cation group (+).")
+    anions: list[str] = Field(description="Species of the anion group (-).")
+    z_cation: float = Field(description="Charge z+ of each cation used for sigma and t+ (e).")
+    z_anion: float = Field(description="Charge z- of each anion used for sigma and t+ (e).")
+    cation_cation: OnsagerCoefficient = Field(description="L++ e^2 (S/cm).")
+    anion_anion: OnsagerCoefficient = Field(description="L-- e^2 (S/cm).")
+    cation_anion: OnsagerCoefficient = Field(description="L+- e^2 (S/cm); distinct only (self part 0).")
+    sigma_S_cm: ValueWithError = Field(
+        description="z+^2 L++ + z-^2 L-- + 2 z+ z- L+- (S/cm): the Einstein-Helfand conductivity from the L."
+    )
+    transference_cation: ValueWithError = Field(
+        description="t+ = (z+^2 L++ + z+ z- L+-) / sigma (dimensionless), every ion-ion correlation included; "
+        "null when sigma is not significantly positive."
+    )
+    transference_cation_undefined: str | None = Field(
+        None, description="Why transference_cation is null; None when defined."
+    )
+    block_sigma_S_cm: list[float | None] = Field(default_factory=list, description="sigma per block (S/cm).")
+    block_transference_cation: list[float | None] = Field(default_factory=list, description="t+ per block.")
+
+
+class FiniteSizeCorrection(BaseModel):
+    """Yeh-Hummer correction of self-diffusion for the periodic cell (J. Phys. Chem. B 108 (2004) 15873)."""
+
+    viscosity_mPa_s: ValueWithError = Field(description="Shear viscosity used (mPa s).")
+    viscosity_source: str = Field(description="Where the viscosity came from: given, or Green-Kubo of a file.")
+    box_length_angstrom: float = Field(description="L = V^(1/3) of the mean cell (Å).")
+    xi: float = Field(description="The cubic-lattice constant xi = 2.837297 of the correction.")
+    delta_diffusion_cm2_s: ValueWithError = Field(
+        description="kB T xi / (6 pi eta L) (cm^2/s), added to every species' D; stderr from eta's."
+    )
+    diffusion_cm2_s: dict[str, ValueWithError] = Field(
+        description="Corrected self-diffusion D_PBC + delta (cm^2/s); stderr from D's and delta's in quadrature."
+    )
+    warnings: list[str] = Field(default_factory=list, description="Caveats (non-cubic cell, poor viscosity).")
 
 
 class TransportResult(BaseModel):
@@ -94,6 +131,34 @@ class TransportResult(BaseModel):
     )
     block_sigma_ne_S_cm: list[float | None] = Field(default_factory=list, description="sigma_NE per block (S/cm).")
     block_sigma_eh_S_cm: list[float | None] = Field(default_factory=list, description="sigma_EH per block (S/cm).")
+    rms_displacement_angstrom: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="Root-mean-square displacement of each species at the end of the fit window (Å), or at "
+        "the end of the run when it is too short for a window.",
+    )
+    ion_spacing_angstrom: float | None = Field(
+        None, description="Mean ion spacing (V / N_ions)^(1/3) (Å): long-range transport needs rms beyond it."
+    )
+    conductivity_withheld: str | None = Field(
+        None,
+        description="Why D, sigma, the Haven ratio and t+ are null although the trajectory was read (too short "
+        "for block errors, or not diffusive and apparent values not asked for); None when they are given.",
+    )
+    needed_duration_ps: float | None = Field(
+        None,
+        description="Estimated run length (ps) for the rms displacement to reach the ion spacing, from the "
+        "MSD's log-log growth (MSD ~ t^slope); None when it already does or the slope is not positive.",
+    )
+    onsager: OnsagerTransport | None = Field(
+        None, description="Onsager coefficients, sigma and t+ from ion correlations; None when withheld."
+    )
+    onsager_undefined: str | None = Field(None, description="Why onsager is None.")
+    finite_size: FiniteSizeCorrection | None = Field(
+        None, description="Yeh-Hummer corrected D, when a viscosity was given or computed; raw D stay above."
+    )
+    solvation: SolvationStructure | None = Field(
+        None, description="Na+ solvation structure from a whole-system trajectory, when one was analysed."
+    )
     source: str = Field("", description="Trajectory file analysed.")
     replica: int | None = Field(
         None, description="Replica number at this temperature (0-based, own velocity seed); None outside a replica set."
