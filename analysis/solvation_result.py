@@ -26,7 +26,9 @@ class CoordinationShell(BaseModel):
     n_partner_atoms: int = Field(description="Number of partner atoms in the cell.")
     r_angstrom: list[float] = Field(description="Bin centres of g(r) (Å).")
     g_r: list[float] = Field(description="Cation-partner radial distribution function (dimensionless).")
-    first_peak_angstrom: float | None = Field(None, description="Position of the highest peak of g(r) (Å).")
+    first_peak_angstrom: float | None = Field(
+        None, description="Position of the first peak of g(r) (Å): the first maximum reaching half its highest value."
+    )
     cutoff_angstrom: float = Field(
         description="First-shell radius (Å): the given cutoff, else the first minimum of g(r) after its peak."
     )
