@@ -174,9 +174,8 @@ class CampaignMaker(Maker):
         from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # the same engine modules
 
         c = self.settings.core_levels
-        k_density = registry.engine("gpaw").defaults.core_level_kpoint_density
-        static = GpawStaticMaker(
-            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, kpoint_density=k_density
+        static = GpawStaticMaker(  # k-points: naspe's rule for core levels (stricter on metals and semimetals)
+            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, kpoint_purpose="core_level"
         )
         maker = CoreLevelShiftMaker(static_maker=static, final_state=c.final_state, ground_state=False)
         j = core_levels_of_interface(interfaces[c.system], c.element, maker)

@@ -13,14 +13,11 @@ from __future__ import annotations
 __all__ = [
     "KB_EV_PER_K",
     "GPAW_BASIS",
-    "GPAW_KPOINT_DENSITY",
-    "GPAW_CORE_LEVEL_KPOINT_DENSITY",
     "GPAW_SMEARING_EV",
     "GPAW_DISPERSION",
     "TBLITE_METHOD",
     "TBLITE_ELECTRONIC_TEMPERATURE_K",
     "TBLITE_MAX_ITERATIONS",
-    "VASP_K_PRODUCT_ANGSTROM",
     "VASP_SIGMA_EV",
     "VASP_NSW",
     "VASP_EDIFFG_EV_A",
@@ -34,11 +31,7 @@ RELAX_FMAX_EV_A = 0.05
 
 # --- GPAW: PBE + D3(BJ), LCAO -----------------------------------------------------------------------------------
 GPAW_BASIS = "dzp"
-#: k-points per Å^-1 (GPAW ``kpts={"density": ...}``, Gamma-centred); a slab (non-periodic z) gets one along z
-GPAW_KPOINT_DENSITY = 2.0
-#: k-point density (per Å^-1) of the campaign's Delta-SCF core-level single points: cheaper than total energies,
-#: chosen because shifts are energy differences within one cell and geometry; not convergence-tested here
-GPAW_CORE_LEVEL_KPOINT_DENSITY = 1.5
+# k-points of GPAW and VASP: one rule by physical k-point length per system class, naspe.workflows.dft.kpoints
 #: Fermi-Dirac width (eV), i.e. an electronic temperature of 0.1 / kB = 1160 K
 GPAW_SMEARING_EV = 0.1
 #: Grimme D3 with Becke-Johnson damping through ``dftd3`` (Grimme et al., J. Comput. Chem. 32 (2011) 1456)
@@ -56,8 +49,6 @@ TBLITE_ELECTRONIC_TEMPERATURE_K = 1000.0
 TBLITE_MAX_ITERATIONS = 300
 
 # --- VASP through atomate2: PBE + D3(BJ), PAW -------------------------------------------------------------------
-#: slab k-points: n_i = round(k_product / a_i) in plane (50 Å, as pymatgen's MVLSlabSet), one along the normal
-VASP_K_PRODUCT_ANGSTROM = 50.0
 VASP_SIGMA_EV = 0.05  # Gaussian smearing (ISMEAR = 0) width (eV)
 VASP_NSW = 200  # ionic steps of a relaxation (the input set's; naspe's --steps does not reach VASP)
 VASP_EDIFFG_EV_A = -0.02  # force criterion (eV/Å, negative: on forces); naspe's --fmax does not reach VASP

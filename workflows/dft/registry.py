@@ -36,17 +36,15 @@ from types import MappingProxyType
 from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.dft.defaults import (
     GPAW_BASIS,
-    GPAW_CORE_LEVEL_KPOINT_DENSITY,
-    GPAW_KPOINT_DENSITY,
     GPAW_SMEARING_EV,
     KB_EV_PER_K,
     RELAX_FMAX_EV_A,
     TBLITE_ELECTRONIC_TEMPERATURE_K,
     VASP_EDIFFG_EV_A,
-    VASP_K_PRODUCT_ANGSTROM,
     VASP_NSW,
     VASP_SIGMA_EV,
 )
+from naspe.workflows.dft.kpoints import CORE_LEVEL_K_LENGTH_ANGSTROM, K_LENGTH_ANGSTROM
 
 __all__ = [
     "CAPABILITIES",
@@ -59,6 +57,17 @@ __all__ = [
     "level_of_theory_of",
     "purpose_of",
 ]
+
+
+def _lengths(table: Mapping[str, float]) -> str:
+    return ", ".join(f"k*a >= {v:g} Å ({k})" for k, v in table.items())
+
+
+#: naspe's one k-point rule in words (GPAW and VASP run the same mesh on the same cell)
+KPOINT_RULE = (
+    f"Gamma-centred, n_i = ceil(L |b_i|) along periodic directions with {_lengths(K_LENGTH_ANGSTROM)}, one "
+    "k-point along a slab's normal (naspe.workflows.dft.kpoints)"
+)
 
 #: what an engine may honour or provide, and how a message names it
 CAPABILITIES: Mapping[str, str] = MappingProxyType(
@@ -80,9 +89,10 @@ class EngineDefaults:
     smearing: str  # the smearing, in words (kind and width)
     kpoints: str  # the k-point rule, in words
     dispersion: str
-    kpoint_density: float | None = None  # k-points per Å^-1 (GPAW)
-    core_level_kpoint_density: float | None = None  # k-points per Å^-1 of core-level single points (GPAW)
-    k_product_angstrom: float | None = None  # n_i = k_product / a_i (VASP)
+    #: k-point length L (Å) per system class of naspe's one rule (naspe.workflows.dft.kpoints); None: Gamma only
+    k_length_angstrom: Mapping[str, float] | None = None
+    #: the same for Delta-SCF core-level single points (GPAW)
+    core_level_k_length_angstrom: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -285,11 +295,10 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
             defaults=EngineDefaults(
                 electronic_temperature_K=GPAW_SMEARING_EV / KB_EV_PER_K,
                 smearing=f"Fermi-Dirac, {GPAW_SMEARING_EV} eV",
-                kpoints=f"{GPAW_KPOINT_DENSITY} per Å^-1, Gamma-centred, one along a slab's normal "
-                f"(core-level single points: {GPAW_CORE_LEVEL_KPOINT_DENSITY} per Å^-1)",
+                kpoints=KPOINT_RULE + f" (core-level single points: {_lengths(CORE_LEVEL_K_LENGTH_ANGSTROM)})",
                 dispersion="D3(BJ) (dftd3)",
-                kpoint_density=GPAW_KPOINT_DENSITY,
-                core_level_kpoint_density=GPAW_CORE_LEVEL_KPOINT_DENSITY,
+                k_length_angstrom=MappingProxyType(K_LENGTH_ANGSTROM),
+                core_level_k_length_angstrom=MappingProxyType(CORE_LEVEL_K_LENGTH_ANGSTROM),
             ),
             cannot=MappingProxyType({"bond_orders": "GPAW gives no bond orders; bonds are found from distances"}),
             limits=(
@@ -352,9 +361,9 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
             defaults=EngineDefaults(
                 electronic_temperature_K=VASP_SIGMA_EV / KB_EV_PER_K,
                 smearing=f"Gaussian (ISMEAR = 0), SIGMA = {VASP_SIGMA_EV} eV",
-                kpoints=f"n_i = round({VASP_K_PRODUCT_ANGSTROM:.0f} Å / a_i) in plane, Gamma-centred, one along z",
+                kpoints=KPOINT_RULE,
                 dispersion="D3(BJ) (IVDW = 12)",
-                k_product_angstrom=VASP_K_PRODUCT_ANGSTROM,
+                k_length_angstrom=MappingProxyType(K_LENGTH_ANGSTROM),
             ),
             cannot=MappingProxyType(
                 {
@@ -375,8 +384,8 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
                 dipole_correction=True,
                 dipole="LDIPOL with IDIPOL = 3 (along z)",
                 spin="as the atomate2 input set sets ISPIN",
-                periodicity=f"3D periodic, n_i = round({VASP_K_PRODUCT_ANGSTROM:.0f} Å / a_i) in plane, one "
-                "k-point along z",
+                periodicity="3D periodic, the Gamma-centred mesh of naspe's k-point rule (the one GPAW runs on the "
+                "same cell), one k-point along z",
             ),
             make_relax=_vasp_relax,
             make_static=_vasp_static,
@@ -438,8 +447,6 @@ def level_of_theory_of(maker) -> str | None:
         )
         if getattr(maker, "kpts", None) is not None:
             kpoints = f"k-point mesh {tuple(maker.kpts)}"
-        elif getattr(maker, "kpoint_density", None) is not None:
-            kpoints = f"{maker.kpoint_density:g} k-points per Å^-1"
         elif getattr(maker, "k_length_angstrom", None) is not None:
             kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
         else:

@@ -1,25 +1,31 @@
-"""VASP for slabs and interfaces through atomate2: PBE + D3(BJ), dipole correction, slab k-points.
+"""VASP for slabs and interfaces through atomate2: PBE + D3(BJ), dipole correction, naspe's k-point rule.
 
 :func:`vasp_slab_relax_maker` / :func:`vasp_slab_static_maker` are atomate2's VASP
 Makers with IVDW = 12 (D3 with Becke-Johnson damping), a dipole correction along
-z (LDIPOL, IDIPOL = 3), a fixed cell and a Gamma-centred slab mesh (one k-point
-along z). Their inputs generate offline (``potcar_spec=True``); running them
-needs ``vasp_command`` and POTCARs (see :mod:`naspe.workflows.dft.registry`).
+z (LDIPOL, IDIPOL = 3), a fixed cell and the Gamma-centred mesh of
+:mod:`naspe.workflows.dft.kpoints` (k*a >= 30 Å on metals and semimetals, >= 20 Å on
+insulators, one k-point along a non-periodic direction): the mesh GPAW runs on the
+same cell, so the two engines are comparable. The KPOINTS comment records the class,
+the target length and the k*a each direction achieves. Their inputs generate offline
+(``potcar_spec=True``); running them needs ``vasp_command`` and POTCARs (see :mod:`naspe.workflows.dft.registry`).
 Defaults: :mod:`naspe.workflows.dft.defaults`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from atomate2.vasp.sets.core import RelaxSetGenerator, StaticSetGenerator
 
-from naspe.workflows.dft.defaults import VASP_EDIFFG_EV_A, VASP_K_PRODUCT_ANGSTROM, VASP_NSW, VASP_SIGMA_EV
+from naspe.workflows.dft.defaults import VASP_EDIFFG_EV_A, VASP_NSW, VASP_SIGMA_EV
+from naspe.workflows.dft.kpoints import KpointMesh, mesh_for_atoms
 
 __all__ = [
     "VASP_SLAB_INCAR",
     "SlabRelaxSetGenerator",
     "SlabStaticSetGenerator",
+    "vasp_kpoint_mesh",
     "vasp_slab_relax_maker",
     "vasp_slab_static_maker",
 ]
@@ -41,52 +47,71 @@ VASP_SLAB_INCAR = {
 }
 
 
-def _slab_kpoints(structure, k_product: float):
-    """Gamma-centred mesh with n_i = round(k_product / a_i) in plane and one k-point along z."""
+def vasp_kpoint_mesh(structure, system_class=None, periodic=None, k_length_angstrom=None) -> KpointMesh:
+    """The mesh of naspe's rule (:mod:`naspe.workflows.dft.kpoints`) for a pymatgen ``structure``."""
+    from naspe.workflows.dft.checks import to_atoms
+
+    return mesh_for_atoms(to_atoms(structure), system_class, "energy", k_length_angstrom, periodic)
+
+
+def _kpoints_file(mesh: KpointMesh):
+    """A Gamma-centred KPOINTS whose comment records the rule's class, target and achieved k*a (Å)."""
     from pymatgen.io.vasp.inputs import Kpoints
 
-    a, b, _ = structure.lattice.abc
-    mesh = (max(1, int(k_product / a + 0.5)), max(1, int(k_product / b + 0.5)), 1)
-    return Kpoints(comment="naspe slab mesh", style=Kpoints.supported_modes.Gamma, kpts=[mesh])
+    achieved = ", ".join("-" if k is None else f"{k:.1f}" for k in mesh.k_length_angstrom)
+    comment = f"naspe k-point rule: {mesh.system_class}, k*a >= {mesh.target_angstrom:g} A; achieved {achieved} A"
+    return Kpoints(comment=comment, style=Kpoints.supported_modes.Gamma, kpts=[mesh.mesh])
 
 
 @dataclass
 class _SlabKpoints:
-    """Slab k-point mesh: k_product / a in plane, one k-point along z."""
+    """The k-point rule of naspe: class and periodic directions from the structure unless a flow fixed them."""
 
-    k_product: float = VASP_K_PRODUCT_ANGSTROM
+    system_class: str | None = None
+    periodic: tuple[bool, bool, bool] | None = None
+    k_length_angstrom: float | None = None
 
     @property
     def kpoints_updates(self):
-        """Gamma-centred slab mesh."""
-        return _slab_kpoints(self.structure, self.k_product)
+        """Gamma-centred mesh of naspe's rule."""
+        return _kpoints_file(vasp_kpoint_mesh(self.structure, self.system_class, self.periodic, self.k_length_angstrom))
+
+    def for_system(self, atoms):
+        """A copy with the class and periodic directions of ``atoms`` (a flow's whole system) fixed."""
+        mesh = mesh_for_atoms(atoms, self.system_class, "energy", self.k_length_angstrom, self.periodic)
+        return dataclasses.replace(self, system_class=mesh.system_class, periodic=mesh.periodic)
 
 
 @dataclass
 class SlabRelaxSetGenerator(_SlabKpoints, RelaxSetGenerator):
-    """atomate2's relax set with the slab k-point mesh."""
+    """atomate2's relax set with naspe's k-point mesh."""
 
 
 @dataclass
 class SlabStaticSetGenerator(_SlabKpoints, StaticSetGenerator):
-    """atomate2's static set with the slab k-point mesh."""
+    """atomate2's static set with naspe's k-point mesh."""
 
 
-def vasp_slab_relax_maker(k_product: float = VASP_K_PRODUCT_ANGSTROM, **incar_overrides):
-    """atomate2 VASP RelaxMaker for slabs/interfaces: PBE-D3(BJ), dipole correction, fixed cell."""
+def vasp_slab_relax_maker(k_length_angstrom: float | None = None, **incar_overrides):
+    """atomate2 VASP RelaxMaker for slabs/interfaces: PBE-D3(BJ), dipole correction, fixed cell.
+
+    ``k_length_angstrom``: a k-point length (Å) instead of the rule's for the system class.
+    """
     from atomate2.vasp.jobs.core import RelaxMaker
 
     gen = SlabRelaxSetGenerator(
-        user_incar_settings=VASP_SLAB_INCAR | {"NSW": VASP_NSW, "IBRION": 2} | incar_overrides, k_product=k_product
+        user_incar_settings=VASP_SLAB_INCAR | {"NSW": VASP_NSW, "IBRION": 2} | incar_overrides,
+        k_length_angstrom=k_length_angstrom,
     )
     return RelaxMaker(name="VASP slab relax", input_set_generator=gen)
 
 
-def vasp_slab_static_maker(k_product: float = VASP_K_PRODUCT_ANGSTROM, **incar_overrides):
+def vasp_slab_static_maker(k_length_angstrom: float | None = None, **incar_overrides):
     """atomate2 VASP StaticMaker for slabs/interfaces: PBE-D3(BJ), dipole correction."""
     from atomate2.vasp.jobs.core import StaticMaker
 
     gen = SlabStaticSetGenerator(
-        user_incar_settings=VASP_SLAB_INCAR | {"NSW": 0, "IBRION": -1} | incar_overrides, k_product=k_product
+        user_incar_settings=VASP_SLAB_INCAR | {"NSW": 0, "IBRION": -1} | incar_overrides,
+        k_length_angstrom=k_length_angstrom,
     )
     return StaticMaker(name="VASP slab static", input_set_generator=gen)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from naspe.workflows.dft.defaults import KB_EV_PER_K
@@ -24,7 +26,7 @@ def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
     gpaw = engine("gpaw")
     relax, static = gpaw.relax_maker(), gpaw.static_maker()
     for m in (relax, static):
-        assert m.kpoint_density == gpaw.defaults.kpoint_density == 2.0
+        assert m.kpts is None and m.k_length_angstrom is None and m.kpoint_purpose == "energy"  # the k-point rule
         assert m.smearing_eV / KB_EV_PER_K == pytest.approx(gpaw.defaults.electronic_temperature_K)
         assert m.dispersion == "d3bj" and m.basis == "dzp" and m.mode == "lcao"
     assert static.steps == 1 and relax.steps > 1
@@ -34,12 +36,18 @@ def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
         assert m.calculator_kwargs["method"] == "GFN2-xTB"
     from pymatgen.core import Lattice, Structure
 
-    slab = Structure(Lattice.from_parameters(7.38, 8.52, 20.0, 90, 90, 90), ["C"], [[0.0, 0.0, 0.25]])
+    # rectangular graphene (4 C in 2.46 x 4.26 Å, repeated 3 x 2: 7.38 x 8.52 Å): a semimetal, k*a >= 30 Å in plane
+    rect = [[0, 0, 0], [1.23, 0.71, 0], [1.23, 2.13, 0], [0, 2.84, 0]]
+    coords = [[x, y, 10.0] for x, y, _ in rect]
+    lattice = Lattice.from_parameters(2.46, 4.26, 20.0, 90, 90, 90)
+    slab = Structure(lattice, ["C"] * 4, coords, coords_are_cartesian=True).make_supercell([3, 2, 1])
     vasp = engine("vasp")
     vis = vasp.relax_maker().input_set_generator.get_input_set(slab, potcar_spec=True)
     assert vis.incar["SIGMA"] / KB_EV_PER_K == pytest.approx(vasp.defaults.electronic_temperature_K)
-    k = vasp.defaults.k_product_angstrom
-    assert list(vis.kpoints.kpts[0]) == [round(k / 7.38), round(k / 8.52), 1]
+    k = vasp.defaults.k_length_angstrom["semimetal"]
+    assert k == gpaw.defaults.k_length_angstrom["semimetal"] == 30.0
+    assert list(vis.kpoints.kpts[0]) == [math.ceil(k / 7.38), math.ceil(k / 8.52), 1] == [5, 4, 1]
+    assert gpaw.static_maker().parameters(gpaw.static_maker().prepare(slab))["kpts"]["size"] == [5, 4, 1]
     assert vasp.static_maker().input_set_generator.get_input_set(slab, potcar_spec=True).incar["NSW"] == 0
 
 

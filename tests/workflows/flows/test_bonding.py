@@ -227,9 +227,8 @@ def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
     static = GpawStaticMaker(
         basis="szp(dzp)",
         grid_spacing_angstrom=0.3,
-        kpoint_density=0.5,
+        kpts=(1, 1, 1),
         spinpol=False,
-        calculator_kwargs={"kpts": (1, 1, 1)},
     )
     hollow = place_fragment(sheet, na_atom(), "hollow", "Na", 2.4, "as-is", top_vacuum=3.5)
     top = place_fragment(sheet, na_atom(), "top", "Na", 2.4, "as-is", top_vacuum=3.5)
