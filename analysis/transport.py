@@ -97,10 +97,12 @@ from naspe.analysis.onsager import (
 )
 from naspe.analysis.reach import ion_spacing_angstrom, needed_duration_ps, reach_summary, too_short_message
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
+from naspe.analysis.solvation import analyze_solvation
 from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
 from naspe.analysis.transport_result import TransportResult
 from naspe.analysis.units import ANGSTROM2_PER_FS_TO_CM2_PER_S, conductivity_S_cm
 from naspe.analysis.values import ValueWithError
+from naspe.analysis.viscosity import viscosity_from_file
 
 __all__ = ["TransportAnalysis", "analyze_conductivity", "NonDiffusiveError"]
 
@@ -618,6 +620,8 @@ def analyze_conductivity(
     stride: int = 1,
     remove_drift: bool = True,
     format: str | None = None,
+    pressure_file: str | Path | None = None,
+    full_trajectory: str | Path | None = None,
     **analysis_options: object,
 ) -> TransportResult:
     """Read a trajectory with its data file and run :class:`TransportAnalysis` on it.
@@ -643,9 +647,16 @@ def analyze_conductivity(
         Subtract the centre-of-mass motion.
     format
         Trajectory format, from the suffix when None.
+    pressure_file
+        Off-diagonal pressure tensor of the run (``step pxy pxz pyz``, atm): its Green-Kubo
+        viscosity corrects D for the finite cell (Yeh-Hummer); exclusive with ``viscosity_mPa_s``.
+    full_trajectory
+        Whole-system trajectory of the run (naspe: ``full.lammpstrj``): its Na+ solvation
+        structure goes into ``solvation`` (:func:`naspe.analysis.solvation.analyze_solvation`).
     **analysis_options
         Keyword arguments of :class:`TransportAnalysis` (``slope_tolerance``,
-        ``n_blocks``, ``use_scaled_charges``, ``require_diffusive``, ...).
+        ``n_blocks``, ``use_scaled_charges``, ``require_diffusive``, ``apparent_values``,
+        ``viscosity_mPa_s``, ...).
 
     Returns
     -------
@@ -662,4 +673,17 @@ def analyze_conductivity(
         remove_drift=remove_drift,
         format=format,
     )
-    return TransportAnalysis(trajectory, temperature_K, **analysis_options).run()
+    if pressure_file is not None:
+        if analysis_options.get("viscosity_mPa_s") is not None:
+            raise ValueError("give the viscosity or a pressure-tensor file to compute it from, not both")
+        eta, how = viscosity_from_file(
+            pressure_file, timestep_fs, float(np.mean(trajectory.volume_angstrom3)), temperature_K
+        )
+        analysis_options = {**analysis_options, "viscosity_mPa_s": eta, "viscosity_source": how}
+    result = TransportAnalysis(trajectory, temperature_K, **analysis_options).run()
+    if full_trajectory is not None:
+        solvation = analyze_solvation(
+            full_trajectory, topology_path, timestep_fs=timestep_fs, charge_scaling=charge_scaling
+        )
+        result = result.model_copy(update={"solvation": solvation})
+    return result

@@ -35,7 +35,7 @@ from naspe.analysis.errors import TrajectoryFormatError
 from naspe.analysis.units import BOLTZMANN_J_PER_K
 from naspe.analysis.values import ValueWithError
 
-__all__ = ["ATM_TO_PA", "BAR_TO_PA", "read_pressure_tensor", "green_kubo_viscosity"]
+__all__ = ["ATM_TO_PA", "BAR_TO_PA", "read_pressure_tensor", "green_kubo_viscosity", "viscosity_from_file"]
 
 #: 1 atm (Pa), exact
 ATM_TO_PA = 101325.0
@@ -130,3 +130,37 @@ def green_kubo_viscosity(
     value = integral(whole, stop)
     stderr = float(np.std(blocks, ddof=1) / np.sqrt(n_blocks))
     return ValueWithError(value=value, stderr=stderr), stop * interval_fs / 1000.0
+
+
+def viscosity_from_file(
+    path: str | Path,
+    timestep_fs: float | None,
+    volume_angstrom3: float,
+    temperature_K: float,
+    pressure_unit_Pa: float = ATM_TO_PA,
+) -> tuple[ValueWithError, str]:
+    """Green-Kubo viscosity (mPa s) of a pressure-tensor file, and a description of where it came from.
+
+    Parameters
+    ----------
+    path
+        ``step pxy pxz pyz`` per line (:func:`read_pressure_tensor`).
+    timestep_fs
+        MD time step (fs) that turns the steps into times; required.
+    volume_angstrom3, temperature_K
+        Cell volume (Å^3) and temperature (K) of the run.
+    pressure_unit_Pa
+        The file's pressure unit in Pa (LAMMPS real: atm).
+    """
+    if timestep_fs is None:
+        raise ValueError(f"{path}: its lines are numbered by MD step: give the run's time step (--timestep-fs)")
+    steps, tensor = read_pressure_tensor(path)
+    gaps = np.diff(steps)
+    if np.any(gaps != gaps[0]):
+        raise TrajectoryFormatError(
+            f"{path}: the steps are not equally spaced ({gaps[0]}, then {gaps[gaps != gaps[0]][0]})"
+        )
+    eta, cutoff_ps = green_kubo_viscosity(
+        tensor, float(gaps[0]) * timestep_fs, volume_angstrom3, temperature_K, pressure_unit_Pa
+    )
+    return eta, f"Green-Kubo of {path} ({steps.size} samples, integral to {cutoff_ps:.4g} ps)"

@@ -8,12 +8,19 @@ from typing import Annotated
 
 import typer
 
-from naspe.structures.bounds import ION_CHARGE_SCALING, TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS
+from naspe.structures.bounds import ION_CHARGE_SCALING, TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS, Bound
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import at_least, within
 from naspe.workflows.md.jobs import RUN_SPEC_FILE
 
 __all__ = ["analyze_app"]
+
+#: shear viscosities accepted for the Yeh-Hummer correction (mPa s)
+VISCOSITY_MPA_S = Bound(
+    "viscosity", 0.01, 1e9, "mPa s", "from a light liquid (0.3 mPa s) to a polymer melt far above 1e6 mPa s"
+)
+#: whole-system dump of naspe's production stage, beside its ion dump
+FULL_DUMP = "full.lammpstrj"
 
 analyze_app = typer.Typer(help="Analyse trajectories and results.", no_args_is_help=True)
 
@@ -53,19 +60,56 @@ def analyze_conductivity_cmd(
     scaled_charges: Annotated[bool, typer.Option(help="Use scaled instead of formal charges")] = False,
     blocks: Annotated[int, typer.Option(help="Blocks for the standard errors (>= 2)", callback=at_least(2))] = 5,
     stride: Annotated[int, typer.Option(help="Use every n-th frame (>= 1)", callback=at_least(1))] = 1,
+    full_trajectory: Annotated[
+        Path | None,
+        typer.Option(
+            help="Whole-system trajectory for the Na+ solvation structure (g(r), coordination, ion pairs, "
+            f"residence times); default: {FULL_DUMP} beside --trajectory when it exists"
+        ),
+    ] = None,
+    pressure_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Off-diagonal pressure tensor (lines 'step pxy pxz pyz', atm) for the Green-Kubo viscosity "
+            "and the Yeh-Hummer correction of D"
+        ),
+    ] = None,
+    viscosity_mpas: Annotated[
+        float | None,
+        typer.Option(
+            "--viscosity-mpas",
+            help="Shear viscosity (mPa s) for the Yeh-Hummer finite-size correction of D (instead of --pressure-file)",
+            callback=within(VISCOSITY_MPA_S),
+        ),
+    ] = None,
+    apparent: Annotated[
+        bool,
+        typer.Option(help="Report apparent D and sigma of a run that is not diffusive (default: withheld)"),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """Diffusion coefficients, Nernst-Einstein and Einstein-Helfand conductivity of one trajectory."""
+    """Diffusion, conductivities, Onsager coefficients, transference numbers and solvation of one trajectory."""
     from naspe.analysis.transport import analyze_conductivity
 
     if (temperature is None) == (temperature_c is None):
         fail("give the run's temperature once: --temperature-k (K) or --temperature-c (°C)")
     temperature = temperature if temperature is not None else temperature_c + 273.15
-    for option, path in (("--trajectory", trajectory), ("--topology", topology), ("--com-file", com_file)):
+    if pressure_file is not None and viscosity_mpas is not None:
+        fail("give --viscosity-mpas or --pressure-file (to compute the viscosity from), not both")
+    given = (
+        ("--trajectory", trajectory),
+        ("--topology", topology),
+        ("--com-file", com_file),
+        ("--full-trajectory", full_trajectory),
+        ("--pressure-file", pressure_file),
+    )
+    for option, path in given:
         if path is not None and path.is_dir():
             fail(f"{option} {path}: is a directory; give the file")
         if path is not None and not path.is_file():
             fail(f"{option} {path}: no such file")
+    if full_trajectory is None and (trajectory.parent / FULL_DUMP).is_file() and trajectory.name != FULL_DUMP:
+        full_trajectory = trajectory.parent / FULL_DUMP
     try:
         result = analyze_conductivity(
             trajectory,
@@ -77,23 +121,76 @@ def analyze_conductivity_cmd(
             stride=stride,
             n_blocks=blocks,
             use_scaled_charges=scaled_charges,
+            apparent_values=apparent,
+            viscosity_mPa_s=viscosity_mpas,
+            pressure_file=pressure_file,
+            full_trajectory=full_trajectory,
         )
     except (ValueError, RuntimeError, OSError) as err:
         fail(err)
-    data = result.to_json_dict()
     if as_json:
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(result.to_json_dict(), indent=2))
         return
-    typer.echo(
-        f"T = {data['temperature_K']:.2f} K, fit window {data['fit_window_ps'][0]:.2f}-"
-        f"{data['fit_window_ps'][1]:.2f} ps, diffusive: {data['diffusive']}"
-    )
-    for name, d in data["diffusion_cm2_s"].items():
-        typer.echo(f"D({name}) = {d['value']:.3e} +- {d['stderr'] or 0:.1e} cm^2/s")
-    for key, label in (("sigma_ne_S_cm", "sigma_NE"), ("sigma_eh_S_cm", "sigma_EH")):
-        typer.echo(f"{label} = {data[key]['value']:.3e} +- {data[key]['stderr'] or 0:.1e} S/cm")
-    for w in data["warnings"]:
-        typer.echo(f"warning: {w}")
+    for line in _summary_lines(result):
+        typer.echo(line)
+
+
+def _pm(v, unit: str, fmt: str = ".3e") -> str:
+    """``1.200e-07 +- 1.0e-08 cm^2/s``, or ``undefined``."""
+    if v.value is None:
+        return "undefined"
+    return f"{v.value:{fmt}} +- {v.stderr or 0:.1e}{unit}"
+
+
+def _summary_lines(r) -> list[str]:
+    """The text form of a TransportResult."""
+    lines = [
+        f"T = {r.temperature_K:.2f} K, fit window {r.fit_window_ps[0]:.2f}-{r.fit_window_ps[1]:.2f} ps, "
+        f"diffusive: {r.diffusive}"
+    ]
+    if r.conductivity_withheld:
+        lines.append(f"no conductivity: {r.conductivity_withheld}")
+    else:
+        lines += [f"D({name}) = {_pm(d, ' cm^2/s')}" for name, d in r.diffusion_cm2_s.items()]
+        lines += [f"sigma_NE = {_pm(r.sigma_ne_S_cm, ' S/cm')}", f"sigma_EH = {_pm(r.sigma_eh_S_cm, ' S/cm')}"]
+        lines.append(
+            f"Haven ratio = {_pm(r.haven_ratio, '', '.3g')}"
+            + (f" ({r.haven_ratio_undefined})" if r.haven_ratio_undefined else "")
+        )
+        lines.append(f"t+ (Nernst-Einstein) = {_pm(r.transference_cation, '', '.3f')}")
+    if r.onsager is not None:
+        o = r.onsager
+        for label, c in (("L++", o.cation_cation), ("L--", o.anion_anion), ("L+-", o.cation_anion)):
+            lines.append(
+                f"{label} e^2 = {_pm(c.total, ' S/cm')} (self {_pm(c.self_part, '')}, distinct {_pm(c.distinct, '')})"
+            )
+        lines.append(
+            f"t+ (correlations) = {_pm(o.transference_cation, '', '.3f')}"
+            + (f" ({o.transference_cation_undefined})" if o.transference_cation_undefined else "")
+        )
+    if r.finite_size is not None:
+        fs = r.finite_size
+        eta = _pm(fs.viscosity_mPa_s, " mPa s", ".3g")
+        lines.append(f"Yeh-Hummer: eta = {eta} ({fs.viscosity_source}), +{_pm(fs.delta_diffusion_cm2_s, ' cm^2/s')}")
+        lines += [f"D({name}) corrected = {_pm(d, ' cm^2/s')}" for name, d in fs.diffusion_cm2_s.items()]
+    if r.solvation is not None:
+        s = r.solvation
+        for name, shell in s.shells.items():
+            lines.append(
+                f"{s.cation}-{name}: first peak {shell.first_peak_angstrom or float('nan'):.2f} Å, cutoff "
+                f"{shell.cutoff_angstrom:.2f} Å, coordination {_pm(shell.coordination_number, '', '.2f')}"
+            )
+        if s.pairing is not None:
+            p = s.pairing
+            lines.append(
+                f"{s.cation}: free {p.cation_free:.2f}, contact pairs {p.cation_contact_pair:.2f}, "
+                f"aggregates {p.cation_aggregate:.2f}"
+            )
+        for name, res in s.residence.items():
+            tau = f"{res.tau_ps:.3g} ps" if res.tau_ps is not None else f"undefined ({res.tau_undefined})"
+            lines.append(f"residence {s.cation}-{name}: {tau}")
+    lines += [f"warning: {w}" for w in r.warnings if w != r.conductivity_withheld]
+    return lines
 
 
 def _run_timestep_fs(trajectory: Path) -> float | None:

@@ -127,3 +127,110 @@ def test_a_foreign_dump_needs_its_time_step(walks, tmp_path):
     two = json.loads(run(*args, "--temperature-c", "80", "--timestep-fs", "2", "--json").stdout)
     # the same frames read with half the time step: twice the D (why it is never guessed)
     assert one["diffusion_cm2_s"]["Na"]["value"] == pytest.approx(2 * two["diffusion_cm2_s"]["Na"]["value"], rel=1e-6)
+
+
+def _zero_com(path, steps):
+    """A system centre of mass at rest (the lab frame of synthetic walkers that carry no solvent)."""
+    path.write_text("# step com_x com_y com_z\n" + "".join(f"{s} 0 0 0\n" for s in steps))
+    return path
+
+
+@pytest.fixture(scope="module")
+def naspe_run(tmp_path_factory):
+    """A production directory as naspe leaves it: ion dump, whole-system dump, pressure tensor, run.json."""
+    d = tmp_path_factory.mktemp("cli-run")
+    cell = build_cell(d, 60, cell=(30.0, 30.0, 30.0), n_peo=4, peo_length=4, seed=6)
+    rng = np.random.default_rng(6)
+    n = 300
+    disp = np.zeros((n, cell.n_molecules, 3))
+    for name, dd in (("Na", 1e-5), ("FSI", 5e-6), ("PEO", 2e-6)):
+        mols = cell.molecules(name)
+        disp[:, mols] = gaussian_walk(rng, n, mols.size, dd, DUMP_EVERY * 2.0)
+    steps = np.arange(n) * DUMP_EVERY
+    ions = np.flatnonzero(np.isin(cell.molecule_of_atom, np.r_[cell.molecules("Na"), cell.molecules("FSI")]))
+    write_dump(d / "ions.lammpstrj", cell, rigid_motion(cell, disp), steps, atoms=ions)
+    write_dump(d / "full.lammpstrj", cell, rigid_motion(cell, disp[::50]), steps[::50])
+    _zero_com(d / "com.dat", steps)
+    (d / "run.json").write_text(json.dumps({"timestep_fs": 2.0}))
+    a = np.exp(-10.0 / 200.0)  # OU stress sampled every 5 steps (10 fs), tau 200 fs, 300 atm
+    p = np.zeros((20000, 3))
+    noise = rng.normal(0.0, 300.0 * np.sqrt(1 - a * a), p.shape)
+    for k in range(1, p.shape[0]):
+        p[k] = a * p[k - 1] + noise[k]
+    np.savetxt(d / "pressure.dat", np.column_stack([np.arange(p.shape[0]) * 5, p]), fmt="%d %.6g %.6g %.6g")
+    return cell, d
+
+
+@pytest.mark.slow
+def test_analyze_conductivity_reports_onsager_transference_and_solvation(naspe_run):
+    cell, d = naspe_run
+    base = ["analyze", "conductivity", "--trajectory", str(d / "ions.lammpstrj"), "--topology", str(cell.data_path)]
+    base += ["--temperature-c", "80", "--com-file", str(d / "com.dat")]
+    p = run(*base, "--pressure-file", str(d / "pressure.dat"), "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    o = data["onsager"]
+    for pair in ("cation_cation", "anion_anion", "cation_anion"):
+        assert set(o[pair]) == {"total", "self_part", "distinct"}
+    assert o["cation_anion"]["self_part"]["value"] == 0.0
+    assert o["transference_cation"]["value"] == pytest.approx(2 / 3, abs=0.15)
+    assert data["transference_cation"]["value"] == pytest.approx(2 / 3, abs=0.03)  # the Nernst-Einstein one beside
+    # the solvation structure of full.lammpstrj beside the ion dump, found without being named
+    s = data["solvation"]
+    assert set(s["shells"]) == {"O_ether", "O_FSI", "N_FSI"} and s["n_frames"] == 6
+    assert s["frame_interval_ps"] == pytest.approx(100.0)
+    assert s["pairing"]["cation_free"] + s["pairing"]["cation_contact_pair"] + s["pairing"]["cation_aggregate"] == (
+        pytest.approx(1.0)
+    )
+    fs = data["finite_size"]
+    assert "Green-Kubo" in fs["viscosity_source"] and fs["viscosity_mPa_s"]["value"] > 0
+    for name in ("Na", "FSI"):
+        raw = data["diffusion_cm2_s"][name]["value"]
+        assert fs["diffusion_cm2_s"][name]["value"] == pytest.approx(raw + fs["delta_diffusion_cm2_s"]["value"])
+    given = json.loads(run(*base, "--viscosity-mpas", "1", "--json").stdout)["finite_size"]
+    assert given["viscosity_source"] == "given" and given["delta_diffusion_cm2_s"]["value"] == pytest.approx(
+        1.380649e-23 * 353.15 * 2.837297 / (6 * np.pi * 1e-3 * 30e-10) * 1e4, rel=1e-6
+    )
+    text = run(*base).stdout
+    for line in ("L+- e^2 =", "t+ (correlations) =", "t+ (Nernst-Einstein) =", "Na-O_ether: first peak", "residence"):
+        assert line in text, text
+
+
+def test_paired_ions_give_positive_distinct_cation_anion_and_no_haven_ratio(tmp_path):
+    cell = build_cell(tmp_path, 80, cell=(32.0, 32.0, 32.0), seed=9)
+    rng = np.random.default_rng(9)
+    na, fsi = cell.molecules("Na"), cell.molecules("FSI")
+    common = gaussian_walk(rng, 300, na.size, 1e-5, DUMP_EVERY * 2.0)
+    disp = np.zeros((300, cell.n_molecules, 3))
+    disp[:, na], disp[:, fsi] = common, common + rng.normal(0.0, 0.2, size=common.shape)
+    steps = np.arange(300) * DUMP_EVERY
+    dump = write_dump(tmp_path / "pairs.lammpstrj", cell, rigid_motion(cell, disp), steps)
+    args = ["analyze", "conductivity", "--trajectory", str(dump), "--topology", str(cell.data_path)]
+    com = _zero_com(tmp_path / "com.dat", steps)
+    p = run(*args, "--temperature-c", "80", "--timestep-fs", "2", "--com-file", str(com), "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    distinct = data["onsager"]["cation_anion"]["distinct"]
+    assert distinct["value"] > 2.0 * distinct["stderr"]
+    assert data["haven_ratio"]["value"] is None and "not significantly positive" in data["haven_ratio_undefined"]
+    assert data["onsager"]["transference_cation"]["value"] is None
+
+
+@pytest.mark.slow
+def test_a_short_foreign_run_is_answered_with_what_it_shows(tmp_path):
+    cell = build_cell(tmp_path, 30, cell=(25.0, 25.0, 25.0), seed=10)
+    rng = np.random.default_rng(10)
+    disp = gaussian_walk(rng, 5, cell.n_molecules, 1e-6, DUMP_EVERY * 2.0)
+    dump = write_dump(tmp_path / "short.lammpstrj", cell, rigid_motion(cell, disp), np.arange(5) * DUMP_EVERY)
+    args = ["analyze", "conductivity", "--trajectory", str(dump), "--topology", str(cell.data_path)]
+    p = run(*args, "--temperature-c", "80", "--timestep-fs", "2", "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["diffusive"] is False
+    assert data["sigma_eh_S_cm"]["value"] is None and data["sigma_ne_S_cm"]["value"] is None
+    assert data["onsager"] is None and data["haven_ratio"]["value"] is None
+    assert "5 frames" in data["conductivity_withheld"] and "use fewer blocks" not in data["conductivity_withheld"]
+    assert data["rms_displacement_angstrom"]["Na"] < data["ion_spacing_angstrom"]
+    assert data["needed_duration_ps"] > data["duration_ps"]
+    text = run(*args, "--temperature-c", "80", "--timestep-fs", "2")
+    assert text.returncode == 0 and "no conductivity: 5 frames" in text.stdout and "log-log MSD slope" in text.stdout
