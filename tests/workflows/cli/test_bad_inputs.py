@@ -22,6 +22,8 @@ from naspe.workflows.cli.main import app, main
 LONG = "x" * 300
 FILES = ["--trajectory", "t", "--topology", "d"]
 NO_DIR = ["--trajectory", ".", "--topology", "d"]
+#: existing (if meaningless) files, so that the option under test is the first thing refused
+ANALYZE_FILES = ["analyze", "conductivity", "--trajectory", "afile", "--topology", "afile", "--temperature-c", "80"]
 ROOT = os.geteuid() == 0  # root writes into a read-only (0o555) directory: that case cannot fail there
 
 # (arguments, words the one error line must contain)
@@ -103,6 +105,18 @@ BUILD_ANALYZE = [
             "missing.dat",
         ],
         ["--com-file", "missing.dat", "no such file"],
+    ),
+    (
+        [*ANALYZE_FILES, "--full-trajectory", "missing.lammpstrj"],
+        ["--full-trajectory", "missing.lammpstrj", "no such file"],
+    ),
+    ([*ANALYZE_FILES, "--full-trajectory", "."], ["--full-trajectory", "directory"]),
+    ([*ANALYZE_FILES, "--pressure-file", "missing.dat"], ["--pressure-file", "missing.dat", "no such file"]),
+    ([*ANALYZE_FILES, "--viscosity-mpas", "-1"], ["--viscosity-mpas", "-1", "0.01 to 1e+09 mPa s"]),
+    ([*ANALYZE_FILES, "--viscosity-mpas", "nan"], ["--viscosity-mpas", "nan"]),
+    (
+        [*ANALYZE_FILES, "--viscosity-mpas", "1", "--pressure-file", "afile"],
+        ["--viscosity-mpas", "--pressure-file", "not both"],
     ),
 ]
 
