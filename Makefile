@@ -6,7 +6,7 @@ STAMP := $(VENV)/.naspe-setup
 APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test validate lint clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,13 @@ $(STAMP): pyproject.toml Makefile
 demo: setup
 	$(VENV)/bin/naspe run --preset quick
 	$(VENV)/bin/naspe report --out demo-output
+
+# the validation suites: each case's computed value vs its reference and tolerance, stored in naspe-data
+# (`naspe query validation`, the report's validation section); VALIDATE_FLAGS=--cheap runs only the cheap cases
+VALIDATE_FLAGS ?=
+validate: setup
+	$(VENV)/bin/naspe validate dft $(VALIDATE_FLAGS)
+	$(VENV)/bin/naspe validate md $(VALIDATE_FLAGS)
 
 # the layer contracts of pyproject.toml ([tool.importlinter]) first, then the suite
 test: setup

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from naspe.workflows.cli import adhesion, bonding, campaign, demo, results, run
+from naspe.workflows.cli import adhesion, bonding, campaign, demo, results, run, validate
 from naspe.workflows.cli.analyze import analyze_app
 from naspe.workflows.cli.build import build_app
 from naspe.workflows.cli.config import config_app
@@ -19,7 +19,7 @@ app = typer.Typer(
 app.add_typer(build_app, name="build")
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(config_app, name="config")
-for _group in (adhesion, bonding, demo, run, campaign, results):
+for _group in (adhesion, bonding, demo, run, campaign, results, validate):
     _group.register(app)
 
 

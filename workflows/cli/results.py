@@ -26,12 +26,13 @@ from naspe.workflows.cli.filters import (
     check_output_form,
     check_temperatures,
 )
-from naspe.workflows.cli.options import output_dir, run_name
+from naspe.workflows.cli.options import one_of, output_dir, run_name
 
 __all__ = ["register", "query_app"]
 
 query_app = typer.Typer(
-    help="Query the results database: conductivity, adhesion, bonding, corelevels, jobs.", no_args_is_help=True
+    help="Query the results database: conductivity, adhesion, bonding, corelevels, jobs, validation.",
+    no_args_is_help=True,
 )
 
 DataDirOpt = Annotated[
@@ -220,7 +221,12 @@ def query_adhesion(
     data_dir: DataDirOpt = None,
     config_file: ConfigOpt = None,
 ) -> None:
-    """Work of adhesion (J/m^2) per interface, strongest first, with the interface bonds."""
+    """Work of adhesion (J/m^2) per interface, strongest first, with the interface bonds and convergence.
+
+    ``converged`` is no when a relaxation of the interface, substrate or film stopped at its step limit
+    (``not_converged`` names it; ``convergence_detail`` in --json/--csv says why), unknown when not recorded;
+    ``purpose`` is screening or production.
+    """
     from naspe.workflows.results.queries import adhesion_table
 
     check_output_form(as_json, as_csv)
@@ -232,6 +238,9 @@ def query_adhesion(
         "substrate_class",
         "engine",
         "w_adh_J_m2",
+        "converged",
+        "not_converged",
+        "purpose",
         "area_angstrom2",
         "strain",
         "interface_bonds",
@@ -273,6 +282,8 @@ def query_bonding(
         "order_mean",
         "energy_eV",
         "w_adh_J_m2",
+        "converged",
+        "purpose",
         "preset",
         "job_uuid",
     ]
@@ -311,6 +322,7 @@ def query_core_levels(
         "xps_low_eV",
         "xps_high_eV",
         "within_xps",
+        "converged",
         "preset",
         "job_uuid",
     ]
@@ -363,6 +375,47 @@ def query_jobs(
     _emit(df, "job", data_dir, True, as_json, as_csv, cols, empty=empty)
 
 
+@query_app.command("validation")
+def query_validation(
+    suite: Annotated[str | None, typer.Option(help="dft or md", callback=one_of(("dft", "md")))] = None,
+    case: Annotated[str | None, typer.Option(help="Case name (naspe validate lists them)")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="passed, failed or not run", callback=one_of(("passed", "failed", "not run")))
+    ] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    data_dir: DataDirOpt = None,
+    config_file: ConfigOpt = None,
+) -> None:
+    """Validation cases: computed vs reference vs tolerance, passed or not, wall time (s)."""
+    from naspe.workflows.results.queries import validation_table
+
+    check_output_form(as_json, as_csv)
+    if case is not None:  # checked against the registry before the store is opened
+        from naspe.workflows.validation.registry import suite_cases
+
+        known = [n for s in ([suite] if suite else ["dft", "md"]) for n in suite_cases(s)]
+        if case not in known:
+            fail(f"--case {case!r}: not a validation case; allowed are {', '.join(known) or 'none'}")
+    data_dir, store = _open(data_dir, config_file)
+    df = validation_table(store, suite=suite, case=case, status=status)
+    cols = [
+        "suite",
+        "case",
+        "unit",
+        "computed",
+        "computed_uncertainty",
+        "reference",
+        "tolerance_abs",
+        "status",
+        "wall_time_s",
+        "cores",
+        "job_uuid",
+    ]
+    empty = None if _filtered(suite, case, status) else f"no validation results in {data_dir}; run `naspe validate dft`"
+    _emit(df, "validation", data_dir, True, as_json, as_csv, cols, empty=empty)
+
+
 def report(
     out: Annotated[Path, typer.Option(help="Directory for report.html and the PNG figures")] = Path("naspe-report"),
     campaign: CampaignOpt = None,
@@ -370,13 +423,19 @@ def report(
     config_file: ConfigOpt = None,
 ) -> None:
     """HTML report (self-contained, opens offline) with figures, tables and a conclusion from the numbers."""
-    from naspe.workflows.results.queries import adhesion_table, bonding_table, conductivity_table, core_level_table
+    from naspe.workflows.results.queries import (
+        adhesion_table,
+        bonding_table,
+        conductivity_table,
+        core_level_table,
+        validation_table,
+    )
     from naspe.workflows.results.report import FIGURES, build_report
 
     output_dir(out)  # before the store is opened and any figure drawn
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
-    if not any(
+    if not len(validation_table(store)) and not any(
         len(f(store, campaign=campaign)) for f in (conductivity_table, adhesion_table, bonding_table, core_level_table)
     ):
         fail(f"no results in {data_dir}; {_HINT}")

@@ -34,6 +34,7 @@ Functions
   substrate-fragment bonds of binding / reaction documents, with lengths (Å) and orders.
 - :func:`core_level_table`: one row per excited atom: core-level shift and XPS-aligned binding energy (eV).
 - :func:`jobs_table`: every job of the runs under ``<data_dir>/runs`` with its state and completion time.
+- :func:`validation_table`: one row per validation case: computed vs reference vs tolerance, passed, wall time (s).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from naspe.workflows.results.core_level_tables import core_level_table
 from naspe.workflows.results.job_tables import jobs_table
 from naspe.workflows.results.store_reader import META_KEYS, as_store, campaigns
 from naspe.workflows.results.transport_tables import conductivity_fit_table, conductivity_table
+from naspe.workflows.results.validation_tables import validation_table
 
 __all__ = [
     "conductivity_table",
@@ -52,6 +54,7 @@ __all__ = [
     "bonding_table",
     "core_level_table",
     "jobs_table",
+    "validation_table",
     "campaigns",
     "as_store",
     "substrate_class",

@@ -33,6 +33,7 @@ from naspe.workflows.results import report_tables as tables
 from naspe.workflows.results.figures import FIGURES, write_figures
 from naspe.workflows.results.report_format import Code, Num
 from naspe.workflows.results.study import CLASS_ORDER, PAPER_XPS_EV, ZHAO_2019
+from naspe.workflows.results.validation_tables import validation_rows, validation_table
 
 __all__ = ["build_report", "render_report", "conclusion", "environment", "PAPER_XPS_EV", "FIGURES", "CLASS_ORDER"]
 
@@ -71,7 +72,8 @@ def render_report(**context: Any) -> str:
         (paragraphs of segments), ``figures`` ({stem: :func:`_embedded` dict}),
         ``conductivity``, ``fits``, ``adhesion``, ``bonds``, ``core_levels``, ``jobs``
         (:class:`~naspe.workflows.results.report_tables.Table`) and ``paper_xps``
-        (:data:`~naspe.workflows.results.study.PAPER_XPS_EV`).
+        (:data:`~naspe.workflows.results.study.PAPER_XPS_EV`); optionally ``validation``, the validation
+        cases' :class:`~naspe.workflows.results.report_tables.Table` (the section is left out without it).
     """
     return environment().get_template("report.html").render(**context)
 
@@ -138,6 +140,7 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
         core_levels=tables.core_level_rows(core),
         jobs=tables.job_rows(store, uuids),
         paper_xps=PAPER_XPS_EV,
+        validation=validation_rows(validation_table(store)),
     )
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")

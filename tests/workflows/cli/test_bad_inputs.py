@@ -248,7 +248,22 @@ QUERIES = [
     (["report", "--config", "binary.dat"], ["binary.dat"]),
 ]
 
-CASES = BUILD_ANALYZE + DFT + RUNS + QUERIES
+# validate and query validation: suites and case names from the registry, checked before the store is opened
+VALIDATE = [
+    (["validate", "lammps"], ["lammps", "'dft', 'md'"]),
+    (["validate", "dft", "--cases", "nosuch"], ["--cases", "nosuch", "allowed are na-bcc-lattice"]),
+    (["validate", "dft", "--cases", "na-bcc-lattice,graphite-interlayer", "--cheap"], ["graphite-interlayer", "cheap"]),
+    (["validate", "dft", "--cases", ","], ["--cases", "','"]),
+    (["validate", "dft", "--data-dir", "afile"], ["--data-dir", "afile", "not a directory"]),
+    (["validate", "dft", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
+    (["query", "validation", "--suite", "qm"], ["qm", "dft, md"]),
+    (["query", "validation", "--case", "nosuch"], ["--case", "nosuch", "na-bcc-lattice"]),
+    (["query", "validation", "--status", "great"], ["great", "passed, failed, not run"]),
+    (["query", "validation", "--data-dir", "afile"], ["afile", "not a directory"]),
+    (["query", "validation", "--config", "binary.dat"], ["binary.dat"]),
+]
+
+CASES = BUILD_ANALYZE + DFT + RUNS + QUERIES + VALIDATE
 
 #: options no value of which is a mistake by itself, with the reason
 NO_CASE = {

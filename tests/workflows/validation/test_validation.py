@@ -1,0 +1,180 @@
+import json
+import math
+import sys
+
+import numpy as np
+import pytest
+
+from naspe.workflows.validation import ValidationCase, ValidationDocument, registry, select_cases, suite_cases
+from naspe.workflows.validation.fits import bcc_lattice_constant, curve_minimum
+
+
+def _case(**kw):
+    base = dict(
+        name="x",
+        suite="dft",
+        quantity="q",
+        unit="Å",
+        reference_value=4.0,
+        reference_source="A. Author, J. 1, 2 (2000)",
+        reference_kind="experiment",
+        tolerance=0.1,
+        tolerance_kind="abs",
+        tolerance_reason="r",
+        level_of_theory="PBE",
+        cost="cheap",
+        make=lambda: None,
+    )
+    return ValidationCase(**(base | kw))
+
+
+def test_tolerances_abs_and_rel():
+    c = _case()
+    assert c.passes(4.1) and c.passes(3.9) and not c.passes(4.11) and not c.passes(float("nan"))
+    r = _case(tolerance=0.02, tolerance_kind="rel", reference_value=-50.0)
+    assert r.tolerance_abs == pytest.approx(1.0) and r.passes(-50.9) and not r.passes(-51.2)
+    assert r.tolerance_text() == "± 2 %"
+
+
+@pytest.mark.parametrize(
+    "bad, word",
+    [
+        ({"name": "Has Space"}, "lower case"),
+        ({"suite": "qm"}, "suite"),
+        ({"cost": "huge"}, "cost"),
+        ({"tolerance": 0}, "tolerance"),
+        ({"tolerance": float("inf")}, "tolerance"),
+        ({"tolerance_kind": "pct"}, "tolerance_kind"),
+        ({"reference_kind": "guess"}, "reference_kind"),
+        ({"reference_source": " "}, "cite"),
+        ({"needs": "x"}, "exactly one"),
+        ({"make": None}, "exactly one"),
+    ],
+)
+def test_case_refuses_bad_definitions(bad, word):
+    with pytest.raises(ValueError, match=word):
+        _case(**bad)
+
+
+def test_document_pass_fail_and_not_run():
+    c = _case()
+    ok = ValidationDocument.from_computed(c, 4.05, uncertainty=0.01, wall_time_s=3.0, engine="gpaw")
+    assert ok.passed and ok.status == "passed" and ok.deviation == pytest.approx(0.05) and ok.cores >= 1
+    bad = ValidationDocument.from_computed(c, 3.5)
+    assert bad.passed is False and bad.status == "failed"
+    none = ValidationDocument.not_run(c, "needs a module")
+    assert none.passed is None and none.computed is None and none.status == "not run"
+
+
+def test_bcc_fit_recovers_a_known_minimum():
+    a = np.array([4.05, 4.13, 4.21, 4.29, 4.37])
+    a0, b = 4.19, 0.8
+    energies = b * (a - a0) ** 2 - 0.3 * (a - a0) ** 3 - 1.3
+    fitted, err, bulk = bcc_lattice_constant(a, energies)
+    assert fitted == pytest.approx(a0, abs=0.005) and err < 0.01 and bulk > 0
+
+
+def test_curve_minimum_and_unbracketed_minimum():
+    x = np.linspace(3.0, 4.0, 6)
+    y = (x - 3.37) ** 2 * 2.0 - 0.5
+    x0, err, y0 = curve_minimum(x, y)
+    assert x0 == pytest.approx(3.37, abs=1e-6) and y0 == pytest.approx(-0.5, abs=1e-6) and err < 1e-6
+    with pytest.raises(ValueError, match="not bracketed"):
+        curve_minimum(x, -x)
+    with pytest.raises(ValueError, match="at least 4"):
+        curve_minimum(x[:3], y[:3])
+
+
+def test_dft_registry_names_and_cheap_selection():
+    cases = suite_cases("dft")
+    assert {"na-bcc-lattice", "graphite-interlayer", "s22-methane-dimer", "na110-surface-energy"} <= set(cases)
+    assert all(c.suite == "dft" and c.reference_source for c in cases.values())
+    cheap = select_cases("dft", cheap=True)
+    assert cheap and all(c.cost == "cheap" for c in cheap)
+    assert not cases["xps-gas-phase-shifts"].runnable  # waits for the core-level module: never passed
+    with pytest.raises(ValueError, match="nosuch: not a dft case; allowed are na-bcc-lattice"):
+        select_cases("dft", ["na-bcc-lattice", "nosuch"])
+    with pytest.raises(ValueError, match="not cheap"):
+        select_cases("dft", ["graphite-interlayer"], cheap=True)
+    with pytest.raises(ValueError, match="suite 'qm'"):
+        suite_cases("qm")
+
+
+def test_every_dft_case_builds_its_flow():
+    """Each runnable case's Flow builds (structures, Makers, content UUIDs) and ends in its document job."""
+    from jobflow import Flow
+
+    for case in suite_cases("dft").values():
+        if case.runnable:
+            flow = case.make()
+            assert isinstance(flow, Flow) and flow.jobs[-1].name.endswith("_document"), case.name
+    # the three adatom cases share their single points: same UUIDs
+    cases = suite_cases("dft")
+    h, b = cases["na-graphene-height"].make(), cases["na-graphene-binding"].make()
+    assert [j.uuid for j in h.jobs[:-1]] == [j.uuid for j in b.jobs[:-1]]
+
+
+@pytest.fixture
+def fake_suite(monkeypatch):
+    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent))
+    monkeypatch.setitem(registry.SUITE_MODULES, "md", "fake_cases")
+    sys.modules.pop("fake_cases", None)
+
+
+def test_validate_command_runs_stores_and_reports(fake_suite, tmp_path, capsys, monkeypatch):
+    """Every case printed (computed, reference, tolerance, result), exit 1 for the crashed case, all in the store."""
+    from typer.testing import CliRunner
+
+    from naspe.workflows.cli.main import app
+    from naspe.workflows.results.queries import validation_table
+    from naspe.workflows.results.report import build_report
+
+    data = tmp_path / "data"
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["validate", "md", "--data-dir", str(data)])
+    assert res.exit_code == 1, res.output  # the crashed case has no value
+    out = res.stdout
+    for word in ("good", "1.02 ± 0.01", "passed", "bad", "failed", "pending", "not run", "crash", "± 5 %"):
+        assert word in out, (word, out)
+    assert "the engine exploded" in out
+    table = validation_table(data)
+    by_case = table.set_index("case")
+    assert by_case.loc["good", "status"] == "passed" and by_case.loc["bad", "status"] == "failed"
+    assert by_case.loc["pending", "status"] == "not run" and by_case.loc["pending", "passed"] is not True
+    assert by_case.loc["crash", "status"] == "not run"
+    # only what ran: exit 0; --json gives the documents
+    res = runner.invoke(app, ["validate", "md", "--cheap", "--json", "--data-dir", str(data)])
+    assert res.exit_code == 0, res.output
+    docs = json.loads(res.stdout)
+    assert [d["case"] for d in docs] == ["good", "bad", "pending"] and math.isclose(docs[0]["computed"], 1.02)
+    # query and report
+    res = runner.invoke(app, ["query", "validation", "--status", "failed", "--json", "--data-dir", str(data)])
+    assert res.exit_code == 0 and [r["case"] for r in json.loads(res.stdout)] == ["bad"]
+    html = build_report(data, tmp_path / "report").read_text()
+    assert "Validation of the methods" in html and "Test et al., J. Tests 1, 1 (2026)" in html and "crash" in html
+
+
+def test_validate_refuses_bad_input_before_writing(fake_suite, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from naspe.workflows.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["validate", "md", "--cases", "good,nosuch", "--data-dir", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "nosuch" in res.output and "allowed are good, bad, pending, crash" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_s22_methane_dimer_with_gpaw(tmp_path):
+    """The cheapest DFT case on the real engine, through the project's runner: a value, stored, with its cost."""
+    from naspe.workflows.execution.runner import run_flow
+
+    flow = suite_cases("dft")["s22-methane-dimer"].make()
+    run = run_flow(flow, tmp_path / "run")
+    doc = run.output(flow)
+    assert doc is not None, run.failure_message(flow)
+    assert doc["status"] in ("passed", "failed") and doc["engine"] == "gpaw" and doc["wall_time_s"] > 0
+    # bound, and within a few times the CCSD(T) value (-23 meV): LCAO dzp without counterpoise over-binds
+    assert -150 < doc["computed"] < 0, doc["computed"]

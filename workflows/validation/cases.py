@@ -1,0 +1,144 @@
+"""The validation case: one quantity, its reference value and source, the tolerance and the level of theory.
+
+A :class:`ValidationCase` says what is compared with what: the quantity (``"a"``,
+``"E_b"``, ...), its unit, the reference value with its uncertainty and its
+literature source (authors, journal, year), what kind of reference it is
+(experiment, CCSD(T), a published DFT number), the tolerance (absolute, in the
+unit, or relative, a fraction of the reference), the level of theory the case
+runs at, and its cost class (``cheap``: seconds to a minute on two cores, run by
+the tests and CI; ``full``: up to about ten minutes).
+
+A case either has a ``make`` factory, which returns the jobflow Flow (or Job)
+whose last job outputs a
+:class:`~naspe.workflows.validation.documents.ValidationDocument`, or it says in
+``needs`` what it is waiting for; such a case is reported as *not run*, never as
+passed.
+
+The tolerance is a statement about the method, not about the numerics: it is
+how close the study's level of theory has to come to the reference for the
+study to rely on it (e.g. PBE is known to be within ~1 % of low-temperature
+lattice constants of the alkali metals); the reason is in ``tolerance_reason``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["ValidationCase", "COSTS", "TOLERANCE_KINDS", "REFERENCE_KINDS", "SUITES"]
+
+#: cost classes: ``cheap`` (tests and CI), ``full`` (``naspe validate`` without ``--cheap``)
+COSTS = ("cheap", "full")
+#: ``abs``: |computed - reference| <= tolerance (in the unit); ``rel``: <= tolerance * |reference|
+TOLERANCE_KINDS = ("abs", "rel")
+REFERENCE_KINDS = ("experiment", "CCSD(T)", "DFT")
+#: the suites: ``dft`` (GPAW, issue 12) and ``md`` (LAMMPS force field, issue 13)
+SUITES = ("dft", "md")
+
+
+@dataclass(frozen=True)
+class ValidationCase:
+    """One reference comparison of a suite.
+
+    Parameters
+    ----------
+    name
+        Unique within its suite, lower case with dashes (``na-bcc-lattice``); what ``--cases`` takes.
+    suite
+        ``"dft"`` or ``"md"``.
+    quantity
+        What is computed, in words (``"bcc Na lattice constant"``).
+    unit
+        Unit of the computed value, the reference and an absolute tolerance (``"Å"``, ``"meV/atom"``).
+    reference_value
+        The reference, in ``unit``.
+    reference_source
+        Citation: authors, journal, volume, page (year); with the conditions (temperature, method).
+    reference_kind
+        ``"experiment"``, ``"CCSD(T)"`` or ``"DFT"``.
+    tolerance
+        Allowed deviation: in ``unit`` (``tolerance_kind="abs"``) or a fraction of the reference (``"rel"``).
+    tolerance_kind
+        ``"abs"`` or ``"rel"``.
+    tolerance_reason
+        Why this tolerance (the method's known accuracy, the reference's spread).
+    level_of_theory
+        Method, dispersion, basis / force field, as the report states it.
+    cost
+        ``"cheap"`` or ``"full"``.
+    make
+        Factory of the case's Flow (or Job); None with ``needs`` set.
+    needs
+        What the case waits for (a module not there yet); the case is then reported as not run.
+    reference_uncertainty
+        Uncertainty of the reference (same unit), None if the source gives none.
+    notes
+        Anything a reader needs to judge the comparison (reference at another level of theory, ...).
+    """
+
+    name: str
+    suite: Literal["dft", "md"]
+    quantity: str
+    unit: str
+    reference_value: float
+    reference_source: str
+    reference_kind: str
+    tolerance: float
+    tolerance_kind: Literal["abs", "rel"]
+    tolerance_reason: str
+    level_of_theory: str
+    cost: Literal["cheap", "full"]
+    make: Callable[[], object] | None = field(default=None, compare=False, repr=False)
+    needs: str | None = None
+    reference_uncertainty: float | None = None
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or self.name != self.name.strip().lower() or "," in self.name or " " in self.name:
+            raise ValueError(f"case name {self.name!r}: must be lower case, without spaces or commas")
+        if self.suite not in SUITES:
+            raise ValueError(f"case {self.name}: suite={self.suite!r}; allowed are {', '.join(SUITES)}")
+        if self.cost not in COSTS:
+            raise ValueError(f"case {self.name}: cost={self.cost!r}; allowed are {', '.join(COSTS)}")
+        if self.tolerance_kind not in TOLERANCE_KINDS:
+            raise ValueError(
+                f"case {self.name}: tolerance_kind={self.tolerance_kind!r}; allowed are {', '.join(TOLERANCE_KINDS)}"
+            )
+        if self.reference_kind not in REFERENCE_KINDS:
+            raise ValueError(
+                f"case {self.name}: reference_kind={self.reference_kind!r}; allowed are {', '.join(REFERENCE_KINDS)}"
+            )
+        if not (math.isfinite(self.tolerance) and self.tolerance > 0):
+            raise ValueError(f"case {self.name}: tolerance={self.tolerance}: must be finite and > 0")
+        if not math.isfinite(self.reference_value):
+            raise ValueError(f"case {self.name}: reference_value={self.reference_value}: must be finite")
+        if not self.reference_source.strip():
+            raise ValueError(f"case {self.name}: reference_source is empty; cite the source")
+        if (self.make is None) == (self.needs is None):
+            raise ValueError(f"case {self.name}: give exactly one of make (a Flow factory) and needs (what is missing)")
+
+    @property
+    def runnable(self) -> bool:
+        """True when the case has a Flow to run (False: it waits for ``needs``)."""
+        return self.make is not None
+
+    @property
+    def tolerance_abs(self) -> float:
+        """The tolerance in ``unit`` (a relative one times |reference|)."""
+        return self.tolerance if self.tolerance_kind == "abs" else self.tolerance * abs(self.reference_value)
+
+    def deviation(self, computed: float) -> float:
+        """``computed - reference`` (in ``unit``)."""
+        return computed - self.reference_value
+
+    def passes(self, computed: float) -> bool:
+        """|computed - reference| <= the tolerance; a non-finite value never passes."""
+        return math.isfinite(computed) and abs(self.deviation(computed)) <= self.tolerance_abs * (1 + 1e-12)
+
+    def tolerance_text(self) -> str:
+        """The tolerance as a table shows it (``± 0.05 Å``, ``± 10 %``)."""
+        if self.tolerance_kind == "rel":
+            return f"± {100 * self.tolerance:g} %"
+        return f"± {self.tolerance:g} {self.unit}"
