@@ -134,14 +134,17 @@ def status(
     config_file: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """Jobs of a run by state, with the driver and the scheduler job ids."""
+    """Jobs of a run by state, with the driver and the scheduler job ids; sigma ± error and time to target per T."""
     from naspe.workflows.execution.runs import RunError, find_run, run_status
+    from naspe.workflows.flows.conductivity_progress import progress_line, read_progress
 
     _, data_dir = config_and_data_dir(config_file)
     try:
-        info = run_status(find_run(data_dir, run_id))
+        run = find_run(data_dir, run_id)
+        info = run_status(run)
     except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
+    info["conductivity"] = read_progress(run / "jobs")  # adaptive productions, one entry per temperature
     if as_json:
         typer.echo(json.dumps(info, indent=2))
         return
@@ -153,6 +156,10 @@ def status(
     for job in info["jobs"]:
         error = f"  {job['error']}" if job["error"] else ""
         typer.echo(f"  {job['state']:8s} {job['kind']:8s} {job['name']} (x{job['attempts']}){error}")
+    if info["conductivity"]:
+        typer.echo("  conductivity (adaptive production):")
+        for progress in info["conductivity"]:
+            typer.echo(f"    {progress_line(progress)}")
 
 
 def cancel(

@@ -5,9 +5,14 @@ the parameters of a :class:`~naspe.structures.electrolyte.PolymerElectrolyte`)
 into a Flow:
 
 ``build`` (optional) -> ``minimize`` -> ``anneal`` (heat, hold, cool) ->
-for each temperature and replica: ``npt`` (new velocities, replica seed) ->
-``production`` (NVT, ion dumps) -> ``transport analysis`` ->
-``summary`` (Arrhenius and VTF fits, figure).
+for each temperature: per replica ``npt`` in segments until density and potential energy
+plateau, or a budget (:mod:`naspe.workflows.md.equilibration`; new velocities, replica
+seed) -> per replica a first ``production`` segment (NVT at the mean equilibrated
+volume, ion dumps) -> ``adaptive production`` (:mod:`naspe.workflows.flows.conductivity_adaptive`):
+the replicas analysed and combined between segments, more segments until the MSDs are
+diffusive and sigma's relative error is at most ``error_target``, or the budget ->
+per replica its ``transport`` result -> ``summary`` (Arrhenius and VTF fits, figure).
+The presets (:data:`CONDUCTIVITY_PRESETS`) are budgets and a target, not run lengths.
 
 The temperatures fan out as independent branches: one failing temperature
 stops only its own analysis; the summary fits what finished.
@@ -28,11 +33,13 @@ from jobflow import Flow, Maker, job
 from jobflow.core.job import JobConfig, OnMissing
 
 from naspe.analysis.arrhenius import plot_arrhenius
-from naspe.analysis.transport import analyze_conductivity
+from naspe.analysis.transport import MIN_FRAMES_PER_BLOCK, analyze_conductivity
 from naspe.analysis.transport_result import TransportResult
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
+from naspe.workflows.flows.conductivity_adaptive import AdaptiveProductionMaker, replica_transport
 from naspe.workflows.flows.conductivity_documents import ConductivitySummary, finished_results
+from naspe.workflows.md.equilibration import NptEquilibrationMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
 
@@ -44,14 +51,43 @@ __all__ = [
     "summarize_conductivity",
 ]
 
-#: stage lengths per preset: ps, except minimize (iterations) and dump intervals (fs)
+#: per preset: anneal length (ps), NPT and production segments and budgets (ps), the error target, dump interval (fs)
 CONDUCTIVITY_PRESETS: dict[str, dict] = {
-    "quick": dict(anneal_ps=4.0, equilibration_ps=4.0, production_ps=20.0, ion_dump_fs=100.0, replicas=1),
-    "standard": dict(anneal_ps=200.0, equilibration_ps=1000.0, production_ps=10000.0, ion_dump_fs=1000.0, replicas=1),
+    "quick": dict(
+        anneal_ps=4.0,
+        npt_segment_ps=2.0,
+        npt_budget_ps=8.0,
+        production_segment_ps=10.0,
+        production_budget_ps=20.0,
+        error_target=0.2,
+        ion_dump_fs=100.0,
+        replicas=1,
+    ),
+    "standard": dict(
+        anneal_ps=200.0,
+        npt_segment_ps=250.0,
+        npt_budget_ps=2000.0,
+        production_segment_ps=2000.0,
+        production_budget_ps=50000.0,
+        max_segment_ps=10000.0,
+        error_target=0.2,
+        ion_dump_fs=1000.0,
+        replicas=1,
+    ),
     "production": dict(
-        anneal_ps=1000.0, equilibration_ps=2000.0, production_ps=100000.0, ion_dump_fs=2000.0, replicas=3
+        anneal_ps=1000.0,
+        npt_segment_ps=500.0,
+        npt_budget_ps=5000.0,
+        production_segment_ps=5000.0,
+        production_budget_ps=200000.0,
+        max_segment_ps=20000.0,
+        error_target=0.2,
+        ion_dump_fs=2000.0,
+        replicas=3,
     ),
 }
+#: fewest NPT thermo samples per segment (the thermo interval of the NPT is shortened to give them)
+NPT_SAMPLES_PER_SEGMENT = 40
 T_MIN_K, T_MAX_K = 250.0, 450.0  # range the OPLS-AA/CL&P model of PEO-salt melts is meant for
 
 
@@ -113,7 +149,7 @@ def summarize_conductivity(results: list, figure: bool = True) -> ConductivitySu
 
 @dataclass
 class ConductivityMaker(Maker):
-    """Conductivity of an electrolyte cell from MD over a temperature list.
+    """Conductivity of an electrolyte cell from MD over a temperature list, with adaptive run lengths.
 
     Parameters
     ----------
@@ -122,15 +158,27 @@ class ConductivityMaker(Maker):
     temperatures_C
         Temperatures (°C) of the fan-out; default 30-80 °C in 10 °C steps.
     replicas
-        Independent production runs per temperature (different velocity seeds).
+        Independent replicas per temperature (own NPT, own velocity seed), run in parallel and combined.
     minimize_steps
         Minimiser iterations before the anneal.
     anneal_ps, anneal_high_K
         Length (ps) and peak temperature (K) of the heat-hold-cool anneal.
-    equilibration_ps
-        NPT equilibration (ps) at each temperature.
-    production_ps
-        NVT production (ps) at each temperature.
+    npt_segment_ps, npt_budget_ps
+        NPT segment length and most NPT time (ps) per replica: NPT goes on in segments until
+        density and potential energy plateau (:mod:`naspe.workflows.md.equilibration`) or the budget.
+    production_segment_ps, production_budget_ps
+        First (and shortest) production segment and most production time (ps) per replica.
+    max_segment_ps
+        Longest production segment (ps; a block's wall time); None: no limit.
+    error_target
+        Relative standard error of ``target_quantity`` at which the production stops (0.2 = 20 %),
+        once the MSDs are diffusive (:mod:`naspe.workflows.flows.conductivity_adaptive`).
+    target_quantity
+        ``"sigma_eh_S_cm"`` (Einstein-Helfand) or ``"sigma_ne_S_cm"`` (Nernst-Einstein).
+    block_count
+        Blocks of the block-average standard errors of each replica.
+    slope_tolerance
+        Largest ``|d ln MSD / d ln t - 1|`` of a diffusive fit window (:mod:`naspe.analysis.regime`).
     ion_dump_fs
         Interval (fs) of the unwrapped ion coordinates written for the analysis.
     input_generator
@@ -147,8 +195,15 @@ class ConductivityMaker(Maker):
     minimize_steps: int = 2000
     anneal_ps: float = 4.0
     anneal_high_K: float = 600.0
-    equilibration_ps: float = 4.0
-    production_ps: float = 20.0
+    npt_segment_ps: float = 2.0
+    npt_budget_ps: float = 8.0
+    production_segment_ps: float = 10.0
+    production_budget_ps: float = 20.0
+    max_segment_ps: float | None = None
+    error_target: float = 0.2
+    target_quantity: str = "sigma_eh_S_cm"
+    block_count: int = 5
+    slope_tolerance: float = 0.15
     ion_dump_fs: float = 100.0
     input_generator: LammpsInputGenerator = field(default_factory=LammpsInputGenerator)
     ranks: int | None = None
@@ -165,23 +220,69 @@ class ConductivityMaker(Maker):
                 )
         if not isinstance(self.replicas, int) or self.replicas < 1:
             raise ValueError(f"replicas={self.replicas!r}: must be an integer >= 1")
-        for name in ("anneal_ps", "equilibration_ps", "production_ps", "ion_dump_fs"):
+        lengths = ("anneal_ps", "npt_segment_ps", "npt_budget_ps", "production_segment_ps", "production_budget_ps")
+        for name in (*lengths, "ion_dump_fs"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}={getattr(self, name)}: must be > 0")
+        for part in ("npt", "production"):
+            segment, budget = getattr(self, f"{part}_segment_ps"), getattr(self, f"{part}_budget_ps")
+            if segment > budget:
+                raise ValueError(f"{part}_segment_ps={segment} exceeds {part}_budget_ps={budget}")
         if self.ion_dump_fs < self.input_generator.timestep_fs:
             raise ValueError(
                 f"ion_dump_fs={self.ion_dump_fs} is shorter than the time step {self.input_generator.timestep_fs} fs"
             )
+        frames = self.production_segment_ps * 1000.0 / self.ion_dump_fs
+        if frames < MIN_FRAMES_PER_BLOCK * self.block_count:
+            raise ValueError(
+                f"production_segment_ps={self.production_segment_ps} holds {frames:.0f} ion frames "
+                f"(ion_dump_fs={self.ion_dump_fs}); the analysis of a segment needs >= "
+                f"{MIN_FRAMES_PER_BLOCK * self.block_count} ({self.block_count} blocks of {MIN_FRAMES_PER_BLOCK})"
+            )
+        self._npt(353.15, 0)  # the NPT and production choices are checked now, not when a job starts
+        self._production("", 353.15)
 
     @classmethod
     def from_preset(cls, preset: str, **overrides) -> ConductivityMaker:
-        """A maker with the stage lengths of ``preset`` (quick, standard, production), then ``overrides``."""
+        """A maker with the budgets and target of ``preset`` (quick, standard, production), then ``overrides``."""
         if preset not in CONDUCTIVITY_PRESETS:
             raise ValueError(f"preset {preset!r}: allowed are {sorted(CONDUCTIVITY_PRESETS)}")
         return cls(**(CONDUCTIVITY_PRESETS[preset] | overrides))
 
     def _steps(self, ps: float) -> int:
         return max(1, round(ps * 1000.0 / self.input_generator.timestep_fs))
+
+    def _npt(self, temperature_K: float, seed: int, label: str = "") -> NptEquilibrationMaker:
+        gen = self.input_generator
+        thermo = min(gen.thermo_every, max(1, self._steps(self.npt_segment_ps) // NPT_SAMPLES_PER_SEGMENT))
+        return NptEquilibrationMaker(
+            name=f"npt {label}".strip(),
+            temperature_K=temperature_K,
+            seed=seed,
+            segment_ps=self.npt_segment_ps,
+            budget_ps=self.npt_budget_ps,
+            input_generator=gen.updated(thermo_every=thermo),
+            ranks=self.ranks,
+        )
+
+    def _production(self, label: str, temperature_K: float) -> AdaptiveProductionMaker:
+        gen = self.input_generator
+        dump_every = max(1, round(self.ion_dump_fs / gen.timestep_fs))
+        segment = LammpsStageMaker(
+            "production", StageSpec("production", 1, temperature_K), gen.updated(ion_dump_every=dump_every), self.ranks
+        )
+        return AdaptiveProductionMaker(
+            name=f"adaptive production {label}".strip(),
+            label=label,
+            segment_maker=segment,
+            segment_ps=self.production_segment_ps,
+            max_segment_ps=self.max_segment_ps,
+            budget_ps=self.production_budget_ps,
+            error_target=self.error_target,
+            target_quantity=self.target_quantity,
+            block_count=self.block_count,
+            slope_tolerance=self.slope_tolerance,
+        )
 
     def make(self, structure: str | dict) -> Flow:
         """The Flow for ``structure``: a naspe data directory, or PolymerElectrolyte parameters."""
@@ -196,8 +297,6 @@ class ConductivityMaker(Maker):
                 raise FileNotFoundError(f"{structure}/system.data not found: give a directory written by naspe")
             start = str(Path(structure).resolve())
         gen = self.input_generator
-        dump_every = max(1, round(self.ion_dump_fs / gen.timestep_fs))
-        prod_gen = gen.updated(ion_dump_every=dump_every)
         t_ref = min(self.temperatures_C) + 273.15
         minimize = LammpsStageMaker("minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks).make(start)
         anneal = LammpsStageMaker(
@@ -217,24 +316,21 @@ class ConductivityMaker(Maker):
         analyses = []
         for i, t_c in enumerate(self.temperatures_C):
             temp = t_c + 273.15
+            label = f"{t_c:g}C"
+            production = self._production(label, temp)
+            first_segments = []
             for k in range(self.replicas):
-                seed = self.seed + 1000 * i + k
-                label = f"{t_c:g}C r{k}"
-                npt = LammpsStageMaker(
-                    f"npt {label}",
-                    StageSpec("npt", self._steps(self.equilibration_ps), temp, create_velocities=True, seed=seed),
-                    gen,
-                    self.ranks,
-                ).make(anneal.output.dir_name)
-                prod = LammpsStageMaker(
-                    f"production {label}",
-                    StageSpec("production", self._steps(self.production_ps), temp),
-                    prod_gen,
-                    self.ranks,
-                ).make(npt.output.dir_name)
-                analysis = analyze_transport(prod.output.dir_name, temp, prod.output.timestep_fs, replica=k)
-                analysis.name = f"transport {label}"
-                jobs += [npt, prod, analysis]
+                npt = self._npt(temp, self.seed + 1000 * i + k, f"{label} r{k}").make(anneal.output.dir_name)
+                seg = production.first_segment(npt.output.dir_name, npt.output.mean_volume_angstrom3, k)
+                jobs += [npt, seg]
+                first_segments.append([seg.output])
+            controller = production.make(temp, first_segments)
+            controller.name = production.name
+            jobs.append(controller)
+            for k in range(self.replicas):
+                analysis = replica_transport(controller.output, k)
+                analysis.name = f"transport {label} r{k}"
+                jobs.append(analysis)
                 analyses.append(analysis.output)
         summary = summarize_conductivity(analyses)
         summary.name = "conductivity summary"

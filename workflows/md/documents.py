@@ -47,6 +47,7 @@ class LammpsTaskDocument(BaseModel):
     temperature_K: float = Field(description="Target temperature (K)")
     pressure_atm: float | None = Field(None, description="Target pressure (atm), NPT only")
     n_steps: int = Field(description="MD steps asked for (minimiser iterations for 'minimize')")
+    first_step: int = Field(0, description="Step number the stage started at (> 0: a continuation segment)")
     timestep_fs: float = Field(description="Time step (fs) of the run that finished")
     duration_ps: float = Field(description="Simulated time (ps)")
     mean_temperature_K: float | None = Field(None, description="Mean temperature over the second half (K)")
@@ -106,6 +107,7 @@ class LammpsTaskDocument(BaseModel):
             temperature_K=spec["temperature_K"],
             pressure_atm=spec.get("pressure_atm") if spec["stage"] == "npt" else None,
             n_steps=spec["n_steps"],
+            first_step=spec.get("first_step", 0),
             timestep_fs=timestep,
             duration_ps=0.0 if spec["stage"] == "minimize" else spec["n_steps"] * timestep / 1000.0,
             mean_temperature_K=mean("temperature_K"),

@@ -50,6 +50,13 @@ class StageSpec(MSONable):
         Draw Maxwell-Boltzmann velocities at the start (first dynamics stage).
     seed
         Seed of the velocity draw.
+    first_step
+        Step number the stage starts at: 0 for a stage of its own; a continuation segment of a
+        stage run in segments starts where the previous segment ended, so that its dumps and logs
+        number the steps of the whole run.
+    volume_angstrom3
+        Rescale the cell (isotropically, atoms remapped) to this volume (Å^3) before the
+        dynamics: the mean equilibrated NPT volume for an NVT production. None: keep the cell.
     """
 
     stage: Stage
@@ -59,6 +66,8 @@ class StageSpec(MSONable):
     anneal_high_K: float = 600.0
     create_velocities: bool = False
     seed: int = 12345
+    first_step: int = 0
+    volume_angstrom3: float | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -67,6 +76,10 @@ class StageSpec(MSONable):
             raise ValueError(f"n_steps={self.n_steps!r}: must be an integer >= 1")
         if not 1.0 <= self.temperature_K <= 2000.0:
             raise ValueError(f"temperature_K={self.temperature_K}: must be within 1-2000 K")
+        if not isinstance(self.first_step, int) or self.first_step < 0:
+            raise ValueError(f"first_step={self.first_step!r}: must be an integer >= 0")
+        if self.volume_angstrom3 is not None and not self.volume_angstrom3 > 0:
+            raise ValueError(f"volume_angstrom3={self.volume_angstrom3}: must be a positive volume (Å^3) or None")
         if self.stage == "anneal" and self.anneal_high_K <= self.temperature_K:
             raise ValueError(
                 f"anneal_high_K={self.anneal_high_K} must exceed temperature_K={self.temperature_K} for an anneal"
@@ -90,6 +103,7 @@ class LammpsInputSet:
     finish: str
     minimize: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    first_step: int = 0
 
     @property
     def total_steps(self) -> int:
@@ -115,6 +129,7 @@ class LammpsInputSet:
             "finish": self.finish,
             "minimize": self.minimize,
             "outputs": self.outputs,
+            "first_step": self.first_step,
         }
 
 
@@ -233,7 +248,12 @@ class LammpsInputGenerator(MSONable):
             if slab:
                 lines.append("kspace_modify slab 3.0")
         if not resume:
-            lines.append("reset_timestep 0")
+            lines.append(f"reset_timestep {spec.first_step}")
+            if spec.volume_angstrom3 is not None:
+                lines += [
+                    f"variable naspe_scale equal ({spec.volume_angstrom3:.8g}/vol)^(1.0/3.0)",
+                    "change_box all x scale ${naspe_scale} y scale ${naspe_scale} z scale ${naspe_scale} remap",
+                ]
         lines += [
             "neighbor 2.0 bin",
             "neigh_modify every 1 delay 0 check yes",
@@ -302,5 +322,10 @@ class LammpsInputGenerator(MSONable):
                 ]
         finish = "write_data final.data\nwrite_restart final.restart"
         return LammpsInputSet(
-            setup="\n".join(lines), segments=segments, finish=finish, minimize=minimize, outputs=outputs
+            setup="\n".join(lines),
+            segments=segments,
+            finish=finish,
+            minimize=minimize,
+            outputs=outputs,
+            first_step=spec.first_step,
         )

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -217,12 +217,26 @@ class LammpsStageMaker(Maker):
     max_wall_s: float | None = None
 
     @job(output_schema=LammpsTaskDocument)
-    def make(self, prev_dir: str) -> Response:
-        """Run the stage from ``prev_dir`` (a naspe data directory or a previous stage's directory)."""
+    def make(
+        self,
+        prev_dir: str,
+        first_step: int | None = None,
+        volume_angstrom3: float | None = None,
+        n_steps: int | None = None,
+    ) -> Response:
+        """Run the stage from ``prev_dir`` (a naspe data directory or a previous stage's directory).
+
+        ``first_step``, ``volume_angstrom3`` and ``n_steps``, when given, replace those of the
+        Maker's ``spec`` for this job (a segment of a stage run in segments continues the step
+        count of the previous one; the first production segment takes the equilibrated volume,
+        known only when the NPT has finished); the Maker itself is not changed.
+        """
+        changes = {"first_step": first_step, "volume_angstrom3": volume_angstrom3, "n_steps": n_steps}
+        spec = replace(self.spec, **{k: v for k, v in changes.items() if v is not None})
         doc = run_stage(
             Path.cwd(),
             Path(prev_dir),
-            self.spec,
+            spec,
             self.input_generator,
             task_label=self.name,
             ranks=self.ranks,

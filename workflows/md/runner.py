@@ -99,24 +99,22 @@ def run(spec: dict) -> dict:
         lmp.commands_string(inp["setup"])
         if inp.get("minimize"):
             lmp.commands_string(inp["minimize"])
-        seg_end = 0
+        first = seg_end = int(inp.get("first_step", 0))  # a continuation segment numbers steps from there
         for seg in inp["segments"]:
             seg_start, seg_end = seg_end, seg_end + int(seg["n_steps"])
             lmp.commands_string(seg["commands"])
-            first = True
+            pre = True
             while (step := int(lmp.extract_global("ntimestep"))) < seg_end:
                 target = min(step + chunk, seg_end)
                 tc = time.perf_counter()
-                lmp.command(
-                    f"run {target} upto start {seg_start} stop {seg_end} pre {'yes' if first else 'no'} post no"
-                )
+                lmp.command(f"run {target} upto start {seg_start} stop {seg_end} pre {'yes' if pre else 'no'} post no")
                 md_wall += time.perf_counter() - tc
                 md_steps += target - step
-                first = False
+                pre = False
                 pe, temp = lmp.get_thermo("pe"), lmp.get_thermo("temp")
                 if not (math.isfinite(pe) and math.isfinite(temp)):
                     raise RuntimeError(f"energy is not finite at step {target}: pe={pe}, temp={temp}")
-                done = target  # steps count from 0 over the stage's segments
+                done = target - first  # steps of this stage done
                 ns_day = md_steps * timestep * 1e-6 / md_wall * 86400.0 if md_wall > 0 else 0.0
                 steps_per_s = md_steps / md_wall if md_wall > 0 else 0.0
                 if rank == 0:

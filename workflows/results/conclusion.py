@@ -14,7 +14,7 @@ relies on:
   carbon of the Na/C anode) against Na foil, from which it delaminates;
 - :data:`CARBONYL_ENVIRONMENTS`: the C=O signature of that bond, C 1s near 289 eV
   (:data:`naspe.workflows.results.study.PAPER_XPS_EV`);
-- the quick preset's MD length from :data:`naspe.workflows.flows.conductivity.CONDUCTIVITY_PRESETS`.
+- the quick preset's MD budgets from :data:`naspe.workflows.flows.conductivity.CONDUCTIVITY_PRESETS`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from naspe.workflows.results.conclusion_dft import (
+    CARBON_CLASSES,
+    CARBONYL_ENVIRONMENTS,
+    bond_phrase,
+    core_levels_vs_xps,
+    na_on_carbon,
+    strongest_binding,
+    substrate_comparison,
+)
 from naspe.workflows.results.report_format import Segment, join, num, rows
-from naspe.workflows.results.study import CLASS_ORDER, PAPER_30C, PAPER_HOT, ZHAO_2019
+from naspe.workflows.results.study import PAPER_30C, PAPER_HOT, ZHAO_2019
 
 __all__ = [
     "Results",
@@ -87,124 +96,6 @@ CONDUCTIVITY_WINDOWS = (
 )
 #: |log10(σ_sim / σ_measured)| up to which the simulation "agrees" (the measured values are order-of-magnitude)
 AGREEMENT_DECADES = 0.5
-#: substrate classes compared with Na: the carbon ones (Zhao et al. 2019: PEO20NaFSI bonds to the anode's carbon)
-CARBON_CLASSES = CLASS_ORDER[1:]
-#: carbonyl-type C 1s environments, to compare with the ~289 eV C=O peak of the bonded interface (Zhao et al. 2019)
-CARBONYL_ENVIRONMENTS = ("C=O", "O-C=O")
-
-
-def bond_phrase(bonds: list[dict], uuid: str) -> Paragraph:
-    """'through 2 C-O and 1 Na-O bonds' of one adhesion job, or physisorption when it has none."""
-    mine = [r for r in bonds if r["job_uuid"] == uuid and r["bond_kind"] and r["count"]]
-    if not mine:
-        return ("without bonds across the interface (physisorption)",)
-    parts = [(num(r["count"], uuid, "d"), f" {r['bond_kind']} bond{'s' if r['count'] != 1 else ''}") for r in mine]
-    formed = [r["bond_kind"] for r in mine if r.get("n_formed")]
-    text = ("through ", *join(parts, ", ", " and "))
-    if formed:
-        text += (f" ({', '.join(formed)} formed on relaxation)",)
-    return text
-
-
-def substrate_comparison(res: Results) -> list[Paragraph]:
-    """PEO on carbon against PEO on Na: the largest W_adh (J/m^2) of each class, their bonds, and the paper."""
-    best: dict[str, dict] = {}
-    for r in res.adhesion:
-        if r.get("film") != "peo" or not r.get("substrate_class"):
-            continue
-        cls = r["substrate_class"]
-        if cls not in best or r["w_adh_J_m2"] > best[cls]["w_adh_J_m2"]:
-            best[cls] = r
-    if "Na" not in best or not any(c in best for c in CARBON_CLASSES):
-        have = ", ".join(sorted(best)) or "none"
-        return [
-            (
-                "The carbon-versus-sodium comparison needs W_adh of PEO on Na and on a carbon substrate; "
-                f"substrate classes with PEO results: {have}.",
-            )
-        ]
-    na = best["Na"]
-    carbon = max((best[c] for c in CARBON_CLASSES if c in best), key=lambda r: r["w_adh_J_m2"])
-    carbon_wins = carbon["w_adh_J_m2"] > na["w_adh_J_m2"]
-    stronger, weaker = (carbon, na) if carbon_wins else (na, carbon)
-    text: Paragraph = (
-        f"PEO binds more strongly to {stronger['substrate_class']} ({stronger['system']}, W_adh = ",
-        num(stronger["w_adh_J_m2"], stronger["job_uuid"], ".3f"),
-        f" J/m^2, {stronger['engine']}) than to {weaker['substrate_class']} ({weaker['system']}, ",
-        num(weaker["w_adh_J_m2"], weaker["job_uuid"], ".3f"),
-        " J/m^2), ",
-        *bond_phrase(res.bonds, stronger["job_uuid"]),
-        f"; on {weaker['system']} it adheres ",
-        *bond_phrase(res.bonds, weaker["job_uuid"]),
-        ". Largest W_adh of PEO per substrate class: ",
-        *join(
-            [
-                (f"{c} ", num(best[c]["w_adh_J_m2"], best[c]["job_uuid"], ".3f"), f" J/m^2 ({best[c]['system']})")
-                for c in CLASS_ORDER
-                if c in best
-            ],
-            "; ",
-        ),
-        ". ",
-        "This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically to the carbon of the Na/C anode "
-        "(C=O near 289 eV) while it delaminates from Na foil."
-        if carbon_wins
-        else "This does not reproduce Zhao et al. (2019), where the electrolyte bonds to the carbon of the Na/C "
-        "anode and delaminates from Na foil.",
-    )
-    return [text]
-
-
-def na_on_carbon(res: Results) -> list[Paragraph]:
-    """W_adh (J/m^2) of each Na film on carbon: the cohesion of the Na/C composite."""
-    return [
-        (
-            f"Na on carbon ({r['system']}) adheres with W_adh = ",
-            num(r["w_adh_J_m2"], r["job_uuid"], ".3f"),
-            " J/m^2: the cohesion of the Na/C composite itself.",
-        )
-        for r in res.adhesion
-        if r.get("film", "") and r["film"].startswith("na") and r["film"] != "nafsi"
-    ]
-
-
-def strongest_binding(res: Results) -> list[Paragraph]:
-    """The most negative fragment binding energy (eV) and the bonds it forms; nothing without binding jobs."""
-    binding = [r for r in res.bonds if r["source"] == "binding" and r.get("energy_eV") is not None]
-    if not binding:
-        return []
-    strongest = min(binding, key=lambda r: r["energy_eV"])
-    kinds = sorted({r["bond_kind"] for r in binding if r["job_uuid"] == strongest["job_uuid"] and r["bond_kind"]})
-    return [
-        (
-            f"The strongest fragment binding is {strongest['system']} with E_bind = ",
-            num(strongest["energy_eV"], strongest["job_uuid"], ".2f"),
-            f" eV through {', '.join(kinds)} bonds." if kinds else " eV without bonds to the substrate.",
-        )
-    ]
-
-
-def core_levels_vs_xps(res: Results) -> list[Paragraph]:
-    """How many binding energies (eV) fall inside their XPS range; the highest carbonyl C 1s against ~289 eV."""
-    if not res.core:
-        return [("No core-level shifts are in the store: the XPS signatures of the paper are unchecked.",)]
-    inside = [r for r in res.core if r.get("within_xps")]
-    carbonyl = [r for r in res.core if r["element"] == "C" and r["environment"] in CARBONYL_ENVIRONMENTS]
-    text: Paragraph = (
-        f"{len(inside)} of {len(res.core)} computed core-level binding energies fall inside the XPS range of "
-        "their environment class. ",
-    )
-    if carbonyl:
-        top = max(carbonyl, key=lambda r: r["binding_energy_eV"])
-        text += (
-            "The highest carbonyl-type C 1s is ",
-            num(top["binding_energy_eV"], top["job_uuid"], ".2f"),
-            f" eV ({top['environment']}, {top['system']}), to compare with the ~289 eV C=O peak of the "
-            "bonded interface in Zhao et al.",
-        )
-    else:
-        text += ("No carbonyl-type (C=O, O-C=O) carbon was computed, so the ~289 eV peak of the paper is unchecked.",)
-    return [text]
 
 
 def _with_sigma(cond: list[dict]) -> list[dict]:
@@ -212,10 +103,21 @@ def _with_sigma(cond: list[dict]) -> list[dict]:
 
 
 def conductivity_window_sentence(cond: list[dict], window: ConductivityWindow) -> Paragraph:
-    """The log10-mean σ_EH (S/cm) of the runs inside ``window`` against the measured value: agrees, above or below."""
-    pts = [r for r in _with_sigma(cond) if window.t_min_K <= r["temperature_K"] <= window.t_max_K]
+    """The log10-mean σ_EH (S/cm) of the diffusive runs inside ``window`` against the measured value.
+
+    Runs that did not reach the diffusive regime (or do not say) are not converged: they are named, not compared.
+    """
+    inside = [r for r in _with_sigma(cond) if window.t_min_K <= r["temperature_K"] <= window.t_max_K]
+    pts = [r for r in inside if r.get("diffusive") is True]
     measured = window.measured_S_cm
     if not pts:
+        if inside:
+            return (
+                f"At {window.label} the simulated Einstein-Helfand conductivity (",
+                *join([(num(r["sigma_eh_S_cm"], r["job_uuid"]), " S/cm") for r in inside], ", "),
+                f") is not converged (the MD did not reach the diffusive regime), so it is not compared with the "
+                f"measured ~{measured:.0e} S/cm.",
+            )
         return (f"No simulated point near {window.label} to compare with the measured ~{measured:.0e} S/cm.",)
     values = join(
         [(num(r["sigma_eh_S_cm"], r["job_uuid"]), f" S/cm at {r['temperature_C']:.0f} °C") for r in pts], ", "
@@ -274,8 +176,8 @@ def preset_limits(res: Results) -> list[Paragraph]:
         quick = CONDUCTIVITY_PRESETS["quick"]
         return [
             (
-                "Limits of the quick preset: its MD runs "
-                f"{quick['production_ps']:g} ps of production ({quick['equilibration_ps']:g} ps NPT, "
+                "Limits of the quick preset: its MD runs at most "
+                f"{quick['production_budget_ps']:g} ps of production (at most {quick['npt_budget_ps']:g} ps NPT, "
                 f"{quick['replicas']} replica) on a small cell, far shorter than the nanoseconds PEO needs to become "
                 "diffusive, and its DFT uses small cells and loose settings (screening engines where chosen). "
                 "Quick numbers prove the pipeline, not the physics; rerun with the standard or production preset "

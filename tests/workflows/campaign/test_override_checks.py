@@ -27,9 +27,14 @@ def _conductivity(overrides: dict) -> dict:
             {"production_pss": 3},
             r"conductivity.overrides: 'production_pss' is not a conductivity setting; allowed are ",
         ),
-        ({"production_ps": "long"}, r"conductivity.overrides: production_ps='long': must be a finite number"),
-        ({"production_ps": float("nan")}, r"production_ps=nan: must be a finite number"),
-        ({"production_ps": -5.0}, r"conductivity.overrides: production_ps=-5.0: must be > 0"),
+        (
+            {"production_budget_ps": "long"},
+            r"conductivity.overrides: production_budget_ps='long': must be a finite number",
+        ),
+        ({"production_budget_ps": float("nan")}, r"production_budget_ps=nan: must be a finite number"),
+        ({"production_budget_ps": -5.0}, r"conductivity.overrides: production_budget_ps=-5.0: must be > 0"),
+        ({"production_budget_ps": 5.0}, r"production_segment_ps=10.0 exceeds production_budget_ps=5.0"),
+        ({"error_target": 1.5}, r"error_target=1.5: must be a fraction in \(0, 1\)"),
         ({"replicas": 0}, r"conductivity.overrides: replicas=0: must be an integer >= 1"),
         ({"replicas": 1.5}, r"replicas=1.5: must be an integer"),
         ({"minimize_steps": True}, r"minimize_steps=True: must be an integer"),
@@ -47,16 +52,17 @@ def test_conductivity_override_typos_and_bad_values_are_refused_with_their_locat
 def test_the_refusal_lists_the_allowed_keys():
     with pytest.raises(ValueError) as err:
         campaign_settings("quick", _conductivity({"production_pss": 3}))
-    for key in ("production_ps", "equilibration_ps", "replicas", "ion_dump_fs", "seed"):
+    for key in ("production_budget_ps", "npt_budget_ps", "error_target", "replicas", "ion_dump_fs", "seed"):
         assert key in str(err.value)
     fields = {f.name for f in dataclasses.fields(ConductivityMaker)}
     assert set(conductivity_override_keys()) == fields - {"temperatures_C"}
 
 
 def test_good_overrides_reach_the_maker():
-    settings = campaign_settings("quick", _conductivity({"production_ps": 3.0, "replicas": 2, "ranks": None}))
+    overrides = {"production_budget_ps": 30.0, "error_target": 0.1, "replicas": 2, "ranks": None}
+    settings = campaign_settings("quick", _conductivity(overrides))
     maker = ConductivityMaker.from_preset(settings.conductivity.preset, **settings.conductivity.overrides)
-    assert (maker.production_ps, maker.replicas) == (3.0, 2)
+    assert (maker.production_budget_ps, maker.error_target, maker.replicas) == (30.0, 0.1, 2)
 
 
 @pytest.mark.parametrize(

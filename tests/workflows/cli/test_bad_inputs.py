@@ -162,7 +162,10 @@ DFT = [
 # run, submit, status, cancel, config: files that are not what they should be, names that are not run names
 RUNS = [
     (["run", "--preset", "huge"], ["preset 'huge'", "quick, standard, production"]),
-    (["run", "--overrides", "typo.yaml"], ["conductivity.overrides", "production_pss", "allowed are", "production_ps"]),
+    (
+        ["run", "--overrides", "typo.yaml"],
+        ["conductivity.overrides", "production_pss", "allowed are", "production_budget_ps"],
+    ),
     (["run", "--overrides", "steps.yaml"], ["adhesion.steps", "0", "1 to 10000"]),
     (["run", "--overrides", "binary.dat"], ["binary.dat", "not a text file"]),
     (["run", "--overrides", "missing.yaml"], ["missing.yaml", "cannot be read"]),

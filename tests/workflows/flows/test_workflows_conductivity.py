@@ -27,7 +27,9 @@ def test_fan_out_structure(tmp_path, small_cell):
     flow = ConductivityMaker(temperatures_C=(30.0, 60.0, 80.0), replicas=2).make(str(tmp_path))
     names = [j.name for j in flow.jobs]
     assert names[:2] == ["minimize", "anneal"]
-    assert sum(n.startswith("production") for n in names) == 6
+    assert sum(n.startswith("npt") for n in names) == 6  # one NPT chain per replica
+    assert sum(n.startswith("production") and n.endswith(" s0") for n in names) == 6  # first segments
+    assert [n for n in names if n.startswith("adaptive")] == [f"adaptive production {t}C" for t in (30, 60, 80)]
     assert sum(n.startswith("transport") for n in names) == 6 and names[-1] == "conductivity summary"
     with pytest.raises(FileNotFoundError, match="system.data not found"):
         ConductivityMaker().make(str(tmp_path / "nowhere"))
@@ -41,8 +43,10 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
         temperatures_C=(60.0, 80.0),
         minimize_steps=200,
         anneal_ps=0.8,
-        equilibration_ps=0.6,
-        production_ps=3.0,
+        npt_segment_ps=0.6,
+        npt_budget_ps=0.6,
+        production_segment_ps=3.0,
+        production_budget_ps=3.0,
         ion_dump_fs=20.0,
         input_generator=LammpsInputGenerator(thermo_every=50, restart_every=500),
     )
@@ -51,7 +55,7 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
     run_locally(flow, store=store, create_folders=True, root_dir=tmp_path / "runs", log=False)
     store.connect()
     by_name = {d["name"]: d for d in store.query({})}
-    prod = by_name["production 80C r0"]["output"]
+    prod = by_name["production 80C r0 s0"]["output"]
     assert prod["state"] == "successful" and prod["temperature_K"] == pytest.approx(353.15)
     assert prod["trajectories"]["ions"]["size_bytes"] > 0
     transport = by_name["transport 80C r0"]["output"]
@@ -80,6 +84,18 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
             assert set(fit["temperatures_K"]) == fitted and fit["activation_energy_eV"]["value"] is not None
     assert "60 °C" in summary["caveat"]
     json.dumps(summary)  # plain JSON
+
+
+def test_budgets_and_targets_are_checked():
+    with pytest.raises(ValueError, match="production_segment_ps=10.0 exceeds production_budget_ps=5.0"):
+        ConductivityMaker(production_budget_ps=5.0)
+    with pytest.raises(ValueError, match="the analysis of a segment needs >= 100"):
+        ConductivityMaker(production_segment_ps=1.0)
+    with pytest.raises(ValueError, match="error_target=0.0: must be a fraction"):
+        ConductivityMaker(error_target=0.0)
+    for preset in CONDUCTIVITY_PRESETS.values():  # budgets, not run lengths
+        assert preset["production_segment_ps"] < preset["production_budget_ps"] and 0 < preset["error_target"] < 1
+    assert CONDUCTIVITY_PRESETS["quick"]["production_budget_ps"] <= 20.0
 
 
 def test_maker_round_trips_through_json():

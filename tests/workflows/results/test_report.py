@@ -420,7 +420,9 @@ def test_conductivity_vs_paper_is_one_paragraph_or_says_it_is_open():
 def test_preset_limits():
     quick = CONDUCTIVITY_PRESETS["quick"]
     (text,) = _text(c.preset_limits(c.Results(cond=[{"preset": "quick"}], core=[{"preset": "standard"}])))
-    assert text.startswith(f"Limits of the quick preset: its MD runs {quick['production_ps']:g} ps of production")
+    assert text.startswith(
+        f"Limits of the quick preset: its MD runs at most {quick['production_budget_ps']:g} ps of production"
+    )
     assert "prove the pipeline, not the physics" in text
     assert _text(c.preset_limits(c.Results(adhesion=[{"preset": None}]))) == [
         "The jobs carry no preset in their metadata; their settings are listed in the appendix."
