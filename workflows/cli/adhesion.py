@@ -57,11 +57,14 @@ def adhesion_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.workflows.base.files import atomic_write_text
+    from naspe.workflows.cli.quality import quality, verdict
+    from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
-        run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
+        with ProgressFollower(out):  # each DFT step (energy, fmax, s/step, time left) on stderr
+            run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
     except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
         fail(err)
     d = run.output(flow.jobs[-1])
@@ -87,6 +90,7 @@ def adhesion_cmd(
         "interface_bonds": d["interface_bonds"],
         "film_intact": d["film_intact"],
         "uber": d.get("uber"),
+        **quality(d),
         "reused_calculations": len(run.reused),
         "run_dir": str(out.resolve()),
     }
@@ -99,6 +103,8 @@ def adhesion_cmd(
             f"W_adh = {summary['w_adh_J_m2']:.3f} J/m^2 ({engine.value}, area {summary['area_angstrom2']:.1f} Å^2, "
             f"strain {summary['strain']:.3f}); interface bonds {summary['interface_bonds']}"
         )
+        if (caveat := verdict(summary)) is not None:
+            typer.echo(caveat)
 
 
 def register(app: typer.Typer) -> None:

@@ -55,11 +55,14 @@ def bonding_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.workflows.base.files import atomic_write_text
+    from naspe.workflows.cli.quality import quality, verdict
+    from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
-        run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
+        with ProgressFollower(out):  # each DFT step (energy, fmax, s/step, time left) on stderr
+            run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
     except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
         fail(err)
     docs = []
@@ -93,6 +96,7 @@ def bonding_cmd(
         "charge_transfer_e": d["charge_transfer_e"],
         "fragment_charge_e": d["fragment_charge_e"],
         "charge_method": d["charge_method"],
+        **quality(d),
         "run_dir": str(out.resolve()),
     }
     if reaction is not None:
@@ -105,6 +109,7 @@ def bonding_cmd(
             "bonds_broken": bond_rows(r["bonds_broken"]),
             "intended_bonds_kept": r["intended_bonds_kept"],
             "charge_transfer_e": r["charge_transfer_e"],
+            **quality(r),
         }
     atomic_write_text(out / "bonding.json", json.dumps(summary, indent=2))
     held.close()
@@ -121,8 +126,12 @@ def bonding_cmd(
             f"bonds formed: {bonds or 'none'}; charge transfer "
             + (f"{q:+.2f} e ({summary['charge_method']})" if q is not None else "n/a")
         )
+        if (caveat := verdict(summary)) is not None:
+            typer.echo(caveat)
         if reaction is not None:
             typer.echo(f"{reaction}: ΔE = {summary['reaction']['reaction_energy_eV']:.3f} eV")
+            if (caveat := verdict(summary["reaction"])) is not None:
+                typer.echo(caveat)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,9 @@
 ``settings.mpi_command + [python, -m, ...]`` by :func:`run_under_mpi`. Every rank
 rebuilds the Maker and the atoms from ``task.json`` and runs the same
 calculation (GPAW distributes it over ``gpaw.mpi.world``); rank 0 writes
-``result.pkl`` with the atomate2 result and the engine extras, or the error. The
+``result.pkl`` with the atomate2 result and the engine extras, or the error, and
+writes the relaxation's progress (:mod:`naspe.workflows.dft.progress`); the ranks'
+output goes to ``engine.log`` as they run. The
 parent turns a recorded SCF failure back into
 :class:`~naspe.workflows.dft.checks.ScfNotConverged` and any other failure into
 a RuntimeError that quotes the engine's last output lines.
@@ -22,10 +24,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["run_under_mpi", "main", "TASK_FILE", "RESULT_FILE"]
+__all__ = ["run_under_mpi", "main", "TASK_FILE", "RESULT_FILE", "ENGINE_LOG"]
 
 TASK_FILE = "task.json"
 RESULT_FILE = "result.pkl"
+#: the ranks' standard output and error, written as they run (GPAW's own log is ``gpaw.txt`` beside it)
+ENGINE_LOG = "engine.log"
 
 
 def run_under_mpi(maker, atoms, ranks: int, run_dir: str | Path = ".") -> tuple:
@@ -53,10 +57,11 @@ def run_under_mpi(maker, atoms, ranks: int, run_dir: str | Path = ".") -> tuple:
     env = mpi_environment()
     env.update({"GPAW_MPI_BACKEND": settings.gpaw_mpi_backend, "OMP_NUM_THREADS": "1"})
     cmd = [*settings.mpi_launch(ranks), sys.executable, "-m", "naspe.workflows.dft.runner", TASK_FILE]
-    proc = subprocess.run(cmd, cwd=run_dir, env=env, capture_output=True, text=True)
-    (run_dir / "engine.log").write_text(proc.stdout + proc.stderr)
+    log = run_dir / ENGINE_LOG
+    with log.open("w") as out:  # written as the ranks run: a long calculation can be followed in the job directory
+        proc = subprocess.run(cmd, cwd=run_dir, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     if not result_path.exists():
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        tail = "\n".join(log.read_text(errors="replace").strip().splitlines()[-15:])
         raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode} and wrote no result:\n{tail}")
     outcome = pickle.loads(result_path.read_bytes())
     if "error" in outcome:
