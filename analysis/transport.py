@@ -85,7 +85,6 @@ import numpy as np
 
 from naspe.analysis.errors import NonDiffusiveError
 from naspe.analysis.finite_size import finite_size_correction
-from naspe.analysis.fit_points import SIGNIFICANCE
 from naspe.analysis.msd import charge_displacement_sum, collective_msd_fft, msd_fft
 from naspe.analysis.onsager import (
     GroupCorrelations,
@@ -99,6 +98,14 @@ from naspe.analysis.reach import ion_spacing_angstrom, needed_duration_ps, reach
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
 from naspe.analysis.solvation import analyze_solvation
 from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
+from naspe.analysis.transport_checks import (
+    finite,
+    fraction_pair,
+    haven_ratio,
+    non_diffusive_message,
+    transport_warnings,
+    withheld,
+)
 from naspe.analysis.transport_result import TransportResult
 from naspe.analysis.units import ANGSTROM2_PER_FS_TO_CM2_PER_S, conductivity_S_cm
 from naspe.analysis.values import ValueWithError
@@ -108,8 +115,6 @@ __all__ = ["TransportAnalysis", "analyze_conductivity", "NonDiffusiveError"]
 
 #: fewest frames a block may have
 MIN_FRAMES_PER_BLOCK = 20
-#: fewer ions of a species than this draws a warning
-FEW_IONS = 10
 
 
 @dataclass
@@ -121,65 +126,6 @@ class _Estimate:
     sigma_eh_S_cm: float
     transference_cation: float
     onsager: OnsagerEstimate | None = None
-
-
-def _finite(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
-
-
-def _withheld(result: TransportResult, why: str, summary: str, needed_ps: float | None) -> TransportResult:
-    """``result`` with D, sigma, H, t+, the Onsager part and the finite-size correction nulled, and why."""
-    longer = f"; the rms displacement would reach the ion spacing after ~{needed_ps:.3g} ps" if needed_ps else ""
-    reason = f"{why}. The run shows {summary}{longer}. Apparent values are withheld (ask for them to see them)"
-    null = ValueWithError()
-    return result.model_copy(
-        update={
-            "diffusion_cm2_s": {name: null for name in result.diffusion_cm2_s},
-            "sigma_ne_S_cm": null,
-            "sigma_eh_S_cm": null,
-            "haven_ratio": null,
-            "haven_ratio_undefined": "no conductivity: the run is not diffusive",
-            "transference_cation": null,
-            "block_diffusion_cm2_s": {},
-            "block_sigma_ne_S_cm": [],
-            "block_sigma_eh_S_cm": [],
-            "onsager": None,
-            "onsager_undefined": "no conductivity: the run is not diffusive",
-            "finite_size": None,
-            "conductivity_withheld": reason,
-        }
-    )
-
-
-def _fraction_pair(name: str, value: tuple[float, float]) -> tuple[float, float]:
-    try:
-        a, b = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r}: must be a pair (start, end) of fractions of a block") from None
-    if not 0.0 <= a < b <= 1.0:
-        raise ValueError(f"{name}={value!r}: need 0 <= start < end <= 1 (fractions of the block length)")
-    return a, b
-
-
-def _haven_ratio(ne: ValueWithError, eh: ValueWithError) -> tuple[ValueWithError, str | None]:
-    """H = sigma_NE / sigma_EH with its propagated error, or undefined (null) with the reason.
-
-    H is defined only when sigma_EH is significantly positive (more than
-    :data:`~naspe.analysis.fit_points.SIGNIFICANCE` standard errors): for paired ions sigma_EH -> 0
-    and the ratio of a number to its own noise is no Haven ratio (it came out as 7e12 ± 1e14).
-    """
-    if ne.value is None:
-        return ValueWithError(), "sigma_NE undefined"
-    if eh.value is None or eh.stderr is None:
-        return ValueWithError(), "sigma_EH or its standard error undefined"
-    if eh.value <= SIGNIFICANCE * eh.stderr:
-        return ValueWithError(), (
-            f"sigma_EH = {eh.value:.3g} ± {eh.stderr:.2g} S/cm is not significantly positive "
-            f"(> {SIGNIFICANCE:g} standard errors): the ions' motion is correlated (pairs) or the run is too short"
-        )
-    h = ne.value / eh.value
-    rel = [e.stderr / e.value for e in (ne, eh) if e.stderr is not None and e.value]
-    return ValueWithError(value=h, stderr=h * float(np.sqrt(np.sum(np.square(rel)))) if rel else None), None
 
 
 class TransportAnalysis:
@@ -261,8 +207,8 @@ class TransportAnalysis:
             raise ValueError(f"temperature_K={temperature_K}: must be a positive temperature in K")
         if not 0.0 < slope_tolerance < 1.0:
             raise ValueError(f"slope_tolerance={slope_tolerance}: must be in (0, 1), e.g. 0.15")
-        self.fit_range_fraction = _fraction_pair("fit_range_fraction", fit_range_fraction)
-        self.default_window_fraction = _fraction_pair("default_window_fraction", default_window_fraction)
+        self.fit_range_fraction = fraction_pair("fit_range_fraction", fit_range_fraction)
+        self.default_window_fraction = fraction_pair("default_window_fraction", default_window_fraction)
         if not min_window_ratio >= 1.0:
             raise ValueError(f"min_window_ratio={min_window_ratio}: must be >= 1 (window end / window start)")
         if int(n_blocks) != n_blocks or n_blocks < 2:
@@ -346,28 +292,8 @@ class TransportAnalysis:
                 f"default_window_fraction={self.default_window_fraction} holds < 3 lags of blocks of {n} frames"
             )
         if self.require_diffusive:
-            raise NonDiffusiveError(self._non_diffusive_message(lag_fs, window))
+            raise NonDiffusiveError(non_diffusive_message(self, lag_fs, window))
         return window, False
-
-    def _non_diffusive_message(self, lag_fs: np.ndarray, window: tuple[int, int]) -> str:
-        a, b = lag_index_range(self.block_frames, self.fit_range_fraction)
-        found = ", ".join(
-            f"{name} {window_loglog_slope(lag_fs, msd, *window):.2f}" for name, msd in self.msd_angstrom2.items()
-        )
-        mean = np.nanmean([window_loglog_slope(lag_fs, m, *window) for m in self.msd_angstrom2.values()])
-        if mean > 1 + self.slope_tolerance:
-            why = "super-diffusive (ballistic motion or uncorrected drift)"
-        elif mean < 1 - self.slope_tolerance:
-            why = "sub-diffusive (ions still caged: run longer or hotter)"
-        else:
-            why = "not linear over a long enough stretch (noisy: more ions or a longer run)"
-        return (
-            f"no diffusive regime: between {lag_fs[a] / 1000:.4g} and {lag_fs[b] / 1000:.4g} ps no stretch of a "
-            f"factor {self.min_window_ratio:g} in time has every species' log-log MSD slope within "
-            f"1 +- {self.slope_tolerance:g}; over {lag_fs[window[0]] / 1000:.4g}-{lag_fs[window[1]] / 1000:.4g} ps "
-            f"the slopes are {found}: the MSD is {why}; D and sigma there are apparent values"
-            + (", which most likely overestimate the long-time ones" if mean < 1 - self.slope_tolerance else "")
-        )
 
     def _estimate(
         self,
@@ -406,43 +332,6 @@ class TransportAnalysis:
             estimates.append(self._estimate(block.time_fs - block.time_fs[0], msds, charge_msd, corr, window, block))
         return estimates
 
-    def _warnings(self, lag_fs: np.ndarray, window: tuple[int, int], diffusive: bool, eh: ValueWithError) -> list[str]:
-        """Caveats on the numbers of this run."""
-        traj = self.trajectory
-        notes = list(traj.warnings)
-        if not diffusive:
-            notes.append(self._non_diffusive_message(lag_fs, window))
-        volume = float(np.mean(traj.volume_angstrom3))
-        spacing = (volume / traj.n_ions) ** (1.0 / 3.0)
-        for name, msd in self.msd_angstrom2.items():
-            count = int(np.sum(traj.species == name))
-            if count < FEW_IONS:
-                notes.append(f"only {count} {name} ions: their D is poorly averaged")
-            rms = float(np.sqrt(max(msd[window[1]], 0.0)))
-            if rms < spacing:
-                notes.append(
-                    f"{name}: rms displacement at the end of the fit window is {rms:.2g} Å, less than the mean "
-                    f"ion spacing (V/N)^(1/3) = {spacing:.3g} Å: D reflects local motion more than long-range "
-                    "transport; run longer"
-                )
-        beta_q = window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, *window)
-        if not abs(beta_q - 1.0) <= self.slope_tolerance:
-            notes.append(
-                f"the charge-displacement MSD has log-log slope {beta_q:.2f} in the fit window (not linear): "
-                "sigma_EH is uncertain beyond its block error"
-            )
-        if eh.value is None or eh.value <= 0:
-            notes.append("sigma_EH <= 0 within noise: the Haven ratio is undefined (ions move as neutral clusters?)")
-        elif eh.stderr is not None and eh.stderr > 0.5 * eh.value:
-            notes.append(
-                f"sigma_EH has a relative standard error of {eh.stderr / eh.value:.0%}: collective statistics "
-                "are poor; run longer or average replicas"
-            )
-        net = float(np.sum(self.charges))
-        if abs(net) > 1e-6:
-            notes.append(f"the ions carry a net charge of {net:+.3g} e: sigma_EH depends on the reference frame")
-        return notes
-
     # --- the analysis -------------------------------------------------------------------------------
 
     def _bookkeeping(self, lag_fs: np.ndarray) -> dict:
@@ -471,7 +360,7 @@ class TransportAnalysis:
 
     def _reach(self, lag_fs: np.ndarray, stop: int, slopes: dict[str, float | None]) -> tuple[dict, float | None]:
         """The rms displacement (Å) of each species at lag index ``stop``, and the run length (ps) the slowest needs."""
-        rms = {name: _finite(np.sqrt(max(msd[stop], 0.0))) for name, msd in self.msd_angstrom2.items()}
+        rms = {name: finite(np.sqrt(max(msd[stop], 0.0))) for name, msd in self.msd_angstrom2.items()}
         needs = [
             needed_duration_ps(lag_fs[stop] / 1000.0, float(msd[stop]), slopes.get(name), self.spacing_angstrom)
             for name, msd in self.msd_angstrom2.items()
@@ -484,7 +373,7 @@ class TransportAnalysis:
         traj = self.trajectory
         last = traj.n_frames - 1
         slopes = {
-            name: _finite(window_loglog_slope(lag_fs, msd, 1, last)) if last >= 2 else None
+            name: finite(window_loglog_slope(lag_fs, msd, 1, last)) if last >= 2 else None
             for name, msd in self.msd_angstrom2.items()
         }
         rms, needed = self._reach(lag_fs, last, slopes)
@@ -505,7 +394,7 @@ class TransportAnalysis:
             transference_cation=ValueWithError(),
             fit_window_ps=(float(lag_fs[min(1, last)]) / 1000.0, float(lag_fs[last]) / 1000.0),
             loglog_slope=slopes,
-            loglog_slope_charge=_finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, 1, last))
+            loglog_slope_charge=finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, 1, last))
             if last >= 2
             else None,
             diffusive=False,
@@ -542,10 +431,10 @@ class TransportAnalysis:
         }
         ne = ValueWithError.from_blocks(whole.sigma_ne_S_cm, [b.sigma_ne_S_cm for b in blocks])
         eh = ValueWithError.from_blocks(whole.sigma_eh_S_cm, [b.sigma_eh_S_cm for b in blocks])
-        haven, haven_note = _haven_ratio(ne, eh)
+        haven, haven_note = haven_ratio(ne, eh)
         block_ps = self.block_frames * traj.frame_interval_fs / 1000.0
         window_ps = (float(self.lag_ps[window[0]]), float(self.lag_ps[window[1]]))
-        slopes = {name: _finite(window_loglog_slope(lag_fs, msd, *window)) for name, msd in self.msd_angstrom2.items()}
+        slopes = {name: finite(window_loglog_slope(lag_fs, msd, *window)) for name, msd in self.msd_angstrom2.items()}
         rms, needed = self._reach(lag_fs, window[1], slopes)
         onsager = None
         if whole.onsager is not None:
@@ -577,9 +466,9 @@ class TransportAnalysis:
             ),
             fit_window_ps=window_ps,
             loglog_slope=slopes,
-            loglog_slope_charge=_finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, *window)),
+            loglog_slope_charge=finite(window_loglog_slope(lag_fs, self.charge_msd_e2_angstrom2, *window)),
             diffusive=diffusive,
-            warnings=self._warnings(lag_fs, window, diffusive, eh),
+            warnings=transport_warnings(self, lag_fs, window, diffusive, eh),
             uncertainty_method=(
                 f"block averaging: {self.n_blocks} consecutive blocks of {block_ps:.4g} ps, each fitted over the "
                 f"same lag window ({window_ps[0]:.4g}-{window_ps[1]:.4g} ps) as the whole run; value from the "
@@ -588,10 +477,10 @@ class TransportAnalysis:
             ),
             n_blocks=self.n_blocks,
             block_diffusion_cm2_s={
-                name: [_finite(b.diffusion_angstrom2_fs[name] * to_cm2) for b in blocks] for name in diffusion
+                name: [finite(b.diffusion_angstrom2_fs[name] * to_cm2) for b in blocks] for name in diffusion
             },
-            block_sigma_ne_S_cm=[_finite(b.sigma_ne_S_cm) for b in blocks],
-            block_sigma_eh_S_cm=[_finite(b.sigma_eh_S_cm) for b in blocks],
+            block_sigma_ne_S_cm=[finite(b.sigma_ne_S_cm) for b in blocks],
+            block_sigma_eh_S_cm=[finite(b.sigma_eh_S_cm) for b in blocks],
             rms_displacement_angstrom=rms,
             needed_duration_ps=needed,
             onsager=onsager,
@@ -599,9 +488,9 @@ class TransportAnalysis:
             finite_size=finite_size,
         )
         if not diffusive and not self.apparent_values:
-            result = _withheld(
+            result = withheld(
                 result,
-                self._non_diffusive_message(lag_fs, window),
+                non_diffusive_message(self, lag_fs, window),
                 reach_summary(rms, slopes, self.spacing_angstrom),
                 needed,
             )
