@@ -224,6 +224,9 @@ class ConductivityMaker(Maker):
         for name in (*lengths, "ion_dump_fs"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}={getattr(self, name)}: must be > 0")
+        cap = self.max_segment_ps
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float)) or not cap > 0):
+            raise ValueError(f"max_segment_ps={cap!r}: must be a positive time (ps) or None for no limit")
         for part in ("npt", "production"):
             segment, budget = getattr(self, f"{part}_segment_ps"), getattr(self, f"{part}_budget_ps")
             if segment > budget:

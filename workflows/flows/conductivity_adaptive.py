@@ -36,7 +36,7 @@ from jobflow import CURRENT_JOB, Flow, Maker, Response, job
 
 from naspe.analysis.segments import concatenate_segments, pool_replicas, time_to_target
 from naspe.analysis.trajectory import load_ion_trajectory
-from naspe.analysis.transport import TransportAnalysis
+from naspe.analysis.transport import MIN_FRAMES_PER_BLOCK, TransportAnalysis
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.workflows.flows.conductivity_adaptive_documents import AdaptiveProductionDocument, TargetQuantity
 from naspe.workflows.flows.conductivity_progress import write_progress
@@ -44,7 +44,11 @@ from naspe.workflows.md.inputs import StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
 from naspe.workflows.md.segment_documents import SegmentRecord
 
-__all__ = ["AdaptiveProductionMaker", "analyze_segments", "replica_transport"]
+__all__ = ["AdaptiveProductionMaker", "analyze_segments", "replica_transport", "NotAnalysable"]
+
+
+class NotAnalysable(ValueError):
+    """The segments so far hold too few frames for the block analysis (more segments will)."""
 
 
 def analyze_segments(
@@ -66,6 +70,8 @@ def analyze_segments(
             )
         )
     joined = concatenate_segments(parts)
+    if joined.n_frames // n_blocks < MIN_FRAMES_PER_BLOCK:
+        raise NotAnalysable(f"{joined.n_frames} frames: {n_blocks} blocks need >= {MIN_FRAMES_PER_BLOCK * n_blocks}")
     return TransportAnalysis(joined, temperature_K, n_blocks=n_blocks, slope_tolerance=slope_tolerance).run()
 
 
@@ -234,7 +240,7 @@ class AdaptiveProductionMaker(Maker):
                     [s.dir_name for s in run], temperature_K, self.block_count, self.slope_tolerance
                 )
                 results.append(result.model_copy(update={"replica": k}))
-            except ValueError as err:  # too few frames for the blocks: not analysable yet
+            except NotAnalysable as err:  # too few frames for the blocks yet; broken data raises
                 results.append(None)
                 warnings.append(f"replica {k} not analysable yet: {err}")
         done = [r for r in results if r is not None]
