@@ -76,7 +76,8 @@ def _run_case(case, data_dir: Path, store) -> tuple[dict, object]:
         else:
             if run.interrupted:
                 return {}, run
-            doc = run.output(flow)
+            last = flow.jobs[-1] if hasattr(flow, "jobs") else flow  # the case's document job
+            doc = run.output(last)
             if doc is not None:
                 return doc, run
             reason = run.failure_message(flow)

@@ -39,6 +39,7 @@ VALIDATION_COLUMNS = (
     "engine_version",
     "wall_time_s",
     "cores",
+    "load_average",
     "cost",
     "convergence",
 )
@@ -107,7 +108,10 @@ def validation_rows(table: pd.DataFrame):
             ref += f" ± {fmt(r['reference_uncertainty'], '.2g')}"
         tol = f"± {100 * r['tolerance']:g} %" if r["tolerance_kind"] == "rel" else f"± {r['tolerance']:g} {unit}"
         result = r["status"] + (f": {r['reason']}" if r["status"] == "not run" and r.get("reason") else "")
-        time_s = MISSING if r.get("wall_time_s") is None else f"{r['wall_time_s']:.0f} ({r.get('cores')} cores)"
+        time_s = MISSING
+        if r.get("wall_time_s") is not None:
+            load = "" if r.get("load_average") is None else f", load {r['load_average']:.1f}"
+            time_s = f"{r['wall_time_s']:.0f} ({r.get('cores')} cores{load})"
         out.rows.append(
             (
                 (r["suite"],),

@@ -27,6 +27,7 @@ __all__ = [
     "surface_energy_document",
     "adatom_document",
     "dimer_document",
+    "core_level_document",
     "not_run_document",
     "EV_PER_A2_TO_J_PER_M2",
 ]
@@ -180,6 +181,21 @@ def dimer_document(case: str, dimer: dict, monomer_a: dict, monomer_b: dict) -> 
         "correction (as the study's adhesion energies)",
         details={"interaction_energy_kcal_mol": e_int / 43.364},
         **_common([dimer, monomer_a, monomer_b]),
+    )
+
+
+@job(output_schema=ValidationDocument)
+@runs_on("analysis")
+def core_level_document(case: str, shift: dict) -> ValidationDocument:
+    """Gas-phase 1s shift (eV) of a ``MolecularShiftDocument`` (core_level_molecules) against the measured one."""
+    shift = shift if isinstance(shift, dict) else shift.model_dump()
+    return ValidationDocument.from_computed(
+        _case(case),
+        shift["shift_eV"],
+        convergence=f"Delta-SCF of each molecule alone in its box ({shift['vacuum_angstrom']} Å vacuum), "
+        "ground state and 1s hole",
+        engine="gpaw",
+        details={k: shift.get(k) for k in ("molecule", "index", "reference_molecule", "reference_index", "settings")},
     )
 
 

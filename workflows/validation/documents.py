@@ -25,6 +25,13 @@ __all__ = ["ValidationDocument", "STATUSES"]
 STATUSES = ("passed", "failed", "not run")
 
 
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not on every platform
+        return None
+
+
 class ValidationDocument(BaseModel):
     """One validation case's result."""
 
@@ -55,6 +62,10 @@ class ValidationDocument(BaseModel):
     engine_version: str | None = Field(None, description="Version of the engine's package")
     level_of_theory: str = Field(description="Method, dispersion, basis or force field")
     cores: int = Field(description="CPU cores of the machine the document was made on (os.cpu_count())")
+    load_average: float | None = Field(
+        None,
+        description="1-minute load average of the machine when the document was made (cores busy; > cores: shared)",
+    )
     ranks: int | None = Field(None, description="MPI ranks of the engine runs")
     cost: Literal["cheap", "full"] = Field(description="Cost class of the case")
     details: dict[str, Any] = Field(
@@ -79,6 +90,7 @@ class ValidationDocument(BaseModel):
             "level_of_theory": case.level_of_theory,
             "cost": case.cost,
             "cores": os.cpu_count() or 1,
+            "load_average": _load_average(),
             "notes": case.notes,
         }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobflow import job
+from jobflow import Flow, job
 
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.documents import ValidationDocument
@@ -39,8 +39,13 @@ def _case(name: str, make=None, needs=None, cost="cheap") -> ValidationCase:
     )
 
 
+def _flow(case: str, computed: float) -> Flow:
+    last = fake_document(case, computed)
+    return Flow([last], output=last.output)  # a Flow, as the real cases: its document is its last job's output
+
+
 CASES = (
-    _case("good", make=lambda: fake_document("good", 1.02)),
+    _case("good", make=lambda: _flow("good", 1.02)),
     _case("bad", make=lambda: fake_document("bad", 1.5)),
     _case("pending", needs="a module that is not written"),
     _case("crash", make=lambda: broken("crash"), cost="full"),

@@ -86,12 +86,15 @@ def test_curve_minimum_and_unbracketed_minimum():
 
 
 def test_dft_registry_names_and_cheap_selection():
+    from naspe.workflows.validation import dft_cases
+
     cases = suite_cases("dft")
     assert {"na-bcc-lattice", "graphite-interlayer", "s22-methane-dimer", "na110-surface-energy"} <= set(cases)
     assert all(c.suite == "dft" and c.reference_source for c in cases.values())
     cheap = select_cases("dft", cheap=True)
     assert cheap and all(c.cost == "cheap" for c in cheap)
-    assert not cases["xps-gas-phase-shifts"].runnable  # waits for the core-level module: never passed
+    for name in ("xps-c1s-methanol", "xps-o1s-co2"):  # run when the gas-phase core-level module is there
+        assert cases[name].runnable == (dft_cases._gas_phase_module() is not None)
     with pytest.raises(ValueError, match="nosuch: not a dft case; allowed are na-bcc-lattice"):
         select_cases("dft", ["na-bcc-lattice", "nosuch"])
     with pytest.raises(ValueError, match="not cheap"):
@@ -112,6 +115,15 @@ def test_every_dft_case_builds_its_flow():
     cases = suite_cases("dft")
     h, b = cases["na-graphene-height"].make(), cases["na-graphene-binding"].make()
     assert [j.uuid for j in h.jobs[:-1]] == [j.uuid for j in b.jobs[:-1]]
+
+
+def test_a_case_waiting_for_a_module_is_never_passed(monkeypatch):
+    from naspe.workflows.validation import dft_cases
+
+    monkeypatch.setattr(dft_cases, "_gas_phase_module", lambda: None)
+    for case in dft_cases.xps_cases():
+        assert not case.runnable and "core-level module" in case.needs
+        assert ValidationDocument.not_run(case, case.needs).passed is None
 
 
 @pytest.fixture
