@@ -36,6 +36,8 @@ from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties
+from naspe.workflows.dft.kpoints import for_system
+from naspe.workflows.flows.counterpoise import CounterpoiseCorrection, counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.input_checks import check_gap, check_relaxation
 
 __all__ = [
@@ -61,8 +63,24 @@ class AdhesionDocument(BaseModel):
     """Work of adhesion of one interface, with the bonding that goes with it."""
 
     engine: str = Field(description="Engine of the relaxations (gpaw, tblite, vasp)")
-    w_adh_J_m2: float = Field(description="Work of adhesion (J/m^2); positive when the film binds")
-    w_adh_eV_A2: float = Field(description="Work of adhesion (eV/Å^2)")
+    w_adh_J_m2: float = Field(
+        description="The work of adhesion to use (J/m^2; positive when the film binds): the counterpoise-corrected "
+        "w_adh_cp_J_m2 where it was computed, else the uncorrected (E_substrate + E_film - E_interface) / A"
+    )
+    w_adh_eV_A2: float = Field(description="w_adh_J_m2 in eV/Å^2")
+    w_adh_raw_J_m2: float | None = Field(
+        None,
+        description="Uncorrected (E_substrate + E_film - E_interface) / A (J/m^2); None in documents stored before "
+        "it was recorded (their w_adh_J_m2 is uncorrected)",
+    )
+    w_adh_cp_J_m2: float | None = Field(
+        None,
+        description="Counterpoise-corrected W_adh (J/m^2): w_adh_raw_J_m2 - counterpoise.bsse_eV / A; None: not "
+        "computed (no localised basis: plane waves, GFN2-xTB, VASP)",
+    )
+    counterpoise: CounterpoiseCorrection | None = Field(
+        None, description="Basis-set superposition error of the LCAO energies (Boys-Bernardi), when computed"
+    )
     area_angstrom2: float = Field(description="Interface area of the cell (Å^2)")
     strain: float = Field(description="In-plane strain applied to the film to match the substrate (fraction)")
     energy_substrate_eV: float = Field(description="Relaxed substrate energy in the interface cell (eV)")
@@ -175,12 +193,15 @@ def adhesion_document(
     uber: UberFit | None = None,
     charges: list[float] | None = None,
     bond_orders: list | None = None,
+    counterpoise: CounterpoiseCorrection | dict | None = None,
 ) -> Response:
     """Work of adhesion and bond analysis from the three relaxations (charges and orders of the interface)."""
     from pymatgen.io.ase import AseAtomsAdaptor
 
     area = float(np.linalg.norm(np.cross(initial_interface.lattice.matrix[0], initial_interface.lattice.matrix[1])))
-    w_ev = (energy_substrate_eV + energy_film_eV - energy_interface_eV) / area
+    w_raw = (energy_substrate_eV + energy_film_eV - energy_interface_eV) / area
+    cp = None if counterpoise is None else CounterpoiseCorrection.model_validate(counterpoise)
+    w_ev = w_raw if cp is None else w_raw - cp.bsse_eV / area  # counterpoise: the BSSE overbinds by bsse_eV
     before = AseAtomsAdaptor.get_atoms(initial_interface)
     after = AseAtomsAdaptor.get_atoms(relaxed_interface)
     orders = order_matrix(len(after), bond_orders) if bond_orders else None
@@ -194,6 +215,9 @@ def adhesion_document(
         engine=engine,
         w_adh_J_m2=w_ev * EV_PER_A2_TO_J_PER_M2,
         w_adh_eV_A2=w_ev,
+        w_adh_raw_J_m2=w_raw * EV_PER_A2_TO_J_PER_M2,
+        w_adh_cp_J_m2=None if cp is None else w_ev * EV_PER_A2_TO_J_PER_M2,
+        counterpoise=cp,
         area_angstrom2=area,
         strain=strain,
         energy_substrate_eV=energy_substrate_eV,
@@ -235,6 +259,14 @@ class BaseAdhesionMaker(Maker):
         Rigid shifts (Å) of the relaxed film along z for the UBER scan; None: no scan.
     engine
         Engine recorded in the document; a naspe engine Maker must run this engine.
+    counterpoise
+        Correct the basis-set superposition error when the energies come from an LCAO
+        Maker (GPAW LCAO): four single points on the relaxed interface
+        (:mod:`naspe.workflows.flows.counterpoise`); ``w_adh_J_m2`` is then the corrected
+        value. Other engines: no effect.
+
+    Every part, single point and scan point runs the k-point mesh of the interface
+    (:func:`~naspe.workflows.dft.kpoints.for_system`).
 
     Every relaxation and single point gets a UUID from its Maker and input
     (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a
@@ -248,6 +280,7 @@ class BaseAdhesionMaker(Maker):
     fix_bottom_angstrom: float = 1.0
     scan_shifts_angstrom: tuple[float, ...] | None = None
     engine: str = "gpaw"
+    counterpoise: bool = True
 
     def __post_init__(self) -> None:
         self.relax_maker = registry.relax_maker_of(self.engine, self.relax_maker)
@@ -288,29 +321,38 @@ class BaseAdhesionMaker(Maker):
         parts = {"substrate": substrate, "film": film, "interface": whole}
         check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
         check_inputs(self.static_maker, parts)
+        relax_maker, static_maker = for_system(self.relax_maker, whole), for_system(self.static_maker, whole)
         jobs, energy, structures, props = [], {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
-            relax = with_content_uuid(self.relax_maker.make(structure))
+            relax = with_content_uuid(relax_maker.make(structure))
             relax.name = f"{self.name} {label} relax"
             jobs.append(relax)
             structures[label] = relax.output.structure
             energy[label] = relax.output.output.energy
             props[label] = engine_properties(self.relax_maker, relax)
             if self.static_maker is not None:
-                static = with_content_uuid(self.static_maker.make(relax.output.structure))
+                static = with_content_uuid(static_maker.make(relax.output.structure))
                 static.name = f"{self.name} {label} static"
                 jobs.append(static)
                 energy[label] = static.output.output.energy
         uber = None
         if self.scan_shifts_angstrom is not None:
+            scan_maker = for_system(self.scan_maker(), whole)
             scan = with_content_uuid(
-                separation_scan(
-                    structures["interface"], n_substrate, list(self.scan_shifts_angstrom), self.scan_maker()
-                )
+                separation_scan(structures["interface"], n_substrate, list(self.scan_shifts_angstrom), scan_maker)
             )
             scan.name = f"{self.name} separation scan"
             jobs.append(scan)
             uber = scan.output
+        counterpoise = None
+        cp_maker = counterpoise_maker(static_maker or relax_maker) if self.counterpoise else None
+        if cp_maker is not None:
+            cp = with_content_uuid(
+                counterpoise_flow(structures["interface"], n_substrate, cp_maker, "substrate", "film", self.name)
+            )
+            cp.name = f"{self.name} counterpoise"
+            jobs.append(cp)
+            counterpoise = cp.output
         doc = adhesion_document(
             energy["substrate"],
             energy["film"],
@@ -323,6 +365,7 @@ class BaseAdhesionMaker(Maker):
             uber,
             charges=props["interface"]["charges"],
             bond_orders=props["interface"]["bond_orders"],
+            counterpoise=counterpoise,
         )
         doc = with_content_uuid(doc)
         doc.name = f"{self.name} work of adhesion"

@@ -44,8 +44,10 @@ from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM
 from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties
 from naspe.workflows.dft.checks import check_distances, to_atoms
+from naspe.workflows.dft.kpoints import for_system
 from naspe.workflows.flows.adhesion import split_interface
 from naspe.workflows.flows.bonding_documents import binding_document, reaction_document
+from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.input_checks import check_relaxation
 
 __all__ = [
@@ -105,12 +107,19 @@ class BaseBindingMaker(Maker):
     engine
         Engine recorded in the document; with ``relax_maker`` None, the registry's
         relax Maker of this engine is used.
+    counterpoise
+        Correct the basis-set superposition error of an LCAO Maker (GPAW LCAO): four
+        single points on the relaxed complex (:mod:`naspe.workflows.flows.counterpoise`);
+        the document's ``binding_energy_eV`` is then the corrected one. Other engines: no effect.
+
+    Every part runs the k-point mesh of the complex (:func:`~naspe.workflows.dft.kpoints.for_system`).
     """
 
     name: str = "binding"
     relax_maker: Maker | None = None
     fix_bottom_angstrom: float = 1.0
     engine: str = "gpaw"
+    counterpoise: bool = True
 
     def __post_init__(self) -> None:
         self.relax_maker = registry.relax_maker_of(self.engine, self.relax_maker)
@@ -133,11 +142,21 @@ class BaseBindingMaker(Maker):
         whole, substrate, frag = split_complex(complex_structure, n_substrate, self.fix_bottom_angstrom)
         check_relaxation(self.relax_maker)
         check_inputs(self.relax_maker, {"substrate": substrate, "fragment": frag, "complex": whole})
+        relax_maker = for_system(self.relax_maker, whole)  # the complex's k-point mesh for every part
         jobs = {}
         for label, structure in (("substrate", substrate), ("fragment", frag), ("complex", whole)):
-            j = self.relax_maker.make(structure)
+            j = relax_maker.make(structure)
             j.name = f"{self.name} {label} relax"
             jobs[label] = j
+        extra, counterpoise = [], None
+        cp_maker = counterpoise_maker(relax_maker) if self.counterpoise else None
+        if cp_maker is not None:
+            cp = counterpoise_flow(
+                jobs["complex"].output.structure, n_substrate, cp_maker, "substrate", "fragment", self.name
+            )
+            cp.name = f"{self.name} counterpoise"
+            extra.append(cp)
+            counterpoise = cp.output
         c, f = (engine_properties(self.relax_maker, jobs[k]) for k in ("complex", "fragment"))
         doc = binding_document(
             jobs["complex"].output.output.energy,
@@ -154,9 +173,10 @@ class BaseBindingMaker(Maker):
             charge_method=c["charge_method"],
             complex_bond_orders=c["bond_orders"],
             fragment_bond_orders=f["bond_orders"],
+            counterpoise=counterpoise,
         )
         doc.name = f"{self.name} binding energy"
-        return Flow([*jobs.values(), doc], output=doc.output, name=self.name)
+        return Flow([*jobs.values(), *extra, doc], output=doc.output, name=self.name)
 
 
 @dataclass
@@ -238,8 +258,9 @@ class BaseReactionMaker(Maker):
             p_whole.add_site_property("magmom", list(reactant.site_properties["magmom"]))
         check_inputs(self.relax_maker, {"reactant": r_whole, "product": p_whole})
         jobs = {}
+        relax_maker = for_system(self.relax_maker, r_whole)  # one k-point mesh for both states
         for label, structure in (("reactant", r_whole), ("product", p_whole)):
-            j = self.relax_maker.make(structure)
+            j = relax_maker.make(structure)
             j.name = f"{self.name} {label} relax"
             jobs[label] = j
         r, p = (engine_properties(self.relax_maker, jobs[k]) for k in ("reactant", "product"))

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, find_bonds, order_matrix
+from naspe.workflows.flows.counterpoise import CounterpoiseCorrection
 
 __all__ = ["BindingDocument", "ReactionDocument", "binding_document", "reaction_document"]
 
@@ -30,7 +31,21 @@ class BindingDocument(BaseModel):
     site: str | None = Field(None, description="Binding site name (e.g. 'vacancy', 'na110')")
     fragment: str | None = Field(None, description="Fragment name (e.g. 'dme', 'na')")
     binding_energy_eV: float = Field(
-        description="E_complex - E_substrate - E_fragment (eV); negative when the fragment binds"
+        description="The binding energy to use (eV; negative when the fragment binds): the counterpoise-corrected "
+        "binding_energy_cp_eV where it was computed, else E_complex - E_substrate - E_fragment"
+    )
+    binding_energy_raw_eV: float | None = Field(
+        None,
+        description="Uncorrected E_complex - E_substrate - E_fragment (eV); None in documents stored before it was "
+        "recorded (their binding_energy_eV is uncorrected)",
+    )
+    binding_energy_cp_eV: float | None = Field(
+        None,
+        description="Counterpoise-corrected binding energy (eV): binding_energy_raw_eV + counterpoise.bsse_eV; None: "
+        "not computed (no localised basis: plane waves, GFN2-xTB, VASP)",
+    )
+    counterpoise: CounterpoiseCorrection | None = Field(
+        None, description="Basis-set superposition error of the LCAO energies (Boys-Bernardi), when computed"
     )
     energy_complex_eV: float = Field(description="Relaxed complex energy (eV)")
     energy_substrate_eV: float = Field(description="Relaxed substrate energy in the complex cell (eV)")
@@ -121,8 +136,12 @@ def binding_document(
     charge_method: str | None = None,
     complex_bond_orders: list[tuple[int, int, float]] | None = None,
     fragment_bond_orders: list[tuple[int, int, float]] | None = None,
+    counterpoise: CounterpoiseCorrection | dict | None = None,
 ) -> Response:
-    """Binding energy (eV), bonds formed/broken and charge transfer (e) from the three relaxations."""
+    """Binding energy (eV), bonds formed/broken and charge transfer (e) from the three relaxations.
+
+    ``counterpoise``: the BSSE of the LCAO energies; the binding energy used is then corrected.
+    """
     e_c = _energy(energy_complex_eV, "complex")
     e_s = _energy(energy_substrate_eV, "substrate")
     e_f = _energy(energy_fragment_eV, "fragment")
@@ -147,11 +166,16 @@ def binding_document(
         q_frag = float(np.sum(complex_charges[n_substrate:]))
         if fragment_charges is not None:
             q_transfer = q_frag - float(np.sum(fragment_charges))
+    raw = e_c - e_s - e_f
+    cp = None if counterpoise is None else CounterpoiseCorrection.model_validate(counterpoise)
     doc = BindingDocument(
         engine=engine,
         site=site,
         fragment=fragment,
-        binding_energy_eV=e_c - e_s - e_f,
+        binding_energy_eV=raw if cp is None else raw + cp.bsse_eV,
+        binding_energy_raw_eV=raw,
+        binding_energy_cp_eV=None if cp is None else raw + cp.bsse_eV,
+        counterpoise=cp,
         energy_complex_eV=e_c,
         energy_substrate_eV=e_s,
         energy_fragment_eV=e_f,
