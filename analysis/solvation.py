@@ -42,7 +42,6 @@ O atoms and the chains are counted separately, with plain MDAnalysis and NumPy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +54,7 @@ from naspe.analysis.lammps_io import LammpsDumpReader, read_data_topology
 from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
 from naspe.analysis.residence import residence_time, survival_function
 from naspe.analysis.solvation_result import CoordinationShell, IonPairing, ResidenceTime, SolvationStructure
+from naspe.analysis.solvation_sites import SolvationSites, solvation_sites
 from naspe.analysis.species import identify_ions
 from naspe.analysis.values import ValueWithError
 
@@ -68,76 +68,6 @@ R_MAX_ANGSTROM = 8.0
 DEFAULT_CUTOFF_ANGSTROM = 3.5
 #: the first minimum is searched up to this far beyond the peak (Å)
 MINIMUM_SEARCH_ANGSTROM = 2.5
-
-
-@dataclass(frozen=True)
-class SolvationSites:
-    """Which atoms the solvation analysis uses (indices into the topology, ordered by atom id).
-
-    Attributes
-    ----------
-    cation
-        Cation species name.
-    cation_index
-        Topology index of each cation atom (monatomic cations).
-    partners
-        Partner kind (``O_ether``, ``O_FSI``, ``N_FSI``, ...) -> topology indices of its atoms.
-    partner_molecule
-        Partner kind -> molecule id of each of its atoms.
-    anion_of_partner
-        Partner kind -> anion species it belongs to (absent for ``O_ether``).
-    """
-
-    cation: str
-    cation_index: np.ndarray
-    partners: dict[str, np.ndarray]
-    partner_molecule: dict[str, np.ndarray]
-    anion_of_partner: dict[str, str]
-
-
-def solvation_sites(topology, ions) -> SolvationSites:
-    """The cations and partner atoms of a data-file topology.
-
-    Parameters
-    ----------
-    topology
-        :class:`~naspe.analysis.lammps_io.DataTopology` of the run.
-    ions
-        Its :class:`~naspe.analysis.species.IonTable`.
-
-    Raises
-    ------
-    ValueError
-        No monatomic cation, or several cation species.
-    """
-    cation_rows = np.flatnonzero(ions.formal_charges > 0)
-    names = sorted(set(ions.species[cation_rows].tolist()))
-    if len(names) != 1:
-        raise ValueError(f"solvation needs one cation species; the cell has {names or 'none'}")
-    atoms_per_ion = np.bincount(ions.ion_of_atom, minlength=ions.n_ions)
-    if np.any(atoms_per_ion[cation_rows] != 1):
-        raise ValueError(f"the cation {names[0]} is not monatomic: its solvation shell is not analysed")
-    cation_index = ions.atom_index[np.isin(ions.ion_of_atom, cation_rows)]
-    ion_mols = set(ions.mol_ids.tolist())
-    neutral = ~np.isin(topology.mol_ids, list(ion_mols))
-    partners = {"O_ether": np.flatnonzero(neutral & (topology.elements == "O"))}
-    anion_of = {}
-    for name in dict.fromkeys(ions.species[ions.formal_charges < 0].tolist()):
-        mols = ions.mol_ids[ions.species == name]
-        in_anion = np.isin(topology.mol_ids, mols)
-        for element in ("O", "N"):
-            index = np.flatnonzero(in_anion & (topology.elements == element))
-            if index.size:
-                partners[f"{element}_{name}"] = index
-                anion_of[f"{element}_{name}"] = name
-    partners = {k: v for k, v in partners.items() if v.size}
-    return SolvationSites(
-        cation=names[0],
-        cation_index=cation_index,
-        partners=partners,
-        partner_molecule={k: topology.mol_ids[v] for k, v in partners.items()},
-        anion_of_partner=anion_of,
-    )
 
 
 def _wrap(positions: np.ndarray, box: Box) -> np.ndarray:
@@ -405,7 +335,16 @@ def analyze_solvation(
     if not path.is_file():
         raise FileNotFoundError(f"whole-system trajectory {path} does not exist")
     topo = read_data_topology(topology)
-    sites = solvation_sites(topo, identify_ions(topo, charge_scaling=charge_scaling))
+    full_sites = solvation_sites(topo, identify_ions(topo, charge_scaling=charge_scaling))
+    # keep only the atoms the analysis uses (frames are held in memory for the residence times)
+    used = np.unique(np.concatenate([full_sites.cation_index, *full_sites.partners.values()]))
+    sites = SolvationSites(
+        cation=full_sites.cation,
+        cation_index=np.searchsorted(used, full_sites.cation_index),
+        partners={k: np.searchsorted(used, v) for k, v in full_sites.partners.items()},
+        partner_molecule=full_sites.partner_molecule,
+        anion_of_partner=full_sites.anion_of_partner,
+    )
     analysis = SolvationAnalysis(sites, cutoffs_angstrom)
     kind = (format or path.suffix.lstrip(".")).lower()
     if kind in MDANALYSIS_FORMATS:
@@ -425,7 +364,7 @@ def analyze_solvation(
             times.append(frame.time_fs)
             out = np.empty((topo.n_atoms, 3))
             out[topo.index_of(frame.ids)] = frame.positions
-            yield out, frame.box
+            yield out[used], frame.box
 
     frames_and_boxes = list(positions())
     interval_ps = None
