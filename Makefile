@@ -6,7 +6,7 @@ STAMP := $(VENV)/.naspe-setup
 APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test validate lint clean
+.PHONY: setup demo test validate lint clean mlip
 
 setup: $(STAMP)
 
@@ -34,6 +34,13 @@ VALIDATE_FLAGS ?=
 validate: setup
 	$(VENV)/bin/naspe validate dft $(VALIDATE_FLAGS)
 	$(VENV)/bin/naspe validate md $(VALIDATE_FLAGS)
+
+# optional, not part of demo or test: CHGNet, a machine-learned potential whose weights ship in its wheel, for the
+# adhesion protocol's fast pre-relaxations. torch goes first, pinned to the 2.13.0 CPU build: a plain torch
+# requirement pulls a multi-GB CUDA build (measured in a fresh venv: 1.5 GB, about 2.5 minutes)
+mlip: setup
+	$(VENV)/bin/pip install -q "torch==2.13.0"
+	$(VENV)/bin/pip install -q -e ".[mlip]"
 
 # the layer contracts of pyproject.toml ([tool.importlinter]) first, then the suite
 test: setup
