@@ -42,11 +42,16 @@ VALIDATION_COLUMNS = (
     "load_average",
     "cost",
     "convergence",
+    "later_not_run",
 )
 
 
 def validation_table(store, *, suite: str | None = None, case: str | None = None, status: str | None = None):
     """One row per validation case (its latest ``ValidationDocument``), in suite and completion order.
+
+    A case with a computed value shows its latest computed document, also when a not-run record of
+    it was stored later (a run whose calculation failed, or a failed read of a reused result); that
+    record's reason is then in ``later_not_run``.
 
     Parameters
     ----------
@@ -64,12 +69,20 @@ def validation_table(store, *, suite: str | None = None, case: str | None = None
         reference's kind and source, ``level_of_theory``, ``engine``, ``wall_time_s`` (s), ``cores``, ``cost``.
     """
     store = as_store(store)
-    latest: dict[tuple[str, str], dict] = {}
+    computed: dict[tuple[str, str], dict] = {}
+    not_run: dict[tuple[str, str], dict] = {}
     for doc in by_class(store, "ValidationDocument"):  # oldest first: a later document of a case replaces it
         out = doc["output"]
         row = {k: v for k, v in base_row(doc).items() if k in ROW_KEYS}
         row |= {k: out.get(k) for k in VALIDATION_COLUMNS if k not in ROW_KEYS}
-        latest[(out["suite"], out["case"])] = row
+        (not_run if out.get("status") == "not run" else computed)[(out["suite"], out["case"])] = row
+    # a computed value wins over a not-run record (a rerun reuses the value, which keeps its first completion
+    # time); a not-run record completed after it is kept beside it, as later_not_run
+    latest = dict(not_run)
+    for key, row in computed.items():
+        later = not_run.get(key)
+        newer = later is not None and str(later["completed_at"] or "") > str(row["completed_at"] or "")
+        latest[key] = row | {"later_not_run": later["reason"] if newer else None}
     found = sorted(latest.values(), key=lambda r: (r["suite"], str(r["completed_at"] or "")))
     for key, wanted in (("suite", suite), ("case", case), ("status", status)):
         if wanted is not None:
@@ -108,6 +121,8 @@ def validation_rows(table: pd.DataFrame):
             ref += f" ± {fmt(r['reference_uncertainty'], '.2g')}"
         tol = f"± {100 * r['tolerance']:g} %" if r["tolerance_kind"] == "rel" else f"± {r['tolerance']:g} {unit}"
         result = r["status"] + (f": {r['reason']}" if r["status"] == "not run" and r.get("reason") else "")
+        if r.get("later_not_run"):
+            result += f" (a later run gave no value: {r['later_not_run']})"
         time_s = MISSING
         if r.get("wall_time_s") is not None:
             load = "" if r.get("load_average") is None else f", load {r['load_average']:.1f}"

@@ -185,8 +185,30 @@ def test_s22_methane_dimer_with_gpaw(tmp_path):
 
     flow = suite_cases("dft")["s22-methane-dimer"].make()
     run = run_flow(flow, tmp_path / "run")
-    doc = run.output(flow)
+    doc = run.output(flow.jobs[-1])
     assert doc is not None, run.failure_message(flow)
     assert doc["status"] in ("passed", "failed") and doc["engine"] == "gpaw" and doc["wall_time_s"] > 0
     # bound, and within a few times the CCSD(T) value (-23 meV): LCAO dzp without counterpoise over-binds
     assert -150 < doc["computed"] < 0, doc["computed"]
+
+
+def test_table_prefers_a_computed_value_over_a_later_not_run_record():
+    from jobflow import JobStore
+    from maggma.stores import MemoryStore
+
+    from naspe.workflows.results.queries import validation_table
+
+    store = JobStore(MemoryStore())
+    store.connect()
+    c = _case()
+    docs = [
+        ("a", "2026-01-01T00:00:00", ValidationDocument.from_computed(c, 4.05)),
+        ("b", "2026-01-02T00:00:00", ValidationDocument.not_run(c, "the run directory was busy")),
+        ("c", "2026-01-01T00:00:00", ValidationDocument.not_run(_case(name="y"), "needs a module")),
+    ]
+    for uuid, when, doc in docs:
+        out = doc.model_dump(mode="json") | {"@class": "ValidationDocument", "@module": "x"}
+        store.update({"uuid": uuid, "index": 1, "name": "v", "completed_at": when, "output": out, "metadata": {}})
+    table = validation_table(store).set_index("case")
+    assert table.loc["x", "status"] == "passed" and table.loc["x", "later_not_run"] == "the run directory was busy"
+    assert table.loc["y", "status"] == "not run"
