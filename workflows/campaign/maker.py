@@ -29,6 +29,7 @@ the report use.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,8 @@ class CampaignMaker(Maker):
             parts.extend(self._bonding(base, outputs))
         if s.core_levels.enabled:
             parts.append(self._core_levels(base, outputs, interfaces))
+        if s.convergence.enabled:
+            parts.extend(self._convergence(base))
         summary = campaign_summary(
             s.model_dump(mode="json"),
             outputs["conductivity"],
@@ -167,6 +170,43 @@ class CampaignMaker(Maker):
                 )
                 outputs["bonding"][label] = flow.output
                 flows.append(flow)
+        return flows
+
+    def _convergence(self, base: dict) -> list[Flow]:
+        """One k-point / basis convergence scan per system class (single points on the built geometry)."""
+        from naspe.structures.placement import binding_complex, placement_structure
+        from naspe.structures.study import build_adhesion_system, parse_system
+        from naspe.structures.topology import to_pymatgen
+        from naspe.workflows.flows.convergence_scan import ConvergenceScanMaker
+
+        c = self.settings.convergence
+        engine = c.engine or self.settings.adhesion.engine
+        if engine == "tblite":  # GFN2-xTB: Gamma point, minimal basis; nothing to converge
+            return []
+        flows = []
+        for case in c.cases:
+            if case.system is not None:
+                film, substrate = parse_system(case.system)
+                built = build_adhesion_system(substrate, film, self.settings.adhesion.layers)
+                structure, n_sub = to_pymatgen(built.atoms), built.n_substrate
+                quantity, label = "w_adh_J_m2", case.system
+            else:
+                placed = binding_complex(case.site, case.fragment)
+                structure, n_sub = placement_structure(placed.atoms, placed.magmoms), placed.n_substrate
+                quantity, label = "binding_energy_eV", f"{case.site}/{case.fragment}"
+            static = registry.engine(engine).static_maker()
+            if getattr(static, "spinpol", None) is False and "magmom" in structure.site_properties:
+                static = dataclasses.replace(static, spinpol=True)  # an open-shell fragment (a Na atom)
+            scan = ConvergenceScanMaker(
+                name=f"convergence {case.system_class}",
+                static_maker=static,
+                quantity=quantity,
+                k_lengths_angstrom=tuple(c.k_lengths_angstrom),
+                ecuts_eV=tuple(c.ecuts_eV),
+            )
+            flow = scan.make(structure, n_sub, case.system_class, label)
+            flow.update_metadata({**base, "component": "convergence", "system": label, "engine": engine})
+            flows.append(flow)
         return flows
 
     def _core_levels(self, base: dict, outputs: dict, interfaces: dict) -> Flow:

@@ -59,6 +59,7 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
             "fmax_eV_A": 0.05,
         },
         "core_levels": {"basis": "dzp", "grid_spacing_angstrom": 0.18},
+        "convergence": {"enabled": True},  # k-points and basis of W_adh / E_bind, once per system class
     },
     "production": {
         "preset": "production",
@@ -72,6 +73,7 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
             "fmax_eV_A": 0.02,
         },
         "core_levels": {"mode": "pw", "grid_spacing_angstrom": 0.16, "basis": "dzp"},
+        "convergence": {"enabled": True},
     },
 }
 

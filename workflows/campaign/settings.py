@@ -30,6 +30,8 @@ __all__ = [
     "BondingCase",
     "BondingSpec",
     "CoreLevelSpec",
+    "ConvergenceCase",
+    "ConvergenceSpec",
     "CampaignSettings",
     "conductivity_override_keys",
 ]
@@ -154,6 +156,61 @@ class BondingSpec(_Relaxation):
     fmax_eV_A: float | None = Field(None, description="Force criterion (eV/Å); None: the engine's own")
 
 
+class ConvergenceCase(_Strict):
+    """One system class of the k-point / basis convergence scan: an adhesion system (W_adh) or a binding (E_bind)."""
+
+    system_class: str = Field(description="What the scan stands for: metal slab, carbon slab, interface")
+    system: str | None = Field(None, description="film/substrate of an adhesion system: scans W_adh (J/m^2)")
+    site: str | None = Field(None, description="Binding site: scans E_bind (eV) of ``fragment`` there")
+    fragment: str | None = Field(None, description="Fragment at ``site``")
+
+    @model_validator(mode="after")
+    def _one_system(self) -> ConvergenceCase:
+        from naspe.structures.fragments import FRAGMENTS
+        from naspe.structures.sites import SITES
+
+        binding = self.site is not None or self.fragment is not None
+        if (self.system is None) == (not binding) or (binding and (self.site is None or self.fragment is None)):
+            raise ValueError(
+                f"convergence case {self.system_class!r}: give system (W_adh) or site and fragment (E_bind), not both"
+            )
+        if self.system is not None:
+            parse_system(self.system)
+        elif self.site not in SITES:
+            raise ValueError(f"site {self.site!r}: allowed are {', '.join(SITES)}")
+        elif self.fragment not in FRAGMENTS:
+            raise ValueError(f"fragment {self.fragment!r}: allowed are {', '.join(FRAGMENTS)}")
+        return self
+
+
+#: the scans of the standard and production presets: one per system class
+DEFAULT_CONVERGENCE_CASES = (
+    {"system_class": "metal slab", "site": "na110", "fragment": "dme"},
+    {"system_class": "carbon slab", "site": "vacancy", "fragment": "dme"},
+    {"system_class": "interface", "system": "peo/na110"},
+)
+
+
+class ConvergenceSpec(_Strict):
+    """k-point and basis convergence of W_adh and E_bind (see :mod:`naspe.workflows.flows.convergence_scan`)."""
+
+    enabled: bool = False
+    engine: Engine | None = Field(
+        None, description="Engine of the scans; None: the adhesion engine (none when that is tblite: Gamma only)"
+    )
+    cases: list[ConvergenceCase] = Field(
+        default_factory=lambda: [ConvergenceCase(**c) for c in DEFAULT_CONVERGENCE_CASES],
+        description="One scan per system class",
+    )
+    k_lengths_angstrom: list[float] = Field(
+        default_factory=lambda: [20.0, 30.0, 40.0, 50.0, 60.0], description="k-point lengths L (Å), increasing"
+    )
+    ecuts_eV: list[float] = Field(
+        default_factory=lambda: [400.0, 500.0, 600.0, 700.0],
+        description="Plane-wave cutoffs (eV) of the GPAW basis stage, increasing; empty: none",
+    )
+
+
 class CoreLevelSpec(_Strict):
     """Delta-SCF core-level shifts of the relaxed interface (see :mod:`naspe.workflows.flows.core_levels`)."""
 
@@ -176,6 +233,7 @@ class CampaignSettings(_Strict):
     adhesion: AdhesionSpec = Field(default_factory=AdhesionSpec)
     bonding: BondingSpec = Field(default_factory=BondingSpec)
     core_levels: CoreLevelSpec = Field(default_factory=CoreLevelSpec)
+    convergence: ConvergenceSpec = Field(default_factory=ConvergenceSpec)
 
     @model_validator(mode="after")
     def _check(self) -> CampaignSettings:
@@ -187,6 +245,11 @@ class CampaignSettings(_Strict):
                 )
         for system in self.adhesion.systems:
             parse_system(system)
+        if self.convergence.enabled and self.convergence.engine == "tblite":
+            raise ValueError(
+                "convergence.engine: 'tblite' runs the Gamma point only, there are no k-points to converge; "
+                "allowed are gpaw and vasp"
+            )
         if self.core_levels.enabled:
             systems = self.adhesion.systems or list(STUDY_SYSTEMS)
             if not self.adhesion.enabled or self.core_levels.system not in systems:

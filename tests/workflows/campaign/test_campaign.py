@@ -26,13 +26,14 @@ def test_presets_build_and_tag_every_job():
     for preset in ("quick", "standard", "production"):
         flow = CampaignMaker(settings=campaign_settings(preset)).make()
         jobs = all_jobs(flow)
+        scans = set() if preset == "quick" else {"convergence"}  # k-point / basis scans: standard, production
         assert {j.metadata.get("component") for j in jobs} == {
             "conductivity",
             "adhesion",
             "bonding",
             "core_levels",
             "summary",
-        }
+        } | scans
         assert all(j.metadata["preset"] == preset for j in jobs)
     quick = campaign_settings("quick")
     assert quick.conductivity.temperatures_C == [30.0, 40.0, 50.0, 60.0, 70.0, 80.0]
