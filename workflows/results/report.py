@@ -120,10 +120,20 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
     adh = q.adhesion_table(store, campaign=campaign)
     bonds = q.bonding_table(store, campaign=campaign)
     core = q.core_level_table(store, campaign=campaign)
+    validation = validation_table(store)  # the methods' validation: not part of a campaign
 
     figures = write_figures(store, cond, adh, core, out)
     uuids = list(
-        dict.fromkeys([*cond["job_uuid"], *fits["job_uuid"], *adh["job_uuid"], *bonds["job_uuid"], *core["job_uuid"]])
+        dict.fromkeys(
+            [
+                *cond["job_uuid"],
+                *fits["job_uuid"],
+                *adh["job_uuid"],
+                *bonds["job_uuid"],
+                *core["job_uuid"],
+                *validation["job_uuid"],
+            ]
+        )
     )
     page = render_report(
         campaign=campaign,
@@ -140,7 +150,7 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
         core_levels=tables.core_level_rows(core),
         jobs=tables.job_rows(store, uuids),
         paper_xps=PAPER_XPS_EV,
-        validation=validation_rows(validation_table(store)),
+        validation=validation_rows(validation),
     )
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")

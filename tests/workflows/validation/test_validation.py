@@ -165,6 +165,8 @@ def test_validate_command_runs_stores_and_reports(fake_suite, tmp_path, capsys, 
     assert res.exit_code == 0 and [r["case"] for r in json.loads(res.stdout)] == ["bad"]
     html = build_report(data, tmp_path / "report").read_text()
     assert "Validation of the methods" in html and "Test et al., J. Tests 1, 1 (2026)" in html and "crash" in html
+    good = by_case.loc["good", "job_uuid"]
+    assert f'href="#job-{good}"' in html and f"<code id='job-{good}'>" in html  # the number links to its job
 
 
 def test_validate_refuses_bad_input_before_writing(fake_suite, tmp_path, monkeypatch):
