@@ -265,7 +265,9 @@ def grow_backbone(
                 marks[i] = len(space)
                 continue
             backtracks += 1
-            if backtracks > max_backtracks:
+            # a dead end at the fourth atom cannot be backed out of (its clash is the start's or the
+            # first methyl's, whose H do not depend on the torsion): start again elsewhere
+            if backtracks > max_backtracks or i == 3:
                 break
             i = max(3, i - 3)
             space.truncate(marks[i])

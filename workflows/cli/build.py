@@ -72,27 +72,156 @@ def _emit(summary: dict, out: Path, stem: str) -> None:
     typer.echo(json.dumps(summary, indent=2))
 
 
+class Polymer(str, Enum):
+    """Polymer of an electrolyte cell."""
+
+    peo = "peo"
+    none = "none"
+
+
+class GlymeName(str, Enum):
+    """Glymes CH3O(CH2CH2O)nCH3, n = 1-4."""
+
+    G1 = "G1"
+    G2 = "G2"
+    G3 = "G3"
+    G4 = "G4"
+
+
+def _positive(value: float | None) -> float | None:
+    if value is not None and not (0.0 < value <= 20.0):
+        raise typer.BadParameter(f"{value}: must be a number in (0, 20]")
+    return value
+
+
+def _electrolyte_spec(
+    polymer: Polymer | None,
+    glyme: GlymeName | None,
+    salt: str,
+    eo_per_cation: int | None,
+    molality: float | None,
+    molarity: float | None,
+    chains: int,
+    chain_length: int,
+    molecules: int,
+    density: float | None,
+    build_density: float | None,
+    seed: int,
+):
+    """The builder the options describe (PolymerElectrolyte or GlymeElectrolyte); ValueError naming the clash."""
+    from naspe.structures.electrolyte import DEFAULT_DENSITY_G_CM3, PEO_MELT_DENSITY_G_CM3, PolymerElectrolyte
+    from naspe.structures.glyme import GlymeElectrolyte
+
+    salt_name = None if salt.lower() == "none" else salt
+    if glyme is not None:
+        if polymer is Polymer.peo:
+            raise ValueError(f"--polymer peo with --glyme {glyme.value}: a cell is PEO or a glyme, not both")
+        if salt_name is None and any(v is not None for v in (eo_per_cation, molality, molarity)):
+            raise ValueError("--eo-per-cation/--molality/--molarity with --salt none: a neat glyme has no salt")
+        if salt_name is not None and eo_per_cation is None and molality is None and molarity is None:
+            raise ValueError(f"--salt {salt_name} with --glyme: give one of --eo-per-cation, --molality, --molarity")
+        return GlymeElectrolyte(
+            glyme.value,
+            molecules,
+            salt_name,
+            eo_per_cation=eo_per_cation,
+            molality_mol_kg=molality,
+            molarity_mol_l=molarity,
+            density_g_cm3=density,
+            seed=seed,
+            build_density_g_cm3=build_density,
+        )
+    if polymer is Polymer.none:
+        raise ValueError("--polymer none needs --glyme G1..G4 (the solvent of the cell)")
+    if molality is not None or molarity is not None:
+        option = "--molality" if molality is not None else "--molarity"
+        raise ValueError(f"{option} is for glyme cells (--glyme); a PEO cell's salt content is --eo-per-cation")
+    if salt_name is None:
+        if eo_per_cation is not None:
+            raise ValueError(f"--eo-per-cation {eo_per_cation} with --salt none: a neat PEO melt has no EO:cation")
+        return PolymerElectrolyte(
+            None, None, chains, chain_length, density or PEO_MELT_DENSITY_G_CM3, seed, build_density_g_cm3=build_density
+        )
+    return PolymerElectrolyte(
+        salt_name,
+        20 if eo_per_cation is None else eo_per_cation,
+        chains,
+        chain_length,
+        density or DEFAULT_DENSITY_G_CM3,
+        seed,
+        build_density_g_cm3=build_density,
+    )
+
+
 @build_app.command("electrolyte")
 def build_electrolyte(
     out: Annotated[Path, typer.Option(help="Output directory")],
-    salt: Annotated[str, typer.Option(help="NaFSI, NaTFSI, LiFSI or LiTFSI")] = "NaFSI",
-    eo_per_cation: Annotated[int, typer.Option(help="EO units per cation (20 for PEO20NaFSI)")] = 20,
+    polymer: Annotated[
+        Polymer | None, typer.Option(help="peo, or none with --glyme [default: peo unless --glyme]", show_default=False)
+    ] = None,
+    glyme: Annotated[
+        GlymeName | None, typer.Option(help="Glyme solvent CH3O(CH2CH2O)nCH3: G1 (DME), G2, G3, G4")
+    ] = None,
+    salt: Annotated[str, typer.Option(help="NaFSI, NaTFSI, LiFSI, LiTFSI, or none (neat)")] = "NaFSI",
+    eo_per_cation: Annotated[
+        int | None,
+        typer.Option(help="EO units per cation (20 for PEO20NaFSI; 4 for [Li(G4)]TFSI) [default: 20 for PEO]"),
+    ] = None,
+    molality: Annotated[
+        float | None, typer.Option(help="Salt molality (mol/kg of glyme), glyme cells", callback=_positive)
+    ] = None,
+    molarity: Annotated[
+        float | None,
+        typer.Option(
+            help="Salt molarity (mol/L of solution), glyme cells; the solution volume from --density or the "
+            "ideal-mixing estimate (naspe.structures.glyme)",
+            callback=_positive,
+        ),
+    ] = None,
     chains: Annotated[int, typer.Option(help="Number of PEO chains")] = 4,
     chain_length: Annotated[int, typer.Option(help="EO units per chain")] = 20,
-    density: Annotated[float, typer.Option(help="Target density (g/cm^3)", callback=within(DENSITY_G_CM3))] = 1.15,
+    molecules: Annotated[int, typer.Option(help="Glyme molecules (with --glyme)")] = 100,
+    density: Annotated[
+        float | None,
+        typer.Option(
+            help="Target density (g/cm^3) [default: 1.15 PEO + salt, 1.105 neat PEO, glymes: measured / estimated]",
+            callback=within(DENSITY_G_CM3),
+            show_default=False,
+        ),
+    ] = None,
+    build_density: Annotated[
+        float,
+        typer.Option(
+            help="Density (g/cm^3) the molecules are grown at before the box is squeezed to --density",
+            callback=within(DENSITY_G_CM3),
+        ),
+    ] = 0.5,
     seed: Annotated[int, typer.Option(help="Random seed (>= 0)", callback=at_least(0))] = 0,
     charge_scaling: Annotated[
         float, typer.Option(help="Ion charge scaling (0-1]", callback=within(ION_CHARGE_SCALING))
     ] = 0.8,
 ) -> None:
-    """Amorphous PEO/salt cell: writes system.data, system.in.settings, system.json, structure.extxyz."""
+    """Amorphous PEO or glyme cell, with salt or neat; writes system.data/.in.settings/.json, structure.extxyz."""
     out = _out_dir(out)
-    from naspe.structures.electrolyte import PolymerElectrolyte, cell_summary
+    from naspe.structures.electrolyte import cell_summary
     from naspe.structures.lammps_data import LammpsSystemWriter
 
     try:
         writer = LammpsSystemWriter(ion_charge_scaling=charge_scaling)
-        spec = PolymerElectrolyte(salt, eo_per_cation, chains, chain_length, density, seed)
+        spec = _electrolyte_spec(
+            polymer,
+            glyme,
+            salt,
+            eo_per_cation,
+            molality,
+            molarity,
+            chains,
+            chain_length,
+            molecules,
+            density,
+            build_density,
+            seed,
+        )
         atoms = spec.build()
         system = writer.get_system(atoms)
     except (ValueError, RuntimeError) as err:

@@ -59,6 +59,23 @@ BUILD_ANALYZE = [
     (["build", "electrolyte", "--eo-per-cation", "7", "--out", "o"], ["EO:cation", "7"]),
     (["build", "electrolyte", "--out", "afile"], ["--out", "afile"]),
     (["build", "electrolyte", "--bogus", "1"], ["--bogus"]),
+    # build electrolyte: neat PEO, glymes, salt by ratio, molality or molarity (issue 13.5)
+    (["build", "electrolyte", "--polymer", "pvc", "--out", "o"], ["--polymer", "pvc"]),
+    (["build", "electrolyte", "--glyme", "G7", "--out", "o"], ["--glyme", "G7"]),
+    (["build", "electrolyte", "--glyme", "G4", "--molality", "-1", "--out", "o"], ["--molality", "-1", "(0, 20]"]),
+    (["build", "electrolyte", "--glyme", "G4", "--molarity", "0", "--out", "o"], ["--molarity", "0"]),
+    (["build", "electrolyte", "--glyme", "G4", "--molecules", "0", "--salt", "none", "--out", "o"], ["n_molecules=0"]),
+    (["build", "electrolyte", "--build-density", "0.1", "--out", "o"], ["--build-density", "0.1", "g/cm³"]),
+    (["build", "electrolyte", "--build-density", "2", "--out", "o"], ["build_density_g_cm3=2", "above"]),
+    (["build", "electrolyte", "--glyme", "G4", "--polymer", "peo", "--out", "o"], ["--polymer peo", "--glyme G4"]),
+    (["build", "electrolyte", "--polymer", "none", "--out", "o"], ["--polymer none", "--glyme"]),
+    (["build", "electrolyte", "--molality", "1", "--out", "o"], ["--molality", "glyme"]),
+    (["build", "electrolyte", "--glyme", "G4", "--salt", "LiTFSI", "--out", "o"], ["--eo-per-cation", "--molarity"]),
+    (
+        ["build", "electrolyte", "--glyme", "G4", "--salt", "NaFSI", "--molarity", "1", "--out", "o"],
+        ["molarity", "NaFSI", "density"],
+    ),
+    (["build", "electrolyte", "--salt", "none", "--eo-per-cation", "20", "--out", "o"], ["--salt none"]),
     # analyze: temperatures with their unit, files named by option
     (
         ["analyze", "conductivity", *FILES, "--temperature", "80"],
