@@ -111,6 +111,10 @@ def test_every_dft_case_builds_its_flow():
         if case.runnable:
             flow = case.make()
             assert isinstance(flow, Flow) and flow.jobs[-1].name.endswith("_document"), case.name
+            for j in flow.jobs[:-1]:  # every engine input passes the engine's own checks (distances, vacuum, spin)
+                maker = getattr(j, "maker", None)
+                if hasattr(maker, "prepare"):
+                    maker.prepare(j.function_args[0])
     # the three adatom cases share their single points: same UUIDs
     cases = suite_cases("dft")
     h, b = cases["na-graphene-height"].make(), cases["na-graphene-binding"].make()
