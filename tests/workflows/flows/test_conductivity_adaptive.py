@@ -1,7 +1,8 @@
-"""Adaptive conductivity MD on a tiny PEO/NaFSI cell with real LAMMPS: NPT in segments, production until a target.
+"""Adaptive conductivity MD on a tiny glyme electrolyte with real LAMMPS: NPT in segments, production to a target.
 
-The diffusive criterion is loosened (slope tolerance 0.9) so that picoseconds of a 168-atom cell count as
-diffusive: these tests check the segment machinery and the stop decisions, not PEO's physics.
+The cell is monoglyme (DME) with NaFSI, 10 molecules and 2 ion pairs (180 atoms). The diffusive criterion is
+loosened (slope tolerance 0.9) so that picoseconds of it count as diffusive: these tests check the segment
+machinery and the stop decisions, not the electrolyte's physics.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from conftest import run_naspe
 
 from naspe.analysis.segments import pool_replicas, time_to_target
+from naspe.structures.glyme import GlymeElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.flows.conductivity import ConductivityMaker
@@ -33,16 +35,22 @@ TINY = dict(
 )
 
 
+@pytest.fixture(scope="module")
+def tiny_glyme():
+    """DME + NaFSI, 10 molecules and 2 ion pairs at 1.0 g/cm^3, built once."""
+    return GlymeElectrolyte("G1", n_molecules=10, salt="NaFSI", n_salt=2, density_g_cm3=1.0, seed=1).build()
+
+
 def _docs(store, cls: str) -> list[dict]:
     return sorted(store.query({"output.@class": cls}), key=lambda d: (d["name"], d["index"]))
 
 
 @pytest.mark.slow
-def test_adaptive_run_stops_on_its_own_at_the_error_target(tmp_path, small_cell):
+def test_adaptive_run_stops_on_its_own_at_the_error_target(tmp_path, tiny_glyme):
     """Two replicas in parallel through `naspe submit` (Parsl), combined; `naspe status` shows where it stopped."""
     from naspe.workflows.execution.store import open_store
 
-    LammpsSystemWriter().get_system(small_cell).write(tmp_path / "system")
+    LammpsSystemWriter().get_system(tiny_glyme).write(tmp_path / "system")
     maker = ConductivityMaker(replicas=2, production_budget_ps=8.0, error_target=0.25, **TINY)
     (tmp_path / "flow.json").write_text(json.dumps(maker.make(str(tmp_path / "system")).as_dict()))
     p = run_naspe("submit", "--flow", "flow.json", "--name", "tiny", cwd=tmp_path, timeout=600)
@@ -93,9 +101,9 @@ def test_adaptive_run_stops_on_its_own_at_the_error_target(tmp_path, small_cell)
 
 
 @pytest.mark.slow
-def test_adaptive_run_stops_at_the_budget(tmp_path, small_cell):
+def test_adaptive_run_stops_at_the_budget(tmp_path, tiny_glyme):
     """A target it cannot reach: the production stops at its budget and says so."""
-    LammpsSystemWriter().get_system(small_cell).write(tmp_path / "system")
+    LammpsSystemWriter().get_system(tiny_glyme).write(tmp_path / "system")
     maker = ConductivityMaker(replicas=1, production_budget_ps=4.0, error_target=0.01, **TINY)
     run = run_flow(maker.make(str(tmp_path / "system")), tmp_path / "run")
     (doc,) = [
