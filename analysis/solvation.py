@@ -83,23 +83,29 @@ def _widths(box: Box) -> np.ndarray:
 
 
 def _first_minimum(r: np.ndarray, g: np.ndarray) -> tuple[float | None, float | None]:
-    """(first peak, first minimum after it) of g(r) (Å), or (None, None) when g has no peak."""
-    smooth = np.convolve(g, np.ones(3) / 3.0, mode="same")
+    """(first peak, first minimum after it) of g(r) (Å), or (None, None) when g has no peak.
+
+    g is smoothed over 0.25 Å; the peak is the first maximum reaching half the highest value;
+    the minimum is where g, walking outwards from the peak, first rises again (the middle of a
+    flat stretch, such as the empty gap between lattice shells), at most 2.5 Å beyond the peak.
+    """
+    smooth = np.convolve(g, np.ones(5) / 5.0, mode="same")
     if not np.any(smooth > 0):
         return None, None
-    # the first peak: the first local maximum once g(r) reaches half its highest value
-    rise = int(np.flatnonzero(smooth >= 0.5 * smooth.max())[0])
-    peak = rise
+    peak = int(np.flatnonzero(smooth >= 0.5 * smooth.max())[0])
     while peak + 1 < smooth.size and smooth[peak + 1] >= smooth[peak]:
         peak += 1
-    stop = min(r.size, peak + int(round(MINIMUM_SEARCH_ANGSTROM / BIN_WIDTH_ANGSTROM)) + 1)
-    part = smooth[peak:stop]
-    low = np.flatnonzero(part <= part.min() + 1e-12 * max(1.0, part.max()))
-    first = low[0]
-    end = first
-    while end + 1 < part.size and end + 1 in set(low.tolist()):
-        end += 1
-    return float(r[peak]), float(0.5 * (r[peak + first] + r[peak + end]))
+    stop = min(smooth.size - 1, peak + int(round(MINIMUM_SEARCH_ANGSTROM / BIN_WIDTH_ANGSTROM)))
+    low = peak
+    while low < stop and smooth[low + 1] <= smooth[low]:
+        low += 1
+    tol = 1e-9 * smooth.max()
+    first = low
+    while first > peak and smooth[first - 1] <= smooth[low] + tol:
+        first -= 1
+    near = slice(max(0, peak - 2), peak + 3)  # the peak position from the unsmoothed g
+    top = near.start + int(np.argmax(g[near]))
+    return float(r[top]), float(0.5 * (r[first] + r[low]))
 
 
 def _block_error(values: np.ndarray, n_blocks: int = 5) -> float | None:

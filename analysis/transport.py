@@ -570,6 +570,14 @@ def analyze_conductivity(
         )
         analysis_options = {**analysis_options, "viscosity_mPa_s": eta, "viscosity_source": how}
     result = TransportAnalysis(trajectory, temperature_K, **analysis_options).run()
+    if pressure_file is not None and result.finite_size is not None:
+        caveat = (
+            "the Green-Kubo integral stops where its noise takes over; a polymer's slow stress relaxation "
+            "beyond that is missing, so eta is a lower bound and the correction an upper bound: prefer a "
+            "measured or long-run viscosity (--viscosity-mpas) for PEO"
+        )
+        fs = result.finite_size.model_copy(update={"warnings": [*result.finite_size.warnings, caveat]})
+        result = result.model_copy(update={"finite_size": fs})
     if full_trajectory is not None:
         solvation = analyze_solvation(
             full_trajectory, topology_path, timestep_fs=timestep_fs, charge_scaling=charge_scaling

@@ -40,7 +40,10 @@ def finite(x: float) -> float | None:
 def withheld(result: TransportResult, why: str, summary: str, needed_ps: float | None) -> TransportResult:
     """``result`` with D, sigma, H, t+, the Onsager part and the finite-size correction nulled, and why."""
     longer = f"; the rms displacement would reach the ion spacing after ~{needed_ps:.3g} ps" if needed_ps else ""
-    reason = f"{why}. The run shows {summary}{longer}. Apparent values are withheld (ask for them to see them)"
+    reason = (
+        f"{why}. The run shows {summary}{longer}. Apparent values are withheld "
+        "(apparent_values=True, `--apparent`, shows them)"
+    )
     null = ValueWithError()
     return result.model_copy(
         update={

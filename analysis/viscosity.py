@@ -4,10 +4,11 @@ r"""Shear viscosity from the off-diagonal pressure tensor of an MD run (Green-Ku
 
 averaged over the three off-diagonal components xy, xz, yz (Allen & Tildesley, Computer
 Simulation of Liquids, 2nd ed. 2017, section 8.5). The autocorrelation is computed over all
-time origins by FFT; the integral is cut at the first zero crossing of the (component- and
-run-averaged) autocorrelation, where the signal has decayed into its noise, and at most at a
-quarter of a block. The standard error comes from the same integral over ``n_blocks``
-consecutive blocks.
+time origins by FFT; the running integral is cut where the standard deviation of the running
+integrals of the three components in ``n_blocks`` consecutive blocks exceeds 40 % of their
+mean (the cutoff rule of Zhang, Otani & Maginn, J. Chem. Theory Comput. 11 (2015) 3537), at
+most at a quarter of a block. The value is the whole run's running integral there, the
+standard error that of the block means.
 
 :func:`read_pressure_tensor` reads the file naspe's production stage writes,
 ``fix ave/time 1 N N c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat``
@@ -17,8 +18,8 @@ shorter than the stress correlation time.
 
 .. warning::
    * **Long tails.** In polymers the stress autocorrelation has a slow tail (chain
-     relaxation, up to ns and beyond) that a short run cannot resolve: the zero-crossing
-     cutoff then underestimates eta. A viscosity from the literature or a long
+     relaxation, up to ns and beyond) that a short run cannot resolve: the noise cutoff
+     then comes before the tail and underestimates eta. A viscosity from the literature or a long
      non-equilibrium run (``viscosity_mPa_s``) is safer for PEO.
    * **Noise.** The GK integral's error grows with the cutoff time; tens of per cent are
      normal for runs of a few ns.
@@ -41,6 +42,9 @@ __all__ = ["ATM_TO_PA", "BAR_TO_PA", "read_pressure_tensor", "green_kubo_viscosi
 ATM_TO_PA = 101325.0
 #: 1 bar (Pa), exact
 BAR_TO_PA = 1e5
+#: the integral is cut where the spread of the block/component running integrals exceeds this fraction of
+#: their mean (Zhang, Otani & Maginn, J. Chem. Theory Comput. 11 (2015) 3537: 0.4)
+NOISE_FRACTION = 0.4
 
 
 def read_pressure_tensor(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -70,12 +74,19 @@ def read_pressure_tensor(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _acf(x: np.ndarray) -> np.ndarray:
-    """Autocorrelation over all origins of each column, averaged over the columns, lags 0..n-1."""
+    """Autocorrelation over all origins of each column, lags 0..n-1, shape (n, columns)."""
     n = x.shape[0]
     n_fft = scipy.fft.next_fast_len(2 * n, real=True)
     spectrum = scipy.fft.rfft(x - x.mean(axis=0), n=n_fft, axis=0)
-    power = (spectrum.real**2 + spectrum.imag**2).sum(axis=1)
-    return scipy.fft.irfft(power, n=n_fft)[:n] / (n - np.arange(n)) / x.shape[1]
+    power = spectrum.real**2 + spectrum.imag**2
+    return scipy.fft.irfft(power, n=n_fft, axis=0)[:n] / (n - np.arange(n))[:, None]
+
+
+def _running_integral(acf: np.ndarray) -> np.ndarray:
+    """Trapezoid integral of each column from lag 0 to every lag (in units of the sample interval)."""
+    out = np.zeros_like(acf)
+    out[1:] = np.cumsum(0.5 * (acf[1:] + acf[:-1]), axis=0)
+    return out
 
 
 def green_kubo_viscosity(
@@ -118,16 +129,16 @@ def green_kubo_viscosity(
         raise ValueError("interval_fs, volume_angstrom3 and temperature_K must be positive")
     dt_s = interval_fs * 1e-15
     scale = volume_angstrom3 * 1e-30 / (BOLTZMANN_J_PER_K * temperature_K) * pressure_unit_Pa**2 * dt_s * 1e3
-
-    def integral(acf: np.ndarray, stop: int) -> float:
-        return float(np.trapezoid(acf[: stop + 1])) * scale
-
-    whole = _acf(p)
     limit = max(2, block // 4)
-    crossing = np.flatnonzero(whole[1 : limit + 1] <= 0)
-    stop = int(crossing[0]) + 1 if crossing.size else limit
-    blocks = [integral(_acf(p[k * block : (k + 1) * block]), stop) for k in range(n_blocks)]
-    value = integral(whole, stop)
+    # running integrals of each component in each block: their spread says where noise takes over
+    parts = np.concatenate(
+        [_running_integral(_acf(p[k * block : (k + 1) * block]))[: limit + 1] for k in range(n_blocks)], axis=1
+    )
+    mean, spread = parts.mean(axis=1), parts.std(axis=1, ddof=1)
+    noisy = np.flatnonzero((spread[1:] > NOISE_FRACTION * np.abs(mean[1:])) & (np.arange(1, limit + 1) > 1))
+    stop = int(noisy[0]) + 1 if noisy.size else limit
+    value = float(_running_integral(_acf(p)).mean(axis=1)[stop]) * scale
+    blocks = parts[stop].reshape(n_blocks, 3).mean(axis=1) * scale
     stderr = float(np.std(blocks, ddof=1) / np.sqrt(n_blocks))
     return ValueWithError(value=value, stderr=stderr), stop * interval_fs / 1000.0
 

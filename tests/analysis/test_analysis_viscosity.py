@@ -30,7 +30,7 @@ def test_green_kubo_of_an_ornstein_uhlenbeck_stress(tmp_path):
     exact = volume * 1e-30 / (BOLTZMANN_J_PER_K * temp) * (s * ATM_TO_PA) ** 2 * tau * 1e-15 * 1e3  # mPa s
     eta, cutoff_ps = green_kubo_viscosity(p, dt, volume, temp)
     assert abs(eta.value - exact) < 3.0 * eta.stderr
-    assert 0.005 * exact < eta.stderr < 0.05 * exact
+    assert 0.01 * exact < eta.stderr < 0.15 * exact  # the cutoff rule trades the tail for noise
     assert 4 * tau / 1000 < cutoff_ps < 0.25 * 100_000 * dt / 5 / 1000  # past the decay, within a quarter block
     # the file naspe's production writes: step pxy pxz pyz
     path = tmp_path / "pressure.dat"
