@@ -52,7 +52,10 @@ class AdaptiveProductionDocument(BaseModel):
 
     @property
     def remaining_ps(self) -> float | None:
-        """Production time per replica still needed for the target (ps), capped by the budget; None if unknown."""
-        if self.time_to_target_ps is None:
+        """Production time per replica still needed for the target (ps), capped by the budget.
+
+        None while unknown: without an error, or before the MSDs are diffusive (the target needs both).
+        """
+        if self.time_to_target_ps is None or not self.diffusive:
             return None
         return max(0.0, min(self.time_to_target_ps, self.budget_ps) - self.duration_ps)

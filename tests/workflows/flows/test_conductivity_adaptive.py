@@ -148,6 +148,30 @@ def test_status_line_of_a_running_production():
     assert time_to_target(4000.0, 0.3, 0.2) == pytest.approx(9000.0)
 
 
+def test_no_time_to_target_before_the_run_is_diffusive():
+    from naspe.analysis.transport_result import ValueWithError
+    from naspe.workflows.flows.conductivity_adaptive_documents import AdaptiveProductionDocument
+
+    common = dict(
+        task_label="adaptive production 60C",
+        temperature_K=333.15,
+        replicas=1,
+        segments=[[]],
+        n_segments=1,
+        duration_ps=20.0,
+        budget_ps=1000.0,
+        error_target=0.2,
+        target_quantity="sigma_ne_S_cm",
+        results=[None],
+        sigma_eh_S_cm=ValueWithError(),
+        sigma_ne_S_cm=ValueWithError(value=1.0, stderr=0.3),
+        relative_error=0.3,
+        time_to_target_ps=45.0,
+    )
+    assert AdaptiveProductionDocument(**common, diffusive=True).remaining_ps == pytest.approx(25.0)
+    assert AdaptiveProductionDocument(**common, diffusive=False).remaining_ps is None
+
+
 def test_pool_replicas():
     value, stderr = pool_replicas([1.0, 3.0], [[0.5, 1.5], [2.5, 3.5]])
     assert value == 2.0 and stderr == pytest.approx(np.std([0.5, 1.5, 2.5, 3.5], ddof=1) / 2.0)
