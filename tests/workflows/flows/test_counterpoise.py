@@ -74,3 +74,25 @@ def test_ghost_settings_are_checked():
         GpawStaticMaker(ghosts=(9,)).prepare(_water_dimer())
     with pytest.raises(ValueError, match=r"CounterpoiseCorrection|no energy"):
         CounterpoiseCorrection.from_energies("substrate", "film", 3, None, -1.0, -1.0, -1.0)
+
+
+def test_adhesion_document_uses_the_corrected_w_adh_and_keeps_the_raw_one():
+    """W_adh^cp = W_adh - BSSE / A with injected energies (eV) on a 10 x 10 Å cell (A = 100 Å^2)."""
+    from pymatgen.core import Lattice, Structure
+
+    from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, adhesion_document
+
+    cell = Structure(
+        Lattice.from_parameters(10, 10, 20, 90, 90, 90),
+        ["Na", "Na", "O", "H", "H"],
+        [[0, 0, 5], [3.0, 0, 5], [1.5, 1.5, 8.0], [1.5, 2.3, 8.6], [1.5, 0.7, 8.6]],
+        coords_are_cartesian=True,
+    )
+    cp = CounterpoiseCorrection.from_energies("substrate", "film", 2, -10.0, -10.2, -5.0, -5.3)
+    assert cp.bsse_eV == pytest.approx(0.5)
+    doc = adhesion_document.original(-10.0, -5.0, -16.0, cell, cell, 2, 0.0, "gpaw", counterpoise=cp).output
+    assert doc.w_adh_raw_J_m2 == pytest.approx(1.0 / 100 * EV_PER_A2_TO_J_PER_M2)
+    assert doc.w_adh_cp_J_m2 == pytest.approx(0.5 / 100 * EV_PER_A2_TO_J_PER_M2)
+    assert doc.w_adh_J_m2 == doc.w_adh_cp_J_m2 and doc.w_adh_eV_A2 == pytest.approx(0.005)
+    plain = adhesion_document.original(-10.0, -5.0, -16.0, cell, cell, 2, 0.0, "tblite").output
+    assert plain.w_adh_J_m2 == plain.w_adh_raw_J_m2 and plain.w_adh_cp_J_m2 is None and plain.counterpoise is None
