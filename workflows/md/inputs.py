@@ -152,6 +152,10 @@ class LammpsInputGenerator(MSONable):
         Interval (steps) of unwrapped ion coordinates in production (``ions.lammpstrj``).
     full_dump_every
         Interval (steps) of whole-system frames in production (``full.lammpstrj``).
+    pressure_every
+        Interval (steps) of the off-diagonal pressure tensor in production (``pressure.dat``:
+        step pxy pxz pyz in atm, each the mean over the interval), for the Green-Kubo viscosity
+        of :mod:`naspe.analysis.viscosity`.
     t_damp_steps, p_damp_steps
         Nose-Hoover thermostat and barostat damping, in time steps.
     """
@@ -165,6 +169,7 @@ class LammpsInputGenerator(MSONable):
         restart_every: int = 5000,
         ion_dump_every: int = 500,
         full_dump_every: int = 50000,
+        pressure_every: int = 5,
         t_damp_steps: int = 100,
         p_damp_steps: int = 1000,
     ) -> None:
@@ -177,6 +182,7 @@ class LammpsInputGenerator(MSONable):
             ("restart_every", restart_every),
             ("ion_dump_every", ion_dump_every),
             ("full_dump_every", full_dump_every),
+            ("pressure_every", pressure_every),
             ("t_damp_steps", t_damp_steps),
             ("p_damp_steps", p_damp_steps),
         ):
@@ -191,6 +197,7 @@ class LammpsInputGenerator(MSONable):
         self.restart_every = restart_every
         self.ion_dump_every = ion_dump_every
         self.full_dump_every = full_dump_every
+        self.pressure_every = pressure_every
         self.t_damp_steps = t_damp_steps
         self.p_damp_steps = p_damp_steps
 
@@ -298,7 +305,14 @@ class LammpsInputGenerator(MSONable):
                     f"fix com_out all ave/time {self.ion_dump_every} 1 {self.ion_dump_every} "
                     f"c_sys_com[1] c_sys_com[2] c_sys_com[3] {'append' if resume else 'file'} com.dat",
                 ]
-                outputs.update({"ions": "ions.lammpstrj", "full": "full.lammpstrj", "com": "com.dat"})
+                n = self.pressure_every
+                pre.append(
+                    f"fix pressure_out all ave/time 1 {n} {n} c_thermo_press[4] c_thermo_press[5] "
+                    f"c_thermo_press[6] {'append' if resume else 'file'} pressure.dat"
+                )
+                outputs.update(
+                    {"ions": "ions.lammpstrj", "full": "full.lammpstrj", "com": "com.dat", "pressure": "pressure.dat"}
+                )
             pre_text = "\n".join(pre)
             if spec.stage in ("nvt", "production"):
                 segments = [Segment(f"{pre_text}\nfix md all nvt temp {T:g} {T:g} {t_damp:g}", spec.n_steps)]

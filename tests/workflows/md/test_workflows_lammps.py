@@ -55,6 +55,11 @@ def test_production_input_has_what_analysis_needs():
     assert "ions.lammpstrj id mol type xu yu zu" in script
     assert "kspace_style pppm 1e-05" in script
     assert "c_sys_com[1]" in script and "restart 200 restart.a restart.b" in script
+    # the off-diagonal pressure tensor, averaged over 5 steps, for the Green-Kubo viscosity
+    assert "ave/time 1 5 5 c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat" in script
+    assert s.outputs["pressure"] == "pressure.dat"
+    with pytest.raises(ValueError, match="pressure_every=0"):
+        LammpsInputGenerator(pressure_every=0)
     with pytest.raises(ValueError, match="ion atom types"):
         GEN.get_input_set(StageSpec("production", 10), "restart", "x", [], [])
 
@@ -117,6 +122,8 @@ def test_walltime_stop_resumes_with_consistent_outputs(annealed, tmp_path):
     assert steps == list(range(0, 1001, 50))
     com = [int(line.split()[0]) for line in open(doc.trajectories["com"].path) if not line.startswith("#")]
     assert com == list(range(0, 1001, 50))
+    pressure = [int(line.split()[0]) for line in open(tmp_path / "run" / "pressure.dat") if not line.startswith("#")]
+    assert pressure == list(range(5, 1001, 5))  # appended across the restart, no step twice
     result = json.loads((tmp_path / "run" / "result.json").read_text())
     assert result["status"] == "completed"
 
