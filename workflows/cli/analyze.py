@@ -189,7 +189,7 @@ def _summary_lines(r) -> list[str]:
         for name, res in s.residence.items():
             tau = f"{res.tau_ps:.3g} ps" if res.tau_ps is not None else f"undefined ({res.tau_undefined})"
             lines.append(f"residence {s.cation}-{name}: {tau}")
-    lines += [f"warning: {w}" for w in r.warnings if w != r.conductivity_withheld]
+    lines += [f"warning: {w}" for w in r.warnings if not (r.conductivity_withheld and w in r.conductivity_withheld)]
     lines += [f"warning (finite size): {w}" for w in (r.finite_size.warnings if r.finite_size else [])]
     lines += [f"warning (solvation): {w}" for w in (r.solvation.warnings if r.solvation else [])]
     return lines
