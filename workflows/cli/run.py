@@ -136,7 +136,7 @@ def status(
 ) -> None:
     """Jobs of a run by state, with the driver and the scheduler job ids; sigma ± error and time to target per T."""
     from naspe.workflows.execution.runs import RunError, find_run, run_status
-    from naspe.workflows.flows.conductivity_progress import progress_line, read_progress
+    from naspe.workflows.flows.conductivity_progress import npt_line, progress_line, read_npt_progress, read_progress
 
     _, data_dir = config_and_data_dir(config_file)
     try:
@@ -145,6 +145,7 @@ def status(
     except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
     info["conductivity"] = read_progress(run / "jobs")  # adaptive productions, one entry per temperature
+    info["equilibration"] = read_npt_progress(run / "jobs")  # NPT in segments, one entry per replica
     if as_json:
         typer.echo(json.dumps(info, indent=2))
         return
@@ -156,6 +157,10 @@ def status(
     for job in info["jobs"]:
         error = f"  {job['error']}" if job["error"] else ""
         typer.echo(f"  {job['state']:8s} {job['kind']:8s} {job['name']} (x{job['attempts']}){error}")
+    if info["equilibration"]:
+        typer.echo("  equilibration (NPT in segments):")
+        for progress in info["equilibration"]:
+            typer.echo(f"    {npt_line(progress)}")
     if info["conductivity"]:
         typer.echo("  conductivity (adaptive production):")
         for progress in info["conductivity"]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from naspe.workflows.base.files import atomic_write_text
 
-__all__ = ["PROGRESS_FILE", "write_progress", "read_progress", "progress_line"]
+__all__ = ["PROGRESS_FILE", "write_progress", "read_progress", "progress_line", "read_npt_progress", "npt_line"]
 
 PROGRESS_FILE = "conductivity-progress.json"
 _SYMBOL = {"sigma_eh_S_cm": "sigma_EH", "sigma_ne_S_cm": "sigma_NE"}
@@ -89,3 +89,36 @@ def progress_line(p: dict) -> str:
         wall = f", ~{_clock(p['remaining_wall_s'])} at {p['ns_per_day']:.3g} ns/day" if p["remaining_wall_s"] else ""
         end = f"time to target: ~{p['remaining_ps']:.3g} ps more{wall}"
     return f"{p['temperature_K'] - 273.15:g} °C: {sigma}, {regime}, {done}; {end}"
+
+
+def read_npt_progress(root: str | Path) -> list[dict]:
+    """The latest state of every NPT equilibration in segments under ``root``, by job name.
+
+    Read from the ``npt-progress.json`` each segment job of
+    :class:`~naspe.workflows.md.equilibration.NptEquilibrationMaker` writes.
+    """
+    from naspe.workflows.md.equilibration import NPT_PROGRESS_FILE
+
+    latest: dict[str, dict] = {}
+    for path in Path(root).rglob(NPT_PROGRESS_FILE):
+        try:
+            p = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        key = p["task_label"]
+        if key not in latest or (p["n_segments"], p["updated"]) > (latest[key]["n_segments"], latest[key]["updated"]):
+            latest[key] = p
+    return sorted(latest.values(), key=lambda p: (p["temperature_K"], p["task_label"]))
+
+
+def npt_line(p: dict) -> str:
+    """One line: NPT job, segments and time, density ± error, plateau or stop reason."""
+    rho = p.get("mean_density_g_cm3")
+    err = p.get("mean_density_stderr_g_cm3")
+    density = "density not judged yet" if rho is None else f"density {rho:.4g}" + (f" ± {err:.2g}" if err else "")
+    density += "" if rho is None else " g/cm^3"
+    state = f"stopped: {p['stop_reason']}" if p.get("stop_reason") else "not levelled off yet"
+    return (
+        f"{p['task_label']}: {p['n_segments']} segment(s), {p['duration_ps']:g} of {p['budget_ps']:g} ps, "
+        f"{density}; {state}"
+    )

@@ -20,7 +20,9 @@ crashed attempt half wrote is ever read by another job.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,11 +30,27 @@ import numpy as np
 from jobflow import Maker, Response, job
 
 from naspe.analysis.equilibration import equilibration
+from naspe.workflows.base.files import atomic_write_text
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import run_stage
 from naspe.workflows.md.segment_documents import EquilibrationDocument, SegmentRecord, segment_thermo
 
-__all__ = ["NptEquilibrationMaker"]
+__all__ = ["NptEquilibrationMaker", "NPT_PROGRESS_FILE"]
+
+#: where each segment job leaves its verdict (for ``naspe status``)
+NPT_PROGRESS_FILE = "npt-progress.json"
+
+
+_PROGRESS_KEYS = {
+    "task_label",
+    "temperature_K",
+    "duration_ps",
+    "budget_ps",
+    "mean_density_g_cm3",
+    "mean_density_stderr_g_cm3",
+    "plateau",
+    "stop_reason",
+}
 
 
 @dataclass
@@ -106,6 +124,11 @@ class NptEquilibrationMaker(Maker):
         record = SegmentRecord.from_task(task)
         done.append(record)
         doc = self._judge(done, elapsed_ps + record.duration_ps)
+        progress = doc.model_dump(mode="json", include=_PROGRESS_KEYS) | {
+            "n_segments": len(done),
+            "updated": datetime.now().isoformat(),
+        }
+        atomic_write_text(Path.cwd() / NPT_PROGRESS_FILE, json.dumps(progress, indent=2))
         if doc.stop_reason is not None:
             return Response(output=doc, stop_children=doc.state != "successful")
         following = self.make(record.dir_name, [s.model_dump() for s in done])

@@ -59,7 +59,12 @@ def test_adaptive_run_stops_on_its_own_at_the_error_target(tmp_path, tiny_glyme)
     status = run_naspe("status", "tiny", cwd=tmp_path)
     line = next(x.strip() for x in status.stdout.splitlines() if x.strip().startswith("80 °C:"))
     assert "sigma_EH = " in line and "target 25%" in line and line.endswith("stopped: target_reached"), line
+    npt_lines = [x.strip() for x in status.stdout.splitlines() if x.strip().startswith("npt 80C r")]
+    assert len(npt_lines) == 2 and all(
+        " g/cm^3; stopped: " in x or "not judged yet; stopped: " in x for x in npt_lines
+    ), npt_lines
     info = json.loads(run_naspe("status", "tiny", "--json", cwd=tmp_path).stdout)
+    assert [e["task_label"] for e in info["equilibration"]] == ["npt 80C r0", "npt 80C r1"]
     (progress,) = info["conductivity"]
     assert progress["stop_reason"] == "target_reached" and progress["relative_error"] <= 0.25
 
@@ -170,6 +175,16 @@ def test_no_time_to_target_before_the_run_is_diffusive():
     )
     assert AdaptiveProductionDocument(**common, diffusive=True).remaining_ps == pytest.approx(25.0)
     assert AdaptiveProductionDocument(**common, diffusive=False).remaining_ps is None
+
+
+def test_npt_status_line():
+    from naspe.workflows.flows.conductivity_progress import npt_line
+
+    p = {"task_label": "npt 60C r0", "n_segments": 2, "duration_ps": 40.0, "budget_ps": 200.0}
+    assert npt_line(p | {"mean_density_g_cm3": 1.0213, "mean_density_stderr_g_cm3": 0.0031, "stop_reason": None}) == (
+        "npt 60C r0: 2 segment(s), 40 of 200 ps, density 1.021 ± 0.0031 g/cm^3; not levelled off yet"
+    )
+    assert npt_line(p | {"stop_reason": "plateau"}).endswith("density not judged yet; stopped: plateau")
 
 
 def test_pool_replicas():
