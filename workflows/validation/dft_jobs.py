@@ -171,14 +171,23 @@ def adatom_document(
 
 @job(output_schema=ValidationDocument)
 @runs_on("analysis")
-def dimer_document(case: str, dimer: dict, monomer_a: dict, monomer_b: dict) -> ValidationDocument:
-    """Interaction energy (meV) of a dimer at its reference geometry: E(AB) - E(A) - E(B), no counterpoise."""
+def dimer_document(
+    case: str, dimer: dict, monomer_a: dict, monomer_b: dict, counterpoise: bool = False
+) -> ValidationDocument:
+    """Interaction energy (meV) of a dimer at its reference geometry: E(AB) - E(A) - E(B).
+
+    With ``counterpoise`` the monomer energies are those in the dimer's full basis (ghost atoms).
+    """
     e_int = 1000.0 * (dimer["energy_eV"] - monomer_a["energy_eV"] - monomer_b["energy_eV"])
+    how = (
+        "monomers in the dimer's full basis (ghost atoms): counterpoise-corrected"
+        if counterpoise
+        else "monomers in the dimer's box, no counterpoise correction (as the study's uncorrected energies)"
+    )
     return ValidationDocument.from_computed(
         _case(case),
         e_int,
-        convergence="single points at the reference (S22) geometry; monomers in the dimer's box, no counterpoise "
-        "correction (as the study's adhesion energies)",
+        convergence=f"single points at the reference (S22) geometry; {how}",
         details={"interaction_energy_kcal_mol": e_int / 43.364},
         **_common([dimer, monomer_a, monomer_b]),
     )
