@@ -34,6 +34,7 @@ from naspe.workflows.dft.checks import ScfNotConverged, check_distances, to_atom
 from naspe.workflows.dft.convergence import RelaxationConvergence
 from naspe.workflows.dft.documents import DftTaskDocument
 from naspe.workflows.dft.progress import RelaxProgress
+from naspe.workflows.dft.theory import level_of_theory_of
 
 __all__ = ["EngineMaker", "check_inputs", "engine_properties", "relaxation_of", "ASE_DEFAULT_FMAX_EV_A"]
 
@@ -133,8 +134,6 @@ class EngineMaker(AseRelaxMaker):
         return float(self.relax_kwargs.get("fmax", ASE_DEFAULT_FMAX_EV_A))
 
     def _extras(self, atoms, ranks: int) -> dict:
-        from naspe.workflows.dft.registry import level_of_theory_of
-
         return {
             "engine": self.engine,
             "engine_version": _package_version(self.package),

@@ -253,6 +253,36 @@ class DerivedConvergence(BaseModel):
         converged = False if bad else None if unknown or not read else True
         return cls(converged=converged, parts=read, not_converged=bad, unknown=unknown)
 
+    @classmethod
+    def read(cls, value: Mapping[str, Any] | BaseModel | None) -> DerivedConvergence:
+        """A stored derived convergence (dict or model, ``@class`` keys ignored); unknown for None."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, BaseModel):
+            value = value.model_dump()
+        return (
+            cls.from_parts(value.get("parts") or {})
+            if value.get("parts")
+            else cls(
+                converged=value.get("converged"),
+                not_converged=list(value.get("not_converged") or []),
+                unknown=list(value.get("unknown") or []),
+            )
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-ready: ``converged``, ``status``, ``summary``, ``not_converged``, ``unknown`` and each part."""
+        return {
+            "converged": self.converged,
+            "status": self.status,
+            "summary": self.summary(),
+            "not_converged": list(self.not_converged),
+            "unknown": list(self.unknown),
+            "parts": {k: p.model_dump(mode="json") for k, p in self.parts.items()},
+        }
+
     def summary(self) -> str:
         """One line: 'converged', or which parts did not converge and why, or what is unknown."""
         if self.converged:

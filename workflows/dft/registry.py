@@ -45,6 +45,7 @@ from naspe.workflows.dft.defaults import (
     VASP_SIGMA_EV,
 )
 from naspe.workflows.dft.kpoints import CORE_LEVEL_K_LENGTH_ANGSTROM, K_LENGTH_ANGSTROM
+from naspe.workflows.dft.theory import VASP_LEVEL_OF_THEORY, level_of_theory_of
 
 __all__ = [
     "CAPABILITIES",
@@ -357,7 +358,7 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
         "vasp": EngineSpec(
             name="vasp",
             label="VASP",
-            level_of_theory="PBE-D3(BJ), VASP PAW",
+            level_of_theory=VASP_LEVEL_OF_THEORY,
             defaults=EngineDefaults(
                 electronic_temperature_K=VASP_SIGMA_EV / KB_EV_PER_K,
                 smearing=f"Gaussian (ISMEAR = 0), SIGMA = {VASP_SIGMA_EV} eV",
@@ -428,45 +429,6 @@ def relax_maker_of(name: str, maker=None):
     if runs != name:
         raise ValueError(f"engine={name!r}, but relax_maker {maker.name!r} runs {runs!r}")
     return maker
-
-
-def level_of_theory_of(maker) -> str | None:
-    """The level of theory of ``maker``'s calculations, as its documents record it; None for an unknown Maker.
-
-    GPAW: functional, dispersion, mode and basis (or cutoff), grid, k-point density,
-    smearing, spin and dipole layer, read from the Maker; GFN2-xTB: method, dispersion,
-    electronic temperature and cell treatment; VASP (atomate2 Makers): the registry's text.
-    """
-    name = getattr(maker, "engine", None)
-    if name == "gpaw":
-        dispersion = {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(maker.dispersion, f"+{maker.dispersion}")
-        mode = (
-            f"PW {maker.ecut_eV:g} eV"
-            if maker.mode == "pw"
-            else f"LCAO {maker.basis}, grid {maker.grid_spacing_angstrom:g} Å"
-        )
-        if getattr(maker, "kpts", None) is not None:
-            kpoints = f"k-point mesh {tuple(maker.kpts)}"
-        elif getattr(maker, "k_length_angstrom", None) is not None:
-            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
-        else:
-            kpoints = "k-points by naspe's k-point rule"
-        return (
-            f"PBE{dispersion}, GPAW {mode}, {kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
-            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, "
-            f"{'dipole layer along z' if maker.dipole_correction else 'no dipole correction'}"
-        )
-    if name == "tblite":
-        kw = maker.calculator_kwargs
-        return (
-            f"{kw.get('method', 'GFN2-xTB')} (tblite, built-in D4), Fermi {kw.get('electronic_temperature', 300):g} K, "
-            "Gamma point, 3D periodic, no dipole correction, spin-restricted"
-        )
-    if name in ENGINES:
-        return ENGINES[name].level_of_theory
-    if "vasp" in type(maker).__module__.lower() or "Vasp" in type(maker).__name__:
-        return ENGINES["vasp"].level_of_theory
-    return None
 
 
 def purpose_of(maker, engine_name: str | None = None) -> Purpose:

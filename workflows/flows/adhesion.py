@@ -17,6 +17,14 @@ construction the CLI and the campaign share, so they compute the same W_adh.
 
 The substrate's bottom atoms (within ``fix_bottom_angstrom`` of its lowest atom)
 are held fixed, as the bulk side of a slab.
+
+The document says how far W_adh can be trusted: ``convergence``
+(:class:`~naspe.workflows.dft.convergence.DerivedConvergence` of the three
+relaxations and any single points: a relaxation stopped at its step limit with
+forces above ``fmax`` makes W_adh *not converged*, and the part is named),
+``level_of_theory`` and ``purpose`` (screening or production, from the engine
+registry). A negative W_adh means the interface is less stable than the separated
+slabs (repulsive or unbound at that geometry), not weak binding.
 """
 
 from __future__ import annotations
@@ -35,7 +43,8 @@ from naspe.analysis.uber import UberFit, fit_uber
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft import registry
-from naspe.workflows.dft.base import check_inputs, engine_properties
+from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
+from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 from naspe.workflows.dft.kpoints import for_system
 from naspe.workflows.flows.counterpoise import CounterpoiseCorrection, counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.input_checks import check_gap, check_relaxation
@@ -103,6 +112,15 @@ class AdhesionDocument(BaseModel):
     )
     uber: UberFit | None = Field(
         None, description="UBER fit of the rigid separation scan (work of separation J/m^2, d0 and l in Å), if run"
+    )
+    convergence: DerivedConvergence = Field(
+        default_factory=DerivedConvergence,
+        description="Convergence of W_adh: each relaxation / single point (substrate, film, interface) and which "
+        "did not converge; unknown (converged None) for documents stored before it was recorded",
+    )
+    level_of_theory: str | None = Field(None, description="Level of theory of the relaxations; None: not recorded")
+    purpose: Purpose = Field(
+        Purpose.unknown, description="screening (a ranking) or production (comparable with experiment); unknown"
     )
 
 
@@ -194,8 +212,15 @@ def adhesion_document(
     charges: list[float] | None = None,
     bond_orders: list | None = None,
     counterpoise: CounterpoiseCorrection | dict | None = None,
+    convergence_parts: dict | None = None,
+    level_of_theory: str | None = None,
+    purpose: Purpose | str = Purpose.unknown,
 ) -> Response:
-    """Work of adhesion and bond analysis from the three relaxations (charges and orders of the interface)."""
+    """Work of adhesion and bond analysis from the three relaxations (charges and orders of the interface).
+
+    ``convergence_parts``: label -> the ``relaxation`` of each calculation W_adh comes from
+    (None: unknown, e.g. a VASP document); combined into the document's ``convergence``.
+    """
     from pymatgen.io.ase import AseAtomsAdaptor
 
     area = float(np.linalg.norm(np.cross(initial_interface.lattice.matrix[0], initial_interface.lattice.matrix[1])))
@@ -233,6 +258,9 @@ def adhesion_document(
         relaxed_interface=relaxed_interface,
         uber=uber,
         film_charge_e=float(np.sum(charges[n_substrate:])) if charges else None,
+        convergence=DerivedConvergence.from_parts(convergence_parts or {}),
+        level_of_theory=level_of_theory,
+        purpose=Purpose(purpose),
     )
     return Response(output=doc)
 
@@ -267,6 +295,9 @@ class BaseAdhesionMaker(Maker):
 
     Every part, single point and scan point runs the k-point mesh of the interface
     (:func:`~naspe.workflows.dft.kpoints.for_system`).
+    purpose
+        Screening or production, recorded in the document; None: from the relax Maker
+        (:func:`~naspe.workflows.dft.registry.purpose_of`).
 
     Every relaxation and single point gets a UUID from its Maker and input
     (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a
@@ -281,9 +312,12 @@ class BaseAdhesionMaker(Maker):
     scan_shifts_angstrom: tuple[float, ...] | None = None
     engine: str = "gpaw"
     counterpoise: bool = True
+    purpose: Purpose | None = None
 
     def __post_init__(self) -> None:
         self.relax_maker = registry.relax_maker_of(self.engine, self.relax_maker)
+        if self.purpose is not None:
+            self.purpose = Purpose(self.purpose)
         if self.fix_bottom_angstrom < 0:
             raise ValueError(f"fix_bottom_angstrom={self.fix_bottom_angstrom}: must be >= 0 Å")
         if self.scan_shifts_angstrom is not None:
@@ -298,6 +332,22 @@ class BaseAdhesionMaker(Maker):
                 )
             if self.static_maker is None and not hasattr(self.relax_maker, "steps"):
                 raise ValueError("a separation scan needs static_maker for this relax_maker (it has no 'steps')")
+
+    def level_of_theory(self) -> str | None:
+        """The relax Maker's level of theory; with a static Maker ``energies // geometries``."""
+        relax = registry.level_of_theory_of(self.relax_maker)
+        if self.static_maker is None:
+            return relax
+        return f"{registry.level_of_theory_of(self.static_maker)} // {relax}"
+
+    def purpose_of_results(self) -> Purpose:
+        """``purpose``, else the registry's verdict on the Makers (screening if either Maker screens)."""
+        if self.purpose is not None:
+            return self.purpose
+        found = [registry.purpose_of(m, self.engine) for m in (self.relax_maker, self.static_maker) if m is not None]
+        if Purpose.screening in found:
+            return Purpose.screening
+        return Purpose.unknown if Purpose.unknown in found else Purpose.production
 
     def scan_maker(self) -> Maker:
         """Single-point Maker of the scan: static_maker, or relax_maker with one step."""
@@ -322,7 +372,7 @@ class BaseAdhesionMaker(Maker):
         check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
         check_inputs(self.static_maker, parts)
         relax_maker, static_maker = for_system(self.relax_maker, whole), for_system(self.static_maker, whole)
-        jobs, energy, structures, props = [], {}, {}, {}
+        jobs, energy, structures, props, converged = [], {}, {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
             relax = with_content_uuid(relax_maker.make(structure))
             relax.name = f"{self.name} {label} relax"
@@ -330,11 +380,13 @@ class BaseAdhesionMaker(Maker):
             structures[label] = relax.output.structure
             energy[label] = relax.output.output.energy
             props[label] = engine_properties(self.relax_maker, relax)
+            converged[label] = relaxation_of(self.relax_maker, relax)
             if self.static_maker is not None:
                 static = with_content_uuid(static_maker.make(relax.output.structure))
                 static.name = f"{self.name} {label} static"
                 jobs.append(static)
                 energy[label] = static.output.output.energy
+                converged[f"{label} single point"] = relaxation_of(self.static_maker, static)
         uber = None
         if self.scan_shifts_angstrom is not None:
             scan_maker = for_system(self.scan_maker(), whole)
@@ -366,6 +418,9 @@ class BaseAdhesionMaker(Maker):
             charges=props["interface"]["charges"],
             bond_orders=props["interface"]["bond_orders"],
             counterpoise=counterpoise,
+            convergence_parts=converged,
+            level_of_theory=self.level_of_theory(),
+            purpose=self.purpose_of_results().value,
         )
         doc = with_content_uuid(doc)
         doc.name = f"{self.name} work of adhesion"

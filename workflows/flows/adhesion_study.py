@@ -9,7 +9,10 @@ stick to the carbon side of the Na/C anode more strongly than to bare Na, and
 does it do so chemically (bonds formed, film bonds broken)?
 
 A system whose calculation fails (SCF not converged, say) appears in the
-summary as failed; the others are still summarised.
+summary as failed; the others are still summarised. A system whose W_adh is not
+converged (a relaxation stopped at its step limit) or of unknown convergence is
+listed in ``unconverged`` and left out of the comparison: the carbon-versus-sodium
+answer comes from converged W_adh only, and is None without them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pydantic import BaseModel, Field
 from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.base.identity import with_content_uuid
+from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.flows.adhesion import BaseAdhesionMaker, GpawAdhesionMaker
 
 __all__ = ["AdhesionStudyMaker", "AdhesionStudyRow", "AdhesionStudySummary", "adhesion_study_summary"]
@@ -43,6 +47,9 @@ class AdhesionStudyRow(BaseModel):
     film_intact: bool | None = Field(None, description="No film bond broke")
     w_uber_J_m2: float | None = Field(None, description="UBER work of separation (J/m^2), if scanned")
     document_uuid: str | None = Field(None, description="uuid of the job that made the system's AdhesionDocument")
+    converged: bool | None = Field(None, description="W_adh converged (every relaxation); None: unknown")
+    not_converged: list[str] = Field(default_factory=list, description="Calculations of W_adh that did not converge")
+    purpose: Purpose = Field(Purpose.unknown, description="screening or production (the document's)")
 
 
 class AdhesionStudySummary(BaseModel):
@@ -50,12 +57,21 @@ class AdhesionStudySummary(BaseModel):
 
     engine: str = Field(description="Engine of the adhesion flows")
     rows: list[AdhesionStudyRow] = Field(description="One row per system, strongest adhesion first")
-    peo_carbon_max_J_m2: float | None = Field(None, description="Largest W_adh of PEO on a carbon substrate (J/m^2)")
-    peo_sodium_max_J_m2: float | None = Field(None, description="Largest W_adh of PEO on a Na substrate (J/m^2)")
+    peo_carbon_max_J_m2: float | None = Field(
+        None, description="Largest converged W_adh of PEO on a carbon substrate (J/m^2)"
+    )
+    peo_sodium_max_J_m2: float | None = Field(
+        None, description="Largest converged W_adh of PEO on a Na substrate (J/m^2)"
+    )
     carbon_binds_peo_more: bool | None = Field(
-        None, description="PEO adheres more strongly to some carbon substrate than to any Na surface"
+        None,
+        description="PEO adheres more strongly to some carbon substrate than to any Na surface (converged W_adh "
+        "only; None: not both available)",
     )
     failed: list[str] = Field(description="Systems without a result")
+    unconverged: list[str] = Field(
+        default_factory=list, description="Systems whose W_adh is not converged or of unknown convergence"
+    )
 
 
 @job(output_schema=AdhesionStudySummary)
@@ -69,6 +85,7 @@ def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None
             continue
         d = doc if isinstance(doc, dict) else doc.model_dump()
         uber = d.get("uber") or {}
+        convergence = d.get("convergence") or {}
         rows.append(
             AdhesionStudyRow(
                 system=system,
@@ -80,6 +97,9 @@ def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None
                 film_intact=d["film_intact"],
                 w_uber_J_m2=uber.get("w_adh_J_m2"),
                 document_uuid=uuid,
+                converged=convergence.get("converged"),
+                not_converged=convergence.get("not_converged") or [],
+                purpose=d.get("purpose") or Purpose.unknown,
             )
         )
     rows.sort(key=lambda r: -(r.w_adh_J_m2 if r.w_adh_J_m2 is not None else float("-inf")))
@@ -88,7 +108,9 @@ def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None
         values = [
             r.w_adh_J_m2
             for r in rows
-            if r.w_adh_J_m2 is not None and parse_system(r.system) in [("peo", s) for s in substrates]
+            if r.w_adh_J_m2 is not None
+            and r.converged is True
+            and parse_system(r.system) in [("peo", s) for s in substrates]
         ]
         return max(values) if values else None
 
@@ -100,6 +122,7 @@ def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None
         peo_sodium_max_J_m2=sodium,
         carbon_binds_peo_more=None if carbon is None or sodium is None else carbon > sodium,
         failed=[r.system for r in rows if not r.finished],
+        unconverged=[r.system for r in rows if r.finished and r.converged is not True],
     )
 
 

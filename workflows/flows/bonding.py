@@ -42,7 +42,7 @@ from pymatgen.core import Structure
 
 from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM
 from naspe.workflows.dft import registry
-from naspe.workflows.dft.base import check_inputs, engine_properties
+from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.checks import check_distances, to_atoms
 from naspe.workflows.dft.kpoints import for_system
 from naspe.workflows.flows.adhesion import split_interface
@@ -70,6 +70,15 @@ def _check_structure(structure: Structure, label: str) -> None:
         check_distances(to_atoms(structure))
     except ValueError as err:
         raise ValueError(f"{label}: {err}") from None
+
+
+def _quality(relax_maker, engine: str, jobs: dict) -> dict:
+    """The document's ``convergence_parts`` (label -> relaxation reference), ``level_of_theory`` and ``purpose``."""
+    return {
+        "convergence_parts": {label: relaxation_of(relax_maker, j) for label, j in jobs.items()},
+        "level_of_theory": registry.level_of_theory_of(relax_maker),
+        "purpose": registry.purpose_of(relax_maker, engine).value,
+    }
 
 
 def split_complex(
@@ -174,6 +183,7 @@ class BaseBindingMaker(Maker):
             complex_bond_orders=c["bond_orders"],
             fragment_bond_orders=f["bond_orders"],
             counterpoise=counterpoise,
+            **_quality(self.relax_maker, self.engine, jobs),
         )
         doc.name = f"{self.name} binding energy"
         return Flow([*jobs.values(), *extra, doc], output=doc.output, name=self.name)
@@ -279,6 +289,7 @@ class BaseReactionMaker(Maker):
             charge_method=p["charge_method"],
             reactant_bond_orders=r["bond_orders"],
             product_bond_orders=p["bond_orders"],
+            **_quality(self.relax_maker, self.engine, jobs),
         )
         doc.name = f"{self.name} reaction energy"
         return Flow([*jobs.values(), doc], output=doc.output, name=self.name)

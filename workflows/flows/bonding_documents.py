@@ -9,6 +9,11 @@ atomic charges: Hirshfeld for GPAW, Mulliken for tblite).
 :class:`ReactionDocument`: E_product - E_reactant (eV) of a product state against
 the intact adsorbed reactant (same atoms, same cell), with the bonds formed and
 broken. The Makers that relax the states are in :mod:`naspe.workflows.flows.bonding`.
+
+Both carry ``convergence`` (:class:`~naspe.workflows.dft.convergence.DerivedConvergence`
+of their relaxations: not converged when any relaxation stopped at its step limit,
+which are named), ``level_of_theory`` and ``purpose`` (screening or production). A
+positive E_bind means the fragment is not bound at that geometry.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, find_bonds, order_matrix
+from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 from naspe.workflows.flows.counterpoise import CounterpoiseCorrection
 
 __all__ = ["BindingDocument", "ReactionDocument", "binding_document", "reaction_document"]
@@ -71,6 +77,15 @@ class BindingDocument(BaseModel):
     charge_method: str | None = Field(None, description="Charge partitioning of the engine (hirshfeld, mulliken)")
     bond_orders_available: bool = Field(description="Bond orders came from the engine (tblite Wiberg)")
     relaxed_complex: Structure = Field(description="Relaxed complex structure")
+    convergence: DerivedConvergence = Field(
+        default_factory=DerivedConvergence,
+        description="Convergence of the energy: each relaxation (complex, substrate, fragment) and which did not "
+        "converge; unknown (converged None) for documents stored before it was recorded",
+    )
+    level_of_theory: str | None = Field(None, description="Level of theory of the relaxations; None: not recorded")
+    purpose: Purpose = Field(
+        Purpose.unknown, description="screening (a ranking) or production (comparable with experiment); unknown"
+    )
 
 
 class ReactionDocument(BaseModel):
@@ -99,6 +114,15 @@ class ReactionDocument(BaseModel):
     charge_method: str | None = Field(None, description="Charge partitioning of the engine (hirshfeld, mulliken)")
     relaxed_reactant: Structure = Field(description="Relaxed reactant structure")
     relaxed_product: Structure = Field(description="Relaxed product structure")
+    convergence: DerivedConvergence = Field(
+        default_factory=DerivedConvergence,
+        description="Convergence of the energy: each relaxation (reactant, product) and which did not converge; "
+        "unknown (converged None) for documents stored before it was recorded",
+    )
+    level_of_theory: str | None = Field(None, description="Level of theory of the relaxations; None: not recorded")
+    purpose: Purpose = Field(
+        Purpose.unknown, description="screening (a ranking) or production (comparable with experiment); unknown"
+    )
 
 
 def _atoms(structure: Structure):
@@ -137,10 +161,15 @@ def binding_document(
     complex_bond_orders: list[tuple[int, int, float]] | None = None,
     fragment_bond_orders: list[tuple[int, int, float]] | None = None,
     counterpoise: CounterpoiseCorrection | dict | None = None,
+    convergence_parts: dict | None = None,
+    level_of_theory: str | None = None,
+    purpose: Purpose | str = Purpose.unknown,
 ) -> Response:
     """Binding energy (eV), bonds formed/broken and charge transfer (e) from the three relaxations.
 
     ``counterpoise``: the BSSE of the LCAO energies; the binding energy used is then corrected.
+
+    ``convergence_parts``: label -> the ``relaxation`` of each relaxation (None: unknown).
     """
     e_c = _energy(energy_complex_eV, "complex")
     e_s = _energy(energy_substrate_eV, "substrate")
@@ -190,6 +219,9 @@ def binding_document(
         charge_method=charge_method if complex_charges is not None else None,
         bond_orders_available=complex_bond_orders is not None,
         relaxed_complex=relaxed_complex,
+        convergence=DerivedConvergence.from_parts(convergence_parts or {}),
+        level_of_theory=level_of_theory,
+        purpose=Purpose(purpose),
     )
     return Response(output=doc)
 
@@ -210,8 +242,14 @@ def reaction_document(
     charge_method: str | None = None,
     reactant_bond_orders: list[tuple[int, int, float]] | None = None,
     product_bond_orders: list[tuple[int, int, float]] | None = None,
+    convergence_parts: dict | None = None,
+    level_of_theory: str | None = None,
+    purpose: Purpose | str = Purpose.unknown,
 ) -> Response:
-    """Reaction energy (eV) and the bonds formed and broken between the relaxed reactant and product."""
+    """Reaction energy (eV) and the bonds formed and broken between the relaxed reactant and product.
+
+    ``convergence_parts``: label -> the ``relaxation`` of each relaxation (None: unknown).
+    """
     e_r = _energy(energy_reactant_eV, "reactant")
     e_p = _energy(energy_product_eV, "product")
     n = len(relaxed_reactant)
@@ -245,5 +283,8 @@ def reaction_document(
         charge_method=charge_method if q is not None else None,
         relaxed_reactant=relaxed_reactant,
         relaxed_product=relaxed_product,
+        convergence=DerivedConvergence.from_parts(convergence_parts or {}),
+        level_of_theory=level_of_theory,
+        purpose=Purpose(purpose),
     )
     return Response(output=doc)

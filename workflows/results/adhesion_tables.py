@@ -12,7 +12,17 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from naspe.workflows.results.store_reader import META_KEYS, ROW_KEYS, as_store, base_row, by_class, filter_rows, frame
+from naspe.workflows.results.store_reader import (
+    META_KEYS,
+    QUALITY_KEYS,
+    ROW_KEYS,
+    as_store,
+    base_row,
+    by_class,
+    filter_rows,
+    frame,
+    quality_columns,
+)
 
 __all__ = [
     "adhesion_table",
@@ -51,6 +61,7 @@ _ADHESION_COLUMNS = (
     "substrate_class",
     "engine",
     "w_adh_J_m2",
+    *QUALITY_KEYS,
     "w_adh_eV_A2",
     "area_angstrom2",
     "strain",
@@ -60,6 +71,8 @@ _ADHESION_COLUMNS = (
     "n_interface_bonds",
     "interface_bonds_formed",
     "w_uber_J_m2",
+    "w_adh_cp_J_m2",
+    "w_adh_raw_J_m2",
     "formula",
 )
 
@@ -156,7 +169,10 @@ def adhesion_table(
         ``area_angstrom2`` (Å^2), ``strain`` (fraction), ``film_intact``, ``film_charge_e`` (e),
         ``interface_bonds`` ("kind:count, ..." in the relaxed interface), ``n_interface_bonds``,
         ``interface_bonds_formed`` (kinds formed on relaxation), ``w_uber_J_m2`` (J/m^2, if scanned),
-        ``formula``; strongest adhesion first.
+        ``w_adh_cp_J_m2`` / ``w_adh_raw_J_m2`` (counterpoise-corrected and raw, J/m^2, where computed),
+        ``formula``, and the convergence / purpose columns
+        (:func:`~naspe.workflows.results.store_reader.quality_columns`: ``converged`` False when a
+        relaxation stopped at its step limit, ``not_converged`` naming it); strongest adhesion first.
     """
     store = as_store(store)
     rows = []
@@ -179,7 +195,10 @@ def adhesion_table(
             n_interface_bonds=int(sum(bonds.values())),
             interface_bonds_formed=counts_text(count_kinds(bonds_across(out))),
             w_uber_J_m2=(out.get("uber") or {}).get("w_adh_J_m2"),
+            w_adh_cp_J_m2=out.get("w_adh_cp_J_m2"),
+            w_adh_raw_J_m2=out.get("w_adh_raw_J_m2"),
             formula=_formula(out.get("relaxed_interface")),
+            **quality_columns(out, row.get("preset")),
         )
         rows.append(row)
     rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)

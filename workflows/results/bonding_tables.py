@@ -11,7 +11,17 @@ import numpy as np
 import pandas as pd
 
 from naspe.workflows.results.adhesion_tables import adhesion_rows, bonds_across, count_kinds
-from naspe.workflows.results.store_reader import META_KEYS, ROW_KEYS, as_store, base_row, by_class, filter_rows, frame
+from naspe.workflows.results.store_reader import (
+    META_KEYS,
+    QUALITY_KEYS,
+    ROW_KEYS,
+    as_store,
+    base_row,
+    by_class,
+    filter_rows,
+    frame,
+    quality_columns,
+)
 
 __all__ = ["bonding_table"]
 
@@ -31,6 +41,7 @@ _BOND_COLUMNS = (
     "w_adh_J_m2",
     "intact",
     "charge_transfer_e",
+    *QUALITY_KEYS,
 )
 
 
@@ -85,7 +96,8 @@ def bonding_table(
         Job and metadata columns, ``source``, ``engine``, ``bond_kind`` (e.g. 'C-O', 'Na-O'), ``count``,
         ``n_formed``, ``length_min/mean/max_angstrom`` (Å), ``order_mean`` (Wiberg, tblite only),
         ``energy_eV`` (binding or reaction energy, eV), ``w_adh_J_m2`` (J/m^2, adhesion),
-        ``intact`` (film/fragment bonds kept), ``charge_transfer_e`` (e).
+        ``intact`` (film/fragment bonds kept), ``charge_transfer_e`` (e), and the convergence / purpose
+        columns of the document (:func:`~naspe.workflows.results.store_reader.quality_columns`).
     """
     store = as_store(store)
     rows: list[dict] = []
@@ -98,6 +110,7 @@ def bonding_table(
             w_adh_J_m2=out["w_adh_J_m2"],
             intact=out.get("film_intact"),
             charge_transfer_e=out.get("film_charge_e"),
+            **quality_columns(out, base.get("preset")),
         )
         across = bonds_across(out)
         rows += _bond_rows(base, out.get("interface_bonds") or {}, across, count_kinds(across))
@@ -113,6 +126,7 @@ def bonding_table(
             w_adh_J_m2=None,
             intact=out.get("fragment_intact"),
             charge_transfer_e=out.get("charge_transfer_e"),
+            **quality_columns(out, base.get("preset")),
         )
         rows += _bond_rows(base, out.get("interface_bonds") or {}, out.get("bonds_formed") or [], None)
     for doc in by_class(store, "ReactionDocument"):
@@ -126,6 +140,7 @@ def bonding_table(
             w_adh_J_m2=None,
             intact=out.get("intended_bonds_kept"),
             charge_transfer_e=out.get("charge_transfer_e"),
+            **quality_columns(out, base.get("preset")),
         )
         formed = out.get("bonds_formed") or []
         rows += _bond_rows(base, count_kinds(formed), formed, None)

@@ -13,6 +13,7 @@ from naspe.workflows.results.store_reader import (
     equal,
     filter_rows,
     frame,
+    quality_columns,
 )
 
 __all__ = ["core_level_table"]
@@ -35,6 +36,12 @@ _CORE_COLUMNS = (
     "reference_environment",
     "reference_binding_energy_eV",
     "final_state",
+    "converged",
+    "convergence",
+    "not_converged",
+    "convergence_detail",
+    "purpose",
+    "level_of_theory",
 )
 
 
@@ -58,7 +65,8 @@ def core_level_table(
         Job and metadata columns, ``engine`` ('gpaw'), ``formula``, ``element`` ('C', 'O'), ``index``,
         ``environment`` ('C-C', 'C-O', 'C=O', 'O-C=O', ...), ``shift_eV`` (eV vs the reference atom),
         ``binding_energy_eV`` (XPS-aligned, eV), ``xps_low_eV``/``xps_high_eV`` (the XPS range of the
-        class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom and the final state.
+        class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom, the final state and the
+        convergence / purpose columns of the document (unknown for documents without them).
     """
     store = as_store(store)
     rows = []
@@ -67,6 +75,7 @@ def core_level_table(
         base = base_row(doc)
         base["system"] = base["system"] or out.get("formula")
         settings = out.get("settings") or {}
+        quality = quality_columns(out, base.get("preset"))
         for s in out.get("shifts") or []:
             xps = s.get("xps_range_eV")
             dev = s.get("deviation_from_xps_eV")
@@ -88,6 +97,7 @@ def core_level_table(
                     "reference_environment": out.get("reference_environment"),
                     "reference_binding_energy_eV": out.get("reference_binding_energy_eV"),
                     "final_state": settings.get("final_state"),
+                    **quality,
                 }
             )
     rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)

@@ -70,7 +70,8 @@ def render_report(**context: Any) -> str:
         ``campaign`` (str or None), ``generated`` (ISO time), ``study`` (citation),
         ``presets`` (list of str), ``counts`` ({component: rows}), ``conclusion``
         (paragraphs of segments), ``figures`` ({stem: :func:`_embedded` dict}),
-        ``conductivity``, ``fits``, ``adhesion``, ``bonds``, ``core_levels``, ``jobs``
+        ``conductivity``, ``fits``, ``adhesion``, ``bonds``, ``core_levels``, ``engines`` (levels of theory,
+        convergence and limits of the DFT engines), ``jobs``
         (:class:`~naspe.workflows.results.report_tables.Table`) and ``paper_xps``
         (:data:`~naspe.workflows.results.study.PAPER_XPS_EV`); optionally ``validation``, the validation
         cases' :class:`~naspe.workflows.results.report_tables.Table` (the section is left out without it).
@@ -148,6 +149,7 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
         adhesion=tables.adhesion_rows(adh),
         bonds=tables.bond_rows(bonds),
         core_levels=tables.core_level_rows(core),
+        engines=tables.engine_rows(adh, bonds, core),
         jobs=tables.job_rows(store, uuids),
         paper_xps=PAPER_XPS_EV,
         validation=validation_rows(validation),

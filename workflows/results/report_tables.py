@@ -23,6 +23,7 @@ __all__ = [
     "adhesion_rows",
     "bond_rows",
     "core_level_rows",
+    "engine_rows",
     "job_rows",
 ]
 
@@ -40,6 +41,22 @@ class Table:
 
 def _uuid_cell(uuid: str) -> Cells:
     return (Code(uuid),)
+
+
+def _converged_cell(r: dict) -> Cells:
+    """'yes', 'no: <why>' or 'unknown' for a row's convergence (query column ``converged``)."""
+    if r.get("converged") is True:
+        return ("yes",)
+    if r.get("converged") is False:
+        return ("no: " + str(r.get("convergence_detail") or "").removeprefix("not converged: "),)
+    return ("unknown (not recorded)",)
+
+
+def _value_cell(value: Cells, r: dict) -> Cells:
+    """A computed value, marked when it is not shown to be converged (not used in the conclusion)."""
+    if r.get("converged") is True:
+        return value
+    return (*value, " (not converged)" if r.get("converged") is False else " (convergence unknown)")
 
 
 def conductivity_rows(cond: pd.DataFrame) -> Table:
@@ -111,6 +128,8 @@ def adhesion_rows(adh: pd.DataFrame) -> Table:
             "interface bonds",
             "film intact",
             "film charge (e)",
+            "converged",
+            "purpose",
             "preset",
             "job uuid",
         )
@@ -122,13 +141,15 @@ def adhesion_rows(adh: pd.DataFrame) -> Table:
                 (r.get("system") or "unknown",),
                 (r.get("substrate_class") or MISSING,),
                 (str(r.get("engine")),),
-                (num(r["w_adh_J_m2"], u, ".3f"),),
+                _value_cell((num(r["w_adh_J_m2"], u, ".3f"),), r),
                 (num(r.get("w_uber_J_m2"), u, ".3f"),),
                 (num(r.get("area_angstrom2"), u, ".1f"),),
                 (num(r.get("strain"), u, ".3f"),),
                 (r.get("interface_bonds") or "none",),
                 (fmt(r.get("film_intact")),),
                 (num(r.get("film_charge_e"), u, "+.2f"),),
+                _converged_cell(r),
+                (r.get("purpose") or "unknown",),
                 (r.get("preset") or MISSING,),
                 _uuid_cell(u),
             )
@@ -139,7 +160,20 @@ def adhesion_rows(adh: pd.DataFrame) -> Table:
 def bond_rows(bonds: pd.DataFrame) -> Table:
     """One row per bond kind of each adhesion, binding or reaction job: count, formed, lengths (Å), order, energy."""
     table = Table(
-        ("source", "system", "engine", "bond", "count", "formed", "length (Å)", "mean order", "energy", "job uuid")
+        (
+            "source",
+            "system",
+            "engine",
+            "bond",
+            "count",
+            "formed",
+            "length (Å)",
+            "mean order",
+            "energy",
+            "converged",
+            "purpose",
+            "job uuid",
+        )
     )
     for r in rows(bonds):
         u = r["job_uuid"]
@@ -169,7 +203,9 @@ def bond_rows(bonds: pd.DataFrame) -> Table:
                 (num(r.get("n_formed"), u, "d"),),
                 lengths,
                 (num(r.get("order_mean"), u, ".2f"),),
-                energy,
+                _value_cell(energy, r),
+                _converged_cell(r),
+                (r.get("purpose") or "unknown",),
                 _uuid_cell(u),
             )
         )
@@ -188,6 +224,7 @@ def core_level_rows(core: pd.DataFrame) -> Table:
             "XPS range (eV)",
             "outside range by (eV)",
             "final state",
+            "converged",
             "job uuid",
         )
     )
@@ -200,13 +237,35 @@ def core_level_rows(core: pd.DataFrame) -> Table:
                 (f"{r['element']}{r['index']}",),
                 (r["environment"],),
                 (num(r["shift_eV"], u, "+.2f"),),
-                (num(r["binding_energy_eV"], u, ".2f"),),
+                _value_cell((num(r["binding_energy_eV"], u, ".2f"),), r),
                 (xps,),
                 (num(r.get("deviation_from_xps_eV"), u, "+.2f"),),
                 (r.get("final_state") or MISSING,),
+                _converged_cell(r),
                 _uuid_cell(u),
             )
         )
+    return table
+
+
+def engine_rows(*tables: pd.DataFrame) -> Table:
+    """One row per DFT engine of the tables: levels of theory, purposes, converged values and its limits."""
+    from naspe.workflows.dft.registry import ENGINES
+
+    found: dict[str, list[dict]] = {}
+    for df in tables:
+        for r in rows(df):
+            if r.get("engine") and "job_uuid" in r:
+                found.setdefault(str(r["engine"]), []).append(r)
+    table = Table(("engine", "level of theory", "purpose", "converged values", "what it cannot do"))
+    for name, mine in sorted(found.items()):
+        jobs = {r["job_uuid"]: r for r in mine}
+        levels = sorted({r.get("level_of_theory") or "not recorded" for r in jobs.values()})
+        purposes = sorted({r.get("purpose") or "unknown" for r in jobs.values()})
+        ok = sum(r.get("converged") is True for r in jobs.values())
+        spec = ENGINES.get(name)
+        limits = "; ".join(spec.known_limits.lines()[1:]) if spec is not None else MISSING
+        table.rows.append(((name,), ("; ".join(levels),), (", ".join(purposes),), (f"{ok} of {len(jobs)}",), (limits,)))
     return table
 
 

@@ -4,6 +4,11 @@ A document is selected by the class of its output (``output.@class``); of a job
 that was replaced (several indices), only the highest index counts. Every row
 starts with the job's ``job_uuid``, ``job_index``, ``job_name``, ``completed_at``
 and the metadata keys :data:`META_KEYS`, set when the job was made.
+
+:func:`quality_columns` are the columns every DFT table adds from a document's
+``convergence``, ``purpose`` and ``level_of_theory``
+(:mod:`naspe.workflows.dft.convergence`): a document stored before they existed
+reads as convergence unknown (``converged`` None), never as converged.
 """
 
 from __future__ import annotations
@@ -26,12 +31,43 @@ __all__ = [
     "equal",
     "filter_rows",
     "frame",
+    "QUALITY_KEYS",
+    "quality_columns",
 ]
 
 #: campaign metadata keys copied into every row (None when the job has no such key)
 META_KEYS = ("campaign", "preset", "component", "salt", "system")
 #: the job columns every row starts with
 ROW_KEYS = ("job_uuid", "job_index", "job_name", "completed_at")
+#: the convergence and purpose columns of the DFT tables (:func:`quality_columns`)
+QUALITY_KEYS = ("converged", "convergence", "not_converged", "convergence_detail", "purpose", "level_of_theory")
+
+
+def quality_columns(out: dict, preset: str | None = None) -> dict[str, Any]:
+    """Convergence and purpose columns of a stored DFT document (``out``: its ``output``).
+
+    Returns
+    -------
+    dict
+        ``converged`` (True, False or None: unknown), ``convergence`` ('converged', 'not converged',
+        'unknown'), ``not_converged`` (the parts that did not converge, comma-separated; None if none),
+        ``convergence_detail`` (one line: why not), ``purpose`` ('screening', 'production', 'unknown';
+        a document of unknown purpose from the quick preset is screening), ``level_of_theory``.
+    """
+    from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
+
+    convergence = DerivedConvergence.read(out.get("convergence"))
+    purpose = out.get("purpose") or Purpose.unknown.value
+    if purpose == Purpose.unknown.value and preset == "quick":
+        purpose = Purpose.screening.value  # the quick preset proves the pipeline, not the physics
+    return {
+        "converged": convergence.converged,
+        "convergence": convergence.status,
+        "not_converged": ", ".join(convergence.not_converged) or None,
+        "convergence_detail": convergence.summary(),
+        "purpose": purpose,
+        "level_of_theory": out.get("level_of_theory"),
+    }
 
 
 def as_store(store):

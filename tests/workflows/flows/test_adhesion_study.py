@@ -29,16 +29,42 @@ def test_every_study_system_builds_within_strain():
         build_adhesion_system("na100", "na110")
 
 
-def test_summary_ranks_and_compares_carbon_with_sodium():
-    def doc(w):
-        return {"w_adh_J_m2": w, "area_angstrom2": 60.0, "strain": 0.01, "interface_bonds": {}, "film_intact": True}
+def _doc(w, converged=True):
+    return {
+        "w_adh_J_m2": w,
+        "area_angstrom2": 60.0,
+        "strain": 0.01,
+        "interface_bonds": {},
+        "film_intact": True,
+        "convergence": {"converged": converged, "not_converged": [] if converged else ["interface"]},
+    }
 
-    docs = {"peo/na110": doc(0.10), "peo/graphene-oxidised": doc(0.25), "peo/graphene": doc(0.08), "nafsi/na110": None}
+
+def test_summary_ranks_and_compares_carbon_with_sodium():
+    docs = {
+        "peo/na110": _doc(0.10),
+        "peo/graphene-oxidised": _doc(0.25),
+        "peo/graphene": _doc(0.08),
+        "nafsi/na110": None,
+    }
     out = adhesion_study_summary.original(docs, "tblite")
     assert [r.system for r in out.rows][:3] == ["peo/graphene-oxidised", "peo/na110", "peo/graphene"]
     assert out.peo_carbon_max_J_m2 == 0.25 and out.peo_sodium_max_J_m2 == 0.10
     assert out.carbon_binds_peo_more is True
-    assert out.failed == ["nafsi/na110"]
+    assert out.failed == ["nafsi/na110"] and out.unconverged == []
+
+
+def test_summary_compares_converged_work_of_adhesion_only():
+    """An unconverged W_adh (a relaxation at its step limit) or one of unknown convergence is not compared."""
+    docs = {"peo/na110": _doc(0.10), "peo/graphene-oxidised": _doc(0.25, converged=False), "peo/graphene": _doc(0.08)}
+    out = adhesion_study_summary.original(docs, "tblite")
+    assert out.peo_carbon_max_J_m2 == 0.08 and out.carbon_binds_peo_more is False
+    assert out.unconverged == ["peo/graphene-oxidised"]
+    assert [r.not_converged for r in out.rows if r.system == "peo/graphene-oxidised"] == [["interface"]]
+    old = {k: {key: v for key, v in d.items() if key != "convergence"} for k, d in docs.items()}  # stored before
+    out = adhesion_study_summary.original(old, "tblite")
+    assert out.carbon_binds_peo_more is None and out.peo_carbon_max_J_m2 is None
+    assert sorted(out.unconverged) == sorted(docs) and all(r.converged is None for r in out.rows)
 
 
 def test_study_flow_runs_a_subset_with_tblite(tmp_path):

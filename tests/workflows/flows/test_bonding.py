@@ -191,6 +191,8 @@ def test_tblite_reaction_energy_bridge(tmp_path):
     )
     d = _run(flow, tmp_path)
     assert d["reaction_energy_eV"] == d["energy_product_eV"] - d["energy_reactant_eV"]
+    assert set(d["convergence"]["parts"]) == {"reactant", "product"} and d["purpose"] == "screening"
+    assert d["convergence"]["converged"] is all(p["converged"] for p in d["convergence"]["parts"].values())
     assert np.isfinite(d["reaction_energy_eV"])
     kinds = {b["kind"] for b in d["bonds_formed"]}
     assert "C-O" in kinds  # the C(vacancy)-O-CH3 bridge (GFN2-xTB stretches the CH3-C(vacancy) bond)
@@ -278,12 +280,19 @@ def test_cli_tblite_json_end_to_end(tmp_path):
     args = ["bonding", "--site", "vacancy", "--fragment", "dme", "--engine", "tblite", "--repeat", "3", "2"]
     r = CliRunner().invoke(app, [*args, "--steps", "3", "--out", str(out), "--json"])
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    summary = json.loads(r.stdout)
     for key in ("site", "fragment", "engine", "binding_energy_eV", "bonds_formed", "charge_transfer_e"):
         assert key in summary
     assert summary["site"] == "vacancy" and summary["fragment"] == "dme" and summary["engine"] == "tblite"
     assert -1.0 < summary["binding_energy_eV"] < 0.0
     assert json.loads((out / "bonding.json").read_text()) == summary
+    # 3 steps of GFN2-xTB: the JSON says which relaxations reached fmax and which stopped at the limit
+    conv = summary["convergence"]
+    assert set(conv["parts"]) == {"substrate", "fragment", "complex"} and summary["purpose"] == "screening"
+    assert summary["converged"] is conv["converged"] is all(p["converged"] for p in conv["parts"].values())
+    for label, part in conv["parts"].items():
+        assert part["max_steps"] == 3 and (label in conv["not_converged"]) is (part["converged"] is False)
+        assert part["converged"] is (part["final_fmax_ev_per_a"] < 0.05)
 
 
 def test_cli_failed_calculation_writes_no_result(tmp_path):

@@ -57,6 +57,15 @@ def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     assert doc["area_angstrom2"] == pytest.approx(7.38 * 8.5217, rel=1e-3)
     assert doc["film_intact"] and doc["film_bonds_broken"] == []
     assert doc["n_film"] == 16
+    # how far W_adh can be trusted: each relaxation's convergence, the level of theory, screening
+    conv = doc["convergence"]
+    assert set(conv["parts"]) == {"substrate", "film", "interface"}
+    for part in conv["parts"].values():
+        assert part["max_steps"] == 60 and part["fmax_criterion_ev_per_a"] == 0.1
+        assert part["converged"] is (part["final_fmax_ev_per_a"] < 0.1)
+    assert conv["converged"] is all(p["converged"] for p in conv["parts"].values())
+    assert conv["not_converged"] == [k for k, p in conv["parts"].items() if not p["converged"]]
+    assert doc["purpose"] == "screening" and doc["level_of_theory"].startswith("GFN2-xTB")
 
 
 def test_gpaw_maker_settings_and_bad_values():
@@ -206,7 +215,7 @@ def test_cli_and_campaign_give_the_same_work_of_adhesion(tmp_path):
     args = ["adhesion", "--substrate", "graphene", "--film", "peo", "--engine", "tblite", "--json"]
     r = CliRunner().invoke(app, [*args, "--steps", str(steps), "--fmax", str(fmax), "--out", str(tmp_path / "cli")])
     assert r.exit_code == 0, r.output
-    cli = json.loads(r.output)
+    cli = json.loads(r.stdout)
 
     settings = campaign_settings(
         "quick",

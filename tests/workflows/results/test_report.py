@@ -85,7 +85,8 @@ def test_fresh_store_gives_a_report_saying_there_are_no_results(tmp_path):
         "No adhesion, binding or reaction documents",
         "No core-level shifts",
         "No jobs in the store.",
-        "needs W_adh of PEO on Na and on a carbon substrate; substrate classes with PEO results: none.",
+        "needs converged W_adh of PEO on Na and on a carbon substrate; substrate classes with converged PEO results: "
+        "none, so it is not drawn.",
         "No conductivity has been computed",
     ):
         assert missing in page, missing
@@ -131,7 +132,8 @@ def test_template_escapes_text_segments_and_links_numbers():
 
 
 def test_conclusion_as_html_paragraphs():
-    adh = pd.DataFrame([{"job_uuid": "u-na", "film": "na", "system": "na110/<graphite>", "w_adh_J_m2": 0.318}])
+    row = {"job_uuid": "u-na", "film": "na", "system": "na110/<graphite>", "w_adh_J_m2": 0.318, "converged": True}
+    adh = pd.DataFrame([row])
     paragraphs = report.conclusion(pd.DataFrame(), adh, pd.DataFrame(), pd.DataFrame())
     assert paragraphs[1] == (
         'Na on carbon (na110/&lt;graphite&gt;) adheres with W_adh = <a class="num" href="#job-u-na" '
@@ -185,11 +187,18 @@ def test_table_rows_are_data_with_linked_numbers():
         )
     )
     (row,) = adh.rows
-    assert row[0] == ("unknown",) and row[3] == (Num(0.1234, "u", ".3f"),) and plain(row[3]) == "0.123"
+    # a document without a recorded convergence: its value is marked, and its convergence is unknown
+    assert row[0] == ("unknown",) and row[3] == (Num(0.1234, "u", ".3f"), " (convergence unknown)")
     assert plain(row[6]) == "–" and not row[6][0].linked and row[-1] == (Code("u"),)
-    assert "W_adh (J/m^2)" in adh.headers
-    bonds = bond_rows(pd.DataFrame([{"job_uuid": "u", "source": "binding", "count": 1, "energy_eV": -1.5}]))
+    assert "W_adh (J/m^2)" in adh.headers and plain(row[adh.headers.index("converged")]) == "unknown (not recorded)"
+    cut = {"job_uuid": "u", "system": "peo/na110", "engine": "tblite", "w_adh_J_m2": -0.159, "converged": False}
+    (row,) = adhesion_rows(pd.DataFrame([cut | {"convergence_detail": CUT, "purpose": "screening"}])).rows
+    assert plain(row[3]) == "-0.159 (not converged)" and plain(row[-3]) == "screening"
+    assert plain(row[-4]) == "no: interface stopped at its step limit (2 of 2 steps, fmax 0.38 eV/Å > 0.05 eV/Å)"
+    done = {"job_uuid": "u", "source": "binding", "count": 1, "energy_eV": -1.5, "converged": True}
+    bonds = bond_rows(pd.DataFrame([done]))
     assert plain(bonds.rows[0][8]) == "E_bind -1.50 eV" and plain(bonds.rows[0][6]) == "–"
+    assert plain(bonds.rows[0][9]) == "yes" and plain(bonds.rows[0][10]) == "unknown"
     cond = conductivity_rows(
         pd.DataFrame(
             [
@@ -224,12 +233,42 @@ def test_join_puts_the_last_separator_before_the_final_part():
 # ----------------------------------------------------------------------------- conclusion rules
 
 
-def _w(uuid: str, system: str, cls: str | None, w: float, film: str = "peo") -> dict:
-    return {"job_uuid": uuid, "system": system, "substrate_class": cls, "w_adh_J_m2": w, "film": film, "engine": "gpaw"}
+LOT = "PBE-D3(BJ), GPAW PW 500 eV"
+CUT = "not converged: interface stopped at its step limit (2 of 2 steps, fmax 0.38 eV/Å > 0.05 eV/Å)"
+
+
+def _w(
+    uuid: str,
+    system: str,
+    cls: str | None,
+    w: float,
+    film: str = "peo",
+    converged: bool | None = True,
+    purpose: str = "production",
+) -> dict:
+    detail = {True: "converged", False: CUT, None: "unknown (not recorded)"}[converged]
+    return {
+        "job_uuid": uuid,
+        "system": system,
+        "substrate_class": cls,
+        "w_adh_J_m2": w,
+        "film": film,
+        "engine": "gpaw",
+        "converged": converged,
+        "convergence_detail": detail,
+        "purpose": purpose,
+        "level_of_theory": LOT,
+    }
 
 
 def _text(paragraphs) -> list[str]:
     return [plain(p) for p in paragraphs]
+
+
+BASIS = (
+    "without counterpoise correction (basis-set superposition error not removed); no error bar is computed for them, "
+    "so differences smaller than the error of the level of theory (not quantified here) are not significant."
+)
 
 
 def test_substrate_comparison_carbon_stronger_agrees_with_the_paper():
@@ -248,12 +287,13 @@ def test_substrate_comparison_carbon_stronger_agrees_with_the_paper():
     )
     (text,) = _text(c.substrate_comparison(res))
     assert text == (
-        "PEO binds more strongly to defective/oxidised carbon (peo/graphene-oxidised, W_adh = 0.410 J/m^2, gpaw) "
+        "PEO adheres more strongly to defective/oxidised carbon (peo/graphene-oxidised, W_adh = 0.410 J/m^2, gpaw) "
         "than to Na (peo/na110, 0.060 J/m^2), through 2 C-O bonds and 1 C-C bond (C-O formed on relaxation); on "
-        "peo/na110 it adheres without bonds across the interface (physisorption). Largest W_adh of PEO per substrate "
-        "class: Na 0.060 J/m^2 (peo/na110); carbon 0.080 J/m^2 (peo/graphene); defective/oxidised carbon 0.410 J/m^2 "
-        "(peo/graphene-oxidised). This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically to the "
-        "carbon of the Na/C anode (C=O near 289 eV) while it delaminates from Na foil."
+        "peo/na110 it adheres without bonds across the interface (physisorption). Largest converged W_adh of PEO per "
+        "substrate class: Na 0.060 J/m^2 (peo/na110); carbon 0.080 J/m^2 (peo/graphene); defective/oxidised carbon "
+        "0.410 J/m^2 (peo/graphene-oxidised). This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically "
+        "to the carbon of the Na/C anode (C=O near 289 eV) while it delaminates from Na foil. It rests on the 4 "
+        f"converged of 4 W_adh of PEO values, at {LOT} (production), " + BASIS
     )
     nums = [s for s in c.substrate_comparison(res)[0] if isinstance(s, Num)]
     assert nums[0] == Num(0.41, "ox", ".3f") and nums[1].uuid == "na"
@@ -262,11 +302,69 @@ def test_substrate_comparison_carbon_stronger_agrees_with_the_paper():
 def test_substrate_comparison_na_stronger_does_not_reproduce_the_paper():
     res = c.Results(adhesion=[_w("na", "peo/na110", "Na", 0.5), _w("g", "peo/graphene", "carbon", 0.1)])
     (text,) = _text(c.substrate_comparison(res))
-    assert text.startswith("PEO binds more strongly to Na (peo/na110, W_adh = 0.500 J/m^2, gpaw) than to carbon")
-    assert text.endswith(
+    assert text.startswith("PEO adheres more strongly to Na (peo/na110, W_adh = 0.500 J/m^2, gpaw) than to carbon")
+    assert (
         "This does not reproduce Zhao et al. (2019), where the electrolyte bonds to the carbon of the "
-        "Na/C anode and delaminates from Na foil."
+        "Na/C anode and delaminates from Na foil." in text
     )
+
+
+def test_screening_values_rank_but_never_claim_agreement_and_negative_w_adh_is_unbound():
+    """The quick run's numbers: carbon 0.082, Na -0.159 J/m^2 from GFN2-xTB: no agreement, Na unbound."""
+    res = c.Results(
+        adhesion=[
+            _w("na", "peo/na110", "Na", -0.159, purpose="screening"),
+            _w("g", "peo/graphene", "carbon", 0.082, purpose="screening"),
+        ]
+    )
+    (text,) = _text(c.substrate_comparison(res))
+    assert text.startswith(
+        "PEO adheres to carbon (peo/graphene, W_adh = 0.082 J/m^2, gpaw) without bonds across the interface "
+        "(physisorption); on Na (peo/na110) W_adh = -0.159 J/m^2 is negative: that interface is repulsive (unbound) "
+        "at this geometry, not weakly bound."
+    )
+    assert "agrees" not in text and "binds" not in text.split("Zhao")[0]
+    assert "These are screening values: they rank the interfaces at this level of theory but cannot confirm or " in text
+    assert "(screening)" in text
+    # both negative: neither adheres, whatever the purpose
+    both = c.Results(adhesion=[_w("na", "peo/na110", "Na", -0.2), _w("g", "peo/graphene", "carbon", -0.05)])
+    (text,) = _text(c.substrate_comparison(both))
+    assert text.startswith("PEO does not adhere to either substrate class at this level: W_adh = -0.050 J/m^2")
+    assert "agrees" not in text and "repulsive (unbound)" in text
+
+
+def test_unconverged_and_unknown_values_are_left_out_and_named():
+    res = c.Results(
+        adhesion=[
+            _w("na", "peo/na110", "Na", 0.06),
+            _w("g", "peo/graphene", "carbon", 0.08),
+            _w("ox", "peo/graphene-oxidised", "defective/oxidised carbon", 0.9, converged=False),
+            _w("v", "peo/graphene-vacancy", "defective/oxidised carbon", 0.7, converged=None),
+        ]
+    )
+    (text,) = _text(c.substrate_comparison(res))
+    assert "defective/oxidised carbon" not in text.split("Left out")[0]  # 0.9 and 0.7 are not compared
+    assert "It rests on the 2 converged of 4 W_adh of PEO values" in text
+    assert text.endswith(
+        "Left out of this conclusion because not shown to be converged (W_adh of PEO): peo/graphene-oxidised "
+        f"(0.900 J/m^2, {CUT}); peo/graphene-vacancy (0.700 J/m^2, unknown (not recorded))."
+    )
+    only_cut = c.Results(
+        adhesion=[_w("na", "peo/na110", "Na", 0.06, converged=False), _w("g", "peo/graphene", "carbon", 0.1)]
+    )
+    (text,) = _text(c.substrate_comparison(only_cut))
+    assert text.startswith(
+        "The carbon-versus-sodium comparison needs converged W_adh of PEO on Na and on a carbon substrate; "
+        "substrate classes with converged PEO results: carbon, so it is not drawn. Left out"
+    )
+
+
+def test_counterpoise_corrected_w_adh_is_used_when_present():
+    na, g = _w("na", "peo/na110", "Na", 0.3), _w("g", "peo/graphene", "carbon", 0.2)
+    na["w_adh_cp_J_m2"], g["w_adh_cp_J_m2"] = 0.05, 0.15  # BSSE removed: carbon now the stronger
+    (text,) = _text(c.substrate_comparison(c.Results(adhesion=[na, g])))
+    assert text.startswith("PEO adheres more strongly to carbon (peo/graphene, W_adh = 0.150 J/m^2")
+    assert ", counterpoise-corrected; no error bar" in text and "This agrees with Zhao" in text
 
 
 @pytest.mark.parametrize(
@@ -280,8 +378,8 @@ def test_substrate_comparison_na_stronger_does_not_reproduce_the_paper():
 )
 def test_substrate_comparison_needs_peo_on_na_and_on_carbon(rows, have):
     assert _text(c.substrate_comparison(c.Results(adhesion=rows))) == [
-        "The carbon-versus-sodium comparison needs W_adh of PEO on Na and on a carbon substrate; "
-        f"substrate classes with PEO results: {have}."
+        "The carbon-versus-sodium comparison needs converged W_adh of PEO on Na and on a carbon substrate; "
+        f"substrate classes with converged PEO results: {have}, so it is not drawn."
     ]
 
 
@@ -291,31 +389,62 @@ def test_na_on_carbon_only_for_sodium_films():
         _w("b", "nafsi/graphene", "carbon", 0.2, film="nafsi"),
         _w("c", "peo/graphene", "carbon", 0.1),
         _w("d", "x/graphene", "carbon", 0.1, film=None),
+        _w("e", "na110/graphene", "carbon", -0.1, film="na"),
+        _w("f", "na100/graphene", "carbon", 0.5, film="na", converged=False),
     ]
     assert _text(c.na_on_carbon(c.Results(adhesion=rows))) == [
-        "Na on carbon (na110/graphite) adheres with W_adh = 0.318 J/m^2: the cohesion of the Na/C composite itself."
+        "Na on carbon (na110/graphite) adheres with W_adh = 0.318 J/m^2: the cohesion of the Na/C composite itself.",
+        "Na on carbon (na110/graphene) does not adhere: W_adh = -0.100 J/m^2, a repulsive (unbound) Na/carbon "
+        "interface at this geometry.",
+        "Left out of this conclusion because not shown to be converged (W_adh of Na on carbon): na100/graphene "
+        f"(0.500 J/m^2, {CUT}).",
     ]
     assert c.na_on_carbon(c.Results()) == []
+
+
+def _b(uuid: str, system: str, e: float, kind: str | None, converged: bool | None = True, source: str = "binding"):
+    return {
+        "job_uuid": uuid,
+        "source": source,
+        "system": system,
+        "energy_eV": e,
+        "bond_kind": kind,
+        "converged": converged,
+        "convergence_detail": "converged" if converged else CUT,
+        "purpose": "screening",
+        "engine": "tblite",
+        "level_of_theory": "GFN2-xTB",
+    }
 
 
 def test_strongest_binding():
     assert c.strongest_binding(c.Results()) == []
     bonds = [
-        {"job_uuid": "a", "source": "binding", "system": "dme@vacancy", "energy_eV": -1.37, "bond_kind": "C-O"},
-        {"job_uuid": "a", "source": "binding", "system": "dme@vacancy", "energy_eV": -1.37, "bond_kind": "Na-O"},
-        {"job_uuid": "b", "source": "binding", "system": "dme@edge", "energy_eV": -0.5, "bond_kind": "C-C"},
-        {"job_uuid": "r", "source": "reaction", "system": "bridge", "energy_eV": -3.0, "bond_kind": "C-O"},
+        _b("a", "dme@vacancy", -1.37, "C-O"),
+        _b("a", "dme@vacancy", -1.37, "Na-O"),
+        _b("b", "dme@edge", -0.5, "C-C"),
+        _b("r", "bridge", -3.0, "C-O", source="reaction"),
+        _b("x", "na@graphene", -2.5, None, converged=False),
     ]
     assert _text(c.strongest_binding(c.Results(bonds=bonds))) == [
-        "The strongest fragment binding is dme@vacancy with E_bind = -1.37 eV through C-O, Na-O bonds."
+        "The strongest fragment binding is dme@vacancy with E_bind = -1.37 eV through C-O, Na-O bonds (screening, "
+        "GFN2-xTB). Left out of this conclusion because not shown to be converged (E_bind): na@graphene (-2.50 eV, "
+        f"{CUT})."
     ]
-    lone = [{"job_uuid": "b", "source": "binding", "system": "dme@edge", "energy_eV": -0.5, "bond_kind": None}]
+    lone = [_b("b", "dme@edge", -0.5, None)]
     assert _text(c.strongest_binding(c.Results(bonds=lone))) == [
-        "The strongest fragment binding is dme@edge with E_bind = -0.50 eV without bonds to the substrate."
+        "The strongest fragment binding is dme@edge with E_bind = -0.50 eV without bonds to the substrate "
+        "(screening, GFN2-xTB)."
     ]
+    unbound = [_b("b", "dme@edge", 0.12, None)]
+    assert _text(c.strongest_binding(c.Results(bonds=unbound))) == [
+        "No fragment binds: the lowest converged E_bind is dme@edge with +0.12 eV (positive: unbound at that geometry)."
+    ]
+    (text,) = _text(c.strongest_binding(c.Results(bonds=[_b("x", "na@graphene", -2.5, None, converged=False)])))
+    assert text.startswith("No fragment binding energy is shown to be converged, so none is used here.")
 
 
-def _core(env: str, e: float, inside: bool, element: str = "C") -> dict:
+def _core(env: str, e: float, inside: bool, element: str = "C", converged: bool | None = True) -> dict:
     return {
         "job_uuid": "k",
         "element": element,
@@ -323,6 +452,9 @@ def _core(env: str, e: float, inside: bool, element: str = "C") -> dict:
         "binding_energy_eV": e,
         "within_xps": inside,
         "system": "peo/graphene-oxidised",
+        "converged": converged,
+        "convergence_detail": "converged" if converged else "unknown (not recorded)",
+        "purpose": "production",
     }
 
 
@@ -338,14 +470,19 @@ def test_core_levels_vs_xps():
     ]
     (text,) = _text(c.core_levels_vs_xps(c.Results(core=rows)))
     assert text == (
-        "3 of 4 computed core-level binding energies fall inside the XPS range of their environment class. The highest "
-        "carbonyl-type C 1s is 288.90 eV (O-C=O, peo/graphene-oxidised), to compare with the ~289 eV C=O peak of the "
-        "bonded interface in Zhao et al."
+        "3 of 4 converged core-level binding energies fall inside the XPS range of their environment class. The "
+        "highest carbonyl-type C 1s is 288.90 eV (O-C=O, peo/graphene-oxidised), to compare with the ~289 eV C=O peak "
+        "of the bonded interface in Zhao et al."
     )
     (text,) = _text(c.core_levels_vs_xps(c.Results(core=rows[:1])))
     assert text.endswith(
         "No carbonyl-type (C=O, O-C=O) carbon was computed, so the ~289 eV peak of the paper is unchecked."
     )
+    unknown = [_core("O-C=O", 288.9, True, converged=None)]
+    assert _text(c.core_levels_vs_xps(c.Results(core=unknown))) == [
+        "None of the 1 computed core-level binding energies is shown to be converged (unknown (not recorded)), so the "
+        "XPS signatures of the paper are unchecked here."
+    ]
 
 
 def _sigma(uuid: str, t_c: float, sigma: float | None, diffusive: bool = True, slope: float | None = None) -> dict:
