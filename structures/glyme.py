@@ -15,10 +15,10 @@ for PEO: G4 has 4 EO units, so the equimolar solvate [Li(G4)]TFSI is 4), by mola
 (mol salt per kg glyme) or by molarity (mol salt per litre of solution). Molality and
 molarity are rounded to the nearest whole ion pair; the build refuses a rounding error
 above :data:`CONCENTRATION_TOLERANCE` and names molecule counts that do better. A
-molarity needs the solution's volume, i.e. its density: naspe takes the cell's target
-density (``density_g_cm3``); without one, it estimates it by ideal mixing of the pure
-glyme's measured volume (:data:`GLYMES`) and the salt's apparent molar volume
-(:data:`SALT_MOLAR_VOLUME_CM3_MOL`), and refuses salts without a measured one. NPT
+molarity needs the solution's volume, i.e. its density (as does the box of any salt cell):
+naspe takes the cell's target density (``density_g_cm3``); without one, it estimates it by
+ideal mixing of the pure glyme's measured volume (:data:`GLYMES`) and the salt's apparent
+molar volume (:data:`SALT_MOLAR_VOLUME_CM3_MOL`), and refuses salts without a measured one. NPT
 equilibration then gives the model's own density (and the molarity it implies).
 """
 
@@ -213,12 +213,13 @@ class GlymeElectrolyte:
                 raise ValueError(f"{label}={value!r}: must be a number in (0, 20]")
         if self.density_g_cm3 is not None:
             DENSITY_G_CM3.check(self.density_g_cm3, "density_g_cm3")
-        if self.molarity_mol_l is not None and self.density_g_cm3 is None:
-            if self.salt not in SALT_MOLAR_VOLUME_CM3_MOL:
-                raise ValueError(
-                    f"molarity_mol_l for {self.salt}: naspe has no measured molar volume of {self.salt} in glymes "
-                    f"(it has {', '.join(SALT_MOLAR_VOLUME_CM3_MOL)}), so give the solution density (density_g_cm3)"
-                )
+        if self.salt is not None and self.density_g_cm3 is None and self.salt not in SALT_MOLAR_VOLUME_CM3_MOL:
+            what = "the molarity_mol_l and the box" if self.molarity_mol_l is not None else "the box"
+            raise ValueError(
+                f"{self.salt} in {self.glyme} without density_g_cm3: naspe has no measured molar volume of "
+                f"{self.salt} in glymes (it has {', '.join(SALT_MOLAR_VOLUME_CM3_MOL)}) to estimate the solution "
+                f"density that sets {what}; give the density (g/cm³)"
+            )
         if self.tolerance_angstrom < 1.0:
             raise ValueError(f"tolerance_angstrom={self.tolerance_angstrom}: must be >= 1 Å")
         self._n_salt = self._resolve_n_salt()

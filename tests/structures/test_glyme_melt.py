@@ -17,9 +17,10 @@ from naspe.structures.packing import min_contact_distance
 from naspe.structures.topology import FF_TYPE, molecule_names, net_charge
 
 
-def _bonds_intact(atoms, tol=0.15):
+def _bonds_intact(atoms):
+    """No bond stretched or squeezed far from its length (longest equilibrium bond: C-S 1.818 Å)."""
     _, d = bond_lengths(atoms)
-    assert d.max() < 1.85 and d.min() > 0.85, (d.min(), d.max())
+    assert d.max() < 2.1 and d.min() > 0.85, (d.min(), d.max())
 
 
 @pytest.mark.parametrize("name", list(GLYMES))
