@@ -10,6 +10,7 @@ from ase import Atoms
 from pydantic import BaseModel, Field
 
 from naspe.analysis.xps import REFERENCE_BINDING_ENERGY_EV, XPS_RANGES_EV, check_element, core_environments
+from naspe.workflows.dft.convergence import DerivedConvergence
 
 __all__ = ["CoreLevelShift", "CoreLevelShiftDocument"]
 
@@ -57,6 +58,11 @@ class CoreLevelShiftDocument(BaseModel):
     shifts: list[CoreLevelShift] = Field(description="One entry per excited atom")
     mean_shift_by_environment_eV: dict[str, float] = Field(description="Mean shift (eV) of each environment class")
     settings: dict[str, Any] = Field(default_factory=dict, description="Settings used (GPAW, core hole, final state)")
+    convergence: DerivedConvergence = Field(
+        default_factory=DerivedConvergence,
+        description="Convergence of the shifts: each Delta-SCF single point (SCF) and the relaxation of the geometry "
+        "when known (naspe.workflows.dft.convergence); unknown (converged None) when not recorded",
+    )
 
     @classmethod
     def from_energies(
