@@ -90,6 +90,12 @@ class AdhesionDocument(BaseModel):
     counterpoise: CounterpoiseCorrection | None = Field(
         None, description="Basis-set superposition error of the LCAO energies (Boys-Bernardi), when computed"
     )
+    w_adh_check_J_m2: float | None = Field(
+        None,
+        description="Uncorrected W_adh (J/m^2) from the check Maker's single points on the three relaxed structures "
+        "(e.g. plane waves against LCAO); a check only, never the reported value; None: no check run",
+    )
+    check_level_of_theory: str | None = Field(None, description="Level of theory of the check single points")
     area_angstrom2: float = Field(description="Interface area of the cell (Å^2)")
     strain: float = Field(description="In-plane strain applied to the film to match the substrate (fraction)")
     energy_substrate_eV: float = Field(description="Relaxed substrate energy in the interface cell (eV)")
@@ -212,6 +218,8 @@ def adhesion_document(
     charges: list[float] | None = None,
     bond_orders: list | None = None,
     counterpoise: CounterpoiseCorrection | dict | None = None,
+    check_energies_eV: dict[str, float] | None = None,
+    check_level_of_theory: str | None = None,
     convergence_parts: dict | None = None,
     level_of_theory: str | None = None,
     purpose: Purpose | str = Purpose.unknown,
@@ -227,6 +235,10 @@ def adhesion_document(
     w_raw = (energy_substrate_eV + energy_film_eV - energy_interface_eV) / area
     cp = None if counterpoise is None else CounterpoiseCorrection.model_validate(counterpoise)
     w_ev = w_raw if cp is None else w_raw - cp.bsse_eV / area  # counterpoise: the BSSE overbinds by bsse_eV
+    w_check = None
+    if check_energies_eV:
+        e = check_energies_eV
+        w_check = (e["substrate"] + e["film"] - e["interface"]) / area * EV_PER_A2_TO_J_PER_M2
     before = AseAtomsAdaptor.get_atoms(initial_interface)
     after = AseAtomsAdaptor.get_atoms(relaxed_interface)
     orders = order_matrix(len(after), bond_orders) if bond_orders else None
@@ -243,6 +255,8 @@ def adhesion_document(
         w_adh_raw_J_m2=w_raw * EV_PER_A2_TO_J_PER_M2,
         w_adh_cp_J_m2=None if cp is None else w_ev * EV_PER_A2_TO_J_PER_M2,
         counterpoise=cp,
+        w_adh_check_J_m2=w_check,
+        check_level_of_theory=check_level_of_theory if w_check is not None else None,
         area_angstrom2=area,
         strain=strain,
         energy_substrate_eV=energy_substrate_eV,
@@ -293,7 +307,12 @@ class BaseAdhesionMaker(Maker):
         (:mod:`naspe.workflows.flows.counterpoise`); ``w_adh_J_m2`` is then the corrected
         value. Other engines: no effect.
 
-    Every part, single point and scan point runs the k-point mesh of the interface
+    check_maker
+        Optional single-point Maker (GPAW plane waves, say) run on the three relaxed
+        structures as a check of the reported W_adh: ``w_adh_check_J_m2`` in the document,
+        never used in its place.
+
+    Every part, single point, check and scan point runs the k-point mesh of the interface
     (:func:`~naspe.workflows.dft.kpoints.for_system`).
     purpose
         Screening or production, recorded in the document; None: from the relax Maker
@@ -312,6 +331,7 @@ class BaseAdhesionMaker(Maker):
     scan_shifts_angstrom: tuple[float, ...] | None = None
     engine: str = "gpaw"
     counterpoise: bool = True
+    check_maker: Maker | None = None
     purpose: Purpose | None = None
 
     def __post_init__(self) -> None:
@@ -371,6 +391,7 @@ class BaseAdhesionMaker(Maker):
         parts = {"substrate": substrate, "film": film, "interface": whole}
         check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
         check_inputs(self.static_maker, parts)
+        check_inputs(self.check_maker, parts)
         relax_maker, static_maker = for_system(self.relax_maker, whole), for_system(self.static_maker, whole)
         jobs, energy, structures, props, converged = [], {}, {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
@@ -396,6 +417,14 @@ class BaseAdhesionMaker(Maker):
             scan.name = f"{self.name} separation scan"
             jobs.append(scan)
             uber = scan.output
+        check = None
+        if self.check_maker is not None:
+            check_maker, check = for_system(self.check_maker, whole), {}
+            for label in ("substrate", "film", "interface"):
+                j = with_content_uuid(check_maker.make(structures[label]))
+                j.name = f"{self.name} {label} check single point"
+                jobs.append(j)
+                check[label] = j.output.output.energy
         counterpoise = None
         cp_maker = counterpoise_maker(static_maker or relax_maker) if self.counterpoise else None
         if cp_maker is not None:
@@ -418,6 +447,8 @@ class BaseAdhesionMaker(Maker):
             charges=props["interface"]["charges"],
             bond_orders=props["interface"]["bond_orders"],
             counterpoise=counterpoise,
+            check_energies_eV=check,
+            check_level_of_theory=None if check is None else registry.level_of_theory_of(self.check_maker),
             convergence_parts=converged,
             level_of_theory=self.level_of_theory(),
             purpose=self.purpose_of_results().value,

@@ -96,3 +96,33 @@ def test_adhesion_document_uses_the_corrected_w_adh_and_keeps_the_raw_one():
     assert doc.w_adh_J_m2 == doc.w_adh_cp_J_m2 and doc.w_adh_eV_A2 == pytest.approx(0.005)
     plain = adhesion_document.original(-10.0, -5.0, -16.0, cell, cell, 2, 0.0, "tblite").output
     assert plain.w_adh_J_m2 == plain.w_adh_raw_J_m2 and plain.w_adh_cp_J_m2 is None and plain.counterpoise is None
+
+
+def test_plane_wave_check_single_points_on_the_relaxed_structures():
+    """A check Maker adds three single points (interface k-point mesh) and a W_adh beside the reported one."""
+    from ase.build import graphene, molecule
+
+    from naspe.workflows.base.identity import all_jobs
+    from naspe.workflows.dft.gpaw import GpawStaticMaker
+    from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, BaseAdhesionMaker, adhesion_document
+
+    sheet = graphene(size=(3, 3, 1), vacuum=6.0)
+    water = molecule("H2O")
+    water.translate(sheet.positions[0] + [0, 0, 3.0] - water.positions[0])
+    atoms = sheet + water
+    atoms.pbc = True
+    check = GpawStaticMaker(mode="pw", ecut_eV=500.0)
+    flow = BaseAdhesionMaker(engine="tblite", check_maker=check).make(AseAtomsAdaptor.get_structure(atoms), 18)
+    checks = [j for j in all_jobs(flow) if "check single point" in j.name]
+    assert len(checks) == 3 and {j.maker.mode for j in checks} == {"pw"}
+    assert {(j.maker.system_class, j.maker.periodic) for j in checks} == {("semimetal", (True, True, False))}
+    assert not [j for j in all_jobs(flow) if "counterpoise" in j.name]  # tblite: nothing to correct
+    s = AseAtomsAdaptor.get_structure(atoms)
+    area = float(abs(s.lattice.matrix[0][0] * s.lattice.matrix[1][1] - s.lattice.matrix[0][1] * s.lattice.matrix[1][0]))
+    energies = {"substrate": -100.0, "film": -14.0, "interface": -114.2}
+    doc = adhesion_document.original(
+        -100.0, -14.0, -114.3, s, s, 18, 0.0, "gpaw", check_energies_eV=energies, check_level_of_theory="PBE, PW"
+    ).output
+    assert doc.w_adh_check_J_m2 == pytest.approx(0.2 / area * EV_PER_A2_TO_J_PER_M2)
+    assert doc.w_adh_J_m2 == pytest.approx(0.3 / area * EV_PER_A2_TO_J_PER_M2)  # the check is not the reported value
+    assert doc.check_level_of_theory == "PBE, PW"
