@@ -118,7 +118,7 @@ class CoreLevelShiftMaker(Maker):
         Flow name.
     static_maker
         Source of the GPAW settings (``gpaw_parameters``): mode, basis, grid spacing
-        (Å), cutoff (eV), k-point density (per Å^-1), smearing (eV), spin, dipole
+        (Å), cutoff (eV), k-points (naspe's rule), smearing (eV), spin, dipole
         layer, extra calculator keywords. Its dispersion is not applied (it cancels).
     final_state
         ``"neutral"`` (default; the core electron goes to the valence, Susi 2014;
@@ -168,8 +168,7 @@ class CoreLevelShiftMaker(Maker):
     # -- settings ------------------------------------------------------------
     def gpaw_parameters(self, atoms: Atoms, index: int | None) -> dict:
         """Keyword arguments of ``gpaw.GPAW`` for the ground state (``index=None``) or a hole on ``index``."""
-        slab = bool(atoms.pbc[0] and atoms.pbc[1] and not atoms.pbc[2])
-        params = self.static_maker.gpaw_parameters(slab)
+        params = self.static_maker.gpaw_parameters(atoms)
         if index is not None:
             setups = params.get("setups", {})
             setups = {"default": setups} if isinstance(setups, str) else dict(setups)
@@ -185,7 +184,7 @@ class CoreLevelShiftMaker(Maker):
             "engine": "gpaw",
             "xc": self.gpaw_parameters(atoms, None)["xc"],
             "mode": sm.mode,
-            "kpoint_density_per_angstrom": sm.kpoint_density,
+            "kpoints": sm.kpoint_mesh(atoms).as_dict(),
             "smearing_eV": sm.smearing_eV,
             "spinpol": sm.spinpol,
             "dipole_correction": bool(sm.dipole_correction and atoms.pbc[0] and atoms.pbc[1] and not atoms.pbc[2]),
