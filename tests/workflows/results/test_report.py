@@ -527,6 +527,18 @@ def test_conductivity_window_takes_the_log_mean_of_its_points_and_names_every_jo
     )
 
 
+def test_conductivity_not_diffusive_is_not_compared_with_the_paper():
+    """A run that did not reach the diffusive regime is not converged: named, never 'agrees'."""
+    window = c.CONDUCTIVITY_WINDOWS[0]
+    text = plain(c.conductivity_window_sentence([_sigma("a", 30.0, 1.2e-7, diffusive=False)], window))
+    assert text == (
+        "At 30 °C the simulated Einstein-Helfand conductivity (1.2e-07 S/cm) is not converged (the MD did not reach "
+        "the diffusive regime), so it is not compared with the measured ~1e-07 S/cm."
+    )
+    mixed = [_sigma("a", 30.0, 1e-5, diffusive=False), _sigma("b", 31.0, 1.5e-7)]
+    assert "(1.5e-07 S/cm at 31 °C; log10 mean compared) agrees" in plain(c.conductivity_window_sentence(mixed, window))
+
+
 def test_diffusive_sentence():
     assert plain(c.diffusive_sentence([_sigma("a", 60.0, 1e-5)])) == (
         "Every analysed run reached the diffusive regime (log-log MSD slope within tolerance of 1)."
