@@ -220,7 +220,9 @@ class CoreLevelSpec(_Strict):
     basis: str = Field("szp(dzp)", description="GPAW LCAO basis")
     grid_spacing_angstrom: float = Field(0.25, gt=0, description="GPAW grid spacing (Å)")
     mode: Literal["lcao", "pw"] = "lcao"
-    final_state: Literal["neutral", "ionized"] = "neutral"
+    final_state: Literal["auto", "neutral", "ionized"] = Field(
+        "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"
+    )
 
 
 class CampaignSettings(_Strict):

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from ase import Atoms
 from pydantic import BaseModel, Field
 
-from naspe.analysis.xps import REFERENCE_BINDING_ENERGY_EV, XPS_RANGES_EV, check_element, core_environments
+from naspe.analysis.xps import (
+    REFERENCE_SOURCES,
+    XPS_RANGES_EV,
+    check_element,
+    core_environments,
+    reference_binding_energy,
+)
 from naspe.workflows.dft.convergence import DerivedConvergence
+from naspe.workflows.flows.core_level_final_state import FinalStateChoice
 
 __all__ = ["CoreLevelShift", "CoreLevelShiftDocument"]
 
@@ -20,7 +27,9 @@ class CoreLevelShift(BaseModel):
 
     index: int = Field(description="Index of the excited atom in the structure")
     element: str = Field(description="Element of the excited atom (C or O)")
-    environment: str = Field(description="Environment class, e.g. 'C-C', 'C-O', 'C=O', 'O-C=O' for C 1s")
+    environment: str = Field(
+        description="Environment class, e.g. 'C sp2', 'C-C', 'C-O', 'C=O', 'O-C=O' for C 1s (naspe.analysis.xps)"
+    )
     core_hole_energy_eV: float = Field(
         description="Total energy (eV) with the 1s core hole on this atom, all-electron scale "
         "(GPAW energy + setups' reference energy)"
@@ -28,7 +37,8 @@ class CoreLevelShift(BaseModel):
     delta_scf_energy_eV: float | None = Field(
         None,
         description="E(core hole) - E(ground state) (eV); absolute Delta-SCF binding energy, meaningful "
-        "only spin-polarised (see module notes); None without a ground-state run",
+        "only spin-polarised (settings 'spinpol'; see naspe.workflows.flows.core_levels); None without a "
+        "ground-state run",
     )
     shift_eV: float = Field(description="Core-level shift vs the reference atom (eV); positive = more tightly bound")
     binding_energy_eV: float = Field(description="XPS-aligned binding energy (eV): reference value + shift")
@@ -46,10 +56,21 @@ class CoreLevelShiftDocument(BaseModel):
     formula: str = Field(description="Chemical formula of the structure")
     n_atoms: int = Field(description="Number of atoms")
     element: str = Field(description="Element whose 1s level is excited (C or O)")
-    reference_index: int = Field(description="Index of the reference atom (a C-C carbon for C 1s)")
+    reference_index: int = Field(description="Index of the reference atom (a C sp2 or C-C carbon for C 1s)")
     reference_environment: str = Field(description="Environment class of the reference atom")
     reference_binding_energy_eV: float = Field(
-        description="XPS binding energy (eV) assigned to the reference atom (284.8 eV for C-C C 1s)"
+        description="XPS binding energy (eV) assigned to the reference atom: that of its class "
+        "(C sp2 284.42, C-C 284.8, ether/alcohol O 532.6 eV) unless given"
+    )
+    reference_binding_energy_source: str = Field(
+        description="Where reference_binding_energy_eV comes from (literature source, or 'given')"
+    )
+    final_state: Literal["neutral", "ionized"] | None = Field(
+        None, description="Final state of the core-hole calculations: 'neutral' or 'ionized' (core-ionised cation)"
+    )
+    final_state_reason: str | None = Field(None, description="Why that final state (user's choice, molecule, gap)")
+    ground_state_band_gap_eV: float | None = Field(
+        None, description="Ground-state Kohn-Sham gap (eV) at the sampled k-points, when computed"
     )
     reference_core_hole_energy_eV: float = Field(description="Total energy (eV) with the core hole on the reference")
     ground_state_energy_eV: float | None = Field(
@@ -74,6 +95,7 @@ class CoreLevelShiftDocument(BaseModel):
         ground_state_energy_eV: float | None = None,
         settings: dict[str, Any] | None = None,
         reference_binding_energy_eV: float | None = None,
+        final_state: FinalStateChoice | None = None,
     ) -> CoreLevelShiftDocument:
         """Document from total energies (eV) with the core hole on each atom (the reference included).
 
@@ -92,7 +114,10 @@ class CoreLevelShiftDocument(BaseModel):
         settings
             Settings to record.
         reference_binding_energy_eV
-            XPS value (eV) of the reference; default :data:`REFERENCE_BINDING_ENERGY_EV`.
+            XPS value (eV) of the reference; default: that of its environment class
+            (:func:`~naspe.analysis.xps.reference_binding_energy`).
+        final_state
+            The final state used and why (:func:`~naspe.workflows.flows.core_level_final_state.choose`).
         """
         check_element(element)
         if reference not in core_hole_energies_eV:
@@ -106,9 +131,11 @@ class CoreLevelShiftDocument(BaseModel):
                     f"index {i}: not a {element} atom of this structure; {element} atoms are {sorted(envs)}"
                 )
         e_ref = float(core_hole_energies_eV[reference])
-        be_ref = (
-            REFERENCE_BINDING_ENERGY_EV[element] if reference_binding_energy_eV is None else reference_binding_energy_eV
-        )
+        if reference_binding_energy_eV is None:
+            be_ref = reference_binding_energy(element, envs[reference])
+            source = REFERENCE_SOURCES[element][envs[reference]]
+        else:
+            be_ref, source = float(reference_binding_energy_eV), "given (reference_binding_energy_eV)"
         shifts = []
         for i, e in core_hole_energies_eV.items():
             shift = float(e) - e_ref
@@ -139,6 +166,10 @@ class CoreLevelShiftDocument(BaseModel):
             reference_index=int(reference),
             reference_environment=envs[reference],
             reference_binding_energy_eV=be_ref,
+            reference_binding_energy_source=source,
+            final_state=None if final_state is None else final_state.final_state,
+            final_state_reason=None if final_state is None else final_state.reason,
+            ground_state_band_gap_eV=None if final_state is None else final_state.band_gap_eV,
             reference_core_hole_energy_eV=e_ref,
             ground_state_energy_eV=ground_state_energy_eV,
             shifts=shifts,

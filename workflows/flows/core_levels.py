@@ -9,56 +9,41 @@ with both total energies from the same cell, geometry and GPAW settings (those o
 a :class:`~naspe.workflows.dft.gpaw.GpawStaticMaker`, so shifts and energies
 come from one set of parameters). The core hole is a full 1s hole (1.0 e) built
 into a PAW setup generated offline by GPAW's atomic generator
-(``Generator(el, "PBE", scalarrel=True, corehole=(1, 0, 1.0))``, about 0.3 s per
-element, plus an LCAO basis for that setup from ``BasisMaker``, about 0.5 s).
-Setups are written into the job's working directory or a cache directory that is
-put on ``gpaw.setup_paths`` for the run, never into site-packages.
+(:mod:`naspe.workflows.dft.core_hole_setups`). For molecules, whose shifts are
+compared with gas-phase XPS, :mod:`naspe.workflows.flows.core_level_molecules`
+puts each molecule alone in its own box and subtracts absolute Delta-SCF energies.
 
-C 1s shifts are referenced to a C-C carbon (only C/H neighbours) and aligned to
-XPS by adding the adventitious/aliphatic C-C value 284.8 eV; each excited carbon
-is classified as C-C, C-O (one single C-O bond), C=O (a carbonyl, or an acetal
-O-C-O carbon, which XPS fits in the same region) or O-C=O (carboxyl/ester) from
-:func:`naspe.analysis.bonds.find_bonds`, to set against the XPS ranges of Beamson
-& Briggs as recalibrated to C-C at 284.8 eV: C-O 286.2-286.5, C=O 287.6-288.0,
-O-C=O 288.8-289.1 eV (the ~289 eV C 1s of the bonded interface). O 1s shifts are
-referenced to an ether/alcohol oxygen (532.6 eV) with ranges from López et al.
-moved to the same C 1s scale (approximate; see :data:`XPS_RANGES_EV`).
+C 1s shifts are referenced to a graphitic (``C sp2``, graphite 284.42 eV) or an
+aliphatic (``C-C``, 284.8 eV) carbon, each aligned with its own XPS value
+(:mod:`naspe.analysis.xps`); O 1s shifts to an ether/alcohol oxygen (532.6 eV).
+Each excited atom is classified (C sp2, C-C, C-O, C=O, O-C=O; O: C-O, C=O,
+C(=O)-O) and set against the XPS range of its class.
 
 Choices, and why
 ----------------
-- **Neutral final state** (Susi et al. 2014): the electron taken from the core is
-  put into the valence, so the cell stays neutral and, at a metal or carbon
-  interface, the hole is screened by the Fermi sea as in the XPS final state.
-  GPAW counts a core-hole setup as charge +1 (its ``charge: 1.0`` in the log), so
-  the neutral cell is ``charge=-1`` in GPAW terms; ``charge=0`` would give the
-  core-ionised cation. ``final_state="ionized"`` selects the cation, closer to
-  gas-phase XPS of an isolated molecule. Measured on ethanol (PBE, LCAO dzp,
-  h = 0.2 Å, 3.5 Å vacuum): CH2OH vs CH3 is +0.96 eV neutral and +1.49 eV
-  ionised (gas-phase XPS: about +1.4 eV); FD mode gives +1.54 eV ionised.
-  The neutral final state assumes a metallic (or semimetallic, as graphene)
-  cell whose Fermi sea takes the extra electron. In an isolated molecule or an
-  insulating cell the electron drops into the lowest empty orbital on the
-  excited atom and the energy is that of a core exciton (XAS-like): acetic acid's
-  O-C=O carbon comes out +0.01 eV neutral (the electron fills its pi*) against
-  +3.39 eV ionised. Use ``final_state="ionized"`` for molecules and insulators;
-  there (h = 0.25 Å) C-O < C=O < O-C=O: +1.49 (ethanol), +2.44 (acetaldehyde),
-  +3.39 eV (acetic acid) vs CH3, and the O 1s of acetaldehyde's C=O is -0.70 eV
-  from ethanol's C-O oxygen in one cell.
-- **Spin-paired** by default (the ``spinpol`` of the static Maker is honoured):
-  the hole is a spherical, spin-averaged 1s^1 inside the setup and the valence
-  is spin-paired. Spin polarisation (with 1 µB started on the excited atom, as in
-  GPAW's Delta-Kohn-Sham recipe) changed the ethanol shift by 0.06 eV at twice the
-  cost. Absolute Delta-SCF energies (``delta_scf_energy_eV``) are only meaningful
-  spin-polarised: the spin-averaged 1s^1 puts them ~7 eV too high for C 1s,
-  an error that cancels in shifts.
-- **LCAO** by default, as in the static Maker, with a basis generated for the
-  core-hole setup (the ground-state dzp basis gives the same shift to 1 meV).
-  LCAO and FD shifts agree to 0.05 eV on ethanol; ``mode="pw"`` works too.
+- **Final state from the system** (``final_state="auto"``,
+  :mod:`naspe.workflows.flows.core_level_final_state`): the core-ionised cation for
+  molecules and insulating cells, the neutral final state (core electron in the
+  valence, Susi et al. 2014) for metallic or semimetallic cells, decided from the
+  ground-state gap; the choice and its reason are fields of the document. The
+  neutral state of an insulator is a core exciton (acetic acid's O-C=O carbon:
+  +0.01 eV neutral against +3.39 eV ionised). A charged (ionised) slab runs
+  fully periodic with GPAW's homogeneous compensating background, because GPAW
+  has no charged system with mixed boundary conditions; shifts inside one cell
+  keep the same background.
+- **Spin-polarised** (``spinpol=True``, whatever the static Maker says): only then
+  does GPAW put the 1s hole into one spin channel (``gpaw/xc/lda.py``,
+  ``nc_corehole_g``); spin-paired, the hole is spin-averaged. CH4's absolute C 1s
+  is 296.89 eV spin-paired and 289.93 eV spin-polarised (gas phase 290.84 eV);
+  shifts moved by at most 0.05 eV. Absolute Delta-SCF energies
+  (``delta_scf_energy_eV``) are meaningful only spin-polarised.
+- **Basis**: the static Maker's (LCAO with a basis generated for the core-hole
+  setup, or plane waves). LCAO dzp makes O-C=O/CO2-type shifts ~0.3-0.4 eV too
+  small against plane waves; measurements in
+  :mod:`naspe.workflows.flows.core_level_molecules`.
 - **No dispersion**: D3 depends on positions only and cancels exactly in a shift
   at fixed geometry.
-- Absolute GPAW energies are relative to the setups' reference atoms; the energy
-  stored here adds back ``calc.get_reference_energy()`` (all-electron scale), so
-  that ground-state and core-hole energies can be subtracted.
+- Energies are on the all-electron scale (GPAW energy + ``get_reference_energy()``).
 
 References
 ----------
@@ -68,9 +53,8 @@ References
   the valence).
 - G. Beamson, D. Briggs, High Resolution XPS of Organic Polymers: The Scienta
   ESCA300 Database, Wiley (1992) (C 1s and O 1s reference values).
-- G. P. López, D. G. Castner, B. D. Ratner, Surf. Interface Anal. 17 (1991) 267
-  (O 1s of ether/alcohol 532.8, ketone and ester C=O 532.2, ester C-O 533.7 eV
-  with C 1s at 285.0 eV).
+- W. L. Jolly, K. D. Bomben, C. J. Eyermann, At. Data Nucl. Data Tables 31 (1984)
+  433 (gas-phase core binding energies).
 """
 
 from __future__ import annotations
@@ -85,17 +69,16 @@ from ase import Atoms
 from jobflow import Flow, Maker, job
 from pymatgen.core import Structure
 
-from naspe.analysis.xps import REFERENCE_CLASS, check_element, core_environments, pick_reference
+from naspe.analysis.xps import REFERENCE_CLASSES, check_element, core_environments, pick_reference
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft.checks import GPAW_EDGE_ANGSTROM, to_atoms
-from naspe.workflows.dft.core_hole_setups import basis_file_name, on_setup_path, write_core_hole_setup
+from naspe.workflows.dft.core_hole_setups import basis_file_name
 from naspe.workflows.dft.gpaw import GpawStaticMaker
+from naspe.workflows.flows import core_level_final_state as fs
 from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
+from naspe.workflows.flows.core_level_runs import ground_state_result, hole_energy
 
-__all__ = ["CoreLevelShiftMaker", "core_level_shifts", "core_hole_energy"]
-
-
-_FINAL_STATES = {"neutral": -1, "ionized": 0}  # extra GPAW charge of a cell with one core-hole setup
+__all__ = ["CoreLevelShiftMaker", "core_level_shifts", "core_hole_energy", "ground_state"]
 
 
 def _jsonable(value: Any) -> Any:
@@ -108,6 +91,15 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
+def _is_slab(atoms: Atoms) -> bool:
+    return bool(atoms.pbc[0] and atoms.pbc[1] and not atoms.pbc[2])
+
+
+def _cation(index: int | None, final_state: str) -> bool:
+    """Whether the run with a hole on ``index`` is the core-ionised cation (the setup counts +1, charge 0)."""
+    return index is not None and fs.GPAW_CHARGE_WITH_HOLE[final_state] == 0
+
+
 @dataclass
 class CoreLevelShiftMaker(Maker):
     """Delta-SCF 1s core-level shifts with GPAW core-hole setups, one job per excited atom.
@@ -118,35 +110,42 @@ class CoreLevelShiftMaker(Maker):
         Flow name.
     static_maker
         Source of the GPAW settings (``gpaw_parameters``): mode, basis, grid spacing
-        (Å), cutoff (eV), k-points (naspe's rule), smearing (eV), spin, dipole
-        layer, extra calculator keywords. Its dispersion is not applied (it cancels).
+        (Å), cutoff (eV), k-point density (per Å^-1), smearing (eV), dipole layer,
+        extra calculator keywords. Its dispersion is not applied (it cancels) and its
+        ``spinpol`` is replaced by ``spinpol`` here.
     final_state
-        ``"neutral"`` (default; the core electron goes to the valence, Susi 2014;
-        GPAW ``charge=-1``) or ``"ionized"`` (core-ionised cation; GPAW ``charge=0``).
+        ``"auto"`` (default: ionised for molecules and insulators, neutral for metallic
+        cells, from the ground-state gap; :mod:`~naspe.workflows.flows.core_level_final_state`),
+        ``"neutral"`` (core electron in the valence, Susi 2014; GPAW ``charge=-1``) or
+        ``"ionized"`` (core-ionised cation; GPAW ``charge=0``).
+    spinpol
+        Spin-polarised runs (default True): only then does GPAW put the hole in one spin channel.
     ground_state
-        Also compute the ground state, for absolute Delta-SCF energies.
+        Also compute the ground state, for absolute Delta-SCF energies (always computed for
+        ``final_state="auto"`` on a periodic cell: its gap decides the final state).
     setup_name
         Name of the generated core-hole setups.
     setup_dir
         Cache directory for the setups; None writes them into each job's directory.
     reference_binding_energy_eV
-        XPS value (eV) of the reference atom; None uses
-        :data:`REFERENCE_BINDING_ENERGY_EV` (284.8 eV for C-C C 1s).
+        XPS value (eV) of the reference atom; None uses that of its class
+        (:data:`~naspe.analysis.xps.REFERENCE_BINDING_ENERGY_EV`).
     """
 
     job_kind: ClassVar[str] = "dft"  # the workers that run its jobs (naspe.workflows.base.kinds)
 
     name: str = "core-level shifts"
     static_maker: GpawStaticMaker = field(default_factory=GpawStaticMaker)
-    final_state: str = "neutral"
+    final_state: str = "auto"
+    spinpol: bool = True
     ground_state: bool = True
     setup_name: str = "fch1s"
     setup_dir: str | None = None
     reference_binding_energy_eV: float | None = None
 
     def __post_init__(self) -> None:
-        if self.final_state not in _FINAL_STATES:
-            raise ValueError(f"final_state={self.final_state!r}: allowed are {tuple(_FINAL_STATES)}")
+        if self.final_state not in fs.FINAL_STATES:
+            raise ValueError(f"final_state={self.final_state!r}: allowed are {fs.FINAL_STATES}")
         if not isinstance(self.static_maker, GpawStaticMaker):
             raise ValueError(
                 f"static_maker={type(self.static_maker).__name__}: a GpawStaticMaker is needed (GPAW core-hole setups)"
@@ -166,31 +165,48 @@ class CoreLevelShiftMaker(Maker):
             raise ValueError(f"setup_dir={self.setup_dir!r}: generated setups must not go into site-packages")
 
     # -- settings ------------------------------------------------------------
-    def gpaw_parameters(self, atoms: Atoms, index: int | None) -> dict:
-        """Keyword arguments of ``gpaw.GPAW`` for the ground state (``index=None``) or a hole on ``index``."""
-        params = self.static_maker.gpaw_parameters(atoms)
+    def gpaw_parameters(self, atoms: Atoms, index: int | None, final_state: str = "neutral") -> dict:
+        """Keyword arguments of ``gpaw.GPAW`` for the ground state (``index=None``) or a hole on ``index``.
+
+        A core-ionised slab (a cation) gets the bulk parameters, without the dipole layer: it runs
+        fully periodic (:func:`run_pbc`).
+        """
+        params = self.static_maker.gpaw_parameters(atoms, slab=_is_slab(atoms) and not _cation(index, final_state))
+        params["spinpol"] = self.spinpol
         if index is not None:
             setups = params.get("setups", {})
             setups = {"default": setups} if isinstance(setups, str) else dict(setups)
             setups[index] = self.setup_name
             params["setups"] = setups
-            params["charge"] = params.get("charge", 0) + _FINAL_STATES[self.final_state]
+            params["charge"] = params.get("charge", 0) + fs.GPAW_CHARGE_WITH_HOLE[final_state]
         return params
 
-    def settings(self, atoms: Atoms, element: str) -> dict[str, Any]:
+    @staticmethod
+    def run_pbc(atoms: Atoms, index: int | None, final_state: str) -> tuple[bool, bool, bool]:
+        """Periodicity of the run: a core-ionised slab runs periodic along z too.
+
+        GPAW has no charged cell with mixed boundary conditions; a homogeneous background compensates the +1 e.
+        """
+        if _cation(index, final_state) and _is_slab(atoms):
+            return (True, True, True)
+        return tuple(bool(p) for p in atoms.pbc)  # type: ignore[return-value]
+
+    def settings(self, atoms: Atoms, element: str, final_state: str) -> dict[str, Any]:
         """Settings recorded in the document."""
         sm = self.static_maker
+        hole = self.gpaw_parameters(atoms, 0, final_state)
         out: dict[str, Any] = {
             "engine": "gpaw",
-            "xc": self.gpaw_parameters(atoms, None)["xc"],
+            "xc": hole["xc"],
             "mode": sm.mode,
             "kpoints": sm.kpoint_mesh(atoms).as_dict(),
             "smearing_eV": sm.smearing_eV,
-            "spinpol": sm.spinpol,
-            "dipole_correction": bool(sm.dipole_correction and atoms.pbc[0] and atoms.pbc[1] and not atoms.pbc[2]),
+            "spinpol": self.spinpol,
+            "dipole_correction": "poissonsolver" in hole,
             "core_hole": f"{element} 1s, full (1.0 e), setup '{self.setup_name}'",
-            "final_state": self.final_state,
-            "gpaw_charge_with_hole": self.gpaw_parameters(atoms, 0)["charge"],
+            "final_state": final_state,
+            "gpaw_charge_with_hole": hole["charge"],
+            "pbc_with_hole": list(self.run_pbc(atoms, 0, final_state)),
             "dispersion": "not applied: D3 depends on positions only and cancels in a shift at fixed geometry",
             "calculator_kwargs": _jsonable(sm.calculator_kwargs),
         }
@@ -230,11 +246,12 @@ class CoreLevelShiftMaker(Maker):
         envs = core_environments(atoms, element)
         if reference is None:
             reference = pick_reference(atoms, element, envs)
-        elif envs[reference] != REFERENCE_CLASS[element]:
-            allowed = [i for i, e in sorted(envs.items()) if e == REFERENCE_CLASS[element]]
+        elif envs[reference] not in REFERENCE_CLASSES[element] and self.reference_binding_energy_eV is None:
+            wanted = REFERENCE_CLASSES[element]
+            allowed = [i for i, e in sorted(envs.items()) if e in wanted]
             raise ValueError(
                 f"reference={reference}: is a {envs[reference]} {element}, the reference must be "
-                f"{REFERENCE_CLASS[element]}; {REFERENCE_CLASS[element]} atoms: {allowed or 'none'}"
+                f"{' or '.join(wanted)} (or give reference_binding_energy_eV); such atoms: {allowed or 'none'}"
             )
         lengths = atoms.cell.lengths()
         scaled = atoms.get_scaled_positions(wrap=False)
@@ -250,6 +267,10 @@ class CoreLevelShiftMaker(Maker):
         return chosen, int(reference)
 
     # -- flow ----------------------------------------------------------------
+    def needsground_state_result(self, atoms: Atoms) -> bool:
+        """Whether a ground-state run is made: asked for, or needed for the gap of an "auto" periodic cell."""
+        return self.ground_state or (self.final_state == "auto" and any(atoms.pbc))
+
     def make(
         self,
         structure: Structure,
@@ -257,7 +278,7 @@ class CoreLevelShiftMaker(Maker):
         reference: int | None = None,
         element: str = "C",
     ) -> Flow:
-        """Flow: one core-hole job per excited atom and the reference (and ground state), then the document.
+        """Flow: the ground state (when needed), one core-hole job per excited atom and the reference, the document.
 
         Parameters
         ----------
@@ -273,55 +294,39 @@ class CoreLevelShiftMaker(Maker):
         ase_atoms = to_atoms(structure)
         indices, ref = self.validate(ase_atoms, atoms, reference, element)
         jobs = []
-        energies = {}
-        for i in dict.fromkeys([ref, *indices]):
-            j = core_hole_energy(structure, i, self)
-            j.name = f"{self.name} {element}{i} 1s core hole"
-            jobs.append(j)
-            energies[i] = j.output
         ground = None
-        if self.ground_state:
-            g = core_hole_energy(structure, None, self)
+        if self.needsground_state_result(ase_atoms):
+            g = ground_state(structure, self)
             g.name = f"{self.name} ground state"
             jobs.append(g)
             ground = g.output
+        choice = fs.choose(ase_atoms, self.final_state) if ground is None else ground["final_state"]
+        energies = {}
+        for i in dict.fromkeys([ref, *indices]):
+            j = core_hole_energy(structure, i, self, choice)
+            j.name = f"{self.name} {element}{i} 1s core hole"
+            jobs.append(j)
+            energies[i] = j.output
         doc = core_level_shift_document(
-            structure, element, ref, indices, [energies[i] for i in indices], energies[ref], ground, self
+            structure, element, ref, indices, [energies[i] for i in indices], energies[ref], ground, choice, self
         )
         doc.name = f"{self.name} document"
         return Flow([*jobs, doc], output=doc.output, name=self.name)
 
 
-def _core_hole_total_energy(atoms: Atoms, index: int | None, maker: CoreLevelShiftMaker, workdir: Path) -> float:
-    """Total energy (eV, all-electron scale) with a 1s hole on ``index`` (ground state if None)."""
-    from gpaw import GPAW
-
-    workdir = Path(workdir).resolve()
-    setup_dir = Path(maker.setup_dir).resolve() if maker.setup_dir else workdir
-    atoms = atoms.copy()
-    params = maker.gpaw_parameters(atoms, index)
-    label = "ground" if index is None else f"{atoms[index].symbol}{index}_{maker.setup_name}"
-    if isinstance(params.get("txt"), str):
-        params["txt"] = str(workdir / f"gpaw_{label}.txt")
-    if index is not None:
-        xc = params["xc"] if isinstance(params["xc"], str) else "PBE"
-        basis = basis_file_name(maker.static_maker.basis) if maker.static_maker.mode == "lcao" else "dzp"
-        write_core_hole_setup(atoms[index].symbol, setup_dir, xc=xc, name=maker.setup_name, basis=basis)
-        if params.get("spinpol"):
-            magmoms = atoms.get_initial_magnetic_moments()
-            magmoms[index] += 1.0  # start from the excited-state spin as in GPAW's Delta-KS recipe
-            atoms.set_initial_magnetic_moments(magmoms)
-    with on_setup_path(setup_dir):
-        atoms.calc = GPAW(**params)
-        energy = atoms.get_potential_energy()
-        return float(energy + atoms.calc.get_reference_energy())
+@job
+@runs_on("dft")
+def core_hole_energy(structure: Structure, index: int, maker: CoreLevelShiftMaker, final_state: dict) -> float:
+    """Total energy (eV, all-electron scale) with a 1s hole on ``index``; ``final_state``: a FinalStateChoice dict."""
+    choice = fs.FinalStateChoice.model_validate(final_state)
+    return hole_energy(to_atoms(structure), index, maker, choice.final_state, Path.cwd())
 
 
 @job
 @runs_on("dft")
-def core_hole_energy(structure: Structure, index: int | None, maker: CoreLevelShiftMaker) -> float:
-    """Total energy (eV, all-electron scale) with a 1s hole on atom ``index``; ground state when None."""
-    return _core_hole_total_energy(to_atoms(structure), index, maker, Path.cwd())
+def ground_state(structure: Structure, maker: CoreLevelShiftMaker) -> dict[str, Any]:
+    """Ground state: ``energy_eV`` (all-electron scale), ``band_gap_eV`` and the ``final_state`` choice from them."""
+    return ground_state_result(to_atoms(structure), maker, Path.cwd())
 
 
 @job(output_schema=CoreLevelShiftDocument)
@@ -332,11 +337,13 @@ def core_level_shift_document(
     indices: list[int],
     energies_eV: list[float],
     reference_energy_eV: float,
-    ground_state_energy_eV: float | None,
+    ground: dict | None,
+    final_state: dict,
     maker: CoreLevelShiftMaker,
 ) -> CoreLevelShiftDocument:
     """Shifts from the core-hole energies (eV) of the excited atoms and the reference."""
     atoms = to_atoms(structure)
+    choice = fs.FinalStateChoice.model_validate(final_state)
     energies = dict(zip(indices, energies_eV, strict=True))
     energies.setdefault(reference, reference_energy_eV)
     return CoreLevelShiftDocument.from_energies(
@@ -344,9 +351,10 @@ def core_level_shift_document(
         element,
         reference,
         energies,
-        ground_state_energy_eV,
-        settings=maker.settings(atoms, element),
+        None if ground is None else ground["energy_eV"],
+        settings=maker.settings(atoms, element, choice.final_state),
         reference_binding_energy_eV=maker.reference_binding_energy_eV,
+        final_state=choice,
     )
 
 
@@ -367,7 +375,7 @@ def core_level_shifts(
     indices
         Atoms to excite; None excites every atom of ``element``.
     reference
-        Reference atom (a C-C carbon for C 1s); None picks one.
+        Reference atom (a C sp2 or C-C carbon for C 1s); None picks one.
     maker
         Settings; default :class:`CoreLevelShiftMaker`.
     element
@@ -381,14 +389,16 @@ def core_level_shifts(
     with tempfile.TemporaryDirectory(prefix="naspe_cls_") as tmp:
         workdir = Path(directory) if directory is not None else Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        energies = {i: _core_hole_total_energy(atoms, i, maker, workdir) for i in dict.fromkeys([ref, *chosen])}
-        ground = _core_hole_total_energy(atoms, None, maker, workdir) if maker.ground_state else None
+        ground = ground_state_result(atoms, maker, workdir) if maker.needsground_state_result(atoms) else None
+        choice = fs.choose(atoms, maker.final_state) if ground is None else fs.FinalStateChoice(**ground["final_state"])
+        energies = {i: hole_energy(atoms, i, maker, choice.final_state, workdir) for i in dict.fromkeys([ref, *chosen])}
     return CoreLevelShiftDocument.from_energies(
         atoms,
         element,
         ref,
         energies,
-        ground,
-        settings=maker.settings(atoms, element),
+        None if ground is None else ground["energy_eV"],
+        settings=maker.settings(atoms, element, choice.final_state),
         reference_binding_energy_eV=maker.reference_binding_energy_eV,
+        final_state=choice,
     )

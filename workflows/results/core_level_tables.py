@@ -63,7 +63,7 @@ def core_level_table(
     -------
     pandas.DataFrame
         Job and metadata columns, ``engine`` ('gpaw'), ``formula``, ``element`` ('C', 'O'), ``index``,
-        ``environment`` ('C-C', 'C-O', 'C=O', 'O-C=O', ...), ``shift_eV`` (eV vs the reference atom),
+        ``environment`` ('C sp2', 'C-C', 'C-O', 'C=O', 'O-C=O', ...), ``shift_eV`` (eV vs the reference atom),
         ``binding_energy_eV`` (XPS-aligned, eV), ``xps_low_eV``/``xps_high_eV`` (the XPS range of the
         class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom, the final state and the
         convergence / purpose columns of the document (unknown for documents without them).
@@ -96,7 +96,9 @@ def core_level_table(
                     "reference_index": out.get("reference_index"),
                     "reference_environment": out.get("reference_environment"),
                     "reference_binding_energy_eV": out.get("reference_binding_energy_eV"),
-                    "final_state": settings.get("final_state"),
+                    "final_state": out.get("final_state") or settings.get("final_state"),
+                    "final_state_reason": out.get("final_state_reason"),
+                    "ground_state_band_gap_eV": out.get("ground_state_band_gap_eV"),
                     **quality,
                 }
             )

@@ -10,10 +10,19 @@ from jobflow import JobStore, run_locally
 from maggma.stores import MemoryStore
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from naspe.analysis.xps import REFERENCE_BINDING_ENERGY_EV, XPS_RANGES_EV, core_environments, pick_reference
+from naspe.analysis.xps import (
+    REFERENCE_BINDING_ENERGY_EV,
+    XPS_RANGES_EV,
+    core_environments,
+    pick_reference,
+    reference_binding_energy,
+)
+from naspe.structures.carbon import graphene, oxidised_carbon
 from naspe.workflows.dft.core_hole_setups import write_core_hole_setup
 from naspe.workflows.dft.gpaw import GpawStaticMaker
+from naspe.workflows.flows import core_level_final_state as fs
 from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
+from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker, boxed_molecule, molecular_shift
 from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_level_shifts
 
 # coarse but converged enough for the sign and order of shifts: ~2 s per core-hole SCF on 2 cores
@@ -40,11 +49,40 @@ def _two_molecules() -> Atoms:
 
 
 def test_carbon_environments_of_small_molecules():
+    assert core_environments(molecule("CH4")) == {0: "C-C"} and core_environments(molecule("CO2")) == {0: "O-C=O"}
+    assert core_environments(molecule("C6H6")) == dict.fromkeys(range(6), "C sp2")  # aromatic: three neighbours
     assert core_environments(molecule("CH3CH2OH")) == {0: "C-C", 1: "C-O"}
     assert core_environments(molecule("CH3CHO")) == {1: "C=O", 3: "C-C"}
     assert core_environments(molecule("CH3COOH")) == {0: "O-C=O", 4: "C-C"}
     assert core_environments(molecule("HCOOCH3")) == {0: "O-C=O", 4: "C-O"}
     assert core_environments(molecule("CH3CONH2"))[1] == "other"  # amide carbon: not one of the four XPS classes
+
+
+def test_graphene_carbons_are_sp2_with_their_own_reference():
+    """Graphitic carbons are not aliphatic C-C: own class, graphite's 284.42 eV (Susi et al. 2018)."""
+    sheet = graphene((3, 2))
+    assert set(core_environments(sheet).values()) == {"C sp2"}
+    edge = oxidised_carbon("carbonyl")  # zigzag ribbon: H-terminated edge C, one edge C=O
+    envs = core_environments(edge)
+    assert sorted(envs.values()).count("C=O") == 1 and set(envs.values()) == {"C sp2", "C=O"}
+    assert set(core_environments(edge, "O").values()) == {"C=O"}
+    epoxide, hydroxyl = oxidised_carbon("epoxide"), oxidised_carbon("hydroxyl")
+    assert sorted(core_environments(epoxide).values()).count("C-O") == 2
+    assert sorted(core_environments(hydroxyl).values()).count("C-O") == 1
+    assert core_environments(hydroxyl, "O") == {24: "C-O"}
+    # PEO-like ether chain on graphene: the reference is a graphene carbon, aligned to 284.42 eV, not 284.8
+    ether = molecule("CH3OCH3")
+    ether.positions += sheet.positions[:, :].mean(axis=0) + [0.0, 0.0, 4.0] - ether.positions.mean(axis=0)
+    film = sheet + ether
+    ref = pick_reference(film)
+    assert core_environments(film)[ref] == "C sp2" and ref < len(sheet)
+    assert reference_binding_energy("C", "C sp2") == 284.42 and REFERENCE_BINDING_ENERGY_EV["C"]["C-C"] == 284.8
+    doc = CoreLevelShiftDocument.from_energies(film, "C", ref, {ref: -10.0, len(sheet): -8.1})
+    s = next(x for x in doc.shifts if x.index == len(sheet))
+    assert s.environment == "C-O" and s.binding_energy_eV == pytest.approx(284.42 + 1.9)
+    assert doc.reference_binding_energy_eV == 284.42 and "Susi" in doc.reference_binding_energy_source
+    with pytest.raises(ValueError, match="environment='C-O': not a reference class of C 1s"):
+        reference_binding_energy("C", "C-O")
 
 
 def test_oxygen_environments_and_metal_contacts_ignored():
@@ -82,9 +120,9 @@ def test_bad_inputs_name_the_value_and_what_is_allowed():
         m.validate(eth, [-1], None, "C")
     with pytest.raises(ValueError, match=r"index 3: is H, not C; C atoms are \[0, 1\]"):
         m.validate(eth, [3], None, "C")
-    with pytest.raises(ValueError, match=r"no C-C reference C atom in C2H6O .*\['C-O'\]"):
+    with pytest.raises(ValueError, match=r"no C sp2 or C-C reference C atom in C2H6O .*\['C-O'\]"):
         m.validate(_boxed("CH3OCH3"), None, None, "C")
-    with pytest.raises(ValueError, match=r"reference=1: is a C-O C, the reference must be C-C; C-C atoms: \[0\]"):
+    with pytest.raises(ValueError, match=r"reference=1: is a C-O C, the reference must be C sp2 or C-C .*: \[0\]"):
         m.validate(eth, None, 1, "C")
     with pytest.raises(ValueError, match="GPAW needs >= 3.0 Å of vacuum"):
         m.validate(_boxed("CH3CH2OH", vacuum=2.0), None, None, "C")
@@ -92,6 +130,10 @@ def test_bad_inputs_name_the_value_and_what_is_allowed():
         CoreLevelShiftDocument.from_energies(eth, "C", 0, {1: -1.0})
     with pytest.raises(ValueError, match="final_state='cation'"):
         CoreLevelShiftMaker(final_state="cation")
+    with pytest.raises(ValueError, match="molecule='XYZ'"):
+        MolecularShiftMaker().make("XYZ", 0)
+    with pytest.raises(ValueError, match="reference atom 0 of H2O is O: it must be C too"):
+        MolecularShiftMaker().make("CO2", 0, reference="H2O")
     with pytest.raises(ValueError, match="basis='xyz'"):
         CoreLevelShiftMaker(static_maker=GpawStaticMaker(basis="xyz"))
     with pytest.raises(ValueError, match="site-packages"):
@@ -105,7 +147,7 @@ def test_document_from_energies_aligns_to_xps():
     doc = CoreLevelShiftDocument.from_energies(eth, "C", 0, {0: -100.0, 1: -98.7}, ground_state_energy_eV=-390.0)
     s1 = next(s for s in doc.shifts if s.index == 1)
     assert s1.shift_eV == pytest.approx(1.3) and doc.shift_of(0) == 0.0
-    assert s1.binding_energy_eV == pytest.approx(REFERENCE_BINDING_ENERGY_EV["C"] + 1.3)
+    assert s1.binding_energy_eV == pytest.approx(REFERENCE_BINDING_ENERGY_EV["C"]["C-C"] + 1.3)
     assert s1.xps_range_eV == XPS_RANGES_EV["C"]["C-O"] and s1.deviation_from_xps_eV == pytest.approx(-0.1)
     assert s1.delta_scf_energy_eV == pytest.approx(291.3)
     assert doc.mean_shift_by_environment_eV == {"C-C": 0.0, "C-O": pytest.approx(1.3)}
@@ -113,7 +155,7 @@ def test_document_from_energies_aligns_to_xps():
     # O 1s: López et al. (1991) 532.8 / 532.2 / 533.7 eV at C 1s 285.0 eV, moved by -0.2 eV to C-C at 284.8 eV
     for env, lopez in (("C-O", 532.8), ("C=O", 532.2), ("C(=O)-O", 533.7)):
         assert np.mean(XPS_RANGES_EV["O"][env]) == pytest.approx(lopez - 0.2), env
-    assert REFERENCE_BINDING_ENERGY_EV["O"] == pytest.approx(532.8 - 0.2)
+    assert REFERENCE_BINDING_ENERGY_EV["O"]["C-O"] == pytest.approx(532.8 - 0.2)
 
 
 def test_core_hole_setup_written_to_given_directory_and_cached(tmp_path):
@@ -128,24 +170,82 @@ def test_core_hole_setup_written_to_given_directory_and_cached(tmp_path):
     assert str(tmp_path) not in map(str, gpaw.setup_paths)
 
 
+def test_final_state_from_the_system():
+    mol = fs.choose(_boxed("CH4"))
+    assert mol.final_state == "ionized" and "isolated molecule" in mol.reason and mol.requested == "auto"
+    sheet = graphene((3, 2))
+    assert fs.choose(sheet, gap_eV=0.02).final_state == "neutral"
+    film = fs.choose(sheet, gap_eV=4.8)
+    assert film.final_state == "ionized" and "insulating" in film.reason and film.band_gap_eV == 4.8
+    assert fs.choose(sheet, "neutral").reason == "set explicitly (final_state)"
+    with pytest.raises(ValueError, match="needs the ground-state gap"):
+        fs.choose(sheet)
+    with pytest.raises(ValueError, match="final_state='cation'"):
+        fs.choose(sheet, "cation")
+    # an ionised slab runs fully periodic (GPAW has no charged cell with mixed boundary conditions)
+    m = CoreLevelShiftMaker(static_maker=COARSE)
+    slab = graphene((3, 2))
+    assert m.run_pbc(slab, 0, "ionized") == (True, True, True) and m.run_pbc(slab, 0, "neutral") == (True, True, False)
+    assert "poissonsolver" not in m.gpaw_parameters(slab, 0, "ionized")
+    assert "poissonsolver" in m.gpaw_parameters(slab, 0, "neutral") and m.gpaw_parameters(slab, 0, "neutral")["spinpol"]
+
+
+def test_final_state_of_a_metal_slab_from_its_gpaw_ground_state(tmp_path):
+    """A real GPAW ground state of a two-layer Na(110) slab: no gap, so the neutral final state."""
+    from ase.build import bcc110
+
+    from naspe.workflows.flows.core_level_runs import ground_state_result
+
+    slab = bcc110("Na", size=(1, 1, 2), vacuum=3.5)
+    slab.pbc = (True, True, False)
+    static = GpawStaticMaker(basis="szp(dzp)", grid_spacing_angstrom=0.3, kpoint_density=1.5)
+    maker = CoreLevelShiftMaker(static_maker=static, spinpol=False)
+    result = ground_state_result(slab, maker, tmp_path)
+    choice = fs.FinalStateChoice(**result["final_state"])
+    assert result["band_gap_eV"] < fs.METALLIC_GAP_EV, result
+    assert choice.final_state == "neutral" and "metallic" in choice.reason
+
+
 # ----------------------------------------------------------------------------- real GPAW
 
 
 @pytest.mark.slow
-def test_c_o_shift_positive_ethanol_neutral_delta_scf(tmp_path):
-    """Default neutral final state (Susi 2014): ethanol CH2OH vs CH3 is positive (+0.97 eV here)."""
+def test_gas_phase_shift_co_vs_ch4_spin_polarised_ionised(tmp_path):
+    """Each molecule alone in its box, core-ionised and spin-polarised: CO's C 1s vs CH4's.
+
+    Measured +5.37 eV (Jolly et al. 1984). Tolerance 0.35 eV at these coarse settings (LCAO dzp,
+    h = 0.22 Å, 4 Å vacuum). Spin polarisation shows in the absolute energies: CH4's Delta-SCF
+    C 1s is 289.9 eV spin-polarised (measured 290.84 eV) and 296.9 eV spin-paired, where GPAW
+    spreads the hole over both spin channels.
+    """
     import gpaw
 
     paths = list(gpaw.setup_paths)
-    doc = core_level_shifts(_boxed("CH3CH2OH"), maker=CoreLevelShiftMaker(static_maker=COARSE), directory=tmp_path)
+    lcao = CoreLevelShiftMaker(
+        static_maker=GpawStaticMaker(grid_spacing_angstrom=0.22, basis="dzp", smearing_eV=0.01), final_state="ionized"
+    )
+    doc = molecular_shift(
+        "CO", 1, maker=MolecularShiftMaker(core_level_maker=lcao, vacuum_angstrom=4.0), directory=tmp_path
+    )
     assert gpaw.setup_paths == paths  # the setup directory is taken off the path again
+    assert doc.settings["spinpol"] is True and doc.settings["gpaw_charge_with_hole"] == 0
+    assert doc.environment == "C=O" and doc.measured_shift_eV == pytest.approx(5.37)
+    assert abs(doc.error_eV) < 0.35, doc
+    assert 288.5 < doc.reference_delta_scf_eV < 291.5  # spin-paired: ~296.9 eV
+    assert (tmp_path / "CO_1" / "C.fch1s.PBE").exists() and (tmp_path / "CH4_0" / "gpaw_C0_fch1s.txt").exists()
+    assert boxed_molecule("CO", 4.0).cell.lengths().min() == pytest.approx(8.0)
+
+
+@pytest.mark.slow
+def test_c_o_shift_positive_ethanol_auto_final_state(tmp_path):
+    """A molecule gets the core-ionised final state by itself; ethanol CH2OH vs CH3 (gas phase ~+1.4 eV)."""
+    doc = core_level_shifts(_boxed("CH3CH2OH"), maker=CoreLevelShiftMaker(static_maker=COARSE), directory=tmp_path)
     assert doc.reference_index == 0 and doc.reference_environment == "C-C"
-    shift = doc.shift_of(1)
-    assert 0.5 < shift < 2.0
-    assert doc.settings["gpaw_charge_with_hole"] == -1 and doc.settings["final_state"] == "neutral"
-    assert doc.ground_state_energy_eV is not None
-    assert all(280.0 < s.delta_scf_energy_eV < 300.0 for s in doc.shifts)  # C 1s scale
-    assert (tmp_path / "C.fch1s.PBE").exists() and (tmp_path / "gpaw_C1_fch1s.txt").exists()
+    assert doc.final_state == "ionized" and "isolated molecule" in doc.final_state_reason
+    assert 1.0 < doc.shift_of(1) < 1.8
+    assert doc.settings["gpaw_charge_with_hole"] == 0 and doc.settings["spinpol"] is True
+    assert doc.ground_state_energy_eV is not None and doc.ground_state_band_gap_eV > 3.0
+    assert all(287.0 < s.delta_scf_energy_eV < 294.0 for s in doc.shifts)  # C 1s scale, spin-polarised
 
 
 @pytest.mark.slow
@@ -156,7 +256,9 @@ def test_flow_shift_order_c_o_below_c_double_o_ionized(tmp_path):
     c_o = next(i for i, e in envs.items() if e == "C-O")
     c_eq_o = next(i for i, e in envs.items() if e == "C=O")
     ref = next(i for i, e in envs.items() if e == "C-C" and i < 9)  # ethanol's CH3
-    maker = CoreLevelShiftMaker(static_maker=COARSE, final_state="ionized", ground_state=False, setup_dir=str(tmp_path))
+    maker = CoreLevelShiftMaker(
+        static_maker=COARSE, final_state="ionized", spinpol=False, ground_state=False, setup_dir=str(tmp_path)
+    )
     structure = AseAtomsAdaptor.get_structure(both)
     flow = maker.make(structure, atoms=[c_o, c_eq_o], reference=ref)
     assert len(flow.jobs) == 4  # reference, two excited atoms, document
@@ -166,5 +268,6 @@ def test_flow_shift_order_c_o_below_c_double_o_ionized(tmp_path):
     doc = CoreLevelShiftDocument(**store.query_one({"uuid": flow.jobs[-1].uuid})["output"])
     shift = {s.environment: s.shift_eV for s in doc.shifts}
     assert 0.0 < shift["C-O"] < shift["C=O"]  # gas-phase XPS: ~1.4 and ~2.5 eV above CH3
-    assert doc.settings["gpaw_charge_with_hole"] == 0
+    assert doc.settings["gpaw_charge_with_hole"] == 0 and doc.final_state == "ionized"
+    assert doc.final_state_reason == "set explicitly (final_state)"
     assert (tmp_path / "C.fch1s.PBE").exists()  # one shared setup cache
