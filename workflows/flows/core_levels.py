@@ -300,7 +300,9 @@ class CoreLevelShiftMaker(Maker):
             g.name = f"{self.name} ground state"
             jobs.append(g)
             ground = g.output
-        choice = fs.choose(ase_atoms, self.final_state) if ground is None else ground["final_state"]
+        # a FinalStateChoice as a dict: fixed now (molecule, or given), or the ground-state job's
+        fixed = fs.choose(ase_atoms, self.final_state).model_dump(mode="json") if ground is None else None
+        choice = ground["final_state"] if ground is not None else fixed
         energies = {}
         for i in dict.fromkeys([ref, *indices]):
             j = core_hole_energy(structure, i, self, choice)

@@ -188,6 +188,14 @@ def test_final_state_from_the_system():
     assert m.run_pbc(slab, 0, "ionized") == (True, True, True) and m.run_pbc(slab, 0, "neutral") == (True, True, False)
     assert "poissonsolver" not in m.gpaw_parameters(slab, 0, "ionized")
     assert "poissonsolver" in m.gpaw_parameters(slab, 0, "neutral") and m.gpaw_parameters(slab, 0, "neutral")["spinpol"]
+    # flows: a periodic "auto" cell gets a ground-state job whose gap decides; a molecule is decided at once
+    lean = CoreLevelShiftMaker(static_maker=COARSE, ground_state=False)
+    epoxide = oxidised_carbon("epoxide")
+    c_o = next(i for i, e in core_environments(epoxide).items() if e == "C-O")
+    sheet_flow = lean.make(AseAtomsAdaptor.get_structure(epoxide), atoms=[c_o])
+    assert [j.name.split()[-1] for j in sheet_flow.jobs][:1] == ["state"] and len(sheet_flow.jobs) == 4
+    mol_flow = lean.make(AseAtomsAdaptor.get_structure(_boxed("CH3CH2OH")), atoms=[1])
+    assert len(mol_flow.jobs) == 3 and mol_flow.jobs[0].function_args[3]["final_state"] == "ionized"
 
 
 def test_final_state_of_a_metal_slab_from_its_gpaw_ground_state(tmp_path):
