@@ -16,7 +16,7 @@ from naspe.analysis.xps import (
     core_environments,
     reference_binding_energy,
 )
-from naspe.workflows.dft.convergence import DerivedConvergence
+from naspe.workflows.dft.convergence import DerivedConvergence, RelaxationConvergence
 from naspe.workflows.flows.core_level_final_state import FinalStateChoice
 
 __all__ = ["CoreLevelShift", "CoreLevelShiftDocument"]
@@ -96,6 +96,7 @@ class CoreLevelShiftDocument(BaseModel):
         settings: dict[str, Any] | None = None,
         reference_binding_energy_eV: float | None = None,
         final_state: FinalStateChoice | None = None,
+        geometry_convergence: RelaxationConvergence | None = None,
     ) -> CoreLevelShiftDocument:
         """Document from total energies (eV) with the core hole on each atom (the reference included).
 
@@ -118,6 +119,9 @@ class CoreLevelShiftDocument(BaseModel):
             (:func:`~naspe.analysis.xps.reference_binding_energy`).
         final_state
             The final state used and why (:func:`~naspe.workflows.flows.core_level_final_state.choose`).
+        geometry_convergence
+            Convergence of the relaxation that made the geometry, when known (a part "geometry").
+            Each Delta-SCF single point counts as converged: GPAW raises on an unconverged SCF.
         """
         check_element(element)
         if reference not in core_hole_energies_eV:
@@ -156,6 +160,12 @@ class CoreLevelShiftDocument(BaseModel):
                 )
             )
         shifts.sort(key=lambda s: s.index)
+        done = RelaxationConvergence(converged=True, scf_converged=True, single_point=True, steps=0, max_steps=1)
+        parts: dict[str, RelaxationConvergence] = {f"{element}{i} 1s hole": done for i in sorted(core_hole_energies_eV)}
+        if ground_state_energy_eV is not None:
+            parts["ground state"] = done
+        if geometry_convergence is not None:
+            parts["geometry"] = geometry_convergence
         by_env: dict[str, list[float]] = {}
         for s in shifts:
             by_env.setdefault(s.environment, []).append(s.shift_eV)
@@ -175,6 +185,7 @@ class CoreLevelShiftDocument(BaseModel):
             shifts=shifts,
             mean_shift_by_environment_eV={k: float(np.mean(v)) for k, v in sorted(by_env.items())},
             settings=settings or {},
+            convergence=DerivedConvergence.from_parts(parts),
         )
 
     def shift_of(self, index: int) -> float:

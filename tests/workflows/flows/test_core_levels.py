@@ -151,6 +151,11 @@ def test_document_from_energies_aligns_to_xps():
     assert s1.xps_range_eV == XPS_RANGES_EV["C"]["C-O"] and s1.deviation_from_xps_eV == pytest.approx(-0.1)
     assert s1.delta_scf_energy_eV == pytest.approx(291.3)
     assert doc.mean_shift_by_environment_eV == {"C-C": 0.0, "C-O": pytest.approx(1.3)}
+    assert doc.convergence.converged and set(doc.convergence.single_points) == {
+        "C0 1s hole",
+        "C1 1s hole",
+        "ground state",
+    }
     assert CoreLevelShiftDocument.model_json_schema()["properties"]["shifts"]
     # O 1s: López et al. (1991) 532.8 / 532.2 / 533.7 eV at C 1s 285.0 eV, moved by -0.2 eV to C-C at 284.8 eV
     for env, lopez in (("C-O", 532.8), ("C=O", 532.2), ("C(=O)-O", 533.7)):
@@ -206,7 +211,7 @@ def test_final_state_of_a_metal_slab_from_its_gpaw_ground_state(tmp_path):
 
     slab = bcc110("Na", size=(1, 1, 2), vacuum=3.5)
     slab.pbc = (True, True, False)
-    static = GpawStaticMaker(basis="szp(dzp)", grid_spacing_angstrom=0.3, kpoint_density=1.5)
+    static = GpawStaticMaker(basis="szp(dzp)", grid_spacing_angstrom=0.3, k_length_angstrom=12.0)
     maker = CoreLevelShiftMaker(static_maker=static, spinpol=False)
     result = ground_state_result(slab, maker, tmp_path)
     choice = fs.FinalStateChoice(**result["final_state"])
