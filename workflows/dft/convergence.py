@@ -236,6 +236,9 @@ class DerivedConvergence(BaseModel):
     )
     not_converged: list[str] = Field(default_factory=list, description="Parts that did not converge")
     unknown: list[str] = Field(default_factory=list, description="Parts whose convergence is not recorded")
+    single_points: list[str] = Field(
+        default_factory=list, description="Parts that are single points (their geometry was not relaxed in that run)"
+    )
 
     @property
     def status(self) -> str:
@@ -251,7 +254,8 @@ class DerivedConvergence(BaseModel):
         bad = [label for label, p in read.items() if p.converged is False]
         unknown = [label for label, p in read.items() if p.converged is None]
         converged = False if bad else None if unknown or not read else True
-        return cls(converged=converged, parts=read, not_converged=bad, unknown=unknown)
+        single = [label for label, p in read.items() if p.single_point]
+        return cls(converged=converged, parts=read, not_converged=bad, unknown=unknown, single_points=single)
 
     @classmethod
     def read(cls, value: Mapping[str, Any] | BaseModel | None) -> DerivedConvergence:
@@ -262,14 +266,13 @@ class DerivedConvergence(BaseModel):
             return value
         if isinstance(value, BaseModel):
             value = value.model_dump()
-        return (
-            cls.from_parts(value.get("parts") or {})
-            if value.get("parts")
-            else cls(
-                converged=value.get("converged"),
-                not_converged=list(value.get("not_converged") or []),
-                unknown=list(value.get("unknown") or []),
-            )
+        if value.get("parts"):
+            return cls.from_parts(value["parts"])
+        return cls(
+            converged=value.get("converged"),
+            not_converged=list(value.get("not_converged") or []),
+            unknown=list(value.get("unknown") or []),
+            single_points=list(value.get("single_points") or []),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -280,12 +283,15 @@ class DerivedConvergence(BaseModel):
             "summary": self.summary(),
             "not_converged": list(self.not_converged),
             "unknown": list(self.unknown),
+            "single_points": list(self.single_points),
             "parts": {k: p.model_dump(mode="json") for k, p in self.parts.items()},
         }
 
     def summary(self) -> str:
         """One line: 'converged', or which parts did not converge and why, or what is unknown."""
         if self.converged:
+            if self.single_points:
+                return f"{CONVERGED} (single points, not relaxed there: {', '.join(self.single_points)})"
             return CONVERGED
         if self.converged is False:
             return "not converged: " + "; ".join(f"{p} {self.parts[p].reason()}" for p in self.not_converged)

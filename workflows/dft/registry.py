@@ -17,7 +17,8 @@ it (method, dispersion, basis, k-points, smearing, spin, dipole), and
 :func:`purpose_of` whether its results are screening or production:
 GFN2-xTB always screening; GPAW LCAO screening, GPAW plane waves production; VASP
 production; any force criterion looser than
-:data:`~naspe.workflows.dft.defaults.RELAX_FMAX_EV_A` makes a run screening.
+:data:`~naspe.workflows.dft.defaults.RELAX_FMAX_EV_A`, or single points where relaxations
+were asked for (``steps <= 1``), make a run screening.
 
 An option an engine does not honour is refused, not dropped:
 :meth:`EngineSpec.refuse` raises a ValueError naming the option (as the caller
@@ -431,7 +432,7 @@ def relax_maker_of(name: str, maker=None):
     return maker
 
 
-def purpose_of(maker, engine_name: str | None = None) -> Purpose:
+def purpose_of(maker, engine_name: str | None = None, relaxes: bool = True) -> Purpose:
     """Screening or production for ``maker`` (see the module docstring); unknown for a Maker not recognised.
 
     Parameters
@@ -440,6 +441,9 @@ def purpose_of(maker, engine_name: str | None = None) -> Purpose:
         A relax Maker (naspe engine Maker, or atomate2's VASP Maker with ``engine_name="vasp"``).
     engine_name
         The engine when the Maker does not name it.
+    relaxes
+        The Maker stands for a relaxation: with ``steps <= 1`` (single points, geometries not
+        relaxed) its results are screening. False for single points on relaxed geometries.
     """
     name = getattr(maker, "engine", None) or engine_name
     if name not in ENGINES:
@@ -450,5 +454,8 @@ def purpose_of(maker, engine_name: str | None = None) -> Purpose:
         purpose = ENGINES[name].known_limits.purpose
     fmax = (getattr(maker, "relax_kwargs", None) or {}).get("fmax")
     if purpose is Purpose.production and fmax is not None and abs(fmax) > RELAX_FMAX_EV_A:
+        return Purpose.screening
+    steps = getattr(maker, "steps", None)
+    if relaxes and isinstance(steps, int) and steps <= 1:
         return Purpose.screening
     return purpose

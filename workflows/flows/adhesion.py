@@ -364,7 +364,9 @@ class BaseAdhesionMaker(Maker):
         """``purpose``, else the registry's verdict on the Makers (screening if either Maker screens)."""
         if self.purpose is not None:
             return self.purpose
-        found = [registry.purpose_of(m, self.engine) for m in (self.relax_maker, self.static_maker) if m is not None]
+        found = [registry.purpose_of(self.relax_maker, self.engine)]
+        if self.static_maker is not None:
+            found.append(registry.purpose_of(self.static_maker, self.engine, relaxes=False))
         if Purpose.screening in found:
             return Purpose.screening
         return Purpose.unknown if Purpose.unknown in found else Purpose.production

@@ -46,7 +46,7 @@ def _uuid_cell(uuid: str) -> Cells:
 def _converged_cell(r: dict) -> Cells:
     """'yes', 'no: <why>' or 'unknown' for a row's convergence (query column ``converged``)."""
     if r.get("converged") is True:
-        return ("yes",)
+        return ("yes" + str(r.get("convergence_detail") or "converged").removeprefix("converged"),)
     if r.get("converged") is False:
         return ("no: " + str(r.get("convergence_detail") or "").removeprefix("not converged: "),)
     return ("unknown (not recorded)",)

@@ -50,6 +50,11 @@ def test_derived_combines_parts_and_names_those_not_converged():
     assert status_of(d.model_dump()) == NOT_CONVERGED and status_of(good) == CONVERGED
     assert DerivedConvergence.model_validate(d.model_dump()) == d
     assert Purpose("screening") is Purpose.screening
+    single = RelaxationConvergence.from_forces(np.zeros((1, 3)), steps=None, max_steps=1, fmax_ev_per_a=0.05)
+    sp = DerivedConvergence.from_parts({"interface": single, "film": good})
+    assert sp.converged is True and sp.single_points == ["interface"]
+    assert sp.summary() == "converged (single points, not relaxed there: interface)"
+    assert DerivedConvergence.read(sp.model_dump()) == sp and sp.as_json()["single_points"] == ["interface"]
 
 
 def test_reads_a_real_tblite_relaxation_cut_at_its_step_limit():

@@ -179,6 +179,9 @@ def test_each_engine_states_its_limits_and_the_purpose_of_its_results():
     assert purpose_of(GpawRelaxMaker(mode="pw")) is Purpose.production
     assert purpose_of(GpawRelaxMaker(mode="pw", relax_kwargs={"fmax": 0.2})) is Purpose.screening
     assert purpose_of(object()) is Purpose.unknown
+    # single points where relaxations were asked for: geometries not relaxed, screening
+    assert purpose_of(GpawRelaxMaker(mode="pw", steps=1)) is Purpose.screening
+    assert purpose_of(GpawRelaxMaker(mode="pw", steps=1), relaxes=False) is Purpose.production
     text = level_of_theory_of(GpawRelaxMaker(mode="pw", ecut_eV=500.0, spinpol=True))
     assert text.startswith("PBE-D3(BJ), GPAW PW 500 eV") and "spin-polarised" in text
     assert "Fermi 1000 K" in level_of_theory_of(engine("tblite").relax_maker())
