@@ -66,7 +66,11 @@ def _system_label(row: dict) -> str:
 
 
 def adhesion_png(adh: pd.DataFrame, path: Path) -> Path:
-    """W_adh (J/m^2) bars by substrate class (hatched: a film other than PEO); returns ``path``."""
+    """W_adh (J/m^2) bars by substrate class; returns ``path``.
+
+    Hatched: a film other than PEO. Pale with a dashed edge and a ``*`` on the value: not shown to be
+    converged (query column ``converged`` not True), so not used in the conclusion.
+    """
     fig = _new_figure((max(6.4, 0.75 * len(adh) + 2.5), 4.8))
     ax = fig.add_subplot()
     rows = _rows(adh)
@@ -81,10 +85,14 @@ def adhesion_png(adh: pd.DataFrame, path: Path) -> Path:
         colours = [CLASS_COLOURS.get(r.get("substrate_class"), CLASS_COLOURS[None]) for r in rows]
         hatches = ["" if r.get("film") in (None, "peo") else "//" for r in rows]
         bars = ax.bar(x, values, color=colours, edgecolor="black")
-        for bar, hatch, value in zip(bars, hatches, values, strict=True):
+        unconverged = [r.get("converged") is not True for r in rows]
+        for bar, hatch, value, pale in zip(bars, hatches, values, unconverged, strict=True):
             bar.set_hatch(hatch)
+            if pale:
+                bar.set_alpha(0.35)
+                bar.set_linestyle("--")
             ax.annotate(
-                f"{value:.3f}",
+                f"{value:.3f}{'*' if pale else ''}",
                 (bar.get_x() + bar.get_width() / 2, value),
                 ha="center",
                 va="bottom" if value >= 0 else "top",
@@ -98,6 +106,9 @@ def adhesion_png(adh: pd.DataFrame, path: Path) -> Path:
         handles = [Patch(color=CLASS_COLOURS[c], label=c or "unknown substrate") for c in present]
         if any(h for h in hatches):
             handles.append(Patch(facecolor="white", edgecolor="black", hatch="//", label="film other than PEO"))
+        if any(unconverged):
+            label = "* not shown to be converged"
+            handles.append(Patch(facecolor="lightgrey", edgecolor="black", linestyle="--", alpha=0.35, label=label))
         ax.legend(handles=handles, fontsize="small")
         ax.set_ylabel(r"$W_\mathrm{adh}$ (J m$^{-2}$)")
         ax.set_title("Work of adhesion by substrate class")
