@@ -379,6 +379,8 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
             limits=(
                 "cannot run on this machine without a VASP licence: needs vasp_command and POTCARs",
                 _VASP_RELAXATION,
+                "naspe does not read the convergence of atomate2's VASP relaxations: their W_adh and E_bind read as "
+                "convergence unknown (left out of the report's conclusion)",
             ),
             known_limits=EngineLimits(
                 purpose=Purpose.production,

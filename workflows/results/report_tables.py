@@ -225,6 +225,7 @@ def core_level_rows(core: pd.DataFrame) -> Table:
             "outside range by (eV)",
             "final state",
             "converged",
+            "purpose",
             "job uuid",
         )
     )
@@ -242,6 +243,7 @@ def core_level_rows(core: pd.DataFrame) -> Table:
                 (num(r.get("deviation_from_xps_eV"), u, "+.2f"),),
                 (r.get("final_state") or MISSING,),
                 _converged_cell(r),
+                (r.get("purpose") or "unknown",),
                 _uuid_cell(u),
             )
         )
