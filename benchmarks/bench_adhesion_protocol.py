@@ -12,7 +12,8 @@ flow holds a one-layer substrate):
 (b) ``full``: :class:`~naspe.workflows.flows.adhesion.BaseAdhesionMaker` with a
     GPAW relaxation of each part (BFGS, at most ``--steps``, fmax 0.05 eV/Å).
 
-Each prints W_adh (J/m^2; the protocol also with counterpoise), the wall time (s) and the
+Each prints W_adh (J/m^2, uncorrected and with counterpoise), the wall time (s) of the call,
+the compute time (s) of all its calculations (from their progress files) and the
 GPAW steps taken (relaxation steps and single points), and
 writes them to ``<workdir>/<mode>.json``. The flows run through ``run_flow`` in
 ``<workdir>/<mode>`` (rerunning reuses finished jobs: delete it to time again).
@@ -67,6 +68,16 @@ def _gpaw_steps(run_dir: Path) -> int:
     )
 
 
+def _compute_seconds(run_dir: Path) -> float:
+    """Wall time (s) of every calculation of the run: the last step's elapsed time of each progress file.
+
+    Unlike the wall time of this call, it survives a rerun that reuses finished jobs.
+    """
+    from naspe.workflows.dft.progress import PROGRESS_FILE, read_progress
+
+    return sum(steps[-1].elapsed_s for p in run_dir.glob(f"jobs/*/{PROGRESS_FILE}") if (steps := read_progress(p)))
+
+
 def main() -> None:
     from naspe.workflows.dft.gpaw import GpawRelaxMaker
     from naspe.workflows.execution.runner import run_flow
@@ -97,15 +108,15 @@ def main() -> None:
     adhesion = doc.get("adhesion", doc)
     out = {
         "mode": args.mode,
-        "w_adh_J_m2": adhesion["w_adh_J_m2"],
-        "w_adh_cp_J_m2": doc.get("w_adh_cp_J_m2"),
-        "bsse_eV": (doc.get("counterpoise") or {}).get("bsse_eV"),
+        "w_adh_raw_J_m2": adhesion["w_adh_raw_J_m2"],
+        "w_adh_cp_J_m2": adhesion["w_adh_cp_J_m2"],
+        "bsse_eV": (adhesion["counterpoise"] or {}).get("bsse_eV"),
         "energies_eV": {k: adhesion[f"energy_{k}_eV"] for k in ("substrate", "film", "interface")},
         "wall_s": wall,
         "gpaw_steps": _gpaw_steps(run_dir),
-        "args": vars(args),
+        "compute_s": _compute_seconds(run_dir),
+        "args": {**vars(args), "workdir": str(args.workdir)},
     }
-    out["args"]["workdir"] = str(args.workdir)
     (args.workdir / f"{args.mode}.json").write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
 
