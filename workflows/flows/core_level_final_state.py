@@ -60,7 +60,10 @@ def band_gap_eV(calc) -> float:
             for s in range(calc.get_number_of_spins())
         ]
     )
-    fermi = float(np.mean(calc.get_fermi_levels())) if calc.get_number_of_spins() == 2 else calc.get_fermi_level()
+    try:
+        fermi = float(calc.get_fermi_level())
+    except ValueError:  # a fixed magnetic moment: one Fermi level per spin
+        fermi = float(np.mean(calc.get_fermi_levels()))
     above, below = eps[eps > fermi], eps[eps <= fermi]
     if len(above) == 0 or len(below) == 0:
         raise ValueError(f"no Kohn-Sham level on one side of E_F = {fermi:.3f} eV: cannot tell the gap; add bands")
