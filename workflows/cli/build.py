@@ -192,7 +192,8 @@ def build_electrolyte(
     build_density: Annotated[
         float,
         typer.Option(
-            help="Density (g/cm^3) the molecules are grown at before the box is squeezed to --density",
+            help="Density (g/cm^3) the molecules are grown at before the box is squeezed to --density "
+            "(equal to --density: grown there directly, small cells only)",
             callback=within(DENSITY_G_CM3),
         ),
     ] = 0.5,
