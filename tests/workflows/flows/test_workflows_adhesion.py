@@ -70,9 +70,13 @@ def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
 
 def test_gpaw_maker_settings_and_bad_values():
     m = GpawRelaxMaker()
-    slab = m.gpaw_parameters(slab=True)
+    s, n_sub = _dme_on_graphene()
+    atoms = s.to_ase_atoms()
+    atoms.pbc = (True, True, False)
+    slab = m.gpaw_parameters(atoms)  # not periodic along z: a slab, with its dipole layer
     assert slab["poissonsolver"] == {"dipolelayer": "xy"} and slab["xc"] == "PBE" and slab["mode"] == "lcao"
-    assert "poissonsolver" not in m.gpaw_parameters(slab=False)
+    assert slab["kpts"]["size"][2] == 1 and slab["kpts"]["gamma"] is True
+    assert "poissonsolver" not in m.gpaw_parameters(atoms, slab=False)
     with pytest.raises(ValueError, match="mode='fd'"):
         GpawRelaxMaker(mode="fd")
     with pytest.raises(ValueError, match="dispersion='d4'"):
