@@ -215,7 +215,11 @@ class CampaignMaker(Maker):
 
         c = self.settings.core_levels
         static = GpawStaticMaker(  # k-points: naspe's rule for core levels (stricter on metals and semimetals)
-            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, kpoint_purpose="core_level"
+            mode=c.mode,
+            basis=c.basis,
+            grid_spacing_angstrom=c.grid_spacing_angstrom,
+            kpoint_purpose="core_level",
+            k_length_angstrom=c.k_length_angstrom,
         )
         maker = CoreLevelShiftMaker(static_maker=static, final_state=c.final_state, ground_state=False)
         j = core_levels_of_interface(interfaces[c.system], c.element, maker)

@@ -223,6 +223,13 @@ class CoreLevelSpec(_Strict):
     final_state: Literal["auto", "neutral", "ionized"] = Field(
         "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"
     )
+    k_length_angstrom: float | None = Field(
+        None,
+        gt=0,
+        lt=1000,
+        description="k-point length L (Å) of the mesh n_i = ceil(L |b_i|); None: naspe's rule for core levels "
+        "(naspe.workflows.dft.kpoints). A smaller L is cheaper and less converged",
+    )
 
 
 class CampaignSettings(_Strict):
