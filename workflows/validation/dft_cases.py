@@ -73,8 +73,8 @@ _XPS_SHIFTS = (
 def xps_cases() -> tuple[ValidationCase, ...]:
     """The gas-phase C 1s / O 1s shift cases against Jolly et al. (1984).
 
-    They run :class:`naspe.workflows.flows.core_level_molecules.MolecularShiftMaker` (helper H3's
-    module, issue 12); while that module is not in the project they are registered as not run
+    They run :class:`naspe.workflows.flows.core_level_molecules.MolecularShiftMaker`; when that
+    module cannot be imported they are registered as not run
     (``needs``), never as passed.
     """
     from naspe.analysis import xps

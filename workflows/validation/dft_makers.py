@@ -247,7 +247,7 @@ class DimerMaker(Maker):
 
 
 def gas_phase_module():
-    """H3's gas-phase core-level module (:mod:`naspe.workflows.flows.core_level_molecules`), or None if absent."""
+    """The gas-phase core-level module (:mod:`naspe.workflows.flows.core_level_molecules`), or None if absent."""
     try:
         from naspe.workflows.flows import core_level_molecules
     except ImportError:
