@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobflow import Flow, Maker, job
+from jobflow import Flow, Maker, OutputReference, job
 from jobflow.core.job import JobConfig, OnMissing
 
 from naspe.analysis.arrhenius import plot_arrhenius
@@ -38,7 +38,7 @@ from naspe.analysis.transport_result import TransportResult
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
 from naspe.workflows.flows.conductivity_adaptive import AdaptiveProductionMaker, replica_transport
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary, finished_results
+from naspe.workflows.flows.conductivity_documents import ConductivitySummary, ProductionOutcome, finished_results
 from naspe.workflows.md.equilibration import NptEquilibrationMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
@@ -133,13 +133,17 @@ def analyze_transport(
 
 
 @job(output_schema=ConductivitySummary, config=JobConfig(on_missing_references=OnMissing.NONE))
-def summarize_conductivity(results: list, figure: bool = True) -> ConductivitySummary:
+def summarize_conductivity(results: list, figure: bool = True, productions: list | None = None) -> ConductivitySummary:
     """Arrhenius and VTF fits over the finished temperatures, with the figure (conductivity.png) here.
 
     ``results`` holds one :class:`TransportResult` (or its dict) per temperature and replica,
-    None for an analysis that did not finish.
+    None for an analysis that did not finish; ``productions`` the adaptive production
+    documents (or dicts, None for one that did not finish), whose outcomes the summary lists.
     """
     summary = ConductivitySummary.from_results(results)
+    if productions:
+        outcomes = [ProductionOutcome.from_document(d) for d in productions if d is not None]
+        summary = summary.model_copy(update={"productions": outcomes})
     if figure and summary.points:
         path = Path.cwd() / "conductivity.png"
         plot_arrhenius(finished_results(results), path)
@@ -287,10 +291,15 @@ class ConductivityMaker(Maker):
             slope_tolerance=self.slope_tolerance,
         )
 
-    def make(self, structure: str | dict) -> Flow:
-        """The Flow for ``structure``: a naspe data directory, or PolymerElectrolyte parameters."""
+    def make(self, structure: str | dict | OutputReference) -> Flow:
+        """The Flow for ``structure``: a naspe data directory, PolymerElectrolyte parameters or a path.
+
+        The path may be the output of an earlier job that wrote a naspe data directory.
+        """
         jobs = []
-        if isinstance(structure, dict):
+        if isinstance(structure, OutputReference):
+            start = structure
+        elif isinstance(structure, dict):
             build = build_electrolyte(structure)
             build.name = "build electrolyte"
             jobs.append(build)
@@ -316,7 +325,7 @@ class ConductivityMaker(Maker):
             self.ranks,
         ).make(minimize.output.dir_name)
         jobs += [minimize, anneal]
-        analyses = []
+        analyses, controllers = [], []
         for i, t_c in enumerate(self.temperatures_C):
             temp = t_c + 273.15
             label = f"{t_c:g}C"
@@ -330,12 +339,13 @@ class ConductivityMaker(Maker):
             controller = production.make(temp, first_segments)
             controller.name = production.name
             jobs.append(controller)
+            controllers.append(controller.output)
             for k in range(self.replicas):
                 analysis = replica_transport(controller.output, k)
                 analysis.name = f"transport {label} r{k}"
                 jobs.append(analysis)
                 analyses.append(analysis.output)
-        summary = summarize_conductivity(analyses)
+        summary = summarize_conductivity(analyses, productions=controllers)
         summary.name = "conductivity summary"
         jobs.append(summary)
         return Flow(jobs, output=summary.output, name=self.name)

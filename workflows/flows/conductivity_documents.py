@@ -19,8 +19,20 @@ from pydantic import BaseModel, Field
 from naspe.analysis.arrhenius import ArrheniusFit, VTFFit, fit_arrhenius, fit_vtf
 from naspe.analysis.fit_points import ExcludedPoint, fit_points
 from naspe.analysis.transport_result import TransportResult, ValueWithError
+from naspe.workflows.flows.conductivity_adaptive_documents import (
+    AdaptiveProductionDocument,
+    ProductionStop,
+    TargetQuantity,
+)
 
-__all__ = ["ConductivityPoint", "ConductivitySummary", "FIT_FIELDS", "CONDUCTIVITY_CAVEAT", "finished_results"]
+__all__ = [
+    "ConductivityPoint",
+    "ConductivitySummary",
+    "ProductionOutcome",
+    "FIT_FIELDS",
+    "CONDUCTIVITY_CAVEAT",
+    "finished_results",
+]
 
 CONDUCTIVITY_CAVEAT = (
     "Amorphous-cell MD is comparable with experiment only at 60 °C and above (PEO melts near 65 °C); "
@@ -66,6 +78,31 @@ class ConductivityPoint(BaseModel):
         )
 
 
+class ProductionOutcome(BaseModel):
+    """How the adaptive production of one temperature ended: the replicas' combined conductivities."""
+
+    temperature_K: float = Field(description="Temperature (K)")
+    replicas: int = Field(description="Replicas combined")
+    duration_ps: float = Field(description="Production time of each replica (ps)")
+    budget_ps: float = Field(description="Most production time per replica (ps)")
+    sigma_eh_S_cm: ValueWithError = Field(description="Combined Einstein-Helfand conductivity (S/cm)")
+    sigma_ne_S_cm: ValueWithError = Field(description="Combined Nernst-Einstein conductivity (S/cm)")
+    target_quantity: TargetQuantity = Field(description="The conductivity whose relative error was the target")
+    relative_error: float | None = Field(None, description="stderr / value of the combined target quantity")
+    error_target: float = Field(description="Relative standard error aimed at")
+    diffusive: bool = Field(description="Every replica's MSDs were diffusive in their fit window")
+    stop_reason: ProductionStop | None = Field(None, description="Why the production stopped")
+    ns_per_day: float | None = Field(None, description="Mean MD speed of one replica (ns/day)")
+    wall_time_s: float = Field(description="Wall time of all production segments of all replicas (s)")
+
+    @classmethod
+    def from_document(cls, doc: AdaptiveProductionDocument | dict) -> ProductionOutcome:
+        """The outcome recorded in an adaptive production document (or its dict)."""
+        d = AdaptiveProductionDocument.model_validate(doc) if isinstance(doc, dict) else doc
+        wall = sum(seg.wall_time_s for replica in d.segments for seg in replica)
+        return cls(wall_time_s=wall, **{name: getattr(d, name) for name in cls.model_fields if name != "wall_time_s"})
+
+
 class ConductivitySummary(BaseModel):
     """Conductivity over temperature: the finished points and their Arrhenius and VTF fits."""
 
@@ -95,6 +132,10 @@ class ConductivitySummary(BaseModel):
         default_factory=list, description="Points left out of the fits of each conductivity, with the reason"
     )
     warnings: list[str] = Field(default_factory=list, description="Fits not made or failed, and why")
+    productions: list[ProductionOutcome] = Field(
+        default_factory=list,
+        description="Per temperature, how its adaptive production ended (combined replicas, stop reason)",
+    )
     figure: str | None = Field(None, description="Path of the Arrhenius plot (conductivity.png), if drawn")
 
     def fit(self, model: str, quantity: str) -> ArrheniusFit | VTFFit | None:

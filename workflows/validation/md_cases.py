@@ -18,6 +18,12 @@ Reference values
 - PEO melt 1.105 ± 0.025 g/cm³ at 333-353 K: the 1.08-1.13 g/cm³ of amorphous PEO at
   60-80 °C (Mark, Physical Properties of Polymers Handbook, 2nd ed., 2007, ch. 7),
   as the repository cites it.
+- 0.5 mol/L LiTFSI in DME, 10.26 mS/cm at 333.1 K (9.75 at 297.4 K): Xu & Angell,
+  Electrochem. Solid-State Lett. 4 (2001) E1, as read off its figure in the CALiSol-23
+  dataset (Mortensen et al., Sci. Data 2024; the search found the dataset's rows, not
+  the paper's figure). A conductivity case is a
+  :class:`~naspe.workflows.validation.md_conductivity.ConductivityCaseMaker`: the adaptive
+  conductivity MD run to its error target at the reference temperature.
 - [Li(G4)][TFSI] (equimolar LiTFSI/G4) at 303 K: ionic conductivity and the
   self-diffusion coefficients of Li+, TFSI- and G4 by PFG-NMR, Yoshida et al.,
   J. Am. Chem. Soc. 133 (2011) 13121 and Ueno et al., J. Phys. Chem. B 116 (2012)
@@ -35,9 +41,11 @@ from dataclasses import dataclass, field
 
 from jobflow import Flow, Maker
 
+from naspe.workflows.flows.conductivity import ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.validation.cases import ValidationCase
+from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker
 from naspe.workflows.validation.md_jobs import CELL_KINDS, build_cell, density_document
 
 __all__ = ["CASES", "DensityMaker", "FF_LEVEL", "START_FRACTION"]
@@ -157,6 +165,12 @@ PEO_SOURCE = (
     "experiment: amorphous PEO 1.08-1.13 g/cm^3 at 60-80 °C, Mark (ed.), Physical Properties of Polymers "
     "Handbook, 2nd ed., Springer (2007), ch. 7"
 )
+LI_DME_SIGMA = 10.26
+LI_DME_SOURCE = (
+    "experiment, 0.5 mol/L LiTFSI in 1,2-dimethoxyethane, 333.1 K: Xu & Angell, Electrochem. Solid-State Lett. 4 "
+    "(2001) E1, doi:10.1149/1.1344281 (conductivity vs T read off the paper's figure, as digitised in the "
+    "CALiSol-23 dataset, Mortensen et al., Sci. Data (2024), doi:10.1038/s41597-024-03575-8; 9.75 mS/cm at 297.4 K)"
+)
 OPLS_REASON = "OPLS-AA liquid densities are within ~2-3 % of experiment (Jorgensen, Maxwell & Tirado-Rives 1996)"
 START_NOTE = f"the cell starts at {START_FRACTION:g} x the reference density; NPT has to find the model's own"
 
@@ -226,6 +240,46 @@ CASES: tuple[ValidationCase, ...] = (
         ),
         uncertainty=0.025,
         notes=START_NOTE + "; 20-EO chains (oligomer melt, Mn ~ 0.9 kg/mol) are a little less dense than high-Mw PEO",
+    ),
+    ValidationCase(
+        name="li-dme-tfsi-conductivity",
+        suite="md",
+        quantity="Nernst-Einstein conductivity of 0.5 mol/L LiTFSI in DME (G1), 333.15 K, 71 DME + 4 LiTFSI, "
+        "adaptive production to a 20 % error",
+        unit="mS/cm",
+        reference_value=LI_DME_SIGMA,
+        reference_source=LI_DME_SOURCE,
+        reference_kind="experiment",
+        tolerance=0.5,
+        tolerance_kind="rel",
+        tolerance_reason="sigma_NE neglects ion pairing (an upper bound of the measured, collective value in a "
+        "low-permittivity ether) and the ions carry 0.8 charges; a factor of ~1.5 either way is the band "
+        "chosen here for such a model, not a published benchmark",
+        level_of_theory=FF_LEVEL,
+        cost="full",
+        make=ConductivityCaseMaker(
+            "validation li-dme-tfsi-conductivity",
+            "li-dme-tfsi-conductivity",
+            "glyme",
+            {"glyme": "G1", "n_molecules": 71, "salt": "LiTFSI", "molarity_mol_l": 0.5, "seed": 4},
+            60.0,
+            "sigma_ne_S_cm",
+            ConductivityMaker(
+                replicas=1,
+                minimize_steps=1000,
+                anneal_ps=10.0,
+                anneal_high_K=450.0,
+                npt_segment_ps=20.0,
+                npt_budget_ps=200.0,
+                production_segment_ps=50.0,
+                production_budget_ps=1000.0,
+                ion_dump_fs=100.0,
+                ranks=2,
+            ),
+        ).make,
+        notes="0.5001 mol/L (71 DME + 4 LiTFSI, 1200 atoms, ideal-mixing start density 0.944 g/cm^3); the "
+        "measured conductivity hardly changes between 297 and 333 K (9.75 -> 10.26 mS/cm), ion pairing growing "
+        "as the permittivity falls; sigma_EH, the measured quantity, is in the details with its (larger) error",
     ),
     ValidationCase(
         name="li-g4-tfsi-conductivity",

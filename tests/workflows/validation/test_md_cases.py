@@ -6,15 +6,20 @@ import numpy as np
 import pytest
 from conftest import run_in_memory
 
+from naspe.analysis.transport_result import ValueWithError
+from naspe.workflows.flows.conductivity import ConductivityMaker
+from naspe.workflows.flows.conductivity_documents import ConductivitySummary, ProductionOutcome
 from naspe.workflows.md.inputs import LammpsInputGenerator
 from naspe.workflows.validation import ValidationDocument, suite_cases
 from naspe.workflows.validation.md_cases import START_FRACTION, DensityMaker
+from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker, conductivity_document
 from naspe.workflows.validation.md_jobs import block_mean, density_document
 
 
 def test_md_suite_has_density_and_transport_cases_with_sources():
     cases = suite_cases("md")
     assert {"g1-density-cheap", "g1-density", "g4-density", "peo-melt-density", "li-g4-tfsi-conductivity"} <= set(cases)
+    assert cases["li-dme-tfsi-conductivity"].runnable and cases["li-dme-tfsi-conductivity"].unit == "mS/cm"
     assert [c.name for c in cases.values() if c.cost == "cheap"] == ["g1-density-cheap"]
     for case in cases.values():
         assert case.reference_kind == "experiment" and "(" in case.reference_source
@@ -32,7 +37,7 @@ def test_md_suite_has_density_and_transport_cases_with_sources():
 def test_density_cells_start_away_from_the_reference():
     """A cell left where it was built must not pass: every density case starts at 0.9 x the reference."""
     for case in suite_cases("md").values():
-        if case.runnable:
+        if case.runnable and case.unit == "g/cm^3":
             maker = case.make().jobs[0]
             params = maker.function_args[1]
             assert abs(params["density_g_cm3"] / case.reference_value - START_FRACTION) < 1e-3
@@ -82,3 +87,83 @@ def test_a_tiny_density_flow_runs_lammps_and_makes_the_document(tmp_path, monkey
     doc = store.query_one({"name": "g1-density-cheap document"}, load=True)["output"]
     assert doc["status"] in ("passed", "failed") and 0.5 < doc["computed"] < 1.2
     assert doc["wall_time_s"] > 0 and doc["details"]["start_density_g_cm3"] == 0.78
+
+
+def _summary(diffusive: bool, sigma_ne: float | None, stop: str) -> ConductivitySummary:
+    outcome = ProductionOutcome(
+        temperature_K=333.15,
+        replicas=2,
+        duration_ps=400.0,
+        budget_ps=1000.0,
+        sigma_eh_S_cm=ValueWithError(value=0.004, stderr=0.003),
+        sigma_ne_S_cm=ValueWithError(value=sigma_ne, stderr=None if sigma_ne is None else 0.1 * sigma_ne),
+        target_quantity="sigma_ne_S_cm",
+        relative_error=0.1,
+        error_target=0.2,
+        diffusive=diffusive,
+        stop_reason=stop,
+        wall_time_s=3600.0,
+    )
+    return ConductivitySummary(n_requested=2, n_finished=2, productions=[outcome])
+
+
+def test_conductivity_document_compares_the_combined_value_in_mS_cm():
+    doc = conductivity_document.original(
+        "li-dme-tfsi-conductivity", _summary(True, 0.009, "target_reached"), "sigma_ne_S_cm"
+    )
+    assert (
+        doc.status == "passed" and doc.computed == pytest.approx(9.0) and doc.computed_uncertainty == pytest.approx(0.9)
+    )
+    assert doc.wall_time_s == 3600.0 and doc.details["sigma_eh_mS_cm"] == pytest.approx((4.0, 3.0))
+    assert "stopped: target_reached" in doc.convergence and "2 replica(s) x 400 ps" in doc.convergence
+    far = conductivity_document.original(
+        "li-dme-tfsi-conductivity", _summary(True, 0.030, "budget_exhausted"), "sigma_ne_S_cm"
+    )
+    assert far.status == "failed" and far.deviation == pytest.approx(30.0 - 10.26)
+
+
+def test_a_conductivity_that_never_became_diffusive_is_not_run_never_a_pass_or_fail():
+    doc = conductivity_document.original(
+        "li-dme-tfsi-conductivity", _summary(False, 0.009, "not_diffusive"), "sigma_ne_S_cm"
+    )
+    assert doc.status == "not run" and doc.passed is None and doc.computed is None
+    assert "not diffusive after 400 ps x 2 replica(s) (stopped: not_diffusive)" in doc.reason
+    assert doc.details["stop_reason"] == "not_diffusive"
+    empty = ConductivitySummary(n_requested=1, n_finished=0)
+    assert "did not finish" in conductivity_document.original("li-dme-tfsi-conductivity", empty, "sigma_ne_S_cm").reason
+    assert conductivity_document.original("li-dme-tfsi-conductivity", None, "sigma_ne_S_cm").status == "not run"
+
+
+def test_conductivity_case_maker_refuses_bad_settings_before_any_job():
+    with pytest.raises(ValueError, match="quantity='sigma': allowed are sigma_ne_S_cm, sigma_eh_S_cm"):
+        ConductivityCaseMaker(params={"glyme": "G1", "n_molecules": 10}, quantity="sigma").make()
+    with pytest.raises(ValueError, match="glyme='G9'"):
+        ConductivityCaseMaker(params={"glyme": "G9", "n_molecules": 10}).make()
+
+
+@pytest.mark.slow
+def test_tiny_conductivity_case_runs_the_adaptive_md_and_records_its_outcome(tmp_path):
+    """A 180-atom DME/LiTFSI cell through build, NPT and adaptive production (real LAMMPS) into the document."""
+    tiny = ConductivityMaker(
+        minimize_steps=100,
+        anneal_ps=0.4,
+        npt_segment_ps=0.4,
+        npt_budget_ps=0.4,
+        production_segment_ps=2.0,
+        production_budget_ps=2.0,
+        ion_dump_fs=20.0,
+        input_generator=LammpsInputGenerator(thermo_every=50, restart_every=500),
+    )
+    maker = ConductivityCaseMaker(
+        case="li-dme-tfsi-conductivity",
+        params={"glyme": "G1", "n_molecules": 10, "salt": "LiTFSI", "n_salt": 2, "density_g_cm3": 0.95, "seed": 1},
+        temperature_C=60.0,
+        conductivity=tiny,
+    )
+    flow = maker.make()
+    store = run_in_memory(flow, tmp_path)
+    doc = ValidationDocument.model_validate(store.get_output(flow.jobs[-1].uuid))
+    assert doc.case == "li-dme-tfsi-conductivity" and doc.details["temperature_K"] == pytest.approx(333.15)
+    assert doc.details["production_ps_per_replica"] == pytest.approx(2.0) and doc.wall_time_s > 0
+    assert doc.details["stop_reason"] in ("target_reached", "budget_exhausted", "not_diffusive")
+    assert (doc.status == "not run") == (not doc.details["diffusive"])
