@@ -58,18 +58,30 @@ def _honoured(part: str, engine: str, **values) -> dict:
 
 
 @job
-def core_levels_of_interface(interface: Structure, element: str, maker) -> Response:
+def core_levels_of_interface(
+    interface: Structure, element: str, maker, classes: tuple[str, ...] | None = None
+) -> Response:
     """Replace itself by core-level shifts of one atom per environment class of the relaxed ``interface``.
 
-    The reference is the C-C carbon farthest from oxygen (``pick_reference``).
+    The reference is chosen by ``pick_reference`` (a graphitic carbon before an aliphatic one).
+    ``classes`` limits the excited classes (None: every class present but ``"other"``); a class
+    asked for that the relaxed interface does not have is an error naming the ones it has.
     """
     atoms = AseAtomsAdaptor.get_atoms(interface)
     env = core_environments(atoms, element)
     reference = pick_reference(atoms, element, env)
     chosen: dict[str, int] = {}
     for index, cls in sorted(env.items()):
-        if index != reference and cls not in ("other",) and cls not in chosen:
+        wanted = cls != "other" if classes is None else cls in classes
+        if index != reference and wanted and cls not in chosen:
             chosen[cls] = index
+    missing = sorted(set(classes or ()) - set(chosen))
+    if missing:
+        present = sorted({c for i, c in env.items() if i != reference})
+        raise ValueError(
+            f"core_levels.classes: the relaxed interface has no {element} atom of class {missing} "
+            f"(besides the reference); it has {present}"
+        )
     clean = Structure(interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True)
     flow = maker.make(clean, atoms=sorted(chosen.values()), reference=reference, element=element)
     return Response(replace=flow)
@@ -222,7 +234,7 @@ class CampaignMaker(Maker):
             k_length_angstrom=c.k_length_angstrom,
         )
         maker = CoreLevelShiftMaker(static_maker=static, final_state=c.final_state, ground_state=False)
-        j = core_levels_of_interface(interfaces[c.system], c.element, maker)
+        j = core_levels_of_interface(interfaces[c.system], c.element, maker, c.classes)
         j.name = f"core levels {c.system}"
         j.update_metadata({**base, "component": "core_levels", "system": c.system, "engine": "gpaw"})
         outputs["core_levels"] = j.output

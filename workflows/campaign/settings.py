@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from naspe.analysis.xps import XPS_RANGES_EV
 from naspe.structures.bounds import FMAX_EV_A, RELAX_STEPS, Bound
 from naspe.structures.study import STUDY_SYSTEMS, parse_system
 from naspe.workflows.dft.registry import ENGINES
@@ -230,6 +231,23 @@ class CoreLevelSpec(_Strict):
         description="k-point length L (Å) of the mesh n_i = ceil(L |b_i|); None: naspe's rule for core levels "
         "(naspe.workflows.dft.kpoints). A smaller L is cheaper and less converged",
     )
+    classes: tuple[str, ...] | None = Field(
+        None,
+        min_length=1,
+        description="environment classes to excite, one atom each (naspe.analysis.xps.XPS_RANGES_EV, e.g. "
+        "['C-O', 'C=O']); None: every class the relaxed interface has. Each Delta-SCF run costs about one "
+        "ground-state SCF of the interface",
+    )
+
+    @model_validator(mode="after")
+    def _known_classes(self) -> CoreLevelSpec:
+        allowed = tuple(XPS_RANGES_EV[self.element])
+        for c in self.classes or ():
+            if c not in allowed:
+                raise ValueError(
+                    f"core_levels.classes: {c!r} is not a {self.element} 1s class; allowed: {list(allowed)}"
+                )
+        return self
 
 
 class CampaignSettings(_Strict):

@@ -91,3 +91,20 @@ def test_a_binary_overrides_file_is_one_line(tmp_path):
     path.write_bytes(bytes(range(256)))
     with pytest.raises(ValueError, match=r"override file .*o.yaml': not a text file \(byte 128 is not UTF-8\)"):
         load_overrides(path)
+
+
+def test_core_level_classes_are_checked_and_a_class_the_interface_lacks_is_named():
+    """``core_levels.classes`` takes XPS class names of its element; the job names what the interface has."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from naspe.structures.study import build_adhesion_system
+    from naspe.workflows.campaign.maker import core_levels_of_interface
+
+    with pytest.raises(ValueError, match=r"core_levels.classes: 'C-N' is not a C 1s class; allowed: \['C sp2'"):
+        campaign_settings("quick", {"core_levels": {"classes": ["C-N"]}})
+    with pytest.raises(ValueError, match=r"'C(=O)-O' is not a C 1s class".replace("(", r"\(").replace(")", r"\)")):
+        campaign_settings("quick", {"core_levels": {"classes": ["C(=O)-O"]}})
+    assert campaign_settings("quick", {"core_levels": {"classes": ["C=O"]}}).core_levels.classes == ("C=O",)
+    interface = AseAtomsAdaptor.get_structure(build_adhesion_system("graphene-oxidised", "peo", layers=1).atoms)
+    with pytest.raises(ValueError, match=r"no C atom of class \['O-C=O'\].*it has \['C sp2', 'C-O', 'C=O'\]"):
+        core_levels_of_interface.original(interface, "C", maker=None, classes=("O-C=O",))
