@@ -37,6 +37,7 @@ from naspe.workflows.results.conclusion_dft import (
 )
 from naspe.workflows.results.report_format import Segment, join, num, rows
 from naspe.workflows.results.study import PAPER_30C, PAPER_HOT, ZHAO_2019
+from naspe.workflows.results.validation_evidence import validation_sentence
 
 __all__ = [
     "Results",
@@ -71,11 +72,12 @@ class Results:
     adhesion: list[dict] = field(default_factory=list)
     bonds: list[dict] = field(default_factory=list)
     core: list[dict] = field(default_factory=list)
+    validation: list[dict] = field(default_factory=list)
 
     @classmethod
-    def of(cls, cond, adhesion, bonds, core) -> Results:
-        """From the query DataFrames (or lists of row dicts)."""
-        return cls(rows(cond), rows(adhesion), rows(bonds), rows(core))
+    def of(cls, cond, adhesion, bonds, core, validation=None) -> Results:
+        """From the query DataFrames (or lists of row dicts); ``validation``: the validation table's rows."""
+        return cls(rows(cond), rows(adhesion), rows(bonds), rows(core), [] if validation is None else rows(validation))
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ def conductivity_vs_paper(res: Results) -> list[Paragraph]:
             )
         ]
     sentences = [conductivity_window_sentence(res.cond, w) for w in CONDUCTIVITY_WINDOWS]
-    return [join([*sentences, diffusive_sentence(res.cond)], " ")]
+    validation = validation_sentence(res.validation, "sigma")
+    return [join([*sentences, diffusive_sentence(res.cond), validation], " ")]
 
 
 def preset_limits(res: Results) -> list[Paragraph]:
@@ -205,7 +208,8 @@ def conclusion(
     adhesion: pd.DataFrame | list[dict],
     bonds: pd.DataFrame | list[dict],
     core: pd.DataFrame | list[dict],
+    validation: pd.DataFrame | list[dict] | None = None,
 ) -> list[Paragraph]:
-    """The conclusion's paragraphs from the query tables: every rule of :data:`RULES` in turn."""
-    res = Results.of(cond, adhesion, bonds, core)
+    """The conclusion's paragraphs from the query tables (and the validation table): every rule of :data:`RULES`."""
+    res = Results.of(cond, adhesion, bonds, core, validation)
     return [p for rule in RULES for p in rule(res)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from naspe.workflows.results import evidence as ev
+from naspe.workflows.results import validation_evidence as vev
 from naspe.workflows.results.report_format import Segment, join, num
 from naspe.workflows.results.study import CLASS_ORDER
 
@@ -87,14 +88,38 @@ def _adhesion_phrase(stronger: dict, weaker: dict, res: Results) -> Paragraph:
     )
 
 
-def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool) -> str:
-    """Agreement with Zhao et al. (2019) for production values; what screening values cannot conclude."""
+def _significance(stronger: dict, weaker: dict) -> tuple[bool | None, float, float | None]:
+    """(difference larger than its basis-set uncertainty, or None if unknown; difference; uncertainty), J/m^2."""
+    diff = ev.w_adh(stronger) - ev.w_adh(weaker)
+    bars = (ev.w_adh_uncertainty(stronger), ev.w_adh_uncertainty(weaker))
+    if any(b is None for b in bars):
+        return None, diff, None
+    u = float(sum(b * b for b in bars) ** 0.5)
+    return abs(diff) > u, diff, u
+
+
+def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results) -> str:
+    """Agreement with Zhao et al. (2019): only from production values whose difference and method hold up."""
     if ev.screening(stronger) or ev.screening(weaker):
         return (
             "These are screening values: they rank the interfaces at this level of theory but cannot confirm or "
             "contradict Zhao et al. (2019), where PEO20NaFSI bonds chemically to the carbon of the Na/C anode while it "
             "delaminates from Na foil; that needs production settings (plane-wave DFT, converged relaxations, "
             "counterpoise-corrected W_adh)."
+        )
+    significant, diff, u = _significance(stronger, weaker)
+    if significant is False:
+        return (
+            f"The difference, {diff:.3f} J/m^2, is within its basis-set uncertainty (± {u:.3f} J/m^2, from the "
+            "counterpoise corrections), so the ranking is not significant: it neither confirms nor contradicts Zhao "
+            "et al. (2019)."
+        )
+    if not vev.validated(res.validation, "W_adh"):
+        way = "point the same way as" if carbon_wins and ev.w_adh(stronger) > 0 else "point against"
+        return (
+            f"The values {way} Zhao et al. (2019), where the electrolyte bonds to the carbon of the Na/C anode and "
+            "delaminates from Na foil, but the method's validation cases are not all passed (below), so no agreement "
+            "or disagreement with the paper is claimed."
         )
     if carbon_wins and ev.w_adh(stronger) > 0:
         return (
@@ -145,9 +170,11 @@ def substrate_comparison(res: Results) -> list[Paragraph]:
             "; ",
         ),
         ". ",
-        _paper_verdict(stronger, weaker, carbon_wins),
+        _paper_verdict(stronger, weaker, carbon_wins, res),
         " ",
         *ev.basis_sentence(peo, "W_adh of PEO"),
+        " ",
+        *vev.validation_sentence(res.validation, "W_adh"),
         *((" ", *excluded) if excluded else ()),
     )
     return [text]
@@ -196,6 +223,7 @@ def strongest_binding(res: Results) -> list[Paragraph]:
             f" eV through {', '.join(kinds)} bonds" if kinds else " eV without bonds to the substrate",
             f" ({'screening' if ev.screening(strongest) else 'production'}, {ev.levels_of_theory([strongest])}).",
         )
+    text += (" ", *vev.validation_sentence(res.validation, "E_bind"))
     return [text + ((" ", *excluded) if excluded else ())]
 
 
@@ -231,4 +259,4 @@ def core_levels_vs_xps(res: Results) -> list[Paragraph]:
             text += (" (a screening value: it locates the peak, it does not confirm it).",)
     else:
         text += ("No carbonyl-type (C=O, O-C=O) carbon was computed, so the ~289 eV peak of the paper is unchecked.",)
-    return [text]
+    return [text + (" ", *vev.validation_sentence(res.validation, "core levels"))]

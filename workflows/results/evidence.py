@@ -23,6 +23,7 @@ __all__ = [
     "screening",
     "w_adh",
     "counterpoise_corrected",
+    "w_adh_uncertainty",
     "per_job",
     "left_out",
     "levels_of_theory",
@@ -48,6 +49,18 @@ def counterpoise_corrected(row: dict) -> bool:
 def w_adh(row: dict) -> float:
     """The work of adhesion the conclusion uses (J/m^2): counterpoise-corrected when available."""
     return row["w_adh_cp_J_m2"] if counterpoise_corrected(row) else row["w_adh_J_m2"]
+
+
+def w_adh_uncertainty(row: dict) -> float | None:
+    """Basis-set uncertainty (J/m^2) of the W_adh used: the size of its counterpoise correction, |raw - corrected|.
+
+    A conservative choice: the complete-basis value is expected between the raw (over-bound) and the
+    corrected value, so the correction bounds the remaining basis error. None without both values.
+    """
+    raw, cp = row.get("w_adh_raw_J_m2"), row.get("w_adh_cp_J_m2")
+    if raw is None or cp is None:
+        return None
+    return abs(raw - cp)
 
 
 def per_job(rows: Iterable[dict]) -> list[dict]:
@@ -101,8 +114,18 @@ def basis_sentence(rows: list[dict], what: str) -> tuple[Segment, ...]:
         if not n_cp
         else f"{n_cp} of {len(used)} counterpoise-corrected"
     )
+    bars = [w_adh_uncertainty(r) for r in used]
+    if used and all(b is not None for b in bars):
+        error = (
+            "each carries a basis-set uncertainty, the size of its counterpoise correction (up to "
+            f"{max(bars):.3f} J/m^2); the error of the level of theory itself is what its validation cases measure."
+        )
+    else:
+        error = (
+            "no error bar is computed for them, so differences smaller than the error of the level of theory "
+            "(not quantified here) are not significant."
+        )
     return (
         f"It rests on the {len(used)} converged of {len(jobs)} {what} values, at {levels_of_theory(used)} "
-        f"({', '.join(purposes)}), {cp}; no error bar is computed for them, so differences smaller than the error of "
-        "the level of theory (not quantified here) are not significant.",
+        f"({', '.join(purposes)}), {cp}; {error}",
     )

@@ -79,7 +79,7 @@ def render_report(**context: Any) -> str:
     return environment().get_template("report.html").render(**context)
 
 
-def conclusion(cond, adhesion, bonds, core) -> list[str]:
+def conclusion(cond, adhesion, bonds, core, validation=None) -> list[str]:
     """The conclusion as HTML paragraphs (the inner HTML of each ``<p>`` of the page), from the query tables.
 
     It compares the largest W_adh (J/m^2) of PEO on carbon, defective/oxidised carbon
@@ -89,7 +89,7 @@ def conclusion(cond, adhesion, bonds, core) -> list[str]:
     (the rules: :data:`naspe.workflows.results.conclusion.RULES`).
     """
     macros = environment().get_template("macros.html").module
-    return [str(macros.segments(p)) for p in rules.conclusion(cond, adhesion, bonds, core)]
+    return [str(macros.segments(p)) for p in rules.conclusion(cond, adhesion, bonds, core, validation)]
 
 
 def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Path:
@@ -142,7 +142,7 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
         study=ZHAO_2019,
         presets=sorted({str(p) for df in (cond, adh, bonds, core) for p in df["preset"].dropna()}),
         counts={"conductivity": len(cond), "adhesion": len(adh), "bonding": len(bonds), "core levels": len(core)},
-        conclusion=rules.conclusion(cond, adh, bonds, core),
+        conclusion=rules.conclusion(cond, adh, bonds, core, validation),
         figures={stem: _embedded(path) for stem, path in figures.items()},
         conductivity=tables.conductivity_rows(cond),
         fits=tables.fit_rows(fits),
