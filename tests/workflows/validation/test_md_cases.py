@@ -18,13 +18,13 @@ from naspe.workflows.validation.md_jobs import block_mean, density_document
 
 def test_md_suite_has_density_and_transport_cases_with_sources():
     cases = suite_cases("md")
-    assert {"g1-density-cheap", "g1-density", "g4-density", "peo-melt-density", "li-g4-tfsi-conductivity"} <= set(cases)
+    assert {"g1-density-cheap", "g1-density", "g4-density", "peo-melt-density", "li-dme-tfsi-conductivity"} <= set(
+        cases
+    )
     assert cases["li-dme-tfsi-conductivity"].runnable and cases["li-dme-tfsi-conductivity"].unit == "mS/cm"
     assert [c.name for c in cases.values() if c.cost == "cheap"] == ["g1-density-cheap"]
     for case in cases.values():
         assert case.reference_kind == "experiment" and "(" in case.reference_source
-    # the transport case waits for its references and flow: reported as not run, never passed
-    assert not cases["li-g4-tfsi-conductivity"].runnable
     flow = cases["g4-density"].make()
     assert [j.name for j in flow.jobs] == [
         "g4-density build",
