@@ -43,9 +43,13 @@ mlip: setup
 	$(VENV)/bin/pip install -q -e ".[mlip]"
 
 # the layer contracts of pyproject.toml ([tool.importlinter]) first, then the suite
+# two pytest workers (pytest-xdist), one test module each at a time: most tests run a serial engine or
+# wait on a subprocess, so one core would idle; the Slurm tests share one worker and its one cluster
+# (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: setup
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: setup
 	$(VENV)/bin/ruff check structures workflows analysis tests benchmarks examples

@@ -35,6 +35,18 @@ def run_in_memory(flow, root_dir):
     return store
 
 
+def pytest_collection_modifyitems(config, items):
+    """Group the tests for pytest-xdist's ``--dist loadgroup`` (``make test``): one module runs on one worker.
+
+    A module's own fixtures (a campaign run once, a cell built once) are then made once, and every test
+    that uses the one-node Slurm cluster (a session fixture: one slurmctld, one slurmd) runs on the same
+    worker, so only one cluster is started. Without xdist the marks do nothing.
+    """
+    for item in items:
+        group = "slurm" if "slurm_cluster" in item.fixturenames else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def naspe():
     """:func:`run_naspe`: ``naspe("build", "slab", ..., cwd=tmp_path)`` -> CompletedProcess."""

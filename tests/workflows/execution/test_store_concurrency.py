@@ -28,7 +28,8 @@ import pytest
 NASPE = str(Path(sys.executable).parent / "naspe")
 READERS = 6  # parallel readers per round (on 2 cores: about 3 s a round)
 MIN_ROUNDS = 3  # rounds while the writer runs, at least
-BUDGET_S = 45.0  # the whole test, writer included (s)
+BUDGET_S = 45.0  # how long the readers go on while the writer runs (s)
+WRITER_TIMEOUT_S = 300.0  # the writer then gets this long to finish (s): a hang, not a slow machine, fails
 
 QUERIES = (["query", "jobs", "--json"], ["query", "adhesion", "--json"], ["query", "conductivity", "--json"])
 
@@ -143,7 +144,7 @@ def test_parallel_queries_against_a_running_writer_never_fail(writer, base):
         while (proc.poll() is None or rounds < MIN_ROUNDS) and time.monotonic() - start < BUDGET_S:
             failures += [f"round {rounds}: {line}" for line in _check(_round(rounds, data_dir, base, env))]
             rounds += 1
-        out, err = proc.communicate(timeout=max(1.0, BUDGET_S - (time.monotonic() - start)))
+        out, err = proc.communicate(timeout=WRITER_TIMEOUT_S)  # a loaded machine slows the writer: wait for it
     finally:
         if proc.poll() is None:
             proc.kill()
