@@ -55,10 +55,11 @@ def validated(rows: Iterable[dict], what: str) -> bool:
 
 def _case(row: dict) -> tuple[Segment, ...]:
     unit = row.get("unit") or ""
+    reference = row.get("reference")
     return (
         f"{row['case']} ",
         num(row.get("computed"), row.get("job_uuid", ""), ".3g"),
-        f" vs {row.get('reference'):.3g} {unit}",
+        f" vs {'?' if reference is None else format(reference, '.3g')} {unit}",
     )
 
 
