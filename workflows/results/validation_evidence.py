@@ -43,13 +43,14 @@ VALIDATION_BASIS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _latest(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
+def _by_case(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
+    """The validation table's rows (one per case, its latest document) keyed by (suite, case)."""
     return {(r["suite"], r["case"]): r for r in rows}
 
 
 def validated(rows: Iterable[dict], what: str) -> bool:
     """Every validation case of ``what`` (a key of :data:`VALIDATION_BASIS`) is in ``rows`` and passed."""
-    found = _latest(rows)
+    found = _by_case(rows)
     return all((found.get(key) or {}).get("status") == "passed" for key in VALIDATION_BASIS[what])
 
 
@@ -65,7 +66,7 @@ def _case(row: dict) -> tuple[Segment, ...]:
 
 def validation_sentence(rows: Iterable[dict], what: str) -> tuple[Segment, ...]:
     """'Validation of the method for <what>: passed ...; failed ...; not run ...' from the validation table rows."""
-    found = _latest(rows)
+    found = _by_case(rows)
     cases = VALIDATION_BASIS[what]
     if not any(key in found for key in cases):
         names = ", ".join(case for _, case in cases)

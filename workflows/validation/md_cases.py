@@ -45,7 +45,7 @@ from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker
-from naspe.workflows.validation.md_jobs import CELL_KINDS, build_cell, density_document
+from naspe.workflows.validation.md_jobs import checked_build, density_document
 
 __all__ = ["CASES", "DensityMaker", "FF_LEVEL", "START_FRACTION"]
 
@@ -96,12 +96,8 @@ class DensityMaker(Maker):
 
     def make(self) -> Flow:
         """The Flow: build -> minimize -> npt -> density document."""
-        if self.kind not in CELL_KINDS:
-            raise ValueError(f"kind={self.kind!r}: allowed are {', '.join(CELL_KINDS)}")
-        CELL_KINDS[self.kind](**self.params)  # refuse a bad composition now, before any job
+        build = checked_build(self.case, self.kind, self.params)
         gen = self.input_generator
-        build = build_cell(self.kind, dict(self.params))
-        build.name = f"{self.case} build"
         minimize = LammpsStageMaker(
             f"{self.case} minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks
         ).make(build.output)

@@ -1,7 +1,7 @@
 """Conductivity validation cases: a naspe electrolyte cell through the adaptive conductivity MD.
 
 :class:`ConductivityCaseMaker` builds the case's cell
-(:func:`~naspe.workflows.validation.md_jobs.build_cell`: a glyme or PEO
+(:func:`~naspe.workflows.validation.md_jobs.checked_build`: a glyme or PEO
 electrolyte) and runs it through
 :class:`~naspe.workflows.flows.conductivity.ConductivityMaker` at the reference
 temperature: minimise, anneal, NPT until density and energy plateau, then
@@ -34,7 +34,7 @@ from jobflow import Flow, Maker, job
 from naspe.workflows.flows.conductivity import ConductivityMaker
 from naspe.workflows.flows.conductivity_documents import ConductivitySummary
 from naspe.workflows.validation.documents import ValidationDocument
-from naspe.workflows.validation.md_jobs import CELL_KINDS, build_cell
+from naspe.workflows.validation.md_jobs import checked_build
 
 __all__ = ["ConductivityCaseMaker", "conductivity_document", "QUANTITIES"]
 
@@ -76,19 +76,15 @@ class ConductivityCaseMaker(Maker):
 
     def make(self) -> Flow:
         """The Flow: build -> conductivity MD (adaptive) -> validation document."""
-        if self.kind not in CELL_KINDS:
-            raise ValueError(f"kind={self.kind!r}: allowed are {', '.join(CELL_KINDS)}")
         if self.quantity not in QUANTITIES:
             raise ValueError(f"quantity={self.quantity!r}: allowed are {', '.join(QUANTITIES)}")
-        CELL_KINDS[self.kind](**self.params)  # refuse a bad composition now, before any job
+        build = checked_build(self.case, self.kind, self.params)
         md = dataclasses.replace(
             self.conductivity,
             name=f"{self.case} conductivity",
             temperatures_C=(self.temperature_C,),
             target_quantity=self.quantity,
         )
-        build = build_cell(self.kind, dict(self.params))
-        build.name = f"{self.case} build"
         flow = md.make(build.output)
         doc = conductivity_document(self.case, flow.output, self.quantity)
         doc.name = f"{self.case} document"

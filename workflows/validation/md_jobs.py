@@ -22,7 +22,7 @@ from naspe.structures.lammps_data import LammpsSystemWriter
 from naspe.workflows.md.outputs import read_thermo
 from naspe.workflows.validation.documents import ValidationDocument
 
-__all__ = ["build_cell", "density_document", "CELL_KINDS", "block_mean"]
+__all__ = ["build_cell", "checked_build", "density_document", "CELL_KINDS", "block_mean"]
 
 #: cell kinds :func:`build_cell` takes, and their builders
 CELL_KINDS = {"glyme": GlymeElectrolyte, "peo": PolymerElectrolyte}
@@ -36,6 +36,22 @@ def build_cell(kind: str, params: dict) -> str:
     atoms = CELL_KINDS[kind](**params).build()
     LammpsSystemWriter().get_system(atoms).write(Path.cwd())
     return str(Path.cwd().resolve())
+
+
+def checked_build(case: str, kind: str, params: dict):
+    """The ``{case} build`` job of a ``kind`` cell, after refusing a bad kind or composition (before any job).
+
+    Raises
+    ------
+    ValueError
+        ``kind`` not in :data:`CELL_KINDS`, or parameters the builder refuses.
+    """
+    if kind not in CELL_KINDS:
+        raise ValueError(f"kind={kind!r}: allowed are {', '.join(CELL_KINDS)}")
+    CELL_KINDS[kind](**params)  # the builder checks the composition without building
+    build = build_cell(kind, dict(params))
+    build.name = f"{case} build"
+    return build
 
 
 def block_mean(values: np.ndarray, n_blocks: int = 5) -> tuple[float, float | None]:
