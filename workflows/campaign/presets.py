@@ -51,9 +51,10 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
         "preset": "standard",
         "electrolyte": {"n_chains": 8, "chain_length": 40},
         "conductivity": {"preset": "standard"},
-        "adhesion": {"engine": "gpaw", "systems": [], "steps": 150, "fmax_eV_A": 0.05, "scan": True},
+        # interfaces and bonding with CP2K (PBE-D3(BJ), MOLOPT, counterpoise); GPAW for the Delta-SCF core levels
+        "adhesion": {"engine": "cp2k", "systems": [], "steps": 150, "fmax_eV_A": 0.05, "scan": True},
         "bonding": {
-            "engine": "gpaw",
+            "engine": "cp2k",
             "cases": _FULL_BONDING,
             "steps": 150,
             "fmax_eV_A": 0.05,
@@ -65,9 +66,9 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
         "preset": "production",
         "electrolyte": {"n_chains": 24, "chain_length": 60},
         "conductivity": {"preset": "production"},
-        "adhesion": {"engine": "gpaw", "systems": [], "steps": 300, "fmax_eV_A": 0.02, "scan": True},
+        "adhesion": {"engine": "cp2k", "systems": [], "steps": 300, "fmax_eV_A": 0.02, "scan": True},
         "bonding": {
-            "engine": "gpaw",
+            "engine": "cp2k",
             "cases": _FULL_BONDING,
             "steps": 300,
             "fmax_eV_A": 0.02,

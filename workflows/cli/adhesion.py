@@ -1,4 +1,4 @@
-"""``naspe adhesion``: the work of adhesion of one interface (GPAW, GFN2-xTB or VASP)."""
+"""``naspe adhesion``: the work of adhesion of one interface (GPAW, CP2K, GFN2-xTB or VASP)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def adhesion_cmd(
     film: Annotated[
         str, typer.Option(help="peo (periodic chain), nafsi (ion pair), peo-nafsi, na110 (on graphite)")
     ] = "peo",
-    engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
+    engine: Annotated[
+        Engine, typer.Option(help="gpaw (PBE-D3, LCAO), cp2k (PBE-D3, GPW), tblite (GFN2-xTB) or vasp")
+    ] = Engine.gpaw,
     layers: Annotated[int, typer.Option(help="Substrate layers", callback=within(LAYERS))] = 3,
     repeat: Annotated[
         tuple[int, int] | None,
@@ -29,15 +31,15 @@ def adhesion_cmd(
     ] = None,
     gap: Annotated[float, typer.Option(help="Substrate-film gap (Å)", callback=within(GAP_ANGSTROM))] = 2.8,
     steps: Annotated[
-        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)", callback=within(RELAX_STEPS))
+        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, cp2k, tblite)", callback=within(RELAX_STEPS))
     ] = 100,
     fmax: Annotated[
-        float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)", callback=within(FMAX_EV_A))
+        float, typer.Option(help="Force criterion (eV/Å; gpaw, cp2k, tblite)", callback=within(FMAX_EV_A))
     ] = 0.05,
     max_strain: Annotated[
         float, typer.Option(help="Largest chain strain (fraction)", callback=within(MAX_STRAIN))
     ] = 0.05,
-    scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit (gpaw, tblite)")] = False,
+    scan: Annotated[bool, typer.Option(help="Rigid separation scan with a UBER fit (gpaw, cp2k, tblite)")] = False,
     out: Annotated[Path, typer.Option(help="Run directory (rerunning reuses its finished calculations)")] = Path(
         "naspe-adhesion"
     ),

@@ -19,7 +19,9 @@ def bonding_cmd(
     ctx: typer.Context,
     site: Annotated[str, typer.Option(help="graphene, graphite, vacancy, edge, oxidised, na100, na110, na111, ...")],
     fragment: Annotated[str, typer.Option(help="dme, diglyme, peo (short chain), na (adatom) or nafsi")] = "dme",
-    engine: Annotated[Engine, typer.Option(help="gpaw (PBE-D3), tblite (GFN2-xTB) or vasp")] = Engine.gpaw,
+    engine: Annotated[
+        Engine, typer.Option(help="gpaw (PBE-D3, LCAO), cp2k (PBE-D3, GPW), tblite (GFN2-xTB) or vasp")
+    ] = Engine.gpaw,
     reaction: Annotated[
         str | None, typer.Option(help="Also a product-state reaction energy: dme-vacancy-bridge, dme-na-methoxide, ...")
     ] = None,
@@ -36,10 +38,10 @@ def bonding_cmd(
         ),
     ] = None,
     steps: Annotated[
-        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, tblite)", callback=within(RELAX_STEPS))
+        int, typer.Option(help="Relaxation steps (1 = single points; gpaw, cp2k, tblite)", callback=within(RELAX_STEPS))
     ] = 100,
     fmax: Annotated[
-        float, typer.Option(help="Force criterion (eV/Å; gpaw, tblite)", callback=within(FMAX_EV_A))
+        float, typer.Option(help="Force criterion (eV/Å; gpaw, cp2k, tblite)", callback=within(FMAX_EV_A))
     ] = 0.05,
     out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,

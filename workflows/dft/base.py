@@ -7,8 +7,18 @@ theory, SCF and force convergence as a
 :class:`~naspe.workflows.dft.convergence.RelaxationConvergence`: a relaxation that
 stops at its step limit with forces above ``fmax`` is recorded as not converged,
 charges and bond orders). The engines subclass it:
-:mod:`~naspe.workflows.dft.gpaw` and :mod:`~naspe.workflows.dft.tblite`
-(VASP runs through atomate2's own Makers, :mod:`~naspe.workflows.dft.vasp`).
+:mod:`~naspe.workflows.dft.gpaw`, :mod:`~naspe.workflows.dft.cp2k` and
+:mod:`~naspe.workflows.dft.tblite` (VASP runs through atomate2's own Makers,
+:mod:`~naspe.workflows.dft.vasp`).
+
+The contract the flows rely on, and nothing else: ``engine`` and ``package`` (names),
+``steps`` and :attr:`EngineMaker.fmax_ev_per_a` (the relaxation), ``prepare`` (input
+checks), :attr:`EngineMaker.localised_basis` and
+:meth:`EngineMaker.counterpoise_single_point` (whether energies need a counterpoise
+correction, and the Maker of its single points, which take ``ghosts``),
+:meth:`EngineMaker.settings_purpose` (screening or production settings), the level of
+theory (:func:`~naspe.workflows.dft.theory.level_of_theory_of`) and the registry
+entry's limits.
 
 A structure is checked before any calculation (:mod:`naspe.workflows.dft.checks`:
 atoms closer than 0.6 Å are refused; a periodic cell with a vacuum gap along z
@@ -30,8 +40,8 @@ from atomate2.ase.utils import AseRelaxer
 from jobflow import Response, job
 from pymatgen.core import Structure
 
-from naspe.workflows.dft.checks import ScfNotConverged, check_distances, to_atoms
-from naspe.workflows.dft.convergence import RelaxationConvergence
+from naspe.workflows.dft.checks import EngineCrashed, ScfNotConverged, check_distances, to_atoms
+from naspe.workflows.dft.convergence import Purpose, RelaxationConvergence
 from naspe.workflows.dft.documents import DftTaskDocument
 from naspe.workflows.dft.progress import RelaxProgress
 from naspe.workflows.dft.theory import level_of_theory_of
@@ -68,6 +78,20 @@ class EngineMaker(AseRelaxMaker):
     package = "ase"
     supports_mpi = False
     scf_errors = ()  # the engine's SCF-failure exception types
+    crash_errors = ()  # the engine's process-death exception types (a failed document, like an SCF failure)
+
+    @property
+    def localised_basis(self) -> str | None:
+        """The localised basis of its energies, which counterpoise corrects; None: no basis-set superposition error."""
+        return None
+
+    def settings_purpose(self) -> Purpose:
+        """What its settings are good for, before any step or force criterion: screening unless an engine says."""
+        return Purpose.screening
+
+    def counterpoise_single_point(self) -> EngineMaker | None:
+        """The single-point copy the counterpoise runs use (ghost atoms set per run); None when none is needed."""
+        return None
 
     def prepare(self, mol_or_struct) -> Atoms:
         """ASE atoms for this engine; raises ValueError for unusable structures."""
@@ -87,22 +111,32 @@ class EngineMaker(AseRelaxMaker):
         """Charges / bond orders of the final structure (``DftTaskDocument`` fields)."""
         return {}
 
+    def release(self, calc) -> None:
+        """Free what ``calc`` holds (an engine process) once the run is over; nothing by default."""
+
     def run_in_process(self, atoms) -> tuple[AseResult, dict]:
         """Relax ``atoms`` here; returns atomate2's result and the engine extras."""
         calc = self.calculator_for(atoms)
-        relaxer = AseRelaxer(calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs)
-        progress = RelaxProgress.for_maker(self, atoms)  # every step to dft-progress.jsonl in the job directory
-        relaxer.opt_class = progress.optimizer(relaxer.opt_class)
         try:
-            result = relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
-        except self.scf_errors as err:
-            raise ScfNotConverged(f"{self.engine}: SCF not converged ({type(err).__name__}: {err})") from err
-        progress.close(atoms)
-        final = result.final_mol_or_struct
-        vars(final).pop("calc", None)  # pymatgen's adaptor attaches the live calculator; results must not hold it
-        final_atoms = atoms.copy()
-        final_atoms.positions = final.cart_coords
-        return result, self.properties(calc, final_atoms)
+            relaxer = AseRelaxer(
+                calc, relax_cell=self.relax_cell, relax_shape=self.relax_shape, **self.optimizer_kwargs
+            )
+            progress = RelaxProgress.for_maker(self, atoms)  # every step to dft-progress.jsonl in the job directory
+            relaxer.opt_class = progress.optimizer(relaxer.opt_class)
+            try:
+                result = relaxer.relax(atoms, steps=self.steps, **self.relax_kwargs)
+            except self.scf_errors as err:
+                raise ScfNotConverged(f"{self.engine}: SCF not converged ({type(err).__name__}: {err})") from err
+            except self.crash_errors as err:
+                raise EngineCrashed(f"{self.engine}: {err}") from err
+            progress.close(atoms)
+            final = result.final_mol_or_struct
+            vars(final).pop("calc", None)  # pymatgen's adaptor attaches the live calculator; results must not hold it
+            final_atoms = atoms.copy()
+            final_atoms.positions = final.cart_coords
+            return result, self.properties(calc, final_atoms)
+        finally:
+            self.release(calc)
 
     def ranks_to_use(self) -> int:
         """MPI ranks for this run (the maker's ``ranks`` or the settings' default)."""
@@ -150,14 +184,14 @@ class EngineMaker(AseRelaxMaker):
         -------
         DftTaskDocument (its ``relaxation`` says whether the forces reached ``fmax``
         within ``steps``), or a Response with a failed document (no energy) and
-        ``stop_children`` when the SCF did not converge.
+        ``stop_children`` when the SCF did not converge or the engine process died.
         """
         atoms = self.prepare(structure)
         ranks = self.ranks_to_use()
         name = self.engine
         try:
             result, props = self.execute(atoms)
-        except ScfNotConverged as err:
+        except (ScfNotConverged, EngineCrashed) as err:
             failed = RelaxationConvergence.scf_failed(max_steps=self.steps, fmax_ev_per_a=self.fmax_ev_per_a)
             doc = DftTaskDocument.failed(
                 structure,

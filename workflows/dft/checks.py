@@ -15,6 +15,7 @@ __all__ = [
     "GPAW_EDGE_ANGSTROM",
     "MIN_DISTANCE_ANGSTROM",
     "ScfNotConverged",
+    "EngineCrashed",
     "check_distances",
     "is_slab",
     "to_atoms",
@@ -36,6 +37,10 @@ MIN_DISTANCE_ANGSTROM = 0.6  # closer than any bond (H-H 0.74 Å): a building er
 
 class ScfNotConverged(RuntimeError):
     """The engine's electronic self-consistency did not converge."""
+
+
+class EngineCrashed(RuntimeError):
+    """The engine's process died (a signal or an abort); the message has its status and last output lines."""
 
 
 def to_atoms(mol_or_struct):

@@ -22,6 +22,12 @@ __all__ = [
     "VASP_NSW",
     "VASP_EDIFFG_EV_A",
     "RELAX_FMAX_EV_A",
+    "CP2K_BASIS",
+    "CP2K_POTENTIAL",
+    "CP2K_NA_VALENCE",
+    "CP2K_CUTOFF_RY",
+    "CP2K_REL_CUTOFF_RY",
+    "CP2K_EPS_SCF",
 ]
 
 KB_EV_PER_K = 8.617333262e-5  # Boltzmann constant (eV/K), CODATA 2018
@@ -52,3 +58,26 @@ TBLITE_MAX_ITERATIONS = 300
 VASP_SIGMA_EV = 0.05  # Gaussian smearing (ISMEAR = 0) width (eV)
 VASP_NSW = 200  # ionic steps of a relaxation (the input set's; naspe's --steps does not reach VASP)
 VASP_EDIFFG_EV_A = -0.02  # force criterion (eV/Å, negative: on forces); naspe's --fmax does not reach VASP
+
+# --- CP2K: PBE + D3(BJ), GTH pseudopotentials, MOLOPT basis (naspe.workflows.dft.cp2k_input says what else) --------
+#: double-zeta valence polarised MOLOPT basis of the UZH set (BASIS_MOLOPT_UZH, made for the GTH-PBE potentials of
+#: POTENTIAL_UZH; MOLOPT: VandeVondele & Hutter, J. Chem. Phys. 127 (2007) 114105), completed by -qN per element;
+#: counterpoise corrects its basis-set superposition error
+CP2K_BASIS = "DZVP-MOLOPT-PBE-GTH"
+#: GTH pseudopotentials for PBE (Goedecker, Teter & Hutter, Phys. Rev. B 54 (1996) 1703; Krack, Theor. Chem. Acc. 114
+#: (2005) 145), completed by -qN per element
+CP2K_POTENTIAL = "GTH-PBE"
+#: Na valence: 1 (3s only). Measured here on a 12-atom Na(110) slab (2x2x1 k-points, 2 ranks): with q1 the energy
+#: and the force on a surface atom agree to 1e-5 eV and 1e-5 eV/Å at 300, 400 and 600 Ry (0.022 eV/Å, as expected of
+#: a nearly ideal Na surface); with the semicore q9 potential and DZVP-MOLOPT-SR-GTH the same force read -1.06,
+#: -0.71, +0.83 and -0.52 eV/Å at 300, 400, 600 and 800 Ry and the energy moved by 0.5 eV (with the UZH
+#: DZVP-MOLOPT-PBE-GTH-q9 basis: -0.73 and +0.88 eV/Å at 400 and 600 Ry): not converged at any affordable cutoff
+CP2K_NA_VALENCE = 1
+#: plane-wave cutoff of the finest density grid (Ry) and the relative cutoff (Ry) that maps Gaussians to grids;
+#: 400/50 Ry is the common converged choice for GTH C/H/O/Na with MOLOPT sets (CP2K's converging-the-cutoff guide)
+CP2K_CUTOFF_RY = 400.0
+CP2K_REL_CUTOFF_RY = 50.0
+#: SCF convergence (Hartree), CP2K's default. Measured here on a 12-atom Na(110) slab (2x2x1 k-points, Broyden
+#: mixing): 1e-5 took 16 iterations and gave the energy within 2.5e-5 eV and the forces within 2e-6 eV/Å of 1e-6,
+#: which took 25 iterations from scratch and 23-46 per geometry step, its density wandering at 1e-6-1e-5
+CP2K_EPS_SCF = 1.0e-5

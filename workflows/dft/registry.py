@@ -36,6 +36,8 @@ from types import MappingProxyType
 
 from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.dft.defaults import (
+    CP2K_BASIS,
+    CP2K_CUTOFF_RY,
     GPAW_BASIS,
     GPAW_SMEARING_EV,
     KB_EV_PER_K,
@@ -261,6 +263,18 @@ def _gpaw_static():
     return GpawStaticMaker()
 
 
+def _cp2k_relax(steps, fmax):
+    from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
+
+    return Cp2kRelaxMaker(**_ase_relax_kwargs(steps, fmax))
+
+
+def _cp2k_static():
+    from naspe.workflows.dft.cp2k import Cp2kStaticMaker
+
+    return Cp2kStaticMaker()
+
+
 def _tblite_relax(steps, fmax):
     from naspe.workflows.dft.tblite import TbliteRelaxMaker
 
@@ -321,6 +335,43 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
             ),
             make_relax=_gpaw_relax,
             make_static=_gpaw_static,
+        ),
+        "cp2k": EngineSpec(
+            name="cp2k",
+            label="CP2K",
+            level_of_theory=f"PBE-D3(BJ), CP2K GPW {CP2K_BASIS} / GTH-PBE, {CP2K_CUTOFF_RY:g} Ry",
+            defaults=EngineDefaults(
+                electronic_temperature_K=GPAW_SMEARING_EV / KB_EV_PER_K,
+                smearing=f"Fermi-Dirac, {GPAW_SMEARING_EV} eV",
+                kpoints=KPOINT_RULE + " (written point by point, k and -k folded)",
+                dispersion="D3(BJ) (dftd3, outside CP2K, as with GPAW)",
+                k_length_angstrom=MappingProxyType(K_LENGTH_ANGSTROM),
+            ),
+            cannot=MappingProxyType(
+                {
+                    "charges": "naspe does not read CP2K's population analyses yet",
+                    "bond_orders": "CP2K gives no bond orders here; bonds are found from distances",
+                }
+            ),
+            limits=(
+                "needs Debian's cp2k and cp2k-data (make setup installs them)",
+                "slabs are 2D periodic (analytic Poisson solver) with >= 4 Å of vacuum to each face; the surface "
+                "dipole correction of this CP2K build crashes, so naspe never writes it",
+                "the MOLOPT basis adds basis-set superposition error: W_adh and E_bind are counterpoise-corrected",
+            ),
+            known_limits=EngineLimits(
+                purpose=Purpose.production,
+                metals=f"PBE with Fermi-Dirac smearing ({GPAW_SMEARING_EV} eV) and the Na GTH q1 potential "
+                f"(3s valence) describes Na metal; the {CP2K_BASIS} basis adds basis-set superposition error, "
+                "which the counterpoise correction removes from W_adh and E_bind",
+                dipole_correction=True,
+                dipole="none needed: slabs are 2D periodic (analytic Poisson solver), so images do not interact",
+                spin="spin-restricted unless spinpol is set (UKS; bonding sets it for open-shell fragments)",
+                periodicity="periodic in plane with naspe's Gamma-centred k-point mesh, isolated along a slab's "
+                "normal (2D Poisson solver); 3D periodic otherwise",
+            ),
+            make_relax=_cp2k_relax,
+            make_static=_cp2k_static,
         ),
         "tblite": EngineSpec(
             name="tblite",
@@ -428,7 +479,9 @@ def relax_maker_of(name: str, maker=None):
     """
     if maker is None:
         return engine(name).relax_maker()
-    runs = getattr(maker, "engine", name)
+    from naspe.workflows.dft.base import EngineMaker
+
+    runs = maker.engine if isinstance(maker, EngineMaker) else name
     if runs != name:
         raise ValueError(f"engine={name!r}, but relax_maker {maker.name!r} runs {runs!r}")
     return maker
@@ -442,22 +495,18 @@ def purpose_of(maker, engine_name: str | None = None, relaxes: bool = True) -> P
     maker
         A relax Maker (naspe engine Maker, or atomate2's VASP Maker with ``engine_name="vasp"``).
     engine_name
-        The engine when the Maker does not name it.
+        The engine when the Maker does not name it (atomate2's VASP Makers).
     relaxes
         The Maker stands for a relaxation: with ``steps <= 1`` (single points, geometries not
         relaxed) its results are screening. False for single points on relaxed geometries.
     """
-    name = getattr(maker, "engine", None) or engine_name
-    if name not in ENGINES:
-        return Purpose.unknown
-    if name == "gpaw":  # the registry's GPAW default is LCAO: screening; plane waves: production
-        purpose = Purpose.production if getattr(maker, "mode", "lcao") == "pw" else Purpose.screening
-    else:
-        purpose = ENGINES[name].known_limits.purpose
-    fmax = (getattr(maker, "relax_kwargs", None) or {}).get("fmax")
-    if purpose is Purpose.production and fmax is not None and abs(fmax) > RELAX_FMAX_EV_A:
+    from naspe.workflows.dft.base import EngineMaker  # atomate2: only when a Maker exists already
+
+    if not isinstance(maker, EngineMaker):
+        return ENGINES["vasp"].known_limits.purpose if engine_name == "vasp" else Purpose.unknown
+    purpose = maker.settings_purpose()
+    if purpose is Purpose.production and maker.fmax_ev_per_a > RELAX_FMAX_EV_A:
         return Purpose.screening
-    steps = getattr(maker, "steps", None)
-    if relaxes and isinstance(steps, int) and steps <= 1:
+    if relaxes and maker.steps <= 1:
         return Purpose.screening
     return purpose

@@ -42,6 +42,17 @@ def level_of_theory_of(maker) -> str | None:
             f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, "
             f"{'dipole layer along z' if maker.dipole_correction else 'no dipole correction'}"
         )
+    if name == "cp2k":
+        dispersion = {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(maker.dispersion, f"+{maker.dispersion}")
+        kpoints = f"k-point mesh {tuple(maker.kpts)}" if maker.kpts is not None else "k-points by naspe's k-point rule"
+        if maker.kpts is None and maker.k_length_angstrom is not None:
+            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
+        return (
+            f"PBE{dispersion}, CP2K GPW {maker.basis} / {maker.potential} (Na q{maker.na_valence}), "
+            f"{maker.cutoff_ry:g} Ry "
+            f"(relative {maker.rel_cutoff_ry:g} Ry), {kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
+            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, slabs 2D periodic (analytic Poisson)"
+        )
     if name == "tblite":
         kw = maker.calculator_kwargs
         return (

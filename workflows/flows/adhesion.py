@@ -53,6 +53,7 @@ __all__ = [
     "AdhesionDocument",
     "BaseAdhesionMaker",
     "GpawAdhesionMaker",
+    "Cp2kAdhesionMaker",
     "TbliteAdhesionMaker",
     "VaspAdhesionMaker",
     "adhesion_maker",
@@ -495,6 +496,14 @@ class GpawAdhesionMaker(BaseAdhesionMaker):
 
     name: str = "GPAW adhesion"
     engine: str = "gpaw"
+
+
+@dataclass
+class Cp2kAdhesionMaker(BaseAdhesionMaker):
+    """Work of adhesion with CP2K (PBE + D3(BJ), MOLOPT, counterpoise); relax Maker from the registry unless given."""
+
+    name: str = "CP2K adhesion"
+    engine: str = "cp2k"
 
 
 @dataclass

@@ -45,6 +45,7 @@ from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.checks import check_distances, to_atoms
 from naspe.workflows.dft.kpoints import for_system
+from naspe.workflows.dft.periodic import PeriodicEngineMaker
 from naspe.workflows.flows.adhesion import split_interface
 from naspe.workflows.flows.bonding_documents import binding_document, reaction_document
 from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
@@ -53,10 +54,12 @@ from naspe.workflows.flows.input_checks import check_relaxation
 __all__ = [
     "BaseBindingMaker",
     "GpawBindingMaker",
+    "Cp2kBindingMaker",
     "TbliteBindingMaker",
     "VaspBindingMaker",
     "BaseReactionMaker",
     "GpawReactionMaker",
+    "Cp2kReactionMaker",
     "TbliteReactionMaker",
     "VaspReactionMaker",
     "split_complex",
@@ -198,6 +201,14 @@ class GpawBindingMaker(BaseBindingMaker):
 
 
 @dataclass
+class Cp2kBindingMaker(BaseBindingMaker):
+    """Binding energy with CP2K (PBE + D3(BJ), MOLOPT, counterpoise)."""
+
+    name: str = "CP2K binding"
+    engine: str = "cp2k"
+
+
+@dataclass
 class TbliteBindingMaker(BaseBindingMaker):
     """Binding energy with GFN2-xTB (Mulliken charges, Wiberg bond orders; screening)."""
 
@@ -304,6 +315,14 @@ class GpawReactionMaker(BaseReactionMaker):
 
 
 @dataclass
+class Cp2kReactionMaker(BaseReactionMaker):
+    """Reaction energy with CP2K (PBE + D3(BJ))."""
+
+    name: str = "CP2K reaction"
+    engine: str = "cp2k"
+
+
+@dataclass
 class TbliteReactionMaker(BaseReactionMaker):
     """Reaction energy with GFN2-xTB (screening)."""
 
@@ -337,7 +356,7 @@ def bonding_flows(
     :data:`~naspe.structures.bounds.ANCHOR_HEIGHT_ANGSTROM`. ``relax_maker`` None: the registry's relax Maker of
     ``engine``. The flows are named ``binding <site>/<fragment>`` and ``reaction <name>``.
     An open-shell fragment (initial moments, e.g. the Na atom) gets a spin-polarised
-    copy of a relax Maker that has a ``spinpol`` switch (GPAW).
+    copy of a relax Maker that has a ``spinpol`` switch (GPAW, CP2K).
     """
     from naspe.structures.fragments import FRAGMENTS
     from naspe.structures.placement import binding_complex, placement_structure
@@ -363,7 +382,7 @@ def bonding_flows(
         ANCHOR_HEIGHT_ANGSTROM.check(height, "height")
     placed = binding_complex(site, fragment, layers=layers, repeat=repeat, height=height)
     relax_maker = registry.relax_maker_of(chosen.name, relax_maker)
-    if placed.magmoms is not None and np.any(placed.magmoms) and hasattr(relax_maker, "spinpol"):
+    if placed.magmoms is not None and np.any(placed.magmoms) and isinstance(relax_maker, PeriodicEngineMaker):
         # an open-shell fragment (the Na atom) needs spin polarisation: a spin-polarised copy of the Maker
         relax_maker = dataclasses.replace(relax_maker, spinpol=True)
     common = {"relax_maker": relax_maker, "engine": chosen.name}

@@ -9,11 +9,12 @@ is the converged one. Two stages:
 1. **k-points**: the k-point length L of :mod:`naspe.workflows.dft.kpoints`
    (20, 30, 40, 50, 60 Å by default; a length that gives the same mesh on this cell
    as the one before is skipped);
-2. **basis** (GPAW): at the converged L, plane waves with increasing cutoff
-   (400, 500, 600, 700 eV). For an LCAO Maker the document also records the
+2. **basis** at the converged L. GPAW: plane waves with increasing cutoff
+   (400, 500, 600, 700 eV); for an LCAO Maker the document also records the
    difference between the LCAO value (counterpoise-corrected where the flow
    corrects it) and the converged plane-wave one: the plane-wave check of the LCAO
-   basis. Other engines (VASP: its cutoff is the input set's) run the k-point stage only.
+   basis. CP2K: the density grid's cutoff (300, 400, 500, 600 Ry) with its MOLOPT
+   basis. VASP (its cutoff is the input set's) runs the k-point stage only.
 
 Each step is a job that runs the adhesion (:class:`~naspe.workflows.flows.adhesion.BaseAdhesionMaker`)
 or binding (:class:`~naspe.workflows.flows.bonding.BaseBindingMaker`) flow with the
@@ -67,6 +68,7 @@ class ScanStep(BaseModel):
     mode: str | None = Field(None, description="GPAW mode (lcao, pw); None for other engines")
     basis: str | None = Field(None, description="LCAO basis, when mode is lcao")
     ecut_eV: float | None = Field(None, description="Plane-wave cutoff (eV), when mode is pw")
+    cutoff_ry: float | None = Field(None, description="CP2K density-grid cutoff (Ry); None for other engines")
     value: float = Field(description="W_adh (J/m^2) or E_bind (eV) at this setting")
     change: float | None = Field(None, description="value minus the previous step's of the same stage; None first")
 
@@ -90,6 +92,7 @@ class ConvergenceScanDocument(BaseModel):
     converged_mesh: list[int] | None = Field(None, description="Mesh of the converged L on this cell")
     basis_converged: bool | None = Field(None, description="Two successive cutoffs agreed; None: no basis stage run")
     converged_ecut_eV: float | None = Field(None, description="The converged plane-wave cutoff (eV); None: none")
+    converged_cutoff_ry: float | None = Field(None, description="The converged CP2K grid cutoff (Ry); None: none")
     lcao_minus_pw: float | None = Field(
         None, description="LCAO value at the converged L minus the converged plane-wave value (same unit); None: n/a"
     )
@@ -119,6 +122,7 @@ def scan_document(scan: ConvergenceScanMaker, steps: list[ScanStep], system_clas
         converged_mesh=None if ki is None else ks[ki].mesh,
         basis_converged=None if not basis else bi is not None,
         converged_ecut_eV=None if bi is None else basis[bi].ecut_eV,
+        converged_cutoff_ry=None if bi is None else basis[bi].cutoff_ry,
     )
     if bi is not None and ks and ks[0].mode == "lcao":
         at_k = ks[ki if ki is not None else -1]
@@ -180,8 +184,8 @@ class ConvergenceScanMaker(Maker):
     name
         Flow name.
     static_maker
-        Single-point Maker of the engine (GPAW, or atomate2's VASP static Maker); each
-        step is a copy with the step's k-point length (and mode/cutoff).
+        Single-point Maker of the engine (GPAW, CP2K, or atomate2's VASP static Maker);
+        each step is a copy with the step's k-point length (and mode/cutoff).
     quantity
         ``"w_adh_J_m2"`` (an interface: substrate + film) or ``"binding_energy_eV"``
         (a complex: substrate + fragment).
@@ -189,6 +193,8 @@ class ConvergenceScanMaker(Maker):
         k-point lengths L (Å) to try, increasing.
     ecuts_eV
         Plane-wave cutoffs (eV) of the GPAW basis stage, increasing; empty: no basis stage.
+    cutoffs_ry
+        Density-grid cutoffs (Ry) of the CP2K basis stage, increasing; empty: no basis stage.
     tolerance
         Convergence tolerance (J/m^2 or eV); None: :data:`TOLERANCES`.
     """
@@ -198,6 +204,7 @@ class ConvergenceScanMaker(Maker):
     quantity: Quantity = "w_adh_J_m2"
     k_lengths_angstrom: tuple[float, ...] = (20.0, 30.0, 40.0, 50.0, 60.0)
     ecuts_eV: tuple[float, ...] = (400.0, 500.0, 600.0, 700.0)
+    cutoffs_ry: tuple[float, ...] = (300.0, 400.0, 500.0, 600.0)
     tolerance: float | None = None
 
     def __post_init__(self) -> None:
@@ -207,13 +214,20 @@ class ConvergenceScanMaker(Maker):
             from naspe.workflows.dft.gpaw import GpawStaticMaker
 
             self.static_maker = GpawStaticMaker()
-        for label, seq in (("k_lengths_angstrom", self.k_lengths_angstrom), ("ecuts_eV", self.ecuts_eV)):
+        sequences = (
+            ("k_lengths_angstrom", self.k_lengths_angstrom),
+            ("ecuts_eV", self.ecuts_eV),
+            ("cutoffs_ry", self.cutoffs_ry),
+        )
+        for label, seq in sequences:
             if any(not (math.isfinite(v) and v > 0) for v in seq) or list(seq) != sorted(set(seq)):
                 raise ValueError(f"{label}={seq}: distinct positive values in increasing order")
         if len(self.k_lengths_angstrom) < 2:
             raise ValueError(f"k_lengths_angstrom={self.k_lengths_angstrom}: at least two lengths (Å) to compare")
         if len(self.ecuts_eV) == 1:
             raise ValueError(f"ecuts_eV={self.ecuts_eV}: at least two cutoffs (eV) to compare, or none")
+        if len(self.cutoffs_ry) == 1:
+            raise ValueError(f"cutoffs_ry={self.cutoffs_ry}: at least two cutoffs (Ry) to compare, or none")
         if self.tolerance is not None and not (math.isfinite(self.tolerance) and self.tolerance > 0):
             raise ValueError(f"tolerance={self.tolerance}: must be > 0")
 
@@ -223,18 +237,24 @@ class ConvergenceScanMaker(Maker):
 
     def engine_name(self) -> str:
         """The engine of the single points (atomate2's VASP Makers: vasp)."""
-        return getattr(self.static_maker, "engine", "vasp")
+        from naspe.workflows.dft.base import EngineMaker
+
+        return self.static_maker.engine if isinstance(self.static_maker, EngineMaker) else "vasp"
 
     def _is_gpaw(self) -> bool:
         return self.engine_name() == "gpaw"
 
     def maker_for(self, setting: dict) -> Maker:
-        """The single-point Maker of one setting (k-point length, and mode/cutoff for GPAW)."""
+        """The single-point Maker of one setting (k-point length, and mode/cutoff for GPAW, cutoff for CP2K)."""
+        from naspe.workflows.dft.periodic import PeriodicEngineMaker
+
         m = self.static_maker
-        if self._is_gpaw():
+        if isinstance(m, PeriodicEngineMaker):
             update = {"k_length_angstrom": setting["k_length_angstrom"], "kpts": None}
             if setting.get("mode") == "pw":
                 update.update(mode="pw", ecut_eV=setting["ecut_eV"])
+            if setting.get("cutoff_ry") is not None:
+                update["cutoff_ry"] = setting["cutoff_ry"]
             return dataclasses.replace(m, **update)
         gen = getattr(m, "input_set_generator", None)
         if gen is None or not hasattr(gen, "k_length_angstrom"):
@@ -266,11 +286,16 @@ class ConvergenceScanMaker(Maker):
         from naspe.workflows.dft.kpoints import classify, mesh_for_atoms, periodic_directions
 
         atoms = to_atoms(structure)
-        cls = getattr(self.static_maker, "system_class", None) or classify(atoms)
-        periodic = getattr(self.static_maker, "periodic", None) or periodic_directions(atoms)
-        mode = getattr(self.static_maker, "mode", None)
-        basis = getattr(self.static_maker, "basis", None) if mode == "lcao" else None
-        ecut = getattr(self.static_maker, "ecut_eV", None) if mode == "pw" else None
+        from naspe.workflows.dft.periodic import PeriodicEngineMaker
+
+        m = self.static_maker
+        periodic_maker = isinstance(m, PeriodicEngineMaker)
+        cls = (m.system_class if periodic_maker else None) or classify(atoms)
+        periodic = (m.periodic if periodic_maker else None) or periodic_directions(atoms)
+        mode = m.mode if self._is_gpaw() else None
+        basis = m.basis if mode == "lcao" else None
+        ecut = m.ecut_eV if mode == "pw" else None
+        cutoff = m.cutoff_ry if self.engine_name() == "cp2k" else None
         kpoints, seen = [], set()
         for length in self.k_lengths_angstrom:
             mesh = mesh_for_atoms(atoms, cls, "energy", length, periodic).mesh
@@ -278,11 +303,13 @@ class ConvergenceScanMaker(Maker):
                 seen.add(mesh)
                 kpoints.append(
                     {"stage": "kpoints", "k_length_angstrom": length, "mesh": list(mesh), "mode": mode}
-                    | {"basis": basis, "ecut_eV": ecut}
+                    | {"basis": basis, "ecut_eV": ecut, "cutoff_ry": cutoff}
                 )
         basis_stage = []
         if self._is_gpaw():
             basis_stage = [{"stage": "basis", "mode": "pw", "basis": None, "ecut_eV": e} for e in self.ecuts_eV]
+        elif self.engine_name() == "cp2k":
+            basis_stage = [{"stage": "basis", "mode": None, "basis": m.basis, "cutoff_ry": c} for c in self.cutoffs_ry]
         return {"kpoints": kpoints, "basis": basis_stage, "system_class": system_class, "system": system}
 
     def make(self, structure: Structure, n_substrate: int, system_class: str, system: str | None = None) -> Flow:

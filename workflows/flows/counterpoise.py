@@ -5,8 +5,8 @@ the other, so the complex is lowered more than the parts computed alone and the
 binding is overestimated. The counterpoise correction of Boys & Bernardi (Mol.
 Phys. 19 (1970) 553) computes each part A in the full basis of the complex at its
 geometry in the complex, with the other part's atoms as ghosts (basis functions,
-no nuclei, no electrons; GPAW ``setups={index: "ghost"}``, D3 between real atoms
-only):
+no nuclei, no electrons; GPAW ``setups={index: "ghost"}``, CP2K ghost kinds, D3
+between real atoms only):
 
     BSSE_A = E_A(own basis, complex geometry) - E_A(full basis, complex geometry)   (eV, >= 0)
 
@@ -87,14 +87,15 @@ class CounterpoiseCorrection(BaseModel):
 def counterpoise_maker(maker: Maker | None) -> Maker | None:
     """The single-point Maker of the counterpoise jobs for ``maker``'s energies, or None when none is needed.
 
-    A GPAW LCAO Maker (one with ``ghosts``) gives a one-step copy without charges; a
-    plane-wave GPAW, tblite or VASP Maker gives None (no localised basis to correct).
+    A naspe engine Maker with a localised basis (GPAW LCAO, CP2K) gives its one-step copy
+    (:meth:`~naspe.workflows.dft.base.EngineMaker.counterpoise_single_point`); plane-wave
+    GPAW, tblite and atomate2's VASP Makers give None (no localised basis to correct).
     """
-    if maker is None or not hasattr(maker, "ghosts") or getattr(maker, "mode", None) != "lcao":
+    from naspe.workflows.dft.base import EngineMaker
+
+    if not isinstance(maker, EngineMaker):
         return None
-    return dataclasses.replace(
-        maker, steps=1, hirshfeld_charges=False, ghosts=(), name=f"{maker.name} counterpoise single point"
-    )
+    return maker.counterpoise_single_point()
 
 
 def _part(system: Structure, keep: list[int], ghosts: list[int]) -> Structure:
@@ -136,6 +137,6 @@ def counterpoise_flow(system: Structure, n_a: int, static_maker: Maker, part_a: 
         j.name = f"{name} counterpoise {label} {'full basis' if ghosts else 'own basis'}"
         jobs[key] = j
     energies = {k: j.output.output.energy for k, j in jobs.items()}
-    result = counterpoise_correction(part_a, part_b, n_a, **energies, basis=getattr(static_maker, "basis", None))
+    result = counterpoise_correction(part_a, part_b, n_a, **energies, basis=static_maker.localised_basis)
     result.name = f"{name} counterpoise correction"
     return Response(replace=Flow([*jobs.values(), result], output=result.output))

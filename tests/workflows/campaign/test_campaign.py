@@ -183,4 +183,4 @@ def test_an_engine_override_leaves_the_relaxation_options_to_the_new_engine():
     with pytest.raises(ValueError, match="adhesion.steps: engine 'vasp'"):
         CampaignMaker(settings=campaign_settings("quick", {"adhesion": {"engine": "vasp", "steps": 10}})).make()
     with pytest.raises(ValueError, match="adhesion.engine"):
-        campaign_settings("quick", {"adhesion": {"engine": "cp2k"}})
+        campaign_settings("quick", {"adhesion": {"engine": "abinit"}})

@@ -11,7 +11,7 @@ from naspe.workflows.dft.registry import CAPABILITIES, ENGINES, engine, relax_ma
 
 
 def test_each_engine_is_one_entry_with_what_it_runs():
-    assert list(ENGINES) == ["gpaw", "tblite", "vasp"]
+    assert list(ENGINES) == ["gpaw", "cp2k", "tblite", "vasp"]
     for name, spec in ENGINES.items():
         assert spec.name == name and spec.level_of_theory and spec.limits
         assert spec.supports <= set(CAPABILITIES) and set(spec.cannot) <= set(CAPABILITIES)
@@ -20,6 +20,7 @@ def test_each_engine_is_one_entry_with_what_it_runs():
     assert engine("vasp").supports == frozenset()
     assert engine("tblite").supports == set(CAPABILITIES)
     assert engine("gpaw").supports == set(CAPABILITIES) - {"bond_orders"}
+    assert engine("cp2k").supports == set(CAPABILITIES) - {"bond_orders", "charges"}
 
 
 def test_the_defaults_the_registry_states_are_the_ones_the_makers_run():
@@ -78,7 +79,7 @@ def test_one_tblite_electronic_temperature_at_every_entry_point():
 
 
 def test_unknown_engine_and_bad_values_name_what_is_allowed():
-    with pytest.raises(ValueError, match="engine 'abinit': allowed are gpaw, tblite, vasp"):
+    with pytest.raises(ValueError, match="engine .abinit.: allowed are gpaw, cp2k, tblite, vasp"):
         engine("abinit")
     with pytest.raises(ValueError, match="steps=0: must be >= 1"):
         engine("tblite").relax_maker(steps=0)
