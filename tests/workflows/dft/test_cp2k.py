@@ -33,7 +33,7 @@ def _water(vacuum: float = 3.5) -> Atoms:
 
 
 def _na_slab_with_water() -> Atoms:
-    """A 1x2 Na(110) slab of 2 layers (4 atoms, 4.2 x 6.0 Å) with a water 2.6 Å above it, 2D periodic, 5 Å of vacuum each side."""
+    """A 1x2 Na(110) slab of 2 layers (4 atoms, 4.2 x 6.0 Å), a water 2.6 Å above, 2D periodic, 5 Å of vacuum."""
     slab = bcc110("Na", size=(1, 2, 2), a=4.23, vacuum=5.0, orthogonal=True)
     w = molecule("H2O")
     top = slab.positions[:, 2].max()
@@ -145,7 +145,7 @@ def test_unconverged_scf_is_a_failed_document_without_energy():
 
 @pytest.mark.parametrize("ranks", [1, 2])
 def test_slab_input_runs_two_geometry_steps_on_one_and_two_ranks(ranks, tmp_path, monkeypatch):
-    """The input naspe writes for slabs (2D Poisson, k-points) survives the 2nd SCF that the dipole correction crashed."""
+    """naspe's slab input (2D Poisson, k-points) survives the 2nd SCF, where the dipole correction crashed."""
     from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
 
     monkeypatch.chdir(tmp_path)
