@@ -112,11 +112,14 @@ def _table(docs: list[dict]) -> str:
 
 
 def validate_cmd(
-    suite: Annotated[Suite, typer.Argument(help="dft (GPAW) or md (LAMMPS)")],
+    suite: Annotated[Suite, typer.Argument(help="dft (GPAW, CP2K) or md (LAMMPS)")],
     cases: Annotated[
         str | None, typer.Option(help="Comma-separated case names (default: every case of the suite)")
     ] = None,
     cheap: Annotated[bool, typer.Option(help="Only the cheap cases (seconds to a minute each; what CI runs)")] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="Only the cases of one engine: gpaw or cp2k (dft), lammps (md)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documents as JSON")] = False,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="naspe data directory (default: settings data_dir)")
@@ -130,7 +133,7 @@ def validate_cmd(
 
     try:
         names = _case_names(cases)
-        chosen = select_cases(suite.value, names, cheap)
+        chosen = select_cases(suite.value, names, cheap, engine)
     except ValueError as err:
         fail(err)
     if not chosen:

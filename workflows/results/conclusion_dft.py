@@ -98,14 +98,20 @@ def _significance(stronger: dict, weaker: dict) -> tuple[bool | None, float, flo
     return abs(diff) > u, diff, u
 
 
+def _engine_of(*rows: dict) -> str | None:
+    """The engine of ``rows`` when they share one (its validation cases are the ones that count), else None."""
+    engines = {r.get("engine") for r in rows}
+    return engines.pop() if len(engines) == 1 else None
+
+
 def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results) -> str:
     """Agreement with Zhao et al. (2019): only from production values whose difference and method hold up."""
     if ev.screening(stronger) or ev.screening(weaker):
         return (
             "These are screening values: they rank the interfaces at this level of theory but cannot confirm or "
             "contradict Zhao et al. (2019), where PEO20NaFSI bonds chemically to the carbon of the Na/C anode while it "
-            "delaminates from Na foil; that needs production settings (plane-wave DFT, converged relaxations, "
-            "counterpoise-corrected W_adh)."
+            "delaminates from Na foil; that needs production settings (CP2K or plane-wave DFT, converged "
+            "relaxations, counterpoise-corrected W_adh)."
         )
     significant, diff, u = _significance(stronger, weaker)
     if significant is False:
@@ -114,7 +120,7 @@ def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results
             "counterpoise corrections), so the ranking is not significant: it neither confirms nor contradicts Zhao "
             "et al. (2019)."
         )
-    if not vev.validated(res.validation, "W_adh"):
+    if not vev.validated(res.validation, "W_adh", _engine_of(stronger, weaker)):
         way = "point the same way as" if carbon_wins and ev.w_adh(stronger) > 0 else "point against"
         return (
             f"The values {way} Zhao et al. (2019), where the electrolyte bonds to the carbon of the Na/C anode and "
@@ -174,7 +180,7 @@ def substrate_comparison(res: Results) -> list[Paragraph]:
         " ",
         *ev.basis_sentence(peo, "W_adh of PEO"),
         " ",
-        *vev.validation_sentence(res.validation, "W_adh"),
+        *vev.validation_sentence(res.validation, "W_adh", _engine_of(stronger, weaker)),
         *((" ", *excluded) if excluded else ()),
     )
     return [text]

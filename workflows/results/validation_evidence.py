@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from naspe.workflows.results.report_format import Segment, join, num
 
-__all__ = ["VALIDATION_BASIS", "validated", "validation_sentence"]
+__all__ = ["VALIDATION_BASIS", "CP2K_TWINS", "cases_for", "validated", "validation_sentence"]
 
 #: per kind of number, the validation cases (suite, case) that test what it rests on
 VALIDATION_BASIS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -43,15 +43,41 @@ VALIDATION_BASIS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: the DFT cases with a CP2K twin (``<case>-cp2k``, :data:`naspe.workflows.validation.dft_cases.CP2K_CASES`); the
+#: others (core levels, Hirshfeld charges) test GPAW's part of a CP2K study and stay as they are
+CP2K_TWINS = frozenset(
+    {
+        "na-bcc-lattice",
+        "na-bcc-lattice-pbe",
+        "s22-methane-dimer",
+        "s22-methane-dimer-cp",
+        "graphite-interlayer",
+        "na110-surface-energy",
+        "na-graphene-height",
+        "na-graphene-binding",
+        "s22-benzene-methane",
+        "s22-benzene-methane-cp",
+    }
+)
+
+
+def cases_for(what: str, engine: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The (suite, case) pairs that test ``what`` when its numbers come from ``engine`` (CP2K: the twins)."""
+    cases = VALIDATION_BASIS[what]
+    if engine != "cp2k":
+        return cases
+    return tuple((suite, f"{case}-cp2k" if case in CP2K_TWINS else case) for suite, case in cases)
+
+
 def _by_case(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     """The validation table's rows (one per case, its latest document) keyed by (suite, case)."""
     return {(r["suite"], r["case"]): r for r in rows}
 
 
-def validated(rows: Iterable[dict], what: str) -> bool:
-    """Every validation case of ``what`` (a key of :data:`VALIDATION_BASIS`) is in ``rows`` and passed."""
+def validated(rows: Iterable[dict], what: str, engine: str | None = None) -> bool:
+    """Every validation case of ``what`` (a :data:`VALIDATION_BASIS` key) for ``engine`` is in ``rows`` and passed."""
     found = _by_case(rows)
-    return all((found.get(key) or {}).get("status") == "passed" for key in VALIDATION_BASIS[what])
+    return all((found.get(key) or {}).get("status") == "passed" for key in cases_for(what, engine))
 
 
 def _case(row: dict) -> tuple[Segment, ...]:
@@ -64,10 +90,10 @@ def _case(row: dict) -> tuple[Segment, ...]:
     )
 
 
-def validation_sentence(rows: Iterable[dict], what: str) -> tuple[Segment, ...]:
-    """'Validation of the method for <what>: passed ...; failed ...; not run ...' from the validation table rows."""
+def validation_sentence(rows: Iterable[dict], what: str, engine: str | None = None) -> tuple[Segment, ...]:
+    """'Validation of the method for <what>: passed ...; failed ...; not run ...' for the cases of ``engine``."""
     found = _by_case(rows)
-    cases = VALIDATION_BASIS[what]
+    cases = cases_for(what, engine)
     if not any(key in found for key in cases):
         names = ", ".join(case for _, case in cases)
         suites = " and ".join(sorted({f"naspe validate {suite}" for suite, _ in cases}))

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["ValidationCase", "COSTS", "TOLERANCE_KINDS", "REFERENCE_KINDS", "SUITES"]
+__all__ = ["ValidationCase", "COSTS", "TOLERANCE_KINDS", "REFERENCE_KINDS", "SUITES", "SUITE_ENGINES"]
 
 #: cost classes: ``cheap`` (tests and CI), ``full`` (``naspe validate`` without ``--cheap``)
 COSTS = ("cheap", "full")
@@ -36,6 +36,8 @@ TOLERANCE_KINDS = ("abs", "rel")
 REFERENCE_KINDS = ("experiment", "CCSD(T)", "DFT")
 #: the suites: ``dft`` (GPAW, issue 12) and ``md`` (LAMMPS force field, issue 13)
 SUITES = ("dft", "md")
+#: the engines each suite's cases run on, the default first
+SUITE_ENGINES = {"dft": ("gpaw", "cp2k"), "md": ("lammps",)}
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class ValidationCase:
         Uncertainty of the reference (same unit), None if the source gives none.
     notes
         Anything a reader needs to judge the comparison (reference at another level of theory, ...).
+    engine
+        The engine the case runs on (``gpaw``, ``cp2k``; ``lammps`` for the MD suite); empty: the
+        suite's first (``gpaw`` for dft, ``lammps`` for md).
     """
 
     name: str
@@ -94,8 +99,16 @@ class ValidationCase:
     needs: str | None = None
     reference_uncertainty: float | None = None
     notes: str = ""
+    engine: str = ""
 
     def __post_init__(self) -> None:
+        if not self.engine:
+            object.__setattr__(self, "engine", SUITE_ENGINES[self.suite][0] if self.suite in SUITE_ENGINES else "")
+        if self.suite in SUITE_ENGINES and self.engine not in SUITE_ENGINES[self.suite]:
+            raise ValueError(
+                f"case {self.name}: engine={self.engine!r}; the {self.suite} suite runs on "
+                f"{', '.join(SUITE_ENGINES[self.suite])}"
+            )
         if not self.name or self.name != self.name.strip().lower() or "," in self.name or " " in self.name:
             raise ValueError(f"case name {self.name!r}: must be lower case, without spaces or commas")
         if self.suite not in SUITES:

@@ -49,6 +49,7 @@ import numpy as np
 
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.dft_makers import (
+    CP2K_LEVEL,
     LCAO_LEVEL,
     PW_LEVEL,
     AdatomMaker,
@@ -60,7 +61,7 @@ from naspe.workflows.validation.dft_makers import (
 )
 from naspe.workflows.validation.dft_makers import gas_phase_module as _gas_phase_module
 
-__all__ = ["CASES", "xps_cases"]
+__all__ = ["CASES", "GPAW_CASES", "CP2K_CASES", "xps_cases", "on_cp2k"]
 
 
 #: (case, molecule, atom index, reference molecule, reference atom index, quantity)
@@ -120,8 +121,8 @@ _ADATOM_NOTE = (
     "(24 C, one Na: 1/24 coverage), flat graphene, Hirshfeld charges (smaller than Bader's by construction)"
 )
 
-#: the DFT suite, in the order ``naspe validate dft`` runs it (cheap first)
-CASES: tuple[ValidationCase, ...] = (
+#: the GPAW cases, in the order ``naspe validate dft`` runs them (cheap first)
+GPAW_CASES: tuple[ValidationCase, ...] = (
     ValidationCase(
         name="na-bcc-lattice",
         suite="dft",
@@ -320,3 +321,60 @@ CASES: tuple[ValidationCase, ...] = (
     ),
     *xps_cases(),
 )
+
+
+def on_cp2k(case: ValidationCase, factory, cost: str | None = None, notes: str = "") -> ValidationCase:
+    """The CP2K twin of a GPAW case: the same reference and tolerance, ``<name>-cp2k``, run by ``factory``.
+
+    ``factory(name)`` builds the Flow with the case Maker's ``engine="cp2k"`` and ``case=name``.
+    """
+    import dataclasses
+
+    name = f"{case.name}-cp2k"
+    level = case.level_of_theory.replace(PW_LEVEL, CP2K_LEVEL).replace(LCAO_LEVEL, CP2K_LEVEL)
+    level = level.replace("PBE-D3(BJ), CP2K", "PBE, CP2K") if case.name.endswith("-pbe") else level
+    return dataclasses.replace(
+        case,
+        name=name,
+        engine="cp2k",
+        level_of_theory=level,
+        cost=cost or case.cost,
+        make=lambda: factory(name),
+        notes=(case.notes + "; " if case.notes else "") + (notes or "the GPAW case's calculation with CP2K"),
+    )
+
+
+_BY_NAME = {c.name: c for c in GPAW_CASES}
+
+#: the CP2K cases: the GPAW cases the interface engine has to pass too (no core levels: GPAW's Delta-SCF; no
+#: Hirshfeld charges: naspe does not read CP2K's population analyses)
+CP2K_CASES: tuple[ValidationCase, ...] = (
+    on_cp2k(_BY_NAME["na-bcc-lattice"], lambda n: BccLatticeMaker(case=n, engine="cp2k").make()),
+    on_cp2k(
+        _BY_NAME["na-bcc-lattice-pbe"],
+        lambda n: BccLatticeMaker(name=f"validation {n}", case=n, dispersion=None, engine="cp2k").make(),
+    ),
+    on_cp2k(_BY_NAME["s22-methane-dimer"], lambda n: DimerMaker(case=n, engine="cp2k").make()),
+    on_cp2k(_BY_NAME["s22-methane-dimer-cp"], lambda n: DimerMaker(case=n, counterpoise=True, engine="cp2k").make()),
+    on_cp2k(_BY_NAME["graphite-interlayer"], lambda n: GraphiteBindingMaker(case=n, engine="cp2k").make()),
+    on_cp2k(_BY_NAME["na110-surface-energy"], lambda n: SurfaceEnergyMaker(case=n, engine="cp2k").make()),
+    on_cp2k(
+        _BY_NAME["na-graphene-height"],
+        lambda n: AdatomMaker(case=n, quantity="height", engine="cp2k").make(),
+    ),
+    on_cp2k(
+        _BY_NAME["na-graphene-binding"],
+        lambda n: AdatomMaker(case=n, quantity="binding", engine="cp2k").make(),
+    ),
+    on_cp2k(
+        _BY_NAME["s22-benzene-methane"],
+        lambda n: DimerMaker(case=n, system="Benzene-methane_complex", engine="cp2k").make(),
+    ),
+    on_cp2k(
+        _BY_NAME["s22-benzene-methane-cp"],
+        lambda n: DimerMaker(case=n, system="Benzene-methane_complex", counterpoise=True, engine="cp2k").make(),
+    ),
+)
+
+#: the DFT suite: GPAW's cases, then CP2K's (``naspe validate dft --engine cp2k`` runs only these)
+CASES: tuple[ValidationCase, ...] = GPAW_CASES + CP2K_CASES

@@ -1,8 +1,9 @@
-"""The Makers of the DFT validation cases: GPAW single points and the job that turns them into a document.
+"""The Makers of the DFT validation cases: single points and the job that turns them into a document.
 
-Every Maker's Flow runs GPAW single points through the engine's
-:class:`~naspe.workflows.dft.gpaw.GpawStaticMaker` with an explicit Gamma-centred
-k-mesh (:func:`gpaw_static`), each a content-addressed job (cases that share
+Every Maker's Flow runs single points of its ``engine`` (GPAW through
+:class:`~naspe.workflows.dft.gpaw.GpawStaticMaker`, CP2K through
+:class:`~naspe.workflows.dft.cp2k.Cp2kStaticMaker`) with an explicit Gamma-centred
+k-mesh (:func:`engine_static`), each a content-addressed job (cases that share
 calculations, as the three Na-adatom cases, run them once), and ends in a job of
 :mod:`~naspe.workflows.validation.dft_jobs` that makes the case's
 :class:`~naspe.workflows.validation.documents.ValidationDocument`. The cases
@@ -37,12 +38,20 @@ __all__ = [
     "PW_LEVEL",
     "LCAO_LEVEL",
     "gpaw_static",
+    "engine_static",
+    "CP2K_LEVEL",
+    "VALIDATION_ENGINES",
     "gas_phase_module",
     "xps_flow",
 ]
 
 PW_LEVEL = "PBE-D3(BJ), GPAW PW 400 eV, Fermi-Dirac 0.1 eV"
 LCAO_LEVEL = "PBE-D3(BJ), GPAW LCAO dzp, h 0.2 Å, Fermi-Dirac 0.1 eV"
+CP2K_LEVEL = "PBE-D3(BJ), CP2K GPW DZVP-MOLOPT-PBE-GTH / GTH-PBE (Na q1), 400 Ry, Fermi-Dirac 0.1 eV"
+#: the engines the DFT cases run on
+VALIDATION_ENGINES = ("gpaw", "cp2k")
+#: GPAW settings that have no CP2K counterpart (CP2K runs its one basis; slabs are 2D periodic, no dipole layer)
+_GPAW_ONLY = ("mode", "ecut_eV", "hirshfeld_charges", "dipole_correction", "basis", "grid_spacing_angstrom")
 
 
 def gpaw_static(kpts: tuple[int, int, int], **settings) -> Maker:
@@ -54,6 +63,21 @@ def gpaw_static(kpts: tuple[int, int, int], **settings) -> Maker:
     if "kpts" in {f.name for f in fields(GpawStaticMaker)}:
         return GpawStaticMaker(kpts=tuple(kpts), **settings)
     return GpawStaticMaker(calculator_kwargs={"kpts": {"size": tuple(kpts), "gamma": True}}, **settings)
+
+
+def engine_static(engine: str, kpts: tuple[int, int, int], **settings) -> Maker:
+    """The single-point Maker of ``engine`` (gpaw or cp2k) with a Gamma-centred k-mesh and ``settings``.
+
+    GPAW-only settings (plane-wave mode and cutoff, charges, dipole layer) are dropped for CP2K,
+    which runs its registry defaults (:mod:`naspe.workflows.dft.cp2k`).
+    """
+    if engine == "gpaw":
+        return gpaw_static(kpts, **settings)
+    if engine == "cp2k":
+        from naspe.workflows.dft.cp2k import Cp2kStaticMaker
+
+        return Cp2kStaticMaker(kpts=tuple(kpts), **{k: v for k, v in settings.items() if k not in _GPAW_ONLY})
+    raise ValueError(f"engine {engine!r}: the DFT validation cases run on {', '.join(VALIDATION_ENGINES)}")
 
 
 def _static(maker: Maker, atoms: Atoms, magmoms: list[float] | None = None):
@@ -88,12 +112,13 @@ class BccLatticeMaker(Maker):
     a_angstrom: tuple[float, ...] = (3.89, 3.97, 4.05, 4.13, 4.21, 4.29, 4.37)
     kpts: tuple[int, int, int] = (8, 8, 8)
     dispersion: str | None = "d3bj"
+    engine: str = "gpaw"
 
     def make(self) -> Flow:
         """The single points and the fit."""
         from ase.build import bulk
 
-        maker = gpaw_static(self.kpts, **_PW, dispersion=self.dispersion)
+        maker = engine_static(self.engine, self.kpts, **_PW, dispersion=self.dispersion)
         statics = [_static(maker, bulk("Na", "bcc", a=a)) for a in self.a_angstrom]
         doc = lattice_constant_document(self.case, list(self.a_angstrom), [calc_numbers(j) for j in statics])
         return _flow(self.name, statics, doc)
@@ -124,11 +149,12 @@ class GraphiteBindingMaker(Maker):
     spacings_angstrom: tuple[float, ...] = (3.15, 3.3, 3.45, 3.65)
     layer_vacuum_angstrom: float = 14.0
     kpts: tuple[int, int, int] = (6, 6, 2)
+    engine: str = "gpaw"
 
     def make(self) -> Flow:
         """The graphite single points, the layer, and the binding energy."""
-        bulk_maker = gpaw_static(self.kpts, **_PW)
-        layer_maker = gpaw_static((*self.kpts[:2], 1), **_PW, dipole_correction=False)
+        bulk_maker = engine_static(self.engine, self.kpts, **_PW)
+        layer_maker = engine_static(self.engine, (*self.kpts[:2], 1), **_PW, dipole_correction=False)
         graphite = [_static(bulk_maker, _graphite_cell(self.a_angstrom, d, 2)) for d in self.spacings_angstrom]
         layer = _static(layer_maker, _graphite_cell(self.a_angstrom, 0.0, 1, self.layer_vacuum_angstrom))
         area = self.a_angstrom**2 * np.sqrt(3) / 2
@@ -152,6 +178,7 @@ class SurfaceEnergyMaker(Maker):
     layers: int = 6
     vacuum_angstrom: float = 8.0  # on each side
     kpts: tuple[int, int, int] = (8, 8, 6)
+    engine: str = "gpaw"
 
     def make(self) -> Flow:
         """Slab and bulk single points and the surface energy."""
@@ -161,8 +188,8 @@ class SurfaceEnergyMaker(Maker):
         slab.pbc = True
         bulk = bcc110("Na", size=(1, 1, 2), a=self.a_angstrom, periodic=True)
         area = float(np.linalg.norm(np.cross(slab.cell[0], slab.cell[1])))
-        s = _static(gpaw_static((*self.kpts[:2], 1), **_PW), slab)
-        b = _static(gpaw_static(self.kpts, **_PW), bulk)
+        s = _static(engine_static(self.engine, (*self.kpts[:2], 1), **_PW), slab)
+        b = _static(engine_static(self.engine, self.kpts, **_PW), bulk)
         doc = surface_energy_document(self.case, calc_numbers(s), calc_numbers(b), len(slab), len(bulk), area)
         return _flow(self.name, [s, b], doc)
 
@@ -183,6 +210,7 @@ class AdatomMaker(Maker):
     heights_angstrom: tuple[float, ...] = (2.0, 2.2, 2.4, 2.6, 2.9)
     atom_box_angstrom: float = 12.0
     kpts: tuple[int, int, int] = (4, 4, 1)
+    engine: str = "gpaw"
 
     def make(self) -> Flow:
         """Single points at each height, graphene, the Na atom, and the document."""
@@ -190,13 +218,13 @@ class AdatomMaker(Maker):
 
         if self.quantity not in ("height", "binding", "charge"):
             raise ValueError(f"quantity={self.quantity!r}: allowed are height, binding, charge")
-        maker = gpaw_static(self.kpts, spinpol=True)
+        maker = engine_static(self.engine, self.kpts, spinpol=True)
         sheet = graphene()
         adsorbed = [_static(maker, na_on_carbon(sheet, h)) for h in self.heights_angstrom]
         substrate = _static(maker, sheet)
         box = self.atom_box_angstrom
         atom = Atoms("Na", positions=[(box / 2, box / 2, box / 2)], cell=[box] * 3, pbc=True)
-        na = _static(gpaw_static((1, 1, 1), spinpol=True, hirshfeld_charges=False), atom, magmoms=[1.0])
+        na = _static(engine_static(self.engine, (1, 1, 1), spinpol=True, hirshfeld_charges=False), atom, magmoms=[1.0])
         doc = adatom_document(
             self.case,
             self.quantity,
@@ -212,8 +240,9 @@ class AdatomMaker(Maker):
 class DimerMaker(Maker):
     """Interaction energy (meV) of an S22 dimer at its reference geometry (``ase.data.s22``); Gamma point.
 
-    ``counterpoise``: the monomers in the dimer's full LCAO basis (the other monomer's atoms as GPAW
-    ghosts, as :mod:`naspe.workflows.flows.counterpoise` does; Boys & Bernardi, Mol. Phys. 19 (1970) 553).
+    ``counterpoise``: the monomers in the dimer's full localised basis (the other monomer's atoms as
+    ghosts: GPAW ghost setups, CP2K ghost kinds, as :mod:`naspe.workflows.flows.counterpoise` does;
+    Boys & Bernardi, Mol. Phys. 19 (1970) 553).
     """
 
     name: str = "validation s22"
@@ -221,6 +250,7 @@ class DimerMaker(Maker):
     system: str = "Methane_dimer"
     vacuum_angstrom: float = 4.5
     counterpoise: bool = False
+    engine: str = "gpaw"
 
     def make(self) -> Flow:
         """Dimer and the two monomers in the dimer's box."""
@@ -231,13 +261,13 @@ class DimerMaker(Maker):
         dimer.center(vacuum=self.vacuum_angstrom)
         dimer.pbc = True
         n_a = s22_data[self.system]["dimer atoms"][0]
-        maker = gpaw_static((1, 1, 1), hirshfeld_charges=False)
+        maker = engine_static(self.engine, (1, 1, 1), hirshfeld_charges=False)
         if self.counterpoise:  # each monomer in the dimer's full basis: the other's atoms as ghosts
             a, b = tuple(range(n_a)), tuple(range(n_a, len(dimer)))
             parts = [
                 _static(maker, dimer),
-                _static(gpaw_static((1, 1, 1), hirshfeld_charges=False, ghosts=b), dimer),
-                _static(gpaw_static((1, 1, 1), hirshfeld_charges=False, ghosts=a), dimer),
+                _static(engine_static(self.engine, (1, 1, 1), hirshfeld_charges=False, ghosts=b), dimer),
+                _static(engine_static(self.engine, (1, 1, 1), hirshfeld_charges=False, ghosts=a), dimer),
             ]
         else:
             parts = [_static(maker, p) for p in (dimer, dimer[:n_a], dimer[n_a:])]

@@ -59,16 +59,25 @@ def suite_cases(suite: str) -> dict[str, ValidationCase]:
     return cases
 
 
-def select_cases(suite: str, names: Iterable[str] | None = None, cheap: bool = False) -> list[ValidationCase]:
+def select_cases(
+    suite: str, names: Iterable[str] | None = None, cheap: bool = False, engine: str | None = None
+) -> list[ValidationCase]:
     """The cases of ``suite`` to run: all, or those named (in the order given), only the cheap ones with ``cheap``.
+
+    ``engine`` keeps the cases of one engine (``gpaw``, ``cp2k``); None: every engine's.
 
     Raises
     ------
     ValueError
-        One line naming a case that is not in the suite and the allowed names, or a
-        named case that is not cheap when ``cheap`` is asked for.
+        One line naming a case that is not in the suite and the allowed names, a
+        named case that is not cheap when ``cheap`` is asked for, or an engine no case runs on.
     """
     available = suite_cases(suite)
+    if engine is not None:
+        engines = sorted({c.engine for c in available.values()})
+        if engine not in engines:
+            raise ValueError(f"--engine {engine}: the {suite} cases run on {', '.join(engines)}")
+        available = {n: c for n, c in available.items() if c.engine == engine}
     if names is None:
         chosen = list(available.values())
     else:
