@@ -331,8 +331,9 @@ def on_cp2k(case: ValidationCase, factory, cost: str | None = None, notes: str =
     import dataclasses
 
     name = f"{case.name}-cp2k"
+    plain_pbe = PW_LEVEL.replace("PBE-D3(BJ)", "PBE")
     level = case.level_of_theory.replace(PW_LEVEL, CP2K_LEVEL).replace(LCAO_LEVEL, CP2K_LEVEL)
-    level = level.replace("PBE-D3(BJ), CP2K", "PBE, CP2K") if case.name.endswith("-pbe") else level
+    level = level.replace(plain_pbe, CP2K_LEVEL.replace("PBE-D3(BJ)", "PBE"))
     return dataclasses.replace(
         case,
         name=name,

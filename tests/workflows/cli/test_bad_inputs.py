@@ -275,6 +275,8 @@ VALIDATE = [
     (["validate", "dft", "--cases", "na-bcc-lattice,graphite-interlayer", "--cheap"], ["graphite-interlayer", "cheap"]),
     (["validate", "dft", "--cases", ","], ["--cases", "','"]),
     (["validate", "dft", "--data-dir", "afile"], ["--data-dir", "afile", "not a directory"]),
+    (["validate", "dft", "--engine", "abinit"], ["--engine", "abinit", "gpaw, cp2k"]),
+    (["validate", "md", "--engine", "cp2k"], ["--engine", "cp2k", "lammps"]),
     (["validate", "dft", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
     (["query", "validation", "--suite", "qm"], ["qm", "dft, md"]),
     (["query", "validation", "--case", "nosuch"], ["--case", "nosuch", "na-bcc-lattice"]),

@@ -103,6 +103,28 @@ def test_dft_registry_names_and_cheap_selection():
         suite_cases("qm")
 
 
+def test_cp2k_twins_share_reference_and_tolerance_and_select_by_engine():
+    cases = suite_cases("dft")
+    cp2k = select_cases("dft", engine="cp2k")
+    assert cp2k and all(c.engine == "cp2k" and c.name.endswith("-cp2k") for c in cp2k)
+    for twin in cp2k:
+        gpaw = cases[twin.name.removesuffix("-cp2k")]
+        assert gpaw.engine == "gpaw"
+        assert (twin.reference_value, twin.tolerance, twin.tolerance_kind, twin.unit) == (
+            gpaw.reference_value,
+            gpaw.tolerance,
+            gpaw.tolerance_kind,
+            gpaw.unit,
+        )
+        assert "CP2K" in twin.level_of_theory and "GPAW" not in twin.level_of_theory
+    assert "PBE-D3(BJ)" not in cases["na-bcc-lattice-pbe-cp2k"].level_of_theory
+    assert {c.name for c in select_cases("dft", cheap=True, engine="cp2k")} >= {"s22-methane-dimer-cp-cp2k"}
+    assert all(c.engine == "gpaw" for c in select_cases("dft", engine="gpaw"))
+    assert all(c.engine == "lammps" for c in select_cases("md"))
+    with pytest.raises(ValueError, match="--engine abinit: the dft cases run on cp2k, gpaw"):
+        select_cases("dft", engine="abinit")
+
+
 def test_every_dft_case_builds_its_flow():
     """Each runnable case's Flow builds (structures, Makers, content UUIDs) and ends in its document job."""
     from jobflow import Flow
