@@ -43,7 +43,6 @@ from naspe.workflows.dft.defaults import (
     CP2K_REL_CUTOFF_RY,
     RELAX_FMAX_EV_A,
 )
-from naspe.workflows.dft.kpoints import classify
 from naspe.workflows.dft.periodic import PeriodicEngineMaker
 
 __all__ = ["Cp2kRelaxMaker", "Cp2kStaticMaker", "CP2K_SHELL", "MPIRUN", "SLAB_EDGE_ANGSTROM", "cp2k_available"]
@@ -176,7 +175,6 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
             max_scf=self.max_scf,
             spinpol=self.spinpol,
             charge=int(round(float(np.sum(atoms.get_initial_charges())))),
-            metallic=(self.kpoint_mesh(atoms).system_class or classify(atoms)) != "insulator",
         )
 
     def command(self) -> str:

@@ -73,6 +73,9 @@ class Cp2kShellCalculator(CP2K):
         self.implemented_properties = ["energy", "free_energy", "forces"]
         self.input_text = input_text
         self.kinds = list(kinds)
+        # CP2K appends to an existing output file: a stale one (an earlier run in this directory) would count
+        # its SCF failures as this run's
+        Path(label + ".out").unlink(missing_ok=True)
         self._scf_failures_seen = 0
 
     def _generate_input(self) -> str:

@@ -57,7 +57,6 @@ __all__ = [
     "classify",
     "mesh_for_atoms",
     "explicit_mesh",
-    "for_system",
 ]
 
 SYSTEM_CLASSES = ("metal", "semimetal", "insulator")
@@ -275,26 +274,3 @@ def mesh_for_atoms(
     cls = classify(atoms) if system_class is None else system_class
     directions = periodic_directions(atoms) if periodic is None else periodic
     return kpoint_mesh(atoms.cell[:], directions, cls, purpose, k_length_angstrom)
-
-
-def for_system(maker, structure):
-    """``maker`` with the k-point class and periodic directions of ``structure`` (a flow's whole system) fixed.
-
-    Every part of the flow (substrate and film in the interface cell, the fragment in
-    the complex cell) then runs the whole system's mesh, so that an energy difference
-    shares one Brillouin-zone sampling. A Maker with a ``for_system`` method (GPAW's)
-    or an input set generator with one (naspe's VASP slab sets) is copied; any other
-    Maker (tblite: Gamma only) is returned as it is.
-    """
-    if maker is None:
-        return None
-    from naspe.workflows.dft.checks import to_atoms
-
-    if hasattr(maker, "for_system"):
-        return maker.for_system(to_atoms(structure))
-    generator = getattr(maker, "input_set_generator", None)
-    if hasattr(generator, "for_system"):
-        import dataclasses
-
-        return dataclasses.replace(maker, input_set_generator=generator.for_system(to_atoms(structure)))
-    return maker

@@ -27,7 +27,7 @@ from naspe.workflows.dft.kpoints import (
     periodic_directions,
 )
 
-__all__ = ["PeriodicEngineMaker", "RealAtomsCalculator", "DISPERSIONS"]
+__all__ = ["PeriodicEngineMaker", "RealAtomsCalculator", "DISPERSIONS", "for_system"]
 
 DISPERSIONS = ("d3bj", "d3zero", None)
 
@@ -168,3 +168,26 @@ class PeriodicEngineMaker(EngineMaker):
         if self.localised_basis is None:
             return None
         return dataclasses.replace(self, steps=1, ghosts=(), name=f"{self.name} counterpoise single point")
+
+
+def for_system(maker, structure):
+    """``maker`` with the k-point class and periodic directions of ``structure`` (a flow's whole system) fixed.
+
+    Every part of the flow (substrate and film in the interface cell, the fragment in
+    the complex cell) then runs the whole system's mesh, so that an energy difference
+    shares one Brillouin-zone sampling. A periodic engine Maker (GPAW, CP2K) or an input
+    set generator with a ``for_system`` method (naspe's VASP slab sets) is copied; any
+    other Maker (tblite: Gamma only) is returned as it is.
+    """
+    if maker is None:
+        return None
+    from naspe.workflows.dft.checks import to_atoms
+
+    if isinstance(maker, PeriodicEngineMaker):
+        return maker.for_system(to_atoms(structure))
+    generator = getattr(maker, "input_set_generator", None)
+    if hasattr(generator, "for_system"):
+        import dataclasses
+
+        return dataclasses.replace(maker, input_set_generator=generator.for_system(to_atoms(structure)))
+    return maker

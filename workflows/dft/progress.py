@@ -138,13 +138,13 @@ class RelaxProgress:
 
     @classmethod
     def for_maker(cls, maker, atoms, path: str | Path = PROGRESS_FILE) -> RelaxProgress:
-        """Progress of ``maker``'s relaxation of ``atoms``: its name and formula, ``steps`` and ``fmax`` (eV/Å).
+        """Progress of an engine Maker's relaxation of ``atoms``: name and formula, ``steps`` and ``fmax`` (eV/Å).
 
-        atomate2's ``AseRelaxer.relax`` uses fmax = 0.1 eV/Å when ``relax_kwargs`` gives none.
+        ``fmax`` is :attr:`~naspe.workflows.dft.base.EngineMaker.fmax_ev_per_a` (atomate2's 0.1 eV/Å when
+        ``relax_kwargs`` gives none).
         """
-        fmax = float(getattr(maker, "relax_kwargs", {}).get("fmax", 0.1))
         label = f"{maker.name} {atoms.get_chemical_formula()}"
-        return cls(label, int(getattr(maker, "steps", 1)), fmax, path)
+        return cls(label, int(maker.steps), float(maker.fmax_ev_per_a), path)
 
     def optimizer(self, opt_class: type) -> type:
         """A subclass of the ASE optimizer ``opt_class`` that reports every step to this object."""

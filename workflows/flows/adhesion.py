@@ -43,9 +43,9 @@ from naspe.analysis.uber import UberFit, fit_uber
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft import registry
-from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
+from naspe.workflows.dft.base import EngineMaker, check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
-from naspe.workflows.dft.kpoints import for_system
+from naspe.workflows.dft.periodic import for_system
 from naspe.workflows.flows.counterpoise import CounterpoiseCorrection, counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.input_checks import check_gap, check_relaxation
 
@@ -314,7 +314,7 @@ class BaseAdhesionMaker(Maker):
         never used in its place.
 
     Every part, single point, check and scan point runs the k-point mesh of the interface
-    (:func:`~naspe.workflows.dft.kpoints.for_system`).
+    (:func:`~naspe.workflows.dft.periodic.for_system`).
     purpose
         Screening or production, recorded in the document; None: from the relax Maker
         (:func:`~naspe.workflows.dft.registry.purpose_of`).
@@ -351,8 +351,8 @@ class BaseAdhesionMaker(Maker):
                     f"scan_shifts_angstrom={self.scan_shifts_angstrom}: each shift (Å) once (a repeated shift is "
                     "the same single point)"
                 )
-            if self.static_maker is None and not hasattr(self.relax_maker, "steps"):
-                raise ValueError("a separation scan needs static_maker for this relax_maker (it has no 'steps')")
+            if self.static_maker is None and not isinstance(self.relax_maker, EngineMaker):
+                raise ValueError("a separation scan needs static_maker for this relax_maker (not a naspe engine Maker)")
 
     def level_of_theory(self) -> str | None:
         """The relax Maker's level of theory; with a static Maker ``energies // geometries``."""

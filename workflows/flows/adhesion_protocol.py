@@ -73,9 +73,9 @@ from pymatgen.core import Structure
 
 from naspe.structures.bounds import RELAX_STEPS
 from naspe.workflows.base.identity import with_content_uuid
-from naspe.workflows.dft.base import check_inputs
+from naspe.workflows.dft.base import EngineMaker, check_inputs
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
-from naspe.workflows.dft.kpoints import for_system
+from naspe.workflows.dft.periodic import for_system
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.flows.adhesion import AdhesionDocument, adhesion_document, split_interface
 from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
@@ -151,7 +151,7 @@ def _protocol_document(adhesion: AdhesionDocument, stages: list[dict]) -> Adhesi
 
 
 def _steps(maker: Maker | None) -> int:
-    return 0 if maker is None else int(getattr(maker, "steps", 1))
+    return 0 if maker is None else int(maker.steps) if isinstance(maker, EngineMaker) else 1
 
 
 @dataclass
@@ -193,8 +193,8 @@ class AdhesionProtocolMaker(Maker):
             raise ValueError(f"refine_steps={self.refine_steps}: 0 (single points) or {RELAX_STEPS.describe()}")
         if self.fix_bottom_angstrom < 0:
             raise ValueError(f"fix_bottom_angstrom={self.fix_bottom_angstrom}: must be >= 0 Å")
-        if not hasattr(self.dft_maker, "steps"):
-            raise ValueError(f"dft_maker {type(self.dft_maker).__name__}: needs a 'steps' field (an ASE engine Maker)")
+        if not isinstance(self.dft_maker, EngineMaker):
+            raise ValueError(f"dft_maker {type(self.dft_maker).__name__}: must be a naspe engine Maker (GPAW, CP2K)")
         if self.counterpoise and counterpoise_maker(self.dft_maker) is None:
             raise ValueError(
                 f"counterpoise=True: {type(self.dft_maker).__name__} has no localised basis to correct "
@@ -271,7 +271,7 @@ class AdhesionProtocolMaker(Maker):
                 whole,
                 n_substrate,
                 strain,
-                getattr(self.dft_maker, "engine", "gpaw"),
+                self.dft_maker.engine,
                 counterpoise=cp,
             ),
             "work of adhesion",

@@ -44,8 +44,7 @@ from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM
 from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.checks import check_distances, to_atoms
-from naspe.workflows.dft.kpoints import for_system
-from naspe.workflows.dft.periodic import PeriodicEngineMaker
+from naspe.workflows.dft.periodic import PeriodicEngineMaker, for_system
 from naspe.workflows.flows.adhesion import split_interface
 from naspe.workflows.flows.bonding_documents import binding_document, reaction_document
 from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
@@ -124,7 +123,7 @@ class BaseBindingMaker(Maker):
         single points on the relaxed complex (:mod:`naspe.workflows.flows.counterpoise`);
         the document's ``binding_energy_eV`` is then the corrected one. Other engines: no effect.
 
-    Every part runs the k-point mesh of the complex (:func:`~naspe.workflows.dft.kpoints.for_system`).
+    Every part runs the k-point mesh of the complex (:func:`~naspe.workflows.dft.periodic.for_system`).
     """
 
     name: str = "binding"

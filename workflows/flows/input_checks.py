@@ -31,10 +31,12 @@ def check_relaxation(maker, label: str = "relax_maker") -> None:
     ValueError
         ``<label>.steps=0: allowed is 1 to 10000 (...)`` or the same for ``fmax``.
     """
-    steps = getattr(maker, "steps", None)
-    if steps is not None:
-        RELAX_STEPS.check(steps, f"{label}.steps")
-    fmax = (getattr(maker, "relax_kwargs", None) or {}).get("fmax")
+    from naspe.workflows.dft.base import EngineMaker  # atomate2: only once a Maker exists
+
+    if not isinstance(maker, EngineMaker):
+        return
+    RELAX_STEPS.check(maker.steps, f"{label}.steps")
+    fmax = maker.relax_kwargs.get("fmax")
     if fmax is not None:
         FMAX_EV_A.check(fmax, f"{label}.relax_kwargs['fmax']")
 

@@ -25,7 +25,7 @@ def _run(job):
     return responses[job.uuid][1].output
 
 
-def _water(vacuum: float = 3.5) -> Atoms:
+def _water(vacuum: float = 4.5) -> Atoms:
     w = molecule("H2O")
     w.center(vacuum=vacuum)
     w.pbc = True
@@ -122,22 +122,25 @@ def test_engine_contract_counterpoise_and_purpose():
 # --- real CP2K ------------------------------------------------------------------------------------------------------
 
 
-def test_water_relaxes_to_fmax_with_cp2k():
+def test_water_relaxes_to_fmax_with_cp2k(tmp_path, monkeypatch):
     from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
 
-    doc = _run(Cp2kRelaxMaker(steps=10, ranks=1, cutoff_ry=300).make(AseAtomsAdaptor.get_structure(_water())))
+    monkeypatch.chdir(tmp_path)
+    doc = _run(Cp2kRelaxMaker(steps=40, ranks=1, cutoff_ry=300).make(AseAtomsAdaptor.get_structure(_water())))
     assert doc.engine == "cp2k" and doc.relaxation.converged and doc.relaxation.final_fmax_ev_per_a <= 0.05
     # PBE-D3 water, GTH: about -469 eV (the sum of the valence energies; CP2K's -17.2 Hartree)
     assert -472 < doc.output.energy < -466
     final = doc.structure
     oh = sorted(final.get_distance(0, i) for i in (1, 2))
     assert oh == pytest.approx([0.97, 0.97], abs=0.02)  # PBE O-H 0.97 Å
-    assert doc.parameters["electrostatics"] == "3D periodic" and doc.parameters["valence"] == {"H": 1, "O": 6}
+    # a molecule with more than 6 Å of vacuum along z is run like a slab: 2D periodic, isolated along z
+    assert doc.parameters["electrostatics"].startswith("2D periodic") and doc.parameters["valence"] == {"H": 1, "O": 6}
 
 
-def test_unconverged_scf_is_a_failed_document_without_energy():
+def test_unconverged_scf_is_a_failed_document_without_energy(tmp_path, monkeypatch):
     from naspe.workflows.dft.cp2k import Cp2kStaticMaker
 
+    monkeypatch.chdir(tmp_path)
     doc = _run(Cp2kStaticMaker(ranks=1, cutoff_ry=300, max_scf=2).make(AseAtomsAdaptor.get_structure(_water())))
     assert doc.output is None or doc.output.energy is None
     assert "SCF" in doc.error and doc.relaxation.scf_converged is False
@@ -149,7 +152,7 @@ def test_slab_input_runs_two_geometry_steps_on_one_and_two_ranks(ranks, tmp_path
     from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
 
     monkeypatch.chdir(tmp_path)
-    maker = Cp2kRelaxMaker(steps=2, ranks=ranks, cutoff_ry=250, kpts=(2, 2, 1), dispersion=None)
+    maker = Cp2kRelaxMaker(steps=2, ranks=ranks, cutoff_ry=200, kpts=(2, 1, 1), dispersion=None)
     doc = _run(maker.make(AseAtomsAdaptor.get_structure(_na_slab_with_water())))
     assert doc.output.energy is not None, doc.error
     assert doc.relaxation.steps == 2 and doc.parameters["electrostatics"].startswith("2D periodic")
@@ -181,22 +184,25 @@ def test_killed_cp2k_is_a_failed_document_naming_the_signal(tmp_path, monkeypatc
     assert "cp2k" in doc.error and ("SIGKILL" in doc.error or "exit status" in doc.error)
 
 
-def test_counterpoise_of_a_water_dimer_with_ghost_kinds():
+def test_counterpoise_of_a_water_dimer_with_ghost_kinds(tmp_path, monkeypatch):
     """S22 water dimer: the MOLOPT basis overbinds, the ghost-kind correction is positive and of the size expected."""
     from jobflow import run_locally
 
     from naspe.workflows.dft.cp2k import Cp2kStaticMaker
     from naspe.workflows.flows.counterpoise import counterpoise_flow
 
+    monkeypatch.chdir(tmp_path)
     dimer = molecule("H2O") + molecule("H2O")
     dimer.positions[3:] += [2.9, 0.0, 0.3]
-    dimer.positions[3:] = dimer.positions[3:][[0, 1, 2]]
-    dimer.center(vacuum=4.0)
+    dimer.center(vacuum=4.5)
     dimer.pbc = True
     flow = counterpoise_flow(
         AseAtomsAdaptor.get_structure(dimer), 3, Cp2kStaticMaker(ranks=1, cutoff_ry=300), "a", "b", "w"
     )
+    from naspe.workflows.flows.counterpoise import CounterpoiseCorrection
+
     responses = run_locally(flow, ensure_success=True)
-    cp = responses[flow.uuid][max(responses[flow.uuid])].output
+    outputs = [r.output for by_index in responses.values() for r in by_index.values()]
+    (cp,) = [o for o in outputs if isinstance(o, CounterpoiseCorrection)]
     assert cp.basis == "DZVP-MOLOPT-PBE-GTH"
     assert 0.005 < cp.bsse_a_eV < 0.2 and 0.005 < cp.bsse_b_eV < 0.2
