@@ -23,6 +23,7 @@ __all__ = [
     "MD_ENGINES",
     "SaltOpt",
     "MdEngineOpt",
+    "CoreLevelEngineOpt",
     "DftEngineOpt",
     "PresetOpt",
     "StateOpt",
@@ -79,6 +80,11 @@ def _elements() -> tuple[str, ...]:
 
 SaltOpt = Annotated[str | None, typer.Option(help="Salt, e.g. NaFSI (job metadata)", callback=one_of(_salts))]
 MdEngineOpt = Annotated[str | None, typer.Option(help="Engine: lammps (the MD)", callback=one_of(MD_ENGINES))]
+#: the engine of the core-level results (GPAW's Delta-SCF)
+CORE_LEVEL_ENGINES = ("gpaw",)
+CoreLevelEngineOpt = Annotated[
+    str | None, typer.Option(help="Engine: gpaw (Delta-SCF core levels)", callback=one_of(CORE_LEVEL_ENGINES))
+]
 DftEngineOpt = Annotated[
     str | None, typer.Option(help=f"Engine: {', '.join(ENGINES)}", callback=one_of(tuple(ENGINES)))
 ]

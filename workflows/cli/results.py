@@ -12,6 +12,7 @@ import typer
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.filters import (
     ComponentOpt,
+    CoreLevelEngineOpt,
     DftEngineOpt,
     ElementOpt,
     MdEngineOpt,
@@ -294,7 +295,7 @@ def query_bonding(
 def query_core_levels(
     salt: SaltOpt = None,
     interface: InterfaceOpt = None,
-    engine: DftEngineOpt = None,
+    engine: CoreLevelEngineOpt = None,
     preset: PresetOpt = None,
     campaign: CampaignOpt = None,
     element: ElementOpt = None,

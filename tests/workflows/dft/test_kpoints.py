@@ -11,12 +11,12 @@ from pymatgen.io.ase import AseAtomsAdaptor
 from naspe.workflows.dft.kpoints import (
     classify,
     explicit_mesh,
-    for_system,
     k_length_for,
     kpoint_mesh,
     mesh_for_atoms,
     periodic_directions,
 )
+from naspe.workflows.dft.periodic import for_system
 
 
 def _na_slab(size=(3, 3, 3)):
