@@ -96,7 +96,7 @@ class Cp2kShellCalculator(CP2K):
         """Energy (eV) and forces (eV/Å) from CP2K; raises on an unconverged SCF or a dead process."""
         try:
             super().calculate(atoms, properties, system_changes)
-        except (AssertionError, ValueError, BrokenPipeError, OSError) as err:
+        except (AssertionError, ValueError, RuntimeError, BrokenPipeError, OSError) as err:  # RuntimeError: no READY
             child = getattr(self._shell, "_child", None)
             code = None
             if child is not None:

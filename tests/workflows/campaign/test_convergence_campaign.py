@@ -18,14 +18,16 @@ _ONLY_SCANS = {
 @pytest.mark.parametrize("preset", ["standard", "production"])
 def test_one_scan_per_system_class(preset):
     settings = campaign_settings(preset, _ONLY_SCANS)
-    assert settings.convergence.enabled and settings.adhesion.engine == "gpaw"
+    assert settings.convergence.enabled and settings.adhesion.engine == "cp2k"
     flow = CampaignMaker(settings=settings).make()
     scans = [j for j in all_jobs(flow) if j.metadata.get("component") == "convergence"]
     assert sorted(j.metadata["system"] for j in scans) == ["na110/dme", "peo/na110", "vacancy/dme"]
     by_system = {j.metadata["system"]: j for j in scans}
     plan = by_system["peo/na110"].function_args[3]  # scan_step(scan, structure, n_substrate, plan, ...)
     assert plan["system_class"] == "interface" and [s["k_length_angstrom"] for s in plan["kpoints"]][:2] == [20, 30]
-    assert [b["ecut_eV"] for b in plan["basis"]] == [400.0, 500.0, 600.0, 700.0]
+    # CP2K's basis stage: the density-grid cutoff (Ry) with its MOLOPT basis
+    assert [b["cutoff_ry"] for b in plan["basis"]] == [300.0, 400.0, 500.0, 600.0]
+    assert plan["kpoints"][0]["cutoff_ry"] == 400.0 and plan["kpoints"][0]["mode"] is None
     assert by_system["na110/dme"].function_args[0].quantity == "binding_energy_eV"
     assert by_system["peo/na110"].function_args[0].quantity == "w_adh_J_m2"
 
