@@ -146,13 +146,8 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
         if unknown:
             raise ValueError(f"elements {unknown}: naspe's CP2K set covers {', '.join(sorted(VALENCE))}")
         self.check_ghosts_and_spin(atoms)
+        self.check_slab_vacuum(atoms, SLAB_EDGE_ANGSTROM, "CP2K's 2D-periodic Poisson solver is given")
         if not atoms.pbc[2]:
-            z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
-            if z.min() < SLAB_EDGE_ANGSTROM or z.max() > c - SLAB_EDGE_ANGSTROM:
-                raise ValueError(
-                    f"slab atoms span z = {z.min():.2f}-{z.max():.2f} Å in a {c:.2f} Å cell: CP2K's 2D-periodic "
-                    f"Poisson solver is given >= {SLAB_EDGE_ANGSTROM} Å of vacuum to each face; add vacuum or centre"
-                )
             if not np.allclose(atoms.cell[2, :2], 0.0) or not np.allclose(atoms.cell[:2, 2], 0.0):
                 raise ValueError("a slab cell for CP2K's 2D-periodic Poisson solver needs c along z, normal to a and b")
         return atoms

@@ -150,13 +150,7 @@ class GpawRelaxMaker(PeriodicEngineMaker):
         """Atoms with GPAW's vacuum requirement checked (>= 3 Å from a non-periodic face)."""
         atoms = super().prepare(mol_or_struct)
         self.check_ghosts_and_spin(atoms)
-        if not atoms.pbc[2]:
-            z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
-            if z.min() < GPAW_EDGE_ANGSTROM or z.max() > c - GPAW_EDGE_ANGSTROM:
-                raise ValueError(
-                    f"slab atoms span z = {z.min():.2f}-{z.max():.2f} Å in a {c:.2f} Å cell: GPAW's non-periodic z "
-                    f"needs >= {GPAW_EDGE_ANGSTROM} Å of vacuum to each face; add vacuum"
-                )
+        self.check_slab_vacuum(atoms, GPAW_EDGE_ANGSTROM, "GPAW's non-periodic z needs")
         return atoms
 
     def calculator_for(self, atoms):

@@ -151,6 +151,18 @@ class PeriodicEngineMaker(EngineMaker):
                 "set spinpol=True or drop the moments"
             )
 
+    @staticmethod
+    def check_slab_vacuum(atoms, edge_angstrom: float, why: str) -> None:
+        """Raise ValueError when a slab (z not periodic) has atoms closer than ``edge_angstrom`` (Å) to a z face."""
+        if atoms.pbc[2]:
+            return
+        z, c = atoms.positions[:, 2], atoms.cell.lengths()[2]
+        if z.min() < edge_angstrom or z.max() > c - edge_angstrom:
+            raise ValueError(
+                f"slab atoms span z = {z.min():.2f}-{z.max():.2f} Å in a {c:.2f} Å cell: {why} "
+                f">= {edge_angstrom} Å of vacuum to each face; add vacuum or centre the slab"
+            )
+
     def with_dispersion(self, calc, atoms):
         """``calc`` plus D3 (``dftd3``) between the real atoms, or ``calc`` when ``dispersion`` is None."""
         if self.dispersion is None:
