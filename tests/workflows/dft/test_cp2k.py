@@ -15,8 +15,6 @@ from pymatgen.io.ase import AseAtomsAdaptor
 
 from naspe.workflows.dft.cp2k_input import cp2k_input, irreducible_kpoints, kind_names
 
-pytestmark = pytest.mark.xdist_group("cp2k")
-
 
 def _run(job):
     from jobflow import run_locally
