@@ -96,7 +96,7 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
     max_scf: int = 200
 
     engine = "cp2k"
-    package = "ase"  # the version recorded is CP2K's own, read from its output (parameters["cp2k_version"])
+    package = "ase"  # engine_version is ASE's (the driver); CP2K's own version is parameters["cp2k_version"]
     scf_errors = (Cp2kScfNotConverged,)
     crash_errors = (Cp2kCrashed,)
 
@@ -119,7 +119,10 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
         return self.basis
 
     def settings_purpose(self) -> Purpose:
-        """Production: PBE-D3(BJ), a double-zeta polarised basis with counterpoise, converged k-points and cutoff."""
+        """Production: PBE-D3(BJ) in a double-zeta polarised basis, counterpoise-corrected.
+
+        The convergence scan checks the k-points and the cutoff of each system class.
+        """
         return Purpose.production
 
     def ranks_to_use(self) -> int:
