@@ -23,7 +23,7 @@ def _run(job):
     return responses[job.uuid][1].output
 
 
-def _water(vacuum: float = 4.5) -> Atoms:
+def _water(vacuum: float = 4.2) -> Atoms:
     w = molecule("H2O")
     w.center(vacuum=vacuum)
     w.pbc = True
@@ -124,7 +124,7 @@ def test_water_relaxes_to_fmax_with_cp2k(tmp_path, monkeypatch):
     from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
 
     monkeypatch.chdir(tmp_path)
-    doc = _run(Cp2kRelaxMaker(steps=40, ranks=1, cutoff_ry=300).make(AseAtomsAdaptor.get_structure(_water())))
+    doc = _run(Cp2kRelaxMaker(steps=40, ranks=1, cutoff_ry=250).make(AseAtomsAdaptor.get_structure(_water())))
     assert doc.engine == "cp2k" and doc.relaxation.converged and doc.relaxation.final_fmax_ev_per_a <= 0.05
     # PBE-D3 water, GTH: about -469 eV (the sum of the valence energies; CP2K's -17.2 Hartree)
     assert -472 < doc.output.energy < -466
@@ -192,10 +192,10 @@ def test_counterpoise_of_a_water_dimer_with_ghost_kinds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     dimer = molecule("H2O") + molecule("H2O")
     dimer.positions[3:] += [2.9, 0.0, 0.3]
-    dimer.center(vacuum=4.5)
+    dimer.center(vacuum=4.2)
     dimer.pbc = True
     flow = counterpoise_flow(
-        AseAtomsAdaptor.get_structure(dimer), 3, Cp2kStaticMaker(ranks=1, cutoff_ry=300), "a", "b", "w"
+        AseAtomsAdaptor.get_structure(dimer), 3, Cp2kStaticMaker(ranks=1, cutoff_ry=250), "a", "b", "w"
     )
     from naspe.workflows.flows.counterpoise import CounterpoiseCorrection
 
