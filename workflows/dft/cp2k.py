@@ -33,7 +33,15 @@ from ase import Atoms
 
 from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.dft.cp2k_calculator import Cp2kCrashed, Cp2kScfNotConverged, Cp2kShellCalculator
-from naspe.workflows.dft.cp2k_input import BASIS_FILE, CP2K_DATA_DIR, VALENCE, cp2k_input, kind_names, valence_of
+from naspe.workflows.dft.cp2k_input import (
+    BASIS_FILE,
+    CP2K_DATA_DIR,
+    VALENCE,
+    check_settings,
+    cp2k_input,
+    kind_names,
+    valence_of,
+)
 from naspe.workflows.dft.defaults import (
     CP2K_BASIS,
     CP2K_CUTOFF_RY,
@@ -102,12 +110,7 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.na_valence not in (1, 9):
-            raise ValueError(f"na_valence={self.na_valence}: allowed are 1 and 9 (GTH-PBE-q1, GTH-PBE-q9)")
-        if not 100.0 <= self.cutoff_ry <= 2000.0:
-            raise ValueError(f"cutoff_ry={self.cutoff_ry}: allowed 100-2000 Ry")
-        if not 20.0 <= self.rel_cutoff_ry <= 200.0:
-            raise ValueError(f"rel_cutoff_ry={self.rel_cutoff_ry}: allowed 20-200 Ry")
+        check_settings(self.cutoff_ry, self.rel_cutoff_ry, self.na_valence)
         if not 0 < self.eps_scf <= 1e-4:
             raise ValueError(f"eps_scf={self.eps_scf}: allowed > 0 and <= 1e-4 Hartree")
         if self.max_scf < 1:

@@ -45,6 +45,7 @@ __all__ = [
     "irreducible_kpoints",
     "kind_names",
     "valence_of",
+    "check_settings",
     "cp2k_input",
 ]
 
@@ -108,6 +109,16 @@ def _kind_section(kind: str, basis: str, potential: str, na_valence: int) -> str
     return "\n".join(lines)
 
 
+def check_settings(cutoff_ry: float, rel_cutoff_ry: float, na_valence: int) -> None:
+    """Raise ValueError naming a cutoff (Ry) or Na valence outside what naspe's CP2K input allows."""
+    if not 100.0 <= cutoff_ry <= 2000.0:
+        raise ValueError(f"cutoff_ry={cutoff_ry}: allowed 100-2000 Ry")
+    if not 20.0 <= rel_cutoff_ry <= 200.0:
+        raise ValueError(f"rel_cutoff_ry={rel_cutoff_ry}: allowed 20-200 Ry")
+    if na_valence not in (1, 9):
+        raise ValueError(f"na_valence={na_valence}: allowed are 1 and 9 (GTH-PBE-q1, GTH-PBE-q9)")
+
+
 def cp2k_input(
     kinds: Sequence[str],
     cell: np.ndarray,
@@ -157,12 +168,7 @@ def cp2k_input(
     data_dir
         Where the basis-set and pseudopotential files are.
     """
-    if not 100.0 <= cutoff_ry <= 2000.0:
-        raise ValueError(f"cutoff_ry={cutoff_ry}: allowed 100-2000 Ry")
-    if not 20.0 <= rel_cutoff_ry <= 200.0:
-        raise ValueError(f"rel_cutoff_ry={rel_cutoff_ry}: allowed 20-200 Ry")
-    if na_valence not in (1, 9):
-        raise ValueError(f"na_valence={na_valence}: allowed are 1 and 9 (GTH-PBE-q1, GTH-PBE-q9)")
+    check_settings(cutoff_ry, rel_cutoff_ry, na_valence)
     if not smearing_eV > 0:
         raise ValueError(f"smearing_eV={smearing_eV}: must be > 0 eV")
     kb_ev_per_k = 8.617333262e-5

@@ -24,34 +24,32 @@ def level_of_theory_of(maker) -> str | None:
     electronic temperature and cell treatment; VASP (atomate2 Makers): :data:`VASP_LEVEL_OF_THEORY`.
     """
     name = getattr(maker, "engine", None)
-    if name == "gpaw":
+    if name in ("gpaw", "cp2k"):
         dispersion = {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(maker.dispersion, f"+{maker.dispersion}")
+        if maker.kpts is not None:
+            kpoints = f"k-point mesh {tuple(maker.kpts)}"
+        elif maker.k_length_angstrom is not None:
+            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
+        else:
+            kpoints = "k-points by naspe's k-point rule"
+        shared = (
+            f"{kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
+            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, "
+        )
+        if name == "cp2k":
+            return (
+                f"PBE{dispersion}, CP2K GPW {maker.basis} / {maker.potential} (Na q{maker.na_valence}), "
+                f"{maker.cutoff_ry:g} Ry (relative {maker.rel_cutoff_ry:g} Ry), {shared}"
+                "slabs 2D periodic (analytic Poisson)"
+            )
         mode = (
             f"PW {maker.ecut_eV:g} eV"
             if maker.mode == "pw"
             else f"LCAO {maker.basis}, grid {maker.grid_spacing_angstrom:g} Å"
         )
-        if getattr(maker, "kpts", None) is not None:
-            kpoints = f"k-point mesh {tuple(maker.kpts)}"
-        elif getattr(maker, "k_length_angstrom", None) is not None:
-            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
-        else:
-            kpoints = "k-points by naspe's k-point rule"
         return (
-            f"PBE{dispersion}, GPAW {mode}, {kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
-            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, "
+            f"PBE{dispersion}, GPAW {mode}, {shared}"
             f"{'dipole layer along z' if maker.dipole_correction else 'no dipole correction'}"
-        )
-    if name == "cp2k":
-        dispersion = {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(maker.dispersion, f"+{maker.dispersion}")
-        kpoints = f"k-point mesh {tuple(maker.kpts)}" if maker.kpts is not None else "k-points by naspe's k-point rule"
-        if maker.kpts is None and maker.k_length_angstrom is not None:
-            kpoints = f"k-point length {maker.k_length_angstrom:g} Å"
-        return (
-            f"PBE{dispersion}, CP2K GPW {maker.basis} / {maker.potential} (Na q{maker.na_valence}), "
-            f"{maker.cutoff_ry:g} Ry "
-            f"(relative {maker.rel_cutoff_ry:g} Ry), {kpoints}, Fermi-Dirac {maker.smearing_eV:g} eV, "
-            f"{'spin-polarised' if maker.spinpol else 'spin-restricted'}, slabs 2D periodic (analytic Poisson)"
         )
     if name == "tblite":
         kw = maker.calculator_kwargs
