@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from scipy.optimize import curve_fit
 
 from naspe.analysis.fit_points import fit_points
+from naspe.analysis.output_files import write_replacing
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.analysis.units import BOLTZMANN_EV_PER_K
 
@@ -378,5 +379,5 @@ def plot_arrhenius(
         ax.set_title(title)
     ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
+    write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=150))
     return path

@@ -176,6 +176,23 @@ def _frames(
     return iter(reader), reader.estimate_n_frames()
 
 
+def _check_finite(frame: Frame, path: Path) -> None:
+    """Refuse a frame with a NaN or infinite coordinate or cell length (a blown-up or corrupt run)."""
+    if not np.isfinite(frame.box.matrix).all():
+        raise TrajectoryFormatError(
+            f"{path}: frame {frame.index} (counting from 0) has a non-finite cell (NaN or inf); the run blew up "
+            "or the file is corrupt: analyse the frames before it (truncate the file) or rerun the stage"
+        )
+    bad = ~np.isfinite(frame.positions)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        raise TrajectoryFormatError(
+            f"{path}: frame {frame.index} (counting from 0) has {int(bad.any(axis=1).sum())} atom(s) with a NaN or "
+            f"infinite coordinate (first: atom id {int(frame.ids[row])}); the run blew up or the file is corrupt: "
+            "analyse the frames before it (truncate the file) or rerun the stage"
+        )
+
+
 def _check_jumps(frame: Frame, previous: np.ndarray, path: Path) -> None:
     """Refuse coordinates that jump by more than half a cell between frames (wrapped)."""
     jump = np.abs(frame.box.to_fractional(frame.positions - previous))
@@ -313,6 +330,7 @@ def load_ion_trajectory(
                 f"{path}: frame {frame.index} holds other atoms than frame 0 ({frame.ids.size} vs {first_ids.size}); "
                 "the dumped group must not change"
             )
+        _check_finite(frame, path)
         if previous is not None:
             _check_jumps(frame, previous, path)
         previous = frame.positions

@@ -68,7 +68,13 @@ MAX_AREA_ANGSTROM2 = Bound("max_area", 1.0, 5000.0, "Å²", "ZSL search area")
 DENSITY_G_CM3 = Bound("density", 0.3, 2.5, "g/cm³", "amorphous PEO is 1.08-1.13 g/cm³ at 60-80 °C")
 ION_CHARGE_SCALING = Bound("charge_scaling", 0.0, 1.0, "", "fraction of the formal ion charges; 1 = formal")
 TEMPERATURE_K = Bound("temperature", 200.0, 1000.0, "K", "PEO electrolytes are studied from about 250 K to 450 K")
-TEMPERATURE_C = Bound("temperature_c", -73.15, 726.85, "°C", "the same range as 200-1000 K")
+TEMPERATURE_C = Bound(
+    "temperature_c",
+    -73.15,
+    250.0,
+    "°C",
+    "a value above 250 °C is surely a temperature in K (80 °C is 353.15 K): give it in K instead",
+)
 TIMESTEP_FS = Bound("timestep_fs", 0.05, 10.0, "fs", "MD time steps of molecular systems are 0.5-4 fs")
 ANCHOR_HEIGHT_ANGSTROM = Bound(
     "height", 1.0, 10.0, "Å", "anchor atom above the top substrate atom; closer overlaps it, farther is no contact"

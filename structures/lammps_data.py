@@ -23,6 +23,7 @@ import numpy as np
 from ase import Atoms
 from ase.calculators.lammps.coordinatetransform import Prism
 
+from naspe.analysis.output_files import write_text_replacing
 from naspe.structures.forcefield import KJ_PER_KCAL, ForceField, default_forcefield
 from naspe.structures.topology import FF_TYPE, MOL_ID, bonds_of, has_topology, molecule_names
 
@@ -93,10 +94,10 @@ class LammpsSystem:
         directory.mkdir(parents=True, exist_ok=True)
         data_path = directory / f"{stem}.data"
         settings_path = directory / f"{stem}.in.settings"
-        data_path.write_text(self.data)
-        settings_path.write_text(f"{self.settings}read_data {data_path.name}\n{self.post_read}")
+        write_text_replacing(data_path, self.data)
+        write_text_replacing(settings_path, f"{self.settings}read_data {data_path.name}\n{self.post_read}")
         meta = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("data",)}
-        (directory / f"{stem}.lammps.json").write_text(json.dumps(meta, indent=2))
+        write_text_replacing(directory / f"{stem}.lammps.json", json.dumps(meta, indent=2))
         return data_path, settings_path
 
 

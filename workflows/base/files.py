@@ -37,6 +37,18 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return path
 
 
+def _probe_writable(existing: Path, path: Path, option: str) -> None:
+    """Create and remove a directory in ``existing``, or raise ValueError naming the cause.
+
+    The one test that holds for root, /proc and read-only mounts (``os.access`` says yes to
+    root on all of them).
+    """
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".naspe-probe-", dir=existing))
+    except OSError as err:
+        raise ValueError(f"{option} {path}: cannot create anything in {existing} ({err.strerror})") from None
+
+
 def check_output_dir(path: str | Path, option: str = "--out") -> Path:
     """The absolute output directory ``path``, or ValueError saying why it cannot be one; creates nothing.
 
@@ -58,8 +70,7 @@ def check_output_dir(path: str | Path, option: str = "--out") -> Path:
             existing = existing.parent
         if not existing.is_dir():
             raise ValueError(f"{option} {path}: {existing} is not a directory")
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise ValueError(f"{option} {path}: {existing} is not writable")
+        _probe_writable(existing, path, option)
     except OSError as err:
         raise ValueError(f"{option} {path}: {err.strerror}") from None
     return path

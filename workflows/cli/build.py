@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from naspe.analysis.output_files import write_replacing
 from naspe.structures.bounds import (
     DENSITY_G_CM3,
     GAP_ANGSTROM,
@@ -55,7 +56,7 @@ def _write_structure(atoms, out: Path, fmt: Fmt) -> Path:
         plain.info.pop("molecule_names", None)
     else:
         plain = Atoms(atoms.get_chemical_symbols(), atoms.positions, cell=atoms.cell, pbc=True)
-    write(path, plain, format=ase_format)
+    write_replacing(path, lambda tmp: write(tmp, plain, format=ase_format))
     return path
 
 

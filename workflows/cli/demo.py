@@ -8,11 +8,13 @@ and PEO on Na(110), on graphene and on oxidised carbon.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from naspe.analysis.output_files import write_replacing, write_text_replacing
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import output_dir
 
@@ -37,7 +39,7 @@ def run_demo(out: Path) -> dict:
     summary: dict = {"electrolyte": cell_summary(cell) | {"lammps_run0_kcal_mol": energies}, "substrates": {}}
     for name in SUBSTRATES:
         slab = build_substrate(name, layers=4, repeat=(4, 4) if name.startswith("na1") else (3, 2))
-        write(out / f"{name}.extxyz", _plain(slab))
+        write_replacing(out / f"{name}.extxyz", partial(write, images=_plain(slab), format="extxyz"))
         summary["substrates"][name] = {"formula": slab.get_chemical_formula(), "n_atoms": len(slab)}
     interfaces = {
         "peo-chain_on_graphene": chain_on_slab(build_substrate("graphene", repeat=(3, 2))),
@@ -46,9 +48,9 @@ def run_demo(out: Path) -> dict:
     }
     summary["interfaces"] = {}
     for name, result in interfaces.items():
-        write(out / f"{name}.extxyz", _plain(result.atoms))
+        write_replacing(out / f"{name}.extxyz", partial(write, images=_plain(result.atoms), format="extxyz"))
         summary["interfaces"][name] = result.summary()
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    write_text_replacing(out / "summary.json", json.dumps(summary, indent=2))
     _print_table(summary)
     return summary
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from naspe.analysis.output_files import write_replacing
 from naspe.workflows.results.report_format import rows as _rows
 from naspe.workflows.results.study import CLASS_COLOURS, CLASS_ORDER, PAPER_XPS_EV
 
@@ -113,7 +114,7 @@ def adhesion_png(adh: pd.DataFrame, path: Path) -> Path:
         ax.set_ylabel(r"$W_\mathrm{adh}$ (J m$^{-2}$)")
         ax.set_title("Work of adhesion by substrate class")
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
+    write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=150))
     return path
 
 
@@ -156,7 +157,7 @@ def core_levels_png(core: pd.DataFrame, path: Path) -> Path:
         ax.legend(fontsize=6, loc="lower left")
         ax.set_title(f"{element} 1s: computed vs XPS ranges (grey)")
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
+    write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=150))
     return path
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import jinja2
 
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.results import conclusion as rules
 from naspe.workflows.results import queries as q
 from naspe.workflows.results import report_tables as tables
@@ -155,5 +156,5 @@ def build_report(store, out_dir: str | Path, campaign: str | None = None) -> Pat
         validation=validation_rows(validation),
     )
     path = out / "report.html"
-    path.write_text(page, encoding="utf-8")
+    write_text_replacing(path, page)  # a link planted at report.html is replaced, never written through
     return path

@@ -81,6 +81,27 @@ def test_analyze_conductivity_bad_input(walks, tmp_path):
     assert p.returncode == 2 and "'--temperature'" in p.stderr and "-5.0: allowed is 200 to 1000 K" in p.stderr
 
 
+def test_analyze_refuses_a_nan_coordinate_and_kelvin_given_as_celsius(walks, tmp_path):
+    """A blown-up frame and 353.15 "°C" end with exit 2 and one line, before any number is computed."""
+    cell, dumps = walks
+    lines = dumps[353.15].read_text().splitlines(keepends=True)
+    atoms = [k for k, line in enumerate(lines) if line.startswith("ITEM: ATOMS")]
+    row = atoms[3] + 5  # frame 3, fifth atom: its x coordinate becomes NaN
+    fields = lines[row].split()
+    fields[-3] = "nan"
+    lines[row] = " ".join(fields) + "\n"
+    broken = tmp_path / "blown.lammpstrj"
+    broken.write_text("".join(lines))
+    args = ["analyze", "conductivity", "--topology", str(cell.data_path), "--timestep-fs", "2"]
+    p = run(*args, "--trajectory", str(broken), "--temperature-c", "80")
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.count("\n") == 1 and "frame 3" in p.stderr and "NaN" in p.stderr, p.stderr
+    assert "RuntimeWarning" not in p.stderr and not p.stdout
+    p = run(*args, "--trajectory", str(dumps[353.15]), "--temperature-c", "353.15")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
+    assert "353.15" in p.stderr and "surely a temperature in K" in p.stderr
+
+
 def test_analyze_arrhenius_recovers_activation_energy(walks, tmp_path):
     cell, dumps = walks
     files = []

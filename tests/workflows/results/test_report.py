@@ -105,6 +105,27 @@ def test_a_store_with_results_does_not_say_it_is_empty(tmp_path):
     assert "prove the pipeline, not the physics" in page
 
 
+def test_report_replaces_planted_links_and_never_writes_through_them(tmp_path):
+    """Links planted at report.html and a figure's name are replaced; the files they point at are untouched."""
+    from conftest import run_naspe
+
+    store = open_store(tmp_path / "data")
+    _put(store, _adhesion(0.2), {"system": "peo/graphene", "preset": "quick"})
+    store.close()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "rep"
+    out.mkdir()
+    for name in ("report.html", report.FIGURES[0]):
+        (out / name).symlink_to(victim)
+    p = run_naspe("report", "--out", out, "--data-dir", tmp_path / "data")
+    assert p.returncode == 0, p.stderr
+    assert victim.read_text() == "precious"
+    assert not (out / "report.html").is_symlink() and "peo/graphene" in (out / "report.html").read_text()
+    assert not (out / report.FIGURES[0]).is_symlink() and (out / report.FIGURES[0]).read_bytes()[:4] == b"\x89PNG"
+    assert not [f for f in out.iterdir() if f.name.startswith(".")]  # no temporary file left behind
+
+
 def test_a_malicious_system_and_campaign_name_are_escaped(tmp_path):
     store = open_store(tmp_path / "data")
     campaign = "<b>c</b>"
