@@ -28,6 +28,8 @@ __all__ = [
     "ANCHOR_HEIGHT_ANGSTROM",
     "RELAX_STEPS",
     "FMAX_EV_A",
+    "CELL_ATOMS",
+    "solvent_atoms",
 ]
 
 
@@ -86,3 +88,26 @@ RELAX_STEPS = Bound(
 FMAX_EV_A = Bound(
     "fmax", 0.001, 5.0, "eV/Å", "largest force at convergence; below 0.001 is DFT force noise, above 5 nothing relaxes"
 )
+CELL_ATOMS = Bound(
+    "atoms",
+    1,
+    200_000,
+    "",
+    "solvent atoms of one electrolyte cell; packmol and the melt build take hours beyond this on a workstation, "
+    "and MD cells of PEO electrolytes hold 1e3-1e5 atoms",
+)
+
+
+def solvent_atoms(n_molecules: int, n_eo: int, label: str) -> int:
+    """Atoms of ``n_molecules`` methyl-capped CH3-(O-CH2-CH2)n-O-CH3 molecules of ``n_eo`` EO units, checked.
+
+    7 atoms per EO unit and 9 for the ends (glyme G1, C4H10O2, has 16). Raises ValueError naming
+    ``label`` when the count exceeds :data:`CELL_ATOMS`, before any structure is built.
+    """
+    atoms = n_molecules * (7 * n_eo + 9)
+    if atoms > CELL_ATOMS.high:
+        raise ValueError(
+            f"{label}: {n_molecules} molecules of {n_eo} EO units are {atoms:.3g} atoms; allowed is "
+            f"{CELL_ATOMS.describe()} atoms ({CELL_ATOMS.reason})"
+        )
+    return atoms

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 
-from naspe.structures.bounds import DENSITY_G_CM3
+from naspe.structures.bounds import DENSITY_G_CM3, solvent_atoms
 from naspe.structures.ions import SALTS
 from naspe.structures.melt_build import (
     AVOGADRO,
@@ -123,6 +123,7 @@ class PolymerElectrolyte:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name}={value!r}: must be an integer >= 1")
+        solvent_atoms(self.n_chains, self.chain_length, f"n_chains={self.n_chains}, chain_length={self.chain_length}")
         DENSITY_G_CM3.check(self.density_g_cm3, "density_g_cm3")
         check_build_density(self.build_density_g_cm3, self.density_g_cm3)
         if self.end_group not in ("methyl", "hydroxyl"):

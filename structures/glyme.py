@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 
-from naspe.structures.bounds import DENSITY_G_CM3
+from naspe.structures.bounds import DENSITY_G_CM3, solvent_atoms
 from naspe.structures.electrolyte import check_build_density
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.melt_build import DEFAULT_BUILD_DENSITY_G_CM3, ChainSpec, grow_and_compress
@@ -176,6 +176,7 @@ class GlymeElectrolyte:
         _count(self.n_molecules, "n_molecules")
         if self.n_molecules < 1:
             raise ValueError(f"n_molecules={self.n_molecules}: must be >= 1")
+        solvent_atoms(self.n_molecules, GLYMES[self.glyme].n_eo, f"n_molecules={self.n_molecules}")
         given = {
             k: v
             for k, v in (

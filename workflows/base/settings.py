@@ -101,10 +101,12 @@ def _file_settings(path: Path | None) -> dict:
     """The mapping in the settings file (empty without one); :class:`SettingsError` if it holds none."""
     import yaml
 
+    from naspe.workflows.base.yaml_files import load_yaml
+
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text())
+        data = load_yaml(path.read_text())
     except (OSError, UnicodeDecodeError) as err:
         reason = getattr(err, "strerror", None) or err
         raise SettingsError(f"naspe settings file {path}: cannot be read ({reason})") from None

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from naspe.workflows.base.yaml_files import load_yaml
 from naspe.workflows.campaign.settings import CampaignSettings
 
 __all__ = ["CAMPAIGN_PRESETS", "campaign_settings", "load_overrides"]
@@ -134,7 +135,7 @@ def load_overrides(path: str | Path) -> dict:
     """Overrides from a YAML file (a mapping with the nesting of :class:`CampaignSettings`)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text())
+        data = load_yaml(path.read_text())
     except OSError as err:
         raise ValueError(f"override file {str(path)!r}: cannot be read ({err.strerror or err})") from None
     except UnicodeDecodeError as err:

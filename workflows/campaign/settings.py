@@ -106,6 +106,16 @@ class ConductivitySpec(_Strict):
         default_factory=dict, description="ConductivityMaker fields on top of the preset (ps, fs, replicas, ...)"
     )
 
+    @field_validator("temperatures_C")
+    @classmethod
+    def _distinct(cls, temperatures: list[float]) -> list[float]:
+        """Refuse a temperature given twice: it would run the same MD twice and weigh it twice in the fits."""
+        seen = sorted(temperatures)
+        for low, high in zip(seen, seen[1:], strict=False):
+            if abs(high - low) < 0.01:
+                raise ValueError(f"{high} °C is given twice; give each temperature once")
+        return temperatures
+
     @field_validator("overrides")
     @classmethod
     def _known_fields(cls, overrides: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:

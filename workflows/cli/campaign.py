@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -61,9 +62,11 @@ def run_campaign(preset: str, overrides: dict, config, data_dir: Path, name: str
     settings under an existing name are refused.
     """
     from naspe.workflows.campaign import CampaignMaker, campaign_settings
+    from naspe.workflows.campaign.feasibility import check_feasible
     from naspe.workflows.execution.runs import SUBMISSION_FILE, RunError, create_run, runs_dir
 
     settings = campaign_settings(preset, overrides)
+    check_feasible(settings, (os.cpu_count() or 1) if config.scheduler == "local" else None)
     run_name = name or f"{settings.name}-{settings.preset}"
     run = runs_dir(data_dir) / run_name
     wanted = settings.model_dump(mode="json")

@@ -24,6 +24,8 @@ def _readable(path: Path) -> None:
     """One line and exit 2 unless ``path`` is a UTF-8 text file of YAML (what it is otherwise, in words)."""
     import yaml
 
+    from naspe.workflows.base.yaml_files import load_yaml
+
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as err:
@@ -31,7 +33,7 @@ def _readable(path: Path) -> None:
     except UnicodeDecodeError as err:
         fail(f"{path}: not a text file (byte {err.start} is not UTF-8); give an execution configuration YAML file")
     try:
-        yaml.safe_load(text)
+        load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

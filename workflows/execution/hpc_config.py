@@ -323,6 +323,8 @@ def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
         return local_defaults()
     import yaml
 
+    from naspe.workflows.base.yaml_files import load_yaml
+
     path = Path(path)
     try:
         text = path.read_text()
@@ -331,7 +333,7 @@ def load_execution_config(path: str | Path | None = None) -> ExecutionConfig:
     except UnicodeDecodeError as err:  # a binary file: not a configuration, one error (not a traceback)
         raise ConfigError([(str(path), f"not a text file (byte {err.start} is not UTF-8)")], path) from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(yaml)"

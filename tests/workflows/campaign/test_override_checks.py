@@ -8,6 +8,7 @@ from inside the Maker, although the README promises unknown keys are refused.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
@@ -108,3 +109,37 @@ def test_core_level_classes_are_checked_and_a_class_the_interface_lacks_is_named
     interface = AseAtomsAdaptor.get_structure(build_adhesion_system("graphene-oxidised", "peo", layers=1).atoms)
     with pytest.raises(ValueError, match=r"no C atom of class \['O-C=O'\].*it has \['C sp2', 'C-O', 'C=O'\]"):
         core_levels_of_interface.original(interface, "C", maker=None, classes=("O-C=O",))
+
+
+def test_numbers_in_exponent_notation_are_numbers(tmp_path):
+    """``2e4`` in a YAML file is 20000.0 (YAML 1.2), as the user wrote it; not the string '2e4'."""
+    path = tmp_path / "o.yaml"
+    path.write_text("conductivity:\n  overrides: {production_budget_ps: 2e4, error_target: 1e-1}\n")
+    settings = campaign_settings("quick", load_overrides(path))
+    assert settings.conductivity.overrides == {"production_budget_ps": 20000.0, "error_target": 0.1}
+
+
+def test_a_temperature_given_twice_is_refused():
+    with pytest.raises(ValueError, match=r"30.0 °C is given twice"):
+        campaign_settings("quick", {"conductivity": {"temperatures_C": [30, 60, 30.0]}})
+
+
+@pytest.mark.parametrize(
+    "yaml_text, words",
+    [
+        ("adhesion: {engine: vasp}\n", ["adhesion.engine", "'vasp' needs VASP", "vasp_command"]),
+        ("bonding: {engine: vasp}\n", ["bonding.engine", "'vasp' needs VASP"]),
+        ("conductivity: {overrides: {ranks: 1000}}\n", ["conductivity.overrides.ranks=1000", "allowed is 1 to"]),
+    ],
+)
+def test_what_this_machine_cannot_run_is_refused_by_naspe_run_before_any_job(yaml_text, words, tmp_path):
+    """The CLI's feasibility checks apply to overrides: the run refuses in one line and creates no run."""
+    from conftest import run_naspe
+
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text(yaml_text)
+    env = {**os.environ, "NASPE_DATA_DIR": str(tmp_path / "data"), "NASPE_VASP_COMMAND": ""}
+    p = run_naspe("run", "--overrides", overrides, env=env, timeout=120)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
+    assert all(w in p.stderr for w in words), p.stderr
+    assert not (tmp_path / "data" / "runs").exists() or not any((tmp_path / "data" / "runs").iterdir())

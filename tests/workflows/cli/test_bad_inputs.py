@@ -65,6 +65,12 @@ BUILD_ANALYZE = [
     (["build", "electrolyte", "--glyme", "G4", "--molality", "-1", "--out", "o"], ["--molality", "-1", "(0, 20]"]),
     (["build", "electrolyte", "--glyme", "G4", "--molarity", "0", "--out", "o"], ["--molarity", "0"]),
     (["build", "electrolyte", "--glyme", "G4", "--molecules", "0", "--salt", "none", "--out", "o"], ["n_molecules=0"]),
+    (
+        ["build", "electrolyte", "--glyme", "G1", "--molality", "1", "--molecules", "100000000", "--out", "o"],
+        ["n_molecules=100000000", "1.6e+09 atoms", "1 to 200000"],
+    ),
+    (["build", "electrolyte", "--chains", "100000", "--out", "o"], ["n_chains=100000", "1 to 200000"]),
+    (["analyze", "conductivity", *FILES, "--temperature-c", "353.15"], ["353.15", "surely a temperature in K"]),
     (["build", "electrolyte", "--build-density", "0.1", "--out", "o"], ["--build-density", "0.1", "g/cm³"]),
     (["build", "electrolyte", "--build-density", "2", "--out", "o"], ["build_density_g_cm3=2", "above"]),
     (["build", "electrolyte", "--glyme", "G4", "--polymer", "peo", "--out", "o"], ["--polymer peo", "--glyme G4"]),
