@@ -347,6 +347,7 @@ def query_jobs(
 ) -> None:
     """Jobs of the runs under <data_dir>/runs: state, attempts, times and campaign parameters."""
     from naspe.workflows.execution.runs import RunError, find_run
+    from naspe.workflows.execution.state import StateError
     from naspe.workflows.results.queries import jobs_table
 
     check_output_form(as_json, as_csv)
@@ -368,7 +369,7 @@ def query_jobs(
             salt=salt,
             interface=interface,
         )
-    except RunError as err:
+    except (RunError, StateError) as err:
         fail(str(err))
     cols = ["run", "state", "kind", "job_name", "attempts", "finished", "component", "preset", "job_uuid", "error"]
     filtered = _filtered(run, state, component, salt, interface, preset, campaign)

@@ -43,6 +43,19 @@ def _job_metadata(node, found: dict[str, dict]) -> None:
             _job_metadata(value, found)
 
 
+def _stored_jobs(store, uuids: list[str]) -> dict[str, dict]:
+    """``completed_at``, ``metadata`` and ``index`` of the newest stored output of each job, by uuid.
+
+    One query for the whole run: a query per job scans the store once per job.
+    """
+    found: dict[str, dict] = {}
+    for doc in store.query({"uuid": {"$in": uuids}}, properties=["uuid", "completed_at", "metadata", "index"]):
+        held = found.get(doc["uuid"])
+        if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
+            found[doc["uuid"]] = doc
+    return found
+
+
 def jobs_table(
     data_dir: str | Path,
     store=None,
@@ -94,19 +107,16 @@ def jobs_table(
         store = as_store(store)
     rows = []
     for run_dir in runs:
-        saved = read_state(run_dir) or {"records": {}}
+        saved = read_state(run_dir.absolute()) or {"records": {}}  # StateError names the file and the remedy
         meta: dict[str, dict] = {}
         try:
             _job_metadata(saved.get("root") or json.loads((run_dir / FLOW_FILE).read_text()), meta)
         except (OSError, ValueError):
             pass
         _job_metadata(saved.get("added") or [], meta)
+        stored = _stored_jobs(store, list(saved["records"])) if store is not None else {}
         for uuid, rec in saved["records"].items():
-            doc = None
-            if store is not None:
-                doc = store.query_one(
-                    {"uuid": uuid}, properties=["completed_at", "metadata", "index"], sort={"index": -1}
-                )
+            doc = stored.get(uuid)
             m = (doc or {}).get("metadata") or meta.get(uuid) or {}
             error = (rec.get("error") or "").strip().splitlines()
             rows.append(

@@ -81,7 +81,7 @@ def test_a_truncated_flow_state_is_reported_by_status_and_submit(tmp_path):
     run = create_run(add(1, 2), load_execution_config(None), tmp_path / "naspe-data", "broken")
     write_state(run, {"root": None, "added": [], "records": {}})
     (run / "flow-state.json").write_text('{"root": {"@module": "jobflow.core.fl')
-    for args in (("status", "broken"), ("submit", "--resume", "broken")):
+    for args in (("status", "broken"), ("submit", "--resume", "broken"), ("query", "jobs")):
         p = naspe(*args, cwd=tmp_path)
         assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
         assert p.stderr.startswith(f"naspe: error: {run / 'flow-state.json'} is not valid JSON (truncated?"), p.stderr
