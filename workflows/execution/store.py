@@ -267,6 +267,31 @@ def _mongo(cfg) -> tuple[JobStore, str]:
     return _ObjectsFirstJobStore(docs, additional_stores={"data": data}), password
 
 
+def _damaged_collections(path: Path) -> list[Path]:
+    """The collection files under ``path`` that SQLite cannot read or whose integrity check fails."""
+    bad = []
+    for db_file in sorted(path.absolute().rglob("*.collection")):
+        try:
+            with contextlib.closing(sqlite3.connect(f"{db_file.as_uri()}?mode=ro", uri=True)) as conn:
+                if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    bad.append(db_file)
+        except sqlite3.DatabaseError:
+            bad.append(db_file)
+    return bad
+
+
+def _corrupt_store_message(path: Path, err: sqlite3.DatabaseError) -> str:
+    """One line: which file of the store at ``path`` is damaged, SQLite's words, and the recovery."""
+    bad = _damaged_collections(path)
+    where = ", ".join(str(f) for f in bad) if bad else f"a file under {path}"
+    path = path.absolute()
+    aside = f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    return (
+        f"the results store is damaged: {where} ({err}); move the store aside (mv {path} {aside}) and resume the "
+        "runs (naspe run --resume, naspe submit --resume RUN): jobs whose results are not in the store run again"
+    )
+
+
 def open_store(
     data_dir: str | Path | None = None, store_config=None, connect: bool = True, read_only: bool = False
 ) -> JobStore:
@@ -316,6 +341,10 @@ def open_store(
             store.connect()
             store.docs_store.count()  # pymongo connects lazily: touch the server now
         except StoreError:
+            raise
+        except sqlite3.DatabaseError as err:
+            if kind == "monty":
+                raise StoreError(_corrupt_store_message(path, err)) from None
             raise
         except Exception as err:  # any driver error: unreachable server, bad credentials, corrupt file
             text = f"{type(err).__name__}: {err}"

@@ -207,3 +207,18 @@ def test_read_only_mount_as_root(tmp_path):
         assert store.count() == 3 and campaigns(store) == ["c1"]
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_a_damaged_store_file_is_named_with_the_recovery(tmp_path):
+    """Overwritten pages of a collection file: one line naming the file, SQLite's words and how to recover."""
+    store = open_store(tmp_path / "data")
+    store.update({"uuid": "u1", "index": 1, "output": {"x": 1}, "metadata": {}}, key=["uuid", "index"])
+    db_file = tmp_path / "data" / "store" / "naspe" / "outputs.collection"
+    data = bytearray(db_file.read_bytes())
+    data[100:4000] = bytes(3900)
+    db_file.write_bytes(data)
+    with pytest.raises(StoreError) as err:
+        open_store(tmp_path / "data", read_only=True)
+    text = str(err.value)
+    assert "\n" not in text and str(db_file) in text and "malformed" in text
+    assert f"mv {tmp_path / 'data' / 'store'} " in text and "--resume" in text
