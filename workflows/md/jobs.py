@@ -15,7 +15,9 @@ everything in its own working directory.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -113,14 +115,8 @@ def run_stage(
         result_path = run_dir / "result.json"
         if result_path.exists():
             result = json.loads(result_path.read_text())
-        else:
-            tail = " ".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])
-            result = {
-                "status": "failed",
-                "error": f"runner exited with {proc.returncode}: {tail}",
-                "recoverable": False,
-            }
-            result_path.write_text(json.dumps(result))
+        else:  # the process died before it could say how LAMMPS ended: a failed attempt of the job, retried
+            raise LammpsRunnerDied(_death(proc.returncode, proc.stdout + proc.stderr, run_dir))
         status = result["status"]
         if status == "completed":
             break
@@ -179,6 +175,30 @@ def run_stage(
         wall_time_s=time.perf_counter() - t0,
         ranks=ranks,
     )
+
+
+class LammpsRunnerDied(RuntimeError):
+    """The LAMMPS runner process was killed or crashed without writing its result (a failed attempt of its job)."""
+
+
+def _death(returncode: int, output: str, run_dir: Path) -> str:
+    """One line: how the runner ended (signal or exit code), where, and its last output lines."""
+    number = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
+    hydra = re.search(r"EXIT STRING: .*\(signal (\d+)\)", output)  # MPICH's launcher: exit code N for signal N
+    if hydra:
+        number = int(hydra.group(1))
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = None
+    if returncode < 0 and name:
+        how = f"killed by signal {number} ({name})"
+    elif name:  # mpiexec reports a rank killed by signal N as exit code 128 + N
+        how = f"exit code {returncode}: signal {number} ({name})"
+    else:
+        how = f"exit code {returncode}"
+    tail = " | ".join(line.strip() for line in output.strip().splitlines()[-5:] if line.strip())
+    return f"LAMMPS runner died without a result ({how}) in {run_dir}; last lines: {tail or '(none)'}"
 
 
 @dataclass

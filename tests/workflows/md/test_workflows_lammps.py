@@ -138,8 +138,10 @@ def test_site_lammps_module_is_used(annealed, tmp_path, monkeypatch):
         "        raise RuntimeError('site LAMMPS build used')\n"
     )
     monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
-    doc = run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "site", max_restarts=0)
-    assert doc.state == "failed" and "site LAMMPS build used" in doc.error
+    from naspe.workflows.md.jobs import LammpsRunnerDied
+
+    with pytest.raises(LammpsRunnerDied, match="site LAMMPS build used"):  # the runner crashed: a failed attempt
+        run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "site", max_restarts=0)
 
 
 def test_two_ranks_through_the_mpi_launcher(annealed, tmp_path):
@@ -147,3 +149,20 @@ def test_two_ranks_through_the_mpi_launcher(annealed, tmp_path):
     assert doc.state == "successful", doc.error
     assert doc.ranks == 2
     assert "on 2 procs for" in (tmp_path / "run" / "log.lammps").read_text()
+
+
+def test_a_killed_lammps_runner_is_a_failed_attempt_not_a_document(annealed, tmp_path, monkeypatch):
+    """The runner killed (SIGKILL) before it writes its result: the job raises, naming the signal and the run."""
+    from naspe.workflows.md.jobs import LammpsRunnerDied
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "lammps.py").write_text(
+        "import os, signal\n\nclass lammps:\n    def __init__(self, *args, **kwargs):\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
+    with pytest.raises(LammpsRunnerDied, match=r"SIGKILL") as err:
+        run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "killed", max_restarts=2)
+    assert str(tmp_path / "run") in str(err.value) and "\n" not in str(err.value)
+    assert not (tmp_path / "run" / "result.json").exists()  # no result is made up for a run that said nothing
