@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from naspe.workflows.cli.common import config_and_data_dir, fail
+from naspe.workflows.cli.common import config_and_data_dir, fail, resource_fault
 from naspe.workflows.cli.options import run_name
 
 __all__ = ["register", "run_campaign"]
@@ -132,6 +132,8 @@ def run_cmd(
         report = run_driver(run, progress=progress)
     except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
+    except OSError as err:  # a full disk, quota or read-only data directory: one line, the run resumable
+        fail(resource_fault(err) or err)
     finally:
         progress.close()
     if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import Enum
 from pathlib import Path
 from typing import NoReturn
@@ -56,3 +57,22 @@ def engine_options(ctx: typer.Context, choice: Engine, **values) -> tuple[Engine
     honoured = spec.honoured(values, given)
     spec.check_runnable()
     return spec, honoured
+
+
+#: errno values that mean "this machine's storage refuses", not "naspe is broken"
+_RESOURCE_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: ("the file system is read-only"),
+}
+
+
+def resource_fault(err: BaseException) -> str | None:
+    """One line for a full disk, an exceeded quota or a read-only file system (naming the path); else None."""
+    if not isinstance(err, OSError) or err.errno not in _RESOURCE_ERRORS:
+        return None
+    where = f" writing {err.filename}" if err.filename else ""
+    return (
+        f"{_RESOURCE_ERRORS[err.errno]}{where} ({err.strerror}); the run stopped cleanly and the store is intact: "
+        "free space (or choose another data directory), then rerun the same command to resume"
+    )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naspe.workflows.cli.common import config_and_data_dir, fail
+from naspe.workflows.cli.common import config_and_data_dir, fail, resource_fault
 from naspe.workflows.cli.options import at_least, run_name
 
 __all__ = ["register"]
@@ -117,6 +117,8 @@ def submit(
         report = run_driver(run)
     except (RunError, StoreError, ValueError) as err:
         fail(err)
+    except OSError as err:  # a full disk, quota or read-only data directory: one line, the run resumable
+        fail(resource_fault(err) or err)
     if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume
         again = f"naspe submit --resume {run.name}" + (f" --config {config_file}" if config_file else "")
         typer.echo(stopped_message(run, report, again), err=True)

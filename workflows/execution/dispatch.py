@@ -17,6 +17,7 @@ records, store writes) is the manager's, the same for both.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import Future
@@ -35,6 +36,20 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 20.0
 #: set in every job's environment (the run directory): how the processes a job started are found at a stop
 JOB_MARK = "NASPE_RUN_DIR"
+
+
+def _stop_started_executors(executors) -> None:
+    """Stop the interchanges that executors of a DataFlowKernel which failed to start have already started."""
+    for ex in executors:
+        proc = getattr(ex, "interchange_proc", None)
+        if proc is None:
+            continue
+        try:
+            proc.terminate()
+            proc.wait(timeout=5) if hasattr(proc, "wait") else proc.join(5)
+        except Exception:  # already gone, or deaf to SIGTERM
+            with contextlib.suppress(Exception):
+                proc.kill()
 
 
 class ParslDispatch:
@@ -62,7 +77,12 @@ class ParslDispatch:
         from parsl import DataFlowKernel  # heavy: only when jobs are dispatched through Parsl
 
         python_bin_on_path()  # Parsl starts its interchange and workers by script name
-        self._dfk = DataFlowKernel(self.config.parsl_config(self.parsl_dir))
+        config = self.config.parsl_config(self.parsl_dir)
+        try:
+            self._dfk = DataFlowKernel(config)
+        except BaseException:  # e.g. a full disk while the second executor writes its keys: the first one runs
+            _stop_started_executors(config.executors)
+            raise
         self._apps = {}
 
     def submit(self, kind: str, job: Job, job_dir: Path, env: dict[str, str], walltime: float | None) -> Future:

@@ -393,7 +393,9 @@ class FlowManager:
                     rec.state = WAITING
                     if self.job_started(uuid):
                         report.running_stopped.append(rec.name)
-            self._persist()
-            self.dispatch.stop()
+            try:
+                self._persist()
+            finally:  # a state that cannot be written (a full disk) never leaves the blocks and interchanges running
+                self.dispatch.stop()
             self._persist()  # the blocks and interchanges are gone
         return report.collect(self.records)

@@ -275,16 +275,37 @@ def _damaged_collections(path: Path) -> list[Path]:
             with contextlib.closing(sqlite3.connect(f"{db_file.as_uri()}?mode=ro", uri=True)) as conn:
                 if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     bad.append(db_file)
-        except sqlite3.DatabaseError:
-            bad.append(db_file)
+        except sqlite3.DatabaseError as err:
+            if "malformed" in str(err) or "not a database" in str(err):  # not "disk I/O error": a full disk
+                bad.append(db_file)
     return bad
+
+
+def _free_kib(path: Path) -> int | None:
+    """KiB free to this user on the file system holding ``path`` (or its nearest existing parent)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return None
+    return st.f_bavail * st.f_frsize // 1024
 
 
 def _corrupt_store_message(path: Path, err: sqlite3.DatabaseError) -> str:
     """One line: which file of the store at ``path`` is damaged, SQLite's words, and the recovery."""
-    bad = _damaged_collections(path)
-    where = ", ".join(str(f) for f in bad) if bad else f"a file under {path}"
     path = path.absolute()
+    bad = _damaged_collections(path)
+    free_kib = _free_kib(path)
+    if not bad:  # every file reads whole: the disk (full, quota, read-only), not the store
+        full = (
+            f"the disk holding it is full ({free_kib} KiB free); " if free_kib is not None and free_kib < 1024 else ""
+        )
+        return (
+            f"cannot use the results store {path} ({err}); {full}no file of it reads as damaged: free "
+            "space or fix the file system, then rerun the command (the store is kept as it is)"
+        )
+    where = ", ".join(str(f) for f in bad)
     aside = f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
     return (
         f"the results store is damaged: {where} ({err}); move the store aside (mv {path} {aside}) and resume the "
