@@ -53,6 +53,7 @@ from jobflow import Flow, Job, JobStore
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.base.kinds import job_kind
 from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch
+from naspe.workflows.execution.driver_watchdog import start_watchdog
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.old_runs import install_redirects, load_flow, translate
 from naspe.workflows.execution.processes import ProcessId, stop_leftovers, stop_signals, wait_while_running
@@ -352,8 +353,11 @@ class FlowManager:
         running: dict[Future, Job] = {}
         last_persist = last_progress = 0.0
         self._t0 = time.monotonic()
+        watchdog = None
         try:
             self.dispatch.start()
+            if not isinstance(self.dispatch, InProcessDispatch):  # Parsl processes outlive a driver killed by -9
+                watchdog = start_watchdog(self.run_dir)
             while not self._stop:
                 for job in ready_jobs(self.records, self.jobs, self.blockers, self.stoppers):
                     if self._stop:
@@ -397,5 +401,8 @@ class FlowManager:
                 self._persist()
             finally:  # a state that cannot be written (a full disk) never leaves the blocks and interchanges running
                 self.dispatch.stop()
+                if watchdog is not None:
+                    watchdog.terminate()
+                    watchdog.wait()
             self._persist()  # the blocks and interchanges are gone
         return report.collect(self.records)

@@ -177,3 +177,39 @@ def test_a_job_process_in_a_session_of_its_own_is_stopped_too(tmp_path):
         for p in sleeps:
             if p.running():
                 os.kill(p.pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_driver_killed_by_sigkill_leaves_no_parsl_process_behind(tmp_path):
+    """kill -9 gives the driver no clean-up: its watchdog stops the interchanges and the worker block."""
+    marker = tmp_path / "ran"
+    long = sleep(30.0, str(marker))
+    (tmp_path / "flow.json").write_text(json.dumps(Flow([long], name="long").as_dict()))
+    run = tmp_path / "naspe-data" / "runs" / "killed"
+    proc = subprocess.Popen(
+        [NASPE, "submit", "--flow", "flow.json", "--name", "killed"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    seen: list[ProcessId] = []
+    try:
+        _wait_for(marker.exists, 120, "the job to start on its worker")
+        _wait_for(
+            lambda: bool(json.loads((run / "flow-state.json").read_text()).get("processes", {}).get("blocks")),
+            5,
+            "the worker block in flow-state.json",
+        )
+        seen = [p for p in _processes_of_run(run, proc.pid) if p.pid != proc.pid]
+        assert len(seen) >= 4, seen  # 3 interchanges and the block
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        _wait_for(lambda: not [p for p in seen if p.running()], 20, "the driver's Parsl processes to end")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for p in seen:
+            if p.running():
+                os.kill(p.pid, signal.SIGKILL)
