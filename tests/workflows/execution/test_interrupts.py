@@ -49,6 +49,17 @@ def _processes_of_run(run: Path, group: int) -> list[ProcessId]:
     return [p for p in procs if p.running()]
 
 
+def _submit(cwd: Path, name: str, **streams) -> subprocess.Popen:
+    """``naspe submit --flow flow.json --name NAME`` in a process group of its own (a terminal's foreground job)."""
+    return subprocess.Popen(
+        [NASPE, "submit", "--flow", "flow.json", "--name", name],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+        **streams,
+    )
+
+
 def _wait_for(predicate, seconds: float, what: str) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -149,14 +160,7 @@ def test_a_job_process_in_a_session_of_its_own_is_stopped_too(tmp_path):
     detached = Job(subprocess.check_call, function_args=(["setsid", "sleep", "60"],), name="detached")
     (tmp_path / "flow.json").write_text(json.dumps(Flow([detached], name="detached").as_dict()))
     run = tmp_path / "naspe-data" / "runs" / "detached"
-    proc = subprocess.Popen(
-        [NASPE, "submit", "--flow", "flow.json", "--name", "detached"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _submit(tmp_path, "detached", stderr=subprocess.PIPE, text=True)
     sleeps: list[ProcessId] = []
     try:
         _wait_for(lambda: bool(_marked_sleeps(run)), 120, "the job's sleep in a session of its own")
@@ -186,13 +190,7 @@ def test_a_driver_killed_by_sigkill_leaves_no_parsl_process_behind(tmp_path):
     long = sleep(30.0, str(marker))
     (tmp_path / "flow.json").write_text(json.dumps(Flow([long], name="long").as_dict()))
     run = tmp_path / "naspe-data" / "runs" / "killed"
-    proc = subprocess.Popen(
-        [NASPE, "submit", "--flow", "flow.json", "--name", "killed"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = _submit(tmp_path, "killed", stderr=subprocess.DEVNULL)
     seen: list[ProcessId] = []
     try:
         _wait_for(marker.exists, 120, "the job to start on its worker")

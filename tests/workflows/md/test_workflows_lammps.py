@@ -128,16 +128,19 @@ def test_walltime_stop_resumes_with_consistent_outputs(annealed, tmp_path):
     assert result["status"] == "completed"
 
 
-def test_site_lammps_module_is_used(annealed, tmp_path, monkeypatch):
-    """settings.lammps_python_path points the runner at a site build (here a stand-in that refuses to start)."""
+def _site_lammps(tmp_path, monkeypatch, body: str) -> None:
+    """A stand-in site ``lammps`` module whose constructor runs ``body``, on NASPE_LAMMPS_PYTHON_PATH."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "lammps.py").write_text(
-        "class lammps:\n"
-        "    def __init__(self, *args, **kwargs):\n"
-        "        raise RuntimeError('site LAMMPS build used')\n"
+        f"import os, signal\n\nclass lammps:\n    def __init__(self, *args, **kwargs):\n        {body}\n"
     )
     monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
+
+
+def test_site_lammps_module_is_used(annealed, tmp_path, monkeypatch):
+    """settings.lammps_python_path points the runner at a site build (here a stand-in that refuses to start)."""
+    _site_lammps(tmp_path, monkeypatch, "raise RuntimeError('site LAMMPS build used')")
     from naspe.workflows.md.jobs import LammpsRunnerDied
 
     with pytest.raises(LammpsRunnerDied, match="site LAMMPS build used"):  # the runner crashed: a failed attempt
@@ -155,13 +158,7 @@ def test_a_killed_lammps_runner_is_a_failed_attempt_not_a_document(annealed, tmp
     """The runner killed (SIGKILL) before it writes its result: the job raises, naming the signal and the run."""
     from naspe.workflows.md.jobs import LammpsRunnerDied
 
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "lammps.py").write_text(
-        "import os, signal\n\nclass lammps:\n    def __init__(self, *args, **kwargs):\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-    )
-    monkeypatch.setenv("NASPE_LAMMPS_PYTHON_PATH", str(site))
+    _site_lammps(tmp_path, monkeypatch, "os.kill(os.getpid(), signal.SIGKILL)")
     with pytest.raises(LammpsRunnerDied, match=r"SIGKILL") as err:
         run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "killed", max_restarts=2)
     assert str(tmp_path / "run") in str(err.value) and "\n" not in str(err.value)
