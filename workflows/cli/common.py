@@ -63,7 +63,7 @@ def engine_options(ctx: typer.Context, choice: Engine, **values) -> tuple[Engine
 _RESOURCE_ERRORS = {
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is exceeded",
-    errno.EROFS: ("the file system is read-only"),
+    errno.EROFS: "the file system is read-only",
 }
 
 

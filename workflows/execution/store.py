@@ -292,12 +292,12 @@ def _free_kib(path: Path) -> int | None:
     return st.f_bavail * st.f_frsize // 1024
 
 
-def _corrupt_store_message(path: Path, err: sqlite3.DatabaseError) -> str:
-    """One line: which file of the store at ``path`` is damaged, SQLite's words, and the recovery."""
+def _store_fault_message(path: Path, err: sqlite3.DatabaseError) -> str:
+    """One line for SQLite's error on the store at ``path``: the damaged files and the recovery, or the full disk."""
     path = path.absolute()
     bad = _damaged_collections(path)
-    free_kib = _free_kib(path)
-    if not bad:  # every file reads whole: the disk (full, quota, read-only), not the store
+    if not bad:  # no file reads as damaged: the disk (full, quota, read-only), not the store
+        free_kib = _free_kib(path)
         full = (
             f"the disk holding it is full ({free_kib} KiB free); " if free_kib is not None and free_kib < 1024 else ""
         )
@@ -365,7 +365,7 @@ def open_store(
             raise
         except sqlite3.DatabaseError as err:
             if kind == "monty":
-                raise StoreError(_corrupt_store_message(path, err)) from None
+                raise StoreError(_store_fault_message(path, err)) from None
             raise
         except Exception as err:  # any driver error: unreachable server, bad credentials, corrupt file
             text = f"{type(err).__name__}: {err}"
