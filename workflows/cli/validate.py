@@ -25,6 +25,7 @@ from typing import Annotated
 import typer
 
 from naspe.workflows.cli.common import config_and_data_dir, fail
+from naspe.workflows.cli.validate_tables import case_list, results_table, scaling_table
 
 __all__ = ["register", "Suite"]
 
@@ -88,27 +89,35 @@ def _run_case(case, data_dir: Path, store) -> tuple[dict, object]:
     return ValidationDocument.not_run(case, reason).model_dump(mode="json"), run
 
 
-def _fmt(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
+def _scalings(value: str | None) -> list[float] | None:
+    """The ``--charge-scalings`` list: numbers in (0, 1], comma-separated, each once."""
+    if value is None:
+        return None
+    try:
+        numbers = [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(
+            f"--charge-scalings {value!r}: give numbers in (0, 1] separated by commas, e.g. 0.8,0.9,1"
+        ) from None
+    bad = [q for q in numbers if not 0.0 < q <= 1.0]
+    if not numbers or bad:
+        raise ValueError(
+            f"--charge-scalings {value!r}: each must be in (0, 1] (1 = formal ion charges), e.g. 0.7,0.8,0.9,1"
+        )
+    return list(dict.fromkeys(numbers))
 
 
-def _row(doc: dict) -> list[str]:
-    computed = _fmt(doc.get("computed"))
-    if doc.get("computed") is not None and doc.get("computed_uncertainty") is not None:
-        computed += f" ± {_fmt(doc['computed_uncertainty'], 2)}"
-    ref = _fmt(doc["reference"])
-    if doc.get("reference_uncertainty"):
-        ref += f" ± {_fmt(doc['reference_uncertainty'], 2)}"
-    tol = f"± {100 * doc['tolerance']:g} %" if doc["tolerance_kind"] == "rel" else f"± {doc['tolerance']:g}"
-    time_s = "-" if doc.get("wall_time_s") is None else f"{doc['wall_time_s']:.0f}"
-    return [doc["case"], doc["unit"], computed, ref, tol, doc["status"], time_s]
-
-
-def _table(docs: list[dict]) -> str:
-    head = ["case", "unit", "computed", "reference", "tolerance", "result", "time (s)"]
-    rows = [head] + [_row(d) for d in docs]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+def _runs(chosen, scalings: list[float] | None) -> list:
+    """The cases to run: each chosen case, or with ``scalings`` each case with ions at each scaling (once without)."""
+    if scalings is None:
+        return list(chosen)
+    runs = []
+    for case in chosen:
+        if case.ion_charge_scaling is None:
+            runs.append(case)  # no ions: the scaling changes nothing
+        else:
+            runs += [case.with_ion_charge_scaling(q) for q in scalings]
+    return runs
 
 
 def validate_cmd(
@@ -121,6 +130,16 @@ def validate_cmd(
         str | None, typer.Option(help="Only the cases of one engine: gpaw or cp2k (dft), lammps (md)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documents as JSON")] = False,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="List the cases (quantity, reference, tolerance, source); run nothing")
+    ] = False,
+    charge_scalings: Annotated[
+        str | None,
+        typer.Option(
+            help="MD: run each case with ions at each of these ion charge scalings (e.g. 0.7,0.8,0.9,1) and print "
+            "the density, D's vs PFG-NMR, sigma_NE, sigma_EH and ionicity table"
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="naspe data directory (default: settings data_dir)")
     ] = None,
@@ -134,8 +153,15 @@ def validate_cmd(
     try:
         names = _case_names(cases)
         chosen = select_cases(suite.value, names, cheap, engine)
+        scalings = _scalings(charge_scalings)
+        if scalings is not None and suite is not Suite.md:
+            raise ValueError(f"--charge-scalings with {suite.value}: ion charge scalings are a force-field (md) choice")
+        chosen = _runs(chosen, scalings)
     except ValueError as err:
         fail(err)
+    if list_only:
+        typer.echo(case_list(chosen))
+        return
     if not chosen:
         typer.echo(f"naspe validate {suite.value}: no {'cheap ' if cheap else ''}cases registered in this suite yet")
         return
@@ -152,7 +178,11 @@ def validate_cmd(
         typer.echo(f"[{k}/{len(chosen)}] {case.name} ({what}): {case.quantity}", err=True)
         doc, run = _run_case(case, data_dir, store)
         if run is not None and run.interrupted:
-            again = f"naspe validate {suite.value}" + (f" --cases {cases}" if cases else "")
+            again = (
+                f"naspe validate {suite.value}"
+                + (f" --cases {cases}" if cases else "")
+                + (f" --charge-scalings {charge_scalings}" if charge_scalings else "")
+            )
             typer.echo(f"naspe: stopped validation at case {case.name}; rerun `{again}` to resume", err=True)
             raise typer.Exit(code=128 + (run.stop_signal or 2))
         incomplete |= doc["status"] == "not run" and case.runnable
@@ -160,7 +190,7 @@ def validate_cmd(
     if as_json:
         typer.echo(json.dumps(docs, indent=2, default=str))
     else:
-        typer.echo(_table(docs))
+        typer.echo(scaling_table(docs) if scalings is not None else results_table(docs))
         for d in docs:
             if d["status"] == "not run":
                 typer.echo(f"  {d['case']}: not run: {(d.get('reason') or '').splitlines()[0]}")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from naspe.analysis.arrhenius import ArrheniusFit, VTFFit, fit_arrhenius, fit_vtf
 from naspe.analysis.fit_points import ExcludedPoint, fit_points
+from naspe.analysis.segments import pool_replicas
 from naspe.analysis.transport_result import TransportResult, ValueWithError
 from naspe.workflows.flows.conductivity_adaptive_documents import (
     AdaptiveProductionDocument,
@@ -94,13 +95,53 @@ class ProductionOutcome(BaseModel):
     stop_reason: ProductionStop | None = Field(None, description="Why the production stopped")
     ns_per_day: float | None = Field(None, description="Mean MD speed of one replica (ns/day)")
     wall_time_s: float = Field(description="Wall time of all production segments of all replicas (s)")
+    diffusion_cm2_s: dict[str, ValueWithError] = Field(
+        default_factory=dict,
+        description="Self-diffusion coefficient of each ion species (cm^2/s), the replicas combined as the "
+        "conductivities are; empty unless every replica has a transport result",
+    )
 
     @classmethod
     def from_document(cls, doc: AdaptiveProductionDocument | dict) -> ProductionOutcome:
         """The outcome recorded in an adaptive production document (or its dict)."""
         d = AdaptiveProductionDocument.model_validate(doc) if isinstance(doc, dict) else doc
         wall = sum(seg.wall_time_s for replica in d.segments for seg in replica)
-        return cls(wall_time_s=wall, **{name: getattr(d, name) for name in cls.model_fields if name != "wall_time_s"})
+        own = ("wall_time_s", "diffusion_cm2_s")
+        return cls(
+            wall_time_s=wall,
+            diffusion_cm2_s=_combined_diffusion(d.results),
+            **{name: getattr(d, name) for name in cls.model_fields if name not in own},
+        )
+
+    @property
+    def ionicity(self) -> ValueWithError:
+        """sigma_EH / sigma_NE (dimensionless, 1/Haven ratio), errors combined as independent."""
+        eh, ne = self.sigma_eh_S_cm, self.sigma_ne_S_cm
+        if eh.value is None or not ne.value:
+            return ValueWithError()
+        ratio = eh.value / ne.value
+        if eh.stderr is None or ne.stderr is None or eh.value == 0:
+            return ValueWithError(value=ratio)
+        return ValueWithError(
+            value=ratio, stderr=abs(ratio) * float(np.hypot(eh.stderr / eh.value, ne.stderr / ne.value))
+        )
+
+
+def _combined_diffusion(results: list[TransportResult | None]) -> dict[str, ValueWithError]:
+    """Each species' D (cm^2/s) over the replicas, pooled by blocks (:func:`~naspe.analysis.segments.pool_replicas`)."""
+    if not results or any(r is None for r in results):
+        return {}
+    done = [r for r in results if r is not None]
+    out: dict[str, ValueWithError] = {}
+    for species in done[0].diffusion_cm2_s:
+        values = [r.diffusion_cm2_s.get(species, ValueWithError()).value for r in done]
+        if any(v is None for v in values):
+            out[species] = ValueWithError()
+            continue
+        blocks = [r.block_diffusion_cm2_s.get(species, []) for r in done]
+        value, stderr = pool_replicas([float(v) for v in values], blocks)
+        out[species] = ValueWithError(value=value, stderr=stderr)
+    return out
 
 
 class ConductivitySummary(BaseModel):

@@ -22,6 +22,8 @@ lattice constants of the alkali metals); the reason is in ``tolerance_reason``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,6 +83,12 @@ class ValidationCase:
     engine
         The engine the case runs on (``gpaw``, ``cp2k``; ``lammps`` for the MD suite); empty: the
         suite's first (``gpaw`` for dft, ``lammps`` for md).
+    ion_charge_scaling
+        MD cases with ions: the factor on the ions' partial charges the case runs at (its
+        ``level_of_theory`` then ends with ``; ion charges x <factor>``); None for cases without ions.
+    make_scaled
+        MD cases with ions: factory of the case's Flow at another ion charge scaling (what
+        :meth:`with_ion_charge_scaling` uses).
     """
 
     name: str
@@ -100,8 +108,19 @@ class ValidationCase:
     reference_uncertainty: float | None = None
     notes: str = ""
     engine: str = ""
+    ion_charge_scaling: float | None = None
+    make_scaled: Callable[[float], object] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.ion_charge_scaling is not None:
+            if not 0.0 < self.ion_charge_scaling <= 1.0:
+                raise ValueError(
+                    f"case {self.name}: ion_charge_scaling={self.ion_charge_scaling}: must be in (0, 1] (1 = formal)"
+                )
+            if not self.level_of_theory.endswith(_scaling_text(self.ion_charge_scaling)):
+                object.__setattr__(
+                    self, "level_of_theory", self.level_of_theory + _scaling_text(self.ion_charge_scaling)
+                )
         if not self.engine:
             object.__setattr__(self, "engine", SUITE_ENGINES[self.suite][0] if self.suite in SUITE_ENGINES else "")
         if self.suite in SUITE_ENGINES and self.engine not in SUITE_ENGINES[self.suite]:
@@ -150,8 +169,35 @@ class ValidationCase:
         """|computed - reference| <= the tolerance; a non-finite value never passes."""
         return math.isfinite(computed) and abs(self.deviation(computed)) <= self.tolerance_abs * (1 + 1e-12)
 
+    def with_ion_charge_scaling(self, scaling: float) -> ValidationCase:
+        """The case at ion charges x ``scaling``: named ``<name>@q<scaling>`` unless it is the case's own.
+
+        Raises
+        ------
+        ValueError
+            A case without ions (nothing to scale) or a scaling outside (0, 1].
+        """
+        if self.ion_charge_scaling is None or self.make_scaled is None:
+            raise ValueError(f"case {self.name}: has no ions, so no ion charge scaling applies")
+        if not 0.0 < scaling <= 1.0:
+            raise ValueError(f"ion charge scaling {scaling}: must be in (0, 1] (1 = formal charges)")
+        if scaling == self.ion_charge_scaling:
+            return self
+        level = self.level_of_theory.removesuffix(_scaling_text(self.ion_charge_scaling))
+        return dataclasses.replace(
+            self,
+            name=f"{self.name}@q{scaling:g}",
+            level_of_theory=level + _scaling_text(scaling),
+            ion_charge_scaling=scaling,
+            make=functools.partial(self.make_scaled, scaling),
+        )
+
     def tolerance_text(self) -> str:
         """The tolerance as a table shows it (``± 0.05 Å``, ``± 10 %``)."""
         if self.tolerance_kind == "rel":
             return f"± {100 * self.tolerance:g} %"
         return f"± {self.tolerance:g} {self.unit}"
+
+
+def _scaling_text(scaling: float) -> str:
+    return f"; ion charges x {scaling:g}"

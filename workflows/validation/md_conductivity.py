@@ -31,15 +31,18 @@ from dataclasses import dataclass, field
 
 from jobflow import Flow, Maker, job
 
+from naspe.analysis.values import ValueWithError
 from naspe.workflows.flows.conductivity import ConductivityMaker
 from naspe.workflows.flows.conductivity_documents import ConductivitySummary
 from naspe.workflows.validation.documents import ValidationDocument
 from naspe.workflows.validation.md_jobs import checked_build
 
-__all__ = ["ConductivityCaseMaker", "conductivity_document", "QUANTITIES"]
+__all__ = ["ConductivityCaseMaker", "conductivity_document", "diffusion_comparison", "QUANTITIES"]
 
 #: conductivities a case can compare, by the summary's field name
-QUANTITIES = ("sigma_ne_S_cm", "sigma_eh_S_cm")
+CONDUCTIVITIES = ("sigma_ne_S_cm", "sigma_eh_S_cm")
+#: what a case can compare: a conductivity (mS/cm) or one ion species' self-diffusion (cm^2/s, see ``species``)
+QUANTITIES = (*CONDUCTIVITIES, "diffusion_cm2_s")
 _S_CM_TO_MS_CM = 1000.0
 
 
@@ -60,10 +63,23 @@ class ConductivityCaseMaker(Maker):
     temperature_C
         Temperature (°C) of the run.
     quantity
-        The conductivity compared: ``sigma_ne_S_cm`` or ``sigma_eh_S_cm``.
+        What is compared: ``sigma_eh_S_cm`` (the collective conductivity a measurement sees),
+        ``sigma_ne_S_cm`` or ``diffusion_cm2_s`` (the self-diffusion of ``species``, as PFG-NMR
+        measures it).
     conductivity
         The MD settings (lengths, budgets, error target, replicas, ranks); its temperatures are
-        replaced by ``temperature_C`` and its target quantity by ``quantity``.
+        replaced by ``temperature_C``, and its target quantity by ``quantity`` when that is a
+        conductivity (a diffusion case keeps the maker's: the error of sigma_NE follows the D's).
+    species
+        The ion species of a ``diffusion_cm2_s`` case (``Li``, ``TFSI``).
+    ion_charge_scaling
+        Factor on the ions' partial charges (the force field's default when None).
+    diffusion_references_cm2_s
+        Measured (PFG-NMR) self-diffusion coefficient of each ion species (cm^2/s) at the case's
+        conditions, by the species name of the transport analysis (``Li``, ``TFSI``); compared in
+        the document's details with the tolerance ``diffusion_tolerance``.
+    diffusion_tolerance
+        Relative tolerance of the D comparison (0.5: within ± 50 % of the measured D).
     """
 
     name: str = "validation conductivity"
@@ -73,37 +89,97 @@ class ConductivityCaseMaker(Maker):
     temperature_C: float = 60.0
     quantity: str = "sigma_ne_S_cm"
     conductivity: ConductivityMaker = field(default_factory=ConductivityMaker)
+    ion_charge_scaling: float | None = None
+    diffusion_references_cm2_s: dict[str, float] = field(default_factory=dict)
+    diffusion_tolerance: float = 0.5
+    species: str | None = None
 
     def make(self) -> Flow:
         """The Flow: build -> conductivity MD (adaptive) -> validation document."""
         if self.quantity not in QUANTITIES:
             raise ValueError(f"quantity={self.quantity!r}: allowed are {', '.join(QUANTITIES)}")
-        build = checked_build(self.case, self.kind, self.params)
+        if (self.quantity == "diffusion_cm2_s") != (self.species is not None):
+            raise ValueError(
+                f"species={self.species!r} with quantity={self.quantity!r}: a diffusion_cm2_s case names its ion "
+                "species (e.g. 'Li'), a conductivity case none"
+            )
+        if not 0 < self.diffusion_tolerance:
+            raise ValueError(f"diffusion_tolerance={self.diffusion_tolerance}: must be > 0 (a fraction, 0.5 = 50 %)")
+        build = checked_build(self.case, self.kind, self.params, self.ion_charge_scaling)
+        target = self.quantity if self.quantity in CONDUCTIVITIES else self.conductivity.target_quantity
         md = dataclasses.replace(
             self.conductivity,
             name=f"{self.case} conductivity",
             temperatures_C=(self.temperature_C,),
-            target_quantity=self.quantity,
+            target_quantity=target,
         )
         flow = md.make(build.output)
-        doc = conductivity_document(self.case, flow.output, self.quantity)
+        doc = conductivity_document(
+            self.case,
+            flow.output,
+            self.quantity,
+            self.ion_charge_scaling,
+            dict(self.diffusion_references_cm2_s),
+            self.diffusion_tolerance,
+            self.species,
+        )
         doc.name = f"{self.case} document"
         return Flow([build, flow, doc], output=doc.output, name=self.name)
 
 
+def diffusion_comparison(
+    computed: dict[str, ValueWithError], measured: dict[str, float], tolerance: float
+) -> dict[str, dict[str, float | bool | None]]:
+    """Each measured species' D: computed and measured (cm^2/s), their ratio and whether it is within ``tolerance``.
+
+    A species the run has no D for gets ``computed`` None and ``agrees`` False.
+    """
+    out: dict[str, dict[str, float | bool | None]] = {}
+    for species, ref in measured.items():
+        d = computed.get(species, ValueWithError())
+        ratio = None if d.value is None else d.value / ref
+        out[species] = {
+            "computed_cm2_s": d.value,
+            "computed_stderr_cm2_s": d.stderr,
+            "measured_cm2_s": ref,
+            "ratio": ratio,
+            "agrees": ratio is not None and abs(ratio - 1.0) <= tolerance,
+        }
+    return out
+
+
 @job(output_schema=ValidationDocument)
-def conductivity_document(case: str, summary: ConductivitySummary | dict | None, quantity: str) -> ValidationDocument:
-    """The combined ``quantity`` (mS/cm) of the case's adaptive production against its reference."""
+def conductivity_document(
+    case: str,
+    summary: ConductivitySummary | dict | None,
+    quantity: str,
+    ion_charge_scaling: float | None = None,
+    diffusion_references_cm2_s: dict[str, float] | None = None,
+    diffusion_tolerance: float = 0.5,
+    species: str | None = None,
+) -> ValidationDocument:
+    """The combined ``quantity`` of the case's adaptive production against its reference.
+
+    A conductivity is compared in mS/cm, a self-diffusion coefficient (``species``) in cm^2/s.
+
+    The details hold both conductivities (mS/cm), the ionicity sigma_EH/sigma_NE, each ion's D
+    (cm^2/s) and, where ``diffusion_references_cm2_s`` gives measured ones, their comparison.
+    """
     from naspe.workflows.validation.registry import get_case
 
     spec = get_case("md", case)
+    if ion_charge_scaling is not None and spec.ion_charge_scaling is not None:
+        spec = spec.with_ion_charge_scaling(ion_charge_scaling)
     if summary is None:
         return ValidationDocument.not_run(spec, "the conductivity flow produced no summary")
     s = ConductivitySummary.model_validate(summary) if isinstance(summary, dict) else summary
     if not s.productions:
         return ValidationDocument.not_run(spec, "the adaptive production did not finish")
     out = s.productions[0]
-    value = getattr(out, quantity)
+    if quantity == "diffusion_cm2_s":
+        value, scale = out.diffusion_cm2_s.get(species or "", ValueWithError()), 1.0
+    else:
+        value, scale = getattr(out, quantity), _S_CM_TO_MS_CM
     details = {
         "temperature_K": out.temperature_K,
         "replicas": out.replicas,
@@ -119,8 +195,15 @@ def conductivity_document(case: str, summary: ConductivitySummary | dict | None,
                 None if getattr(out, q).value is None else getattr(out, q).value * _S_CM_TO_MS_CM,
                 None if getattr(out, q).stderr is None else getattr(out, q).stderr * _S_CM_TO_MS_CM,
             )
-            for q in QUANTITIES
+            for q in CONDUCTIVITIES
         },
+        "ionicity": (out.ionicity.value, out.ionicity.stderr),
+        "ion_charge_scaling": spec.ion_charge_scaling,
+        "diffusion_cm2_s": {k: (v.value, v.stderr) for k, v in out.diffusion_cm2_s.items()},
+        "diffusion_vs_pfg_nmr": diffusion_comparison(
+            out.diffusion_cm2_s, diffusion_references_cm2_s or {}, diffusion_tolerance
+        ),
+        "diffusion_tolerance": diffusion_tolerance,
     }
     if not out.diffusive or value.value is None:
         return ValidationDocument.not_run(
@@ -130,11 +213,13 @@ def conductivity_document(case: str, summary: ConductivitySummary | dict | None,
             details=details,
             wall_time_s=out.wall_time_s,
         )
-    err = None if value.stderr is None else value.stderr * _S_CM_TO_MS_CM
+    err = None if value.stderr is None else value.stderr * scale
     rel = "n/a" if out.relative_error is None else f"{100 * out.relative_error:.0f} %"
+    if out.relative_error is None or out.relative_error > out.error_target:
+        rel += " (target NOT reached: the value is an estimate, its error above the target)"
     return ValidationDocument.from_computed(
         spec,
-        value.value * _S_CM_TO_MS_CM,
+        value.value * scale,
         uncertainty=err,
         convergence=f"adaptive production, {out.replicas} replica(s) x {out.duration_ps:g} ps, diffusive, "
         f"stopped: {out.stop_reason}; relative error {rel} (target {100 * out.error_target:.0f} %); "

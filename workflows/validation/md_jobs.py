@@ -29,27 +29,33 @@ CELL_KINDS = {"glyme": GlymeElectrolyte, "peo": PolymerElectrolyte}
 
 
 @job
-def build_cell(kind: str, params: dict) -> str:
-    """Build the ``kind`` cell (``glyme`` or ``peo``) from ``params`` and write its LAMMPS files here."""
+def build_cell(kind: str, params: dict, ion_charge_scaling: float | None = None) -> str:
+    """Build the ``kind`` cell (``glyme`` or ``peo``) from ``params`` and write its LAMMPS files here.
+
+    ``ion_charge_scaling`` multiplies the ions' partial charges (the force field's default when None).
+    """
     if kind not in CELL_KINDS:
         raise ValueError(f"cell kind {kind!r}: allowed are {', '.join(CELL_KINDS)}")
     atoms = CELL_KINDS[kind](**params).build()
-    LammpsSystemWriter().get_system(atoms).write(Path.cwd())
+    LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling).get_system(atoms).write(Path.cwd())
     return str(Path.cwd().resolve())
 
 
-def checked_build(case: str, kind: str, params: dict):
+def checked_build(case: str, kind: str, params: dict, ion_charge_scaling: float | None = None):
     """The ``{case} build`` job of a ``kind`` cell, after refusing a bad kind or composition (before any job).
 
     Raises
     ------
     ValueError
-        ``kind`` not in :data:`CELL_KINDS`, or parameters the builder refuses.
+        ``kind`` not in :data:`CELL_KINDS`, parameters the builder refuses, or an ion charge
+        scaling outside (0, 1].
     """
     if kind not in CELL_KINDS:
         raise ValueError(f"kind={kind!r}: allowed are {', '.join(CELL_KINDS)}")
     CELL_KINDS[kind](**params)  # the builder checks the composition without building
-    build = build_cell(kind, dict(params))
+    if ion_charge_scaling is not None and not 0.0 < ion_charge_scaling <= 1.0:
+        raise ValueError(f"ion_charge_scaling={ion_charge_scaling}: must be in (0, 1] (1 = formal charges)")
+    build = build_cell(kind, dict(params), ion_charge_scaling)
     build.name = f"{case} build"
     return build
 

@@ -56,7 +56,7 @@ def test_production_input_has_what_analysis_needs():
     assert "kspace_style pppm 1e-05" in script
     assert "c_sys_com[1]" in script and "restart 200 restart.a restart.b" in script
     # the off-diagonal pressure tensor, averaged over 5 steps, for the Green-Kubo viscosity
-    assert "ave/time 1 5 5 c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat" in script
+    assert "ave/time 5 1 5 c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat" in script
     assert s.outputs["pressure"] == "pressure.dat"
     with pytest.raises(ValueError, match="pressure_every=0"):
         LammpsInputGenerator(pressure_every=0)
