@@ -97,6 +97,13 @@ def run_cmd(
     name: Annotated[str | None, typer.Option(help="Run name (default: <campaign>-<preset>)", callback=run_name)] = None,
     resume: Annotated[bool, typer.Option(help="Continue the existing run of that name as it was")] = False,
     detach: Annotated[bool, typer.Option(help="Run the driver in the background (`naspe status` to follow)")] = False,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            help="Print the conductivity MD's expected simulated time and core-hours per T (from the validated "
+            "pegdme-litfsi-diffusion run in the store) and run nothing"
+        ),
+    ] = False,
 ) -> None:
     """Run the study: conductivity 30-80 °C, adhesion, bonding and core-level shifts; rerun to resume."""
     from naspe.workflows.campaign import campaign_settings, load_overrides
@@ -114,7 +121,10 @@ def run_cmd(
     try:
         extra = load_overrides(overrides) if overrides is not None else {}
         campaign_settings(preset, extra)  # bad settings are refused before the store is created
-        open_store(data_dir, config.store)
+        store = open_store(data_dir, config.store)
+        if plan:
+            typer.echo(_plan(campaign_settings(preset, extra), store, data_dir))
+            return
         run = run_campaign(preset, extra, config, data_dir, name, resume)
         check_run(run)  # an old run this version cannot resume is refused before anything starts
     except (ValueError, RunError, StoreError) as err:
@@ -147,6 +157,21 @@ def run_cmd(
     if not report.finished:
         raise typer.Exit(code=1)
     typer.echo("next: `naspe report --out report/` and `naspe query adhesion`")
+
+
+def _plan(settings, store, data_dir: Path) -> str:
+    """The conductivity cost estimate of ``settings`` (ValueError when the store has no validated reference)."""
+    from naspe.workflows.results.conductivity_plan import REFERENCE_CASE, conductivity_plan, reference_document
+
+    if not settings.conductivity.enabled:
+        raise ValueError("--plan: this campaign runs no conductivity MD (conductivity.enabled is false)")
+    reference = reference_document(store)
+    if reference is None:
+        raise ValueError(
+            f"--plan: no computed {REFERENCE_CASE} validation run in {data_dir}; run "
+            f"`naspe validate md --cases {REFERENCE_CASE}` first (about an hour on 2 cores)"
+        )
+    return conductivity_plan(settings, reference).text()
 
 
 def register(app: typer.Typer) -> None:

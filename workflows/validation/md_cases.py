@@ -49,7 +49,17 @@ from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker
 from naspe.workflows.validation.md_jobs import checked_build, density_document
 
-__all__ = ["CASES", "DensityMaker", "DEFAULT_ION_SCALING", "FF_LEVEL", "START_FRACTION", "conductivity_case"]
+__all__ = [
+    "CASES",
+    "DensityMaker",
+    "DEFAULT_ION_SCALING",
+    "FF_LEVEL",
+    "START_FRACTION",
+    "conductivity_case",
+    "PEGDME_CASE",
+    "PEGDME_CELL",
+    "PEGDME_TEMPERATURE_C",
+]
 
 FF_LEVEL = (
     "OPLS-AA ethers (Jorgensen et al. 1996) + CL&P ions; LAMMPS lj/cut/coul/long 11 Å, "
@@ -189,6 +199,10 @@ LI_DME_PFG_SOURCE = (
 #: TFSI 0.150907, polymer 0.105838 nm^2/ns; the figure itself was not readable here, nor the salt ratio (the
 #: repository's label r = 0.05 is taken)
 PEGDME_PFG_CM2_S: dict[str, float] = {"Li": 1.0866e-6, "TFSI": 1.5091e-6}
+#: the PEG dimethyl ether case: its name, cell (14 chains CH3O(CH2CH2O)10CH3, 7 LiTFSI) and temperature (°C)
+PEGDME_CASE = "pegdme-litfsi-diffusion"
+PEGDME_CELL = {"n_chains": 14, "chain_length": 10, "eo_per_cation": 20}
+PEGDME_TEMPERATURE_C = 90.0
 PEGDME_PFG_SOURCE = (
     "PFG-NMR (7Li), PEGDME 500 (CH3O(CH2CH2O)nCH3, 11.6 ether O per chain) + LiTFSI at [Li]/[O] = 0.05, 363 K: "
     "Hayamizu, Akiba, Bando & Aihara, J. Chem. Phys. 117 (2002) 5929, Fig. 8 (digitised in "
@@ -326,11 +340,11 @@ CASES: tuple[ValidationCase, ...] = (
     ),
     conductivity_case(
         ConductivityCaseMaker(
-            "validation pegdme-litfsi-diffusion",
-            "pegdme-litfsi-diffusion",
+            f"validation {PEGDME_CASE}",
+            PEGDME_CASE,
             "peo",
-            {"salt": "LiTFSI", "eo_per_cation": 20, "n_chains": 14, "chain_length": 10, "seed": 5},
-            90.0,
+            {"salt": "LiTFSI", **PEGDME_CELL, "seed": 5},
+            PEGDME_TEMPERATURE_C,
             "diffusion_cm2_s",
             ConductivityMaker(
                 replicas=1,
@@ -349,7 +363,7 @@ CASES: tuple[ValidationCase, ...] = (
             diffusion_references_cm2_s=PEGDME_PFG_CM2_S,
             species="Li",
         ),
-        name="pegdme-litfsi-diffusion",
+        name=PEGDME_CASE,
         quantity="Li+ self-diffusion in a PEG dimethyl ether oligomer + LiTFSI (14 chains CH3O(CH2CH2O)10CH3, "
         "EO:Li = 20, 7 LiTFSI, 1218 atoms), 363.15 K, adaptive production to a 20 % error of sigma_NE or 1 ns; "
         "D(TFSI) beside",
