@@ -15,19 +15,36 @@ Reference values
   not read there: check it against the table).
 - G4 (tetraglyme) 1.0072 g/cm³ at 298.15 K: Carvalho et al., J. Chem. Eng. Data 60
   (2015) 3721 (paper found; value not read there).
-- PEO melt 1.105 ± 0.025 g/cm³ at 333-353 K: the 1.08-1.13 g/cm³ of amorphous PEO at
-  60-80 °C (Mark, Physical Properties of Polymers Handbook, 2nd ed., 2007, ch. 7),
-  as the repository cites it.
-- 0.5 mol/L LiTFSI in DME, 10.26 mS/cm at 333.1 K (9.75 at 297.4 K): Xu & Angell,
-  Electrochem. Solid-State Lett. 4 (2001) E1, as read off its figure in the CALiSol-23
-  dataset (Mortensen et al., Sci. Data 2024; the search found the dataset's rows, not
-  the paper's figure). A conductivity case is a
+- PEO melt of CH3O(CH2CH2O)20CH3 at 353.15 K, 1.056 ± 0.013 g/cm³: an end-group-aware
+  estimate (group additivity of molar volume from the measured G1 and G4 densities, scaled
+  to 353.15 K by the thermal expansion of PEO and tetraglyme; see :data:`PEO_SOURCE`). The
+  handbook's 1.08-1.13 g/cm³ describes high-Mw amorphous PEO, with fewer chain ends.
+- 0.5 mol/L LiTFSI in DME, 9.83 mS/cm at 303.15 K (linear between 9.75 at 297.4 K and
+  10.26 at 333.1 K): Xu & Angell, Electrochem. Solid-State Lett. 4 (2001) E1, as read off
+  its figure in the CALiSol-23 dataset (Mortensen et al., Sci. Data 2024; the search found
+  the dataset's rows, not the paper's figure). Self-diffusion of Li+ and TFSI- at 303.15 K
+  and [O]/[Li] = 32 (0.557 mol/L): Zhang et al., J. Phys. Chem. B 118 (2014) 5144, SI Table
+  S1, as transcribed in A. Thum's lintf2_ether_ana_postproc repository (the SI itself was
+  not readable here).
+- PEGDME 500 + LiTFSI at [Li]/[O] = 0.05, D(Li) and D(TFSI) at 363 K: Hayamizu et al.,
+  J. Chem. Phys. 117 (2002) 5929, Fig. 8, as digitised in the same repository
+  (:mod:`~naspe.workflows.validation.pfg_nmr`).
+- A conductivity case is a
   :class:`~naspe.workflows.validation.md_conductivity.ConductivityCaseMaker`: the adaptive
-  conductivity MD run to its error target at the reference temperature.
+  conductivity MD run to its error target at the reference temperature; it compares the
+  Einstein-Helfand conductivity (the collective quantity a measurement sees) or one ion's
+  self-diffusion (what PFG-NMR sees), never sigma_NE with a measured sigma.
 - [Li(G4)][TFSI] (equimolar LiTFSI/G4, ~1.6 mS/cm at 303 K as recalled from Yoshida et al.,
   J. Am. Chem. Soc. 133 (2011) 13121 and Ueno et al., J. Phys. Chem. B 116 (2012) 11323) is
   not a case: its numbers could not be read from the papers' tables here, and a solvate
   ionic liquid (~80 mPa s) needs tens of ns, beyond the hour a case may take.
+- No sodium counterpart: no measured D or conductivity of Na salts in glymes or PEG
+  dimethyl ethers (Terada et al., J. Phys. Chem. C 2016, Na(G4/G5) TFSA; Geysens et al.,
+  J. Phys. Chem. B, NaFSI in G1-G3) could be read here.
+
+Ion charges: cases with ions run at the force field's scaling (``naspe-ff.yaml``) and, through
+:meth:`~naspe.workflows.validation.cases.ValidationCase.with_ion_charge_scaling`, at any other
+(``naspe validate md --charge-scalings 0.7,0.8,0.9,1``).
 
 Tolerances: OPLS-AA reproduces the densities of organic liquids to about 2-3 %
 (Jorgensen, Maxwell & Tirado-Rives, J. Am. Chem. Soc. 118 (1996) 11225: ~2 % on
@@ -39,6 +56,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+import numpy as np
 from jobflow import Flow, Maker
 
 from naspe.structures.forcefield import default_forcefield
@@ -165,14 +183,47 @@ def _density_case(
     )
 
 
-G1_RHO, G4_RHO, PEO_RHO = 0.8617, 1.0072, 1.105
-G1_SOURCE = "experiment, 298.15 K: Pal & Sharma, J. Chem. Eng. Data 44 (1999) 212 (1,2-dimethoxyethane)"
+G1_RHO, G4_RHO = 0.8617, 1.0072
+#: rho(353.15 K) / rho(298.15 K) of the melt: the mean of PEO's and tetraglyme's (g/cm^3 ratios) and half their
+#: difference as its uncertainty. PEO: Hartmann-Haque V(0,T) = 0.8005 exp((T/1254 K)^1.5) cm^3/g (fitted to
+#: 361-497 K, Caruthers et al., Handbook of Diffusion and Thermal Properties of Polymers and Polymer Solutions,
+#: AIChE 1998, as tabulated in github.com/HugoMVale/polykin, src/polykin/properties/pvt_polymer, commit 1bb6b279):
+#: 0.967. Tetraglyme: DIPPR-105 correlation of the ChemSep 8.31 database (A 0.38334, B 0.25837, C 705 K, D 0.3527;
+#: read in github.com/DanWBR/dwsim, chemsep2.xml, commit ffd395a2): 0.946. Neither source's table was read in print.
+MELT_EXPANSION_353_298, MELT_EXPANSION_ERR = (0.967 + 0.946) / 2, (0.967 - 0.946) / 2
+
+
+def _methyl_capped_density(n_eo: int) -> tuple[float, float]:
+    """Density (g/cm^3) of liquid CH3O(CH2CH2O)nCH3 at 353.15 K by group additivity, and its uncertainty.
+
+    Molar volumes at 298.15 K are additive in EO units: V(n) = V_ends + n V_EO, fixed by the measured G1 (n = 1)
+    and G4 (n = 4) densities above; then scaled to 353.15 K by :data:`MELT_EXPANSION_353_298`. The uncertainty
+    combines the expansion's with 0.5 % for the additivity (the G1/G4 straight line carries no check of its own).
+    """
+    m_g1, m_g4, m_eo, m_ends = 90.121, 222.279, 44.053, 46.068  # g/mol
+    v1, v4 = m_g1 / G1_RHO, m_g4 / G4_RHO
+    v_eo = (v4 - v1) / 3.0
+    rho_298 = (m_ends + n_eo * m_eo) / (v1 - v_eo + n_eo * v_eo)
+    rho = rho_298 * MELT_EXPANSION_353_298
+    return rho, rho * float(np.hypot(MELT_EXPANSION_ERR / MELT_EXPANSION_353_298, 0.005))
+
+
+#: the 20-EO methyl-capped melt at 353.15 K: group additivity from the glymes (g/cm^3)
+PEO_RHO, PEO_RHO_ERR = (round(v, 3) for v in _methyl_capped_density(20))
+G1_SOURCE = (
+    "experiment, 298.15 K: Pal & Sharma, J. Chem. Eng. Data 44 (1999) 212 (1,2-dimethoxyethane; the value was not "
+    "read in the paper's table here, NTP's 0.8683 g/mL at 20 °C is consistent)"
+)
 G4_SOURCE = (
-    "experiment, 298.15 K: Carvalho et al., J. Chem. Eng. Data 60 (2015) 3721 (tetraethylene glycol dimethyl ether)"
+    "experiment, 298.15 K: Carvalho et al., J. Chem. Eng. Data 60 (2015) 3721 (tetraethylene glycol dimethyl ether; "
+    "the value was not read in the paper's table here)"
 )
 PEO_SOURCE = (
-    "experiment: amorphous PEO 1.08-1.13 g/cm^3 at 60-80 °C, Mark (ed.), Physical Properties of Polymers "
-    "Handbook, 2nd ed., Springer (2007), ch. 7"
+    "end-group-aware estimate for CH3O(CH2CH2O)20CH3 at 353.15 K: molar volume additive in EO units from the "
+    "measured G1 and G4 densities (Pal & Sharma 1999; Carvalho et al. 2015), scaled to 353.15 K by the mean of PEO's "
+    "(Caruthers et al., AIChE 1998 handbook, Hartmann-Haque fit) and tetraglyme's (ChemSep/DIPPR-105) expansion; "
+    "for comparison, high-Mw amorphous PEO is 1.08-1.13 g/cm^3 at 60-80 °C (Mark (ed.), Physical Properties of "
+    "Polymers Handbook, 2nd ed., Springer (2007), ch. 7; not read here)"
 )
 #: 0.5 mol/L LiTFSI in DME at 303.15 K (mS/cm): linear between the measured 9.75 (297.4 K) and 10.26 (333.1 K)
 LI_DME_SIGMA = round(9.75 + (303.15 - 297.4) / (333.1 - 297.4) * (10.26 - 9.75), 2)
@@ -274,7 +325,7 @@ CASES: tuple[ValidationCase, ...] = (
         PEO_RHO,
         PEO_SOURCE,
         0.04,
-        "the measured 1.08-1.13 g/cm^3 range (± 2.3 %) plus the OPLS-AA density accuracy (~2 %)",
+        "the estimate's ± 1.4 % plus the OPLS-AA density accuracy (~2-3 %)",
         "full",
         DensityMaker(
             "validation peo-melt-density",
@@ -291,8 +342,9 @@ CASES: tuple[ValidationCase, ...] = (
             353.15,
             500.0,
         ),
-        uncertainty=0.025,
-        notes=START_NOTE + "; 20-EO chains (oligomer melt, Mn ~ 0.9 kg/mol) are a little less dense than high-Mw PEO",
+        uncertainty=PEO_RHO_ERR,
+        notes=START_NOTE + "; methyl-ended 20-EO chains (Mn 0.93 kg/mol) carry more end-group free volume than "
+        "high-Mw PEO, so the reference is the oligomer's, not the polymer's",
     ),
     conductivity_case(
         ConductivityCaseMaker(
