@@ -11,9 +11,10 @@ most at a quarter of a block. The value is the whole run's running integral ther
 standard error that of the block means.
 
 :func:`read_pressure_tensor` reads the file naspe's production stage writes,
-``fix ave/time N 1 N c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat``
-(step pxy pxz pyz; LAMMPS ``real`` units: atm), an instantaneous sample every N steps. The
-integral is unchanged by the sampling as long as N steps are much shorter than the stress
+``fix ave/time N 2 2N c_thermo_press[4] c_thermo_press[5] c_thermo_press[6] file pressure.dat``
+(step pxy pxz pyz; LAMMPS ``real`` units: atm): a sample every N steps, each line the mean of
+two. Averaging keeps the zero-frequency power of the signal, and the integral is unchanged
+by the sampling as long as N steps are much shorter than the stress
 correlation time and the signal has no power above half the sampling frequency (with X-H
 bonds constrained by SHAKE, 10 fs between samples puts that at 1670 cm^-1, above the
 fastest free vibrations of the ethers and ions, the S=O stretches near 1350 cm^-1).

@@ -153,9 +153,11 @@ class LammpsInputGenerator(MSONable):
     full_dump_every
         Interval (steps) of whole-system frames in production (``full.lammpstrj``).
     pressure_every
-        Interval (steps) of the off-diagonal pressure tensor in production (``pressure.dat``:
-        step pxy pxz pyz in atm, an instantaneous sample every interval), for the Green-Kubo
-        viscosity of :mod:`naspe.analysis.viscosity`. LAMMPS computes the virial only on the
+        Interval (steps) of the off-diagonal pressure tensor samples in production, for the
+        Green-Kubo viscosity of :mod:`naspe.analysis.viscosity` (``pressure.dat``: step pxy pxz
+        pyz in atm, each line the mean of two samples, written every second interval; two
+        samples per line keep a restarted run from writing its first step twice, since LAMMPS
+        writes a one-sample average on the step a run starts). LAMMPS computes the virial only on the
         steps a fix asks for it, so sampling every step would cost ~20 % of the run's speed;
         10 fs between samples resolves the stress signal, whose fastest components (S=O
         stretches near 1350 cm^-1, once SHAKE freezes the X-H stretches) lie below the
@@ -311,7 +313,7 @@ class LammpsInputGenerator(MSONable):
                 ]
                 n = self.pressure_every
                 pre.append(
-                    f"fix pressure_out all ave/time {n} 1 {n} c_thermo_press[4] c_thermo_press[5] "
+                    f"fix pressure_out all ave/time {n} 2 {2 * n} c_thermo_press[4] c_thermo_press[5] "
                     f"c_thermo_press[6] {'append' if resume else 'file'} pressure.dat"
                 )
                 outputs.update(
