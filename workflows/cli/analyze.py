@@ -11,7 +11,7 @@ import typer
 from naspe.structures.bounds import ION_CHARGE_SCALING, TEMPERATURE_C, TEMPERATURE_K, TIMESTEP_FS, Bound
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import at_least, within
-from naspe.workflows.md.jobs import RUN_SPEC_FILE
+from naspe.workflows.md.run_files import RUN_SPEC_FILE
 
 __all__ = ["analyze_app"]
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import errno
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from naspe.workflows.dft.registry import ENGINES, EngineSpec, engine
+from naspe.workflows.dft.engine_names import ENGINE_NAMES
+
+if TYPE_CHECKING:
+    from naspe.workflows.dft.registry import EngineSpec
 
 __all__ = ["fail", "config_and_data_dir", "Engine", "engine_options"]
 
@@ -38,7 +41,7 @@ def config_and_data_dir(config_file: Path | None):
 
 
 #: DFT / tight-binding engines: the names of the engine registry (:data:`naspe.workflows.dft.registry.ENGINES`)
-Engine = Enum("Engine", {name: name for name in ENGINES}, type=str, module=__name__)
+Engine = Enum("Engine", {name: name for name in ENGINE_NAMES}, type=str, module=__name__)
 
 
 def engine_options(ctx: typer.Context, choice: Engine, **values) -> tuple[EngineSpec, dict]:
@@ -50,6 +53,8 @@ def engine_options(ctx: typer.Context, choice: Engine, **values) -> tuple[Engine
     ``vasp_command``). An option left at its default that the engine ignores is left
     out, so the engine's own setting applies.
     """
+    from naspe.workflows.dft.registry import engine
+
     spec = engine(choice.value)
     # by name: typer ships its own copy of click, whose ParameterSource is not click's
     set_here = {k for k in values if ctx.get_parameter_source(k).name not in ("DEFAULT", "DEFAULT_MAP")}

@@ -17,7 +17,7 @@ import typer
 from naspe.structures.bounds import TEMPERATURE_C, TEMPERATURE_K
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import one_of, within
-from naspe.workflows.dft.registry import ENGINES
+from naspe.workflows.dft.engine_names import ENGINE_NAMES
 
 __all__ = [
     "MD_ENGINES",
@@ -86,7 +86,7 @@ CoreLevelEngineOpt = Annotated[
     str | None, typer.Option(help="Engine: gpaw (Delta-SCF core levels)", callback=one_of(CORE_LEVEL_ENGINES))
 ]
 DftEngineOpt = Annotated[
-    str | None, typer.Option(help=f"Engine: {', '.join(ENGINES)}", callback=one_of(tuple(ENGINES)))
+    str | None, typer.Option(help=f"Engine: {', '.join(ENGINE_NAMES)}", callback=one_of(ENGINE_NAMES))
 ]
 PresetOpt = Annotated[str | None, typer.Option(help="Preset: quick, standard, production", callback=one_of(_presets))]
 StateOpt = Annotated[

@@ -11,8 +11,10 @@ conductivity case compares; sigma_NE is the ions' self-diffusion in conductivity
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from naspe.workflows.validation.cases import ValidationCase
+if TYPE_CHECKING:
+    from naspe.workflows.validation.cases import ValidationCase
 
 __all__ = ["results_table", "case_list", "scaling_table"]
 

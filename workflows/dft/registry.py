@@ -47,6 +47,7 @@ from naspe.workflows.dft.defaults import (
     VASP_NSW,
     VASP_SIGMA_EV,
 )
+from naspe.workflows.dft.engine_names import ENGINE_NAMES
 from naspe.workflows.dft.kpoints import CORE_LEVEL_K_LENGTH_ANGSTROM, K_LENGTH_ANGSTROM
 from naspe.workflows.dft.theory import VASP_LEVEL_OF_THEORY, level_of_theory_of
 
@@ -452,6 +453,8 @@ ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
         ),
     }
 )
+if tuple(ENGINES) != ENGINE_NAMES:  # the command line's choices come from engine_names, without this module
+    raise RuntimeError(f"dft.engine_names.ENGINE_NAMES {ENGINE_NAMES} != the registry's {tuple(ENGINES)}")
 
 
 def engine(name: str) -> EngineSpec:

@@ -31,7 +31,6 @@ from pydantic import (
     model_validator,
 )
 
-from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.base.kinds import KINDS, JobKind, job_kind
 from naspe.workflows.base.secrets import deep_copy, drop_entry, redact, scan_secrets, secret_values
 from naspe.workflows.execution.resources import EngineCommands, JobResources, StoreConfig
@@ -361,6 +360,8 @@ def assign_remote_workers(
     exec_configs
         Optional jobflow-remote exec_config name per kind.
     """
+    from naspe.workflows.base.identity import all_jobs  # jobflow: not needed to read a configuration
+
     unknown = set(workers) | set(exec_configs or {})
     unknown -= set(KINDS)
     if unknown:

@@ -32,13 +32,10 @@ from naspe.workflows.base.settings import NaspeSettings, load_settings
 from naspe.workflows.md.documents import LammpsTaskDocument, Recovery
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.outputs import clean_series
+from naspe.workflows.md.run_files import RUN_SPEC_FILE, SYSTEM_META
 from naspe.workflows.md.runner import latest_restart
 
 __all__ = ["LammpsStageMaker", "run_stage", "SYSTEM_META"]
-
-SYSTEM_META = "system.lammps.json"
-#: the runner's input in a stage's run directory (workdir, input set, timestep_fs, ...)
-RUN_SPEC_FILE = "run.json"
 
 
 def _system_meta(prev_dir: Path) -> dict:

@@ -283,6 +283,7 @@ VALIDATE = [
     (["validate", "dft", "--data-dir", "afile"], ["--data-dir", "afile", "not a directory"]),
     (["validate", "dft", "--engine", "abinit"], ["--engine", "abinit", "cp2k, gpaw"]),
     (["validate", "md", "--engine", "cp2k"], ["--engine", "cp2k", "lammps"]),
+    (["validate", "md", "--charge-scalings", "0.8,1.5"], ["--charge-scalings", "'0.8,1.5'", "(0, 1]"]),
     (["validate", "dft", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
     (["query", "validation", "--suite", "qm"], ["qm", "dft, md"]),
     (["query", "validation", "--case", "nosuch"], ["--case", "nosuch", "na-bcc-lattice"]),

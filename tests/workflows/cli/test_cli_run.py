@@ -79,4 +79,4 @@ def test_bad_inputs_fail_before_any_job(tmp_path):
     p = naspe("submit", "--flow", "missing.json", cwd=tmp_path)
     assert p.returncode == 2 and "--flow 'missing.json'" in p.stderr
     p = naspe("status", "nothing", cwd=tmp_path)
-    assert p.returncode == 2 and "no runs" in p.stderr or "not found" in p.stderr
+    assert p.returncode == 2 and ("no runs" in p.stderr or "not found" in p.stderr), p.stderr
