@@ -7,7 +7,7 @@ STAMP := $(VENV)/.naspe-setup
 APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge cp2k cp2k-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test validate lint clean mlip
+.PHONY: setup demo test validate lint clean mlip docs
 
 setup: $(STAMP)
 
@@ -51,13 +51,20 @@ mlip: setup
 # wait on a subprocess, so one core would idle; the Slurm tests share one worker and its one cluster
 # (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
-test: setup
+test: setup docs
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
+# the documentation site (MkDocs Material + mkdocstrings) into site/, warnings as errors; griffe finds the three
+# folders under their package names through links in build/docs-src (setuptools maps them, griffe reads paths)
+docs: setup
+	mkdir -p build/docs-src/naspe
+	for p in analysis structures workflows; do ln -sfn ../../../$$p build/docs-src/naspe/$$p; done
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 lint: setup
 	$(VENV)/bin/ruff check structures workflows analysis tests benchmarks examples
 	$(VENV)/bin/ruff format --check structures workflows analysis tests benchmarks examples
 
 clean:
-	rm -rf $(VENV) demo-output naspe-data .pytest_cache
+	rm -rf $(VENV) demo-output naspe-data .pytest_cache site build/docs-src

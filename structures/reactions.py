@@ -1,7 +1,7 @@
 """Product states of PEO / NaFSI reactions at carbon and Na surfaces, each with its intact adsorbed reactant.
 
 Every builder returns a :class:`ReactionStates`: the reactant (the fragment
-intact, physisorbed at the site, from :func:`naspe.structures.fragments.binding_complex`)
+intact, physisorbed at the site, from :func:`naspe.structures.placement.binding_complex`)
 and the product, with the same atoms in the same order and the same cell, so
 that ``E_product - E_reactant`` is a reaction energy. Products are starting
 geometries: molecular groups are moved rigidly (their internal geometry is

@@ -86,6 +86,8 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
     max_scf
         SCF iterations before the SCF counts as not converged.
 
+    Notes
+    -----
     The k-point, ghost, dispersion, spin, smearing and ranks settings are
     :class:`~naspe.workflows.dft.periodic.PeriodicEngineMaker`'s; the ranks run under
     ``mpirun`` inside the calculator, so the relaxation itself stays in this process.

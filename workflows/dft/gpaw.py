@@ -48,6 +48,8 @@ class GpawRelaxMaker(PeriodicEngineMaker):
     hirshfeld_charges
         Compute Hirshfeld charges (e) of the final structure.
 
+    Notes
+    -----
     The k-point, ghost, dispersion, spin, smearing and ranks settings are
     :class:`~naspe.workflows.dft.periodic.PeriodicEngineMaker`'s (ghost atoms need LCAO;
     no charges are computed with ghosts). With more than one rank GPAW runs under

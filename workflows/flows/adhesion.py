@@ -312,12 +312,14 @@ class BaseAdhesionMaker(Maker):
         Optional single-point Maker (GPAW plane waves, say) run on the three relaxed
         structures as a check of the reported W_adh: ``w_adh_check_J_m2`` in the document,
         never used in its place.
-
-    Every part, single point, check and scan point runs the k-point mesh of the interface
-    (:func:`~naspe.workflows.dft.periodic.for_system`).
     purpose
         Screening or production, recorded in the document; None: from the relax Maker
         (:func:`~naspe.workflows.dft.registry.purpose_of`).
+
+    Notes
+    -----
+    Every part, single point, check and scan point runs the k-point mesh of the interface
+    (:func:`~naspe.workflows.dft.periodic.for_system`).
 
     Every relaxation and single point gets a UUID from its Maker and input
     (:func:`~naspe.workflows.base.identity.with_content_uuid`), so a rerun of a

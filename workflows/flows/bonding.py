@@ -123,6 +123,8 @@ class BaseBindingMaker(Maker):
         single points on the relaxed complex (:mod:`naspe.workflows.flows.counterpoise`);
         the document's ``binding_energy_eV`` is then the corrected one. Other engines: no effect.
 
+    Notes
+    -----
     Every part runs the k-point mesh of the complex (:func:`~naspe.workflows.dft.periodic.for_system`).
     """
 

@@ -31,7 +31,7 @@ Functions
 - :func:`conductivity_fit_table`: the Arrhenius / VTF fits of the conductivity summaries.
 - :func:`adhesion_table`: one row per work-of-adhesion document (J/m^2).
 - :func:`bonding_table`: one row per (document, bond class): interface bonds of adhesion documents and
-  substrate-fragment bonds of binding / reaction documents, with lengths (Å) and orders.
+    substrate-fragment bonds of binding / reaction documents, with lengths (Å) and orders.
 - :func:`core_level_table`: one row per excited atom: core-level shift and XPS-aligned binding energy (eV).
 - :func:`jobs_table`: every job of the runs under ``<data_dir>/runs`` with its state and completion time.
 - :func:`validation_table`: one row per validation case: computed vs reference vs tolerance, passed, wall time (s).

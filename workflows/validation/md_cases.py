@@ -34,7 +34,7 @@ Reference values
   conductivity MD run to its error target at the reference temperature; it compares the
   Einstein-Helfand conductivity (the collective quantity a measurement sees) or one ion's
   self-diffusion (what PFG-NMR sees), never sigma_NE with a measured sigma.
-- [Li(G4)][TFSI] (equimolar LiTFSI/G4, ~1.6 mS/cm at 303 K as recalled from Yoshida et al.,
+- ``[Li(G4)][TFSI]`` (equimolar LiTFSI/G4, ~1.6 mS/cm at 303 K as recalled from Yoshida et al.,
   J. Am. Chem. Soc. 133 (2011) 13121 and Ueno et al., J. Phys. Chem. B 116 (2012) 11323) is
   not a case: its numbers could not be read from the papers' tables here, and a solvate
   ionic liquid (~80 mPa s) needs tens of ns, beyond the hour a case may take.

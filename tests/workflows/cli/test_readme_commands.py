@@ -158,3 +158,30 @@ def test_cluster_and_query_commands(tmp_path):
         assert p.returncode in (0, 2) and len(p.stderr.strip().splitlines()) <= 1, p.stderr
     ok("report", "--out", "report/", cwd=tmp_path)
     assert (tmp_path / "report" / "report.html").is_file()
+
+
+def _parse(command, args: list[str], name: str) -> None:
+    """Parse ``args`` as the command line would (unknown commands and options raise), down to the leaf command."""
+    ctx = command.make_context(name, list(args))
+    if hasattr(command, "resolve_command"):  # a group: the rest names a subcommand
+        rest = list(getattr(ctx, "_protected_args", [])) + list(ctx.args)
+        sub_name, sub, tail = command.resolve_command(ctx, rest)
+        _parse(sub, tail, sub_name)
+
+
+def test_every_command_of_the_readme_parses_as_written():
+    """Each ``naspe ...`` line of the README's code blocks names a command and options that exist."""
+    import re
+    import shlex
+
+    import typer.main
+
+    from naspe.workflows.cli.main import app
+
+    root = typer.main.get_command(app)
+    blocks = re.findall(r"```\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    commands = [line for line in lines if line.startswith("naspe ")]
+    assert len(commands) >= 8
+    for command in commands:
+        _parse(root, shlex.split(command)[1:], "naspe")
