@@ -38,8 +38,14 @@ VALIDATION_BASIS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Delta-SCF 1s shifts against gas-phase XPS
     "core levels": (("dft", "xps-c1s-methanol"), ("dft", "xps-o1s-co2")),
-    # the force field's liquid structure and ion transport against experiment
-    "sigma": (("md", "g1-density"), ("md", "peo-melt-density"), ("md", "li-dme-tfsi-conductivity")),
+    # the force field's liquid structure and ion transport against experiment: the collective conductivity of a
+    # glyme electrolyte and the Li+ self-diffusion of a PEG dimethyl ether electrolyte
+    "sigma": (
+        ("md", "g1-density"),
+        ("md", "peo-melt-density"),
+        ("md", "li-dme-tfsi-conductivity"),
+        ("md", "pegdme-litfsi-diffusion"),
+    ),
 }
 
 

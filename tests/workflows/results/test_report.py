@@ -658,13 +658,14 @@ def test_conductivity_vs_paper_is_one_paragraph_or_says_it_is_open():
     assert text.endswith(
         "(within 0.0 orders of magnitude) of PEO20NaFSI (Zhao et al. 2019). Every analysed run "
         "reached the diffusive regime (log-log MSD slope within tolerance of 1). No validation case of the method "
-        "behind sigma (g1-density, peo-melt-density, li-dme-tfsi-conductivity) is in the store (naspe validate md), "
+        "behind sigma (g1-density, peo-melt-density, li-dme-tfsi-conductivity, pegdme-litfsi-diffusion) is in the "
+        "store (naspe validate md), "
         "so its accuracy against reference data is unchecked here."
     )
     (text,) = _text(c.conductivity_vs_paper(c.Results(cond=[_sigma("a", 60.0, 1e-4)], validation=_validation("sigma"))))
     assert text.endswith(
         "Validation of the method behind sigma (all passed): passed: g1-density 1 vs 1 eV, "
-        "peo-melt-density 1 vs 1 eV, li-dme-tfsi-conductivity 1 vs 1 eV."
+        "peo-melt-density 1 vs 1 eV, li-dme-tfsi-conductivity 1 vs 1 eV, pegdme-litfsi-diffusion 1 vs 1 eV."
     )
 
 
