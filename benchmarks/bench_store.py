@@ -74,9 +74,13 @@ def _fill(data_dir: Path, seeds: list[dict], n_jobs: int) -> None:
     write_state(run, {"root": None, "added": [], "records": records})
 
 
-def _timed(*args: str, cwd: Path) -> float:
+def _timed(*args: str, cwd: Path, timeout_s: float) -> float:
+    """Wall time (s) of ``naspe *args``; ``inf`` when it takes longer than ``timeout_s``."""
     t = time.perf_counter()
-    p = subprocess.run([NASPE, *args], capture_output=True, text=True, cwd=cwd)
+    try:
+        p = subprocess.run([NASPE, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return float("inf")
     wall = time.perf_counter() - t
     if p.returncode != 0:
         raise SystemExit(f"naspe {' '.join(args)} failed: {p.stderr[-2000:]}")
@@ -86,6 +90,7 @@ def _timed(*args: str, cwd: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=10000, help="job documents in the store")
+    parser.add_argument("--timeout", type=float, default=600.0, help="longest wait for one command (s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -102,13 +107,16 @@ def main() -> None:
         full = time.perf_counter() - t
         store.close()
         print(f"one full read of the store ({n} documents): {full:.2f} s", flush=True)
-        times = {
-            "query adhesion": _timed("query", "adhesion", "--csv", cwd=work),
-            "report": _timed("report", "--out", "report", cwd=work),
-            "query jobs": _timed("query", "jobs", "--csv", cwd=work),
+        commands = {
+            "query jobs": ("query", "jobs", "--csv"),
+            "query adhesion": ("query", "adhesion", "--csv"),
+            "report": ("report", "--out", "report"),
         }
-        for name, wall in times.items():
-            print(f"naspe {name}: {wall:.2f} s ({wall / full:.2f} x the full read)")
+        times = {}
+        for name, argv in commands.items():
+            times[name] = wall = _timed(*argv, cwd=work, timeout_s=args.timeout)
+            shown = f"{wall:.2f} s" if wall != float("inf") else f"more than {args.timeout:g} s (stopped)"
+            print(f"naspe {name}: {shown} ({wall / full:.2f} x the full read)", flush=True)
         print(f"query jobs on {args.jobs} jobs: {times['query jobs']:.2f} s")
 
 
