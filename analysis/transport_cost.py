@@ -13,7 +13,8 @@ and the window has to reach the same displacement whatever the ions' speed, so
 with :math:`k = 1` for sigma_NE (the ions are averaged over, so N of them help as
 :math:`1/N`) and :math:`k = 0` for sigma_EH (one collective displacement, whatever N).
 :func:`production_time_ps` applies it to a measured run (its production time, the relative
-error it reached, its D and ion count); :func:`core_hours` turns simulated time into
+error it reached, its D and ion count); :func:`diffusive_time_ps` is the other floor, the run
+whose fit window lets the ions move one ion spacing; :func:`core_hours` turns simulated time into
 core-hours at a measured speed, scaled to the cell's atom count (pair and PPPM work grow
 about linearly with atoms at fixed density and cutoff).
 
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["production_time_ps", "core_hours", "arrhenius_factor"]
+__all__ = ["production_time_ps", "diffusive_time_ps", "core_hours", "arrhenius_factor"]
 
 #: quantities the estimate knows, with the exponent of the ion-count ratio
 ION_COUNT_EXPONENT = {"sigma_ne_S_cm": 1.0, "sigma_eh_S_cm": 0.0}
@@ -99,6 +100,20 @@ def production_time_ps(
         * (ref_diffusion_cm2_s / diffusion_cm2_s)
         * (ref_n_ions / n_ions) ** k
     )
+
+
+def diffusive_time_ps(diffusion_cm2_s: float, spacing_angstrom: float, run_per_window: float = 10.0) -> float:
+    """Run length (ps) whose fit window lets the ions move one mean ion spacing: 6 D t_w = spacing^2.
+
+    Until the ions' rms displacement over the fit window reaches the mean spacing between
+    ions, (V/N)^(1/3), the MSD still holds their local (cage, solvation-shell) motion and is
+    not yet diffusive (naspe's transport analysis warns then). With naspe's default fit
+    windows (5 blocks, lags up to half a block) the longest lag is a tenth of the run,
+    hence ``run_per_window`` = 10.
+    """
+    _positive(diffusion_cm2_s=diffusion_cm2_s, spacing_angstrom=spacing_angstrom, run_per_window=run_per_window)
+    d_angstrom2_ps = diffusion_cm2_s * 1e4  # 1 cm^2/s = 1e16 Å^2 / 1e12 ps
+    return float(run_per_window * spacing_angstrom**2 / (6.0 * d_angstrom2_ps))
 
 
 def core_hours(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from naspe.analysis.transport_cost import arrhenius_factor, core_hours, production_time_ps
+from naspe.analysis.transport_cost import arrhenius_factor, core_hours, diffusive_time_ps, production_time_ps
 
 
 def test_time_to_target_scales_with_error_squared_and_inverse_d_and_ion_count_for_ne_only():
@@ -53,3 +53,11 @@ def test_bad_numbers_are_refused_by_name():
         production_time_ps(1000.0, 0.2, 1e-6, float("nan"), 0.2, "sigma_eh_S_cm")
     with pytest.raises(ValueError, match="replicas=0"):
         core_hours(1000.0, 24.0, 1000, 1000, replicas=0)
+
+
+def test_diffusive_time_lets_the_ions_cross_one_spacing_within_a_tenth_of_the_run():
+    # D = 1e-5 cm^2/s = 0.1 Å^2/ps: 6 D t = 100 Å^2 after 166.7 ps; the window is a tenth of the run
+    assert diffusive_time_ps(1e-5, 10.0) == pytest.approx(10 * 100.0 / 0.6)
+    assert diffusive_time_ps(1e-6, 10.0) == pytest.approx(10 * diffusive_time_ps(1e-5, 10.0))
+    with pytest.raises(ValueError, match="spacing_angstrom=0"):
+        diffusive_time_ps(1e-5, 0)

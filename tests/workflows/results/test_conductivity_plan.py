@@ -49,7 +49,8 @@ def test_the_validated_conditions_reproduce_the_validated_run_and_longer_chains_
     row = plan.rows[0]
     assert plan.atoms == 1218 and plan.quantity == "sigma_eh_S_cm"
     assert row.model_d_cm2_s == pytest.approx(5.0e-7)  # the validated cell at its own temperature
-    assert row.production_ps == pytest.approx(1000.0 * (0.5 / 0.5) ** 2)  # it reached 50 %: the same time again
+    assert row.error_ps == pytest.approx(1000.0 * (0.5 / 0.5) ** 2)  # it reached 50 %: the same time again
+    assert row.production_ps == max(row.error_ps, row.diffusive_ps) and not plan.lower_bound
     seed = campaign_settings("production")
     big = conductivity_plan(seed, _reference())
     assert [r.temperature_C for r in big.rows] == seed.conductivity.temperatures_C
@@ -61,7 +62,8 @@ def test_the_validated_conditions_reproduce_the_validated_run_and_longer_chains_
     assert "Na+ (NaFSI) moves as Li+" in text and "EXTRAPOLATED" in text
     # a validated run that reached half the error in the same time: a quarter of every time
     sharper = conductivity_plan(seed, _reference(eh=(4.0, 1.0)))
-    assert sharper.rows[0].production_ps == pytest.approx(big.rows[0].production_ps / 4)
+    assert sharper.rows[0].error_ps == pytest.approx(big.rows[0].error_ps / 4)
+    assert sharper.rows[0].diffusive_ps == pytest.approx(big.rows[0].diffusive_ps)  # the ions' reach is not noise
 
 
 def test_a_reference_without_a_value_or_speed_is_refused_with_the_command_that_makes_one():
@@ -70,3 +72,21 @@ def test_a_reference_without_a_value_or_speed_is_refused_with_the_command_that_m
         conductivity_plan(campaign_settings("production"), ValidationDocument.not_run(case, "not diffusive"))
     with pytest.raises(ValueError, match="no MD speed"):
         conductivity_plan(campaign_settings("production"), _reference(ns_per_day=0.0))
+
+
+def test_a_reference_run_that_never_became_diffusive_gives_lower_bounds_from_its_apparent_d():
+    case = suite_cases("md")[PEGDME_CASE]
+    apparent = ValidationDocument.not_run(
+        case,
+        "not diffusive",
+        details={
+            "production_ps_per_replica": 1000.0,
+            "replicas": 1,
+            "ns_per_day": 24.0,
+            "sigma_eh_mS_cm": (4.0, 2.0),
+            "diffusion_cm2_s": {"Li": (5.0e-7, 1e-7), "TFSI": (6e-7, 1e-7)},
+        },
+    )
+    plan = conductivity_plan(campaign_settings("production"), apparent)
+    assert plan.lower_bound and "LOWER BOUNDS" in plan.text()
+    assert plan.rows == conductivity_plan(campaign_settings("production"), _reference()).rows
