@@ -274,13 +274,15 @@ def engine_rows(*tables: pd.DataFrame) -> Table:
 def job_rows(store, uuids: list[str]) -> Table:
     """The appendix: each job's uuid (the anchor the numbers link to), name, index, completion time and metadata."""
     table = Table(("job uuid", "job name", "index", "completed", "parameters (metadata)"))
+    newest: dict[str, dict] = {}  # one query for all: the embedded store scans every document per query
+    for doc in store.query(
+        {"uuid": {"$in": list(uuids)}}, properties=["uuid", "name", "completed_at", "metadata", "index"]
+    ):
+        held = newest.get(doc["uuid"])
+        if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
+            newest[doc["uuid"]] = doc
     for uuid in uuids:
-        doc = (
-            store.query_one(
-                {"uuid": uuid}, properties=["uuid", "name", "completed_at", "metadata", "index"], sort={"index": -1}
-            )
-            or {}
-        )
+        doc = newest.get(uuid) or {}
         table.rows.append(
             (
                 (Code(uuid, anchor=f"job-{uuid}"),),
