@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, frame
+from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, frame, uuid_criteria
 
 __all__ = ["jobs_table"]
 
@@ -49,7 +49,10 @@ def _stored_jobs(store, uuids: list[str]) -> dict[str, dict]:
     One query for the whole run: a query per job scans the store once per job.
     """
     found: dict[str, dict] = {}
-    for doc in store.query({"uuid": {"$in": uuids}}, properties=["uuid", "completed_at", "metadata", "index"]):
+    wanted = set(uuids)
+    for doc in store.query(uuid_criteria(uuids), properties=["uuid", "completed_at", "metadata", "index"]):
+        if doc["uuid"] not in wanted:
+            continue
         held = found.get(doc["uuid"])
         if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
             found[doc["uuid"]] = doc

@@ -33,6 +33,8 @@ __all__ = [
     "frame",
     "QUALITY_KEYS",
     "quality_columns",
+    "uuid_criteria",
+    "UUID_IN_LIMIT",
 ]
 
 #: campaign metadata keys copied into every row (None when the job has no such key)
@@ -82,6 +84,16 @@ def as_store(store):
         return open_store(store, read_only=True)
     store.connect()
     return store
+
+
+#: above this many uuids a query reads every document and keeps the wanted ones in Python: montydb's ``$in``
+#: compares each document with every listed uuid (10,000 jobs: 121 s against 21 s for a plain full read)
+UUID_IN_LIMIT = 64
+
+
+def uuid_criteria(uuids: list[str]) -> dict:
+    """Store criteria for the documents of ``uuids``: ``$in`` for a few, none (filter by a set after) for many."""
+    return {"uuid": {"$in": list(uuids)}} if len(uuids) <= UUID_IN_LIMIT else {}
 
 
 def latest(store, criteria: dict) -> list[dict]:

@@ -90,3 +90,24 @@ def test_a_reference_run_that_never_became_diffusive_gives_lower_bounds_from_its
     plan = conductivity_plan(campaign_settings("production"), apparent)
     assert plan.lower_bound and "LOWER BOUNDS" in plan.text()
     assert plan.rows == conductivity_plan(campaign_settings("production"), _reference()).rows
+
+
+def test_many_uuids_are_read_in_one_pass_and_filtered_by_a_set():
+    """Above UUID_IN_LIMIT the job table reads every document once and keeps the wanted uuids (newest index)."""
+    from jobflow import JobStore
+    from maggma.stores import MemoryStore
+
+    from naspe.workflows.results.job_tables import _stored_jobs
+    from naspe.workflows.results.store_reader import UUID_IN_LIMIT, uuid_criteria
+
+    store = JobStore(MemoryStore())
+    store.connect()
+    docs = [
+        {"uuid": f"u{k}", "index": i, "completed_at": f"t{k}.{i}", "metadata": {}} for k in range(150) for i in (1, 2)
+    ]
+    store.docs_store.update(docs, key=["uuid", "index"])
+    few, many = [f"u{k}" for k in range(3)], [f"u{k}" for k in range(0, 150, 2)]
+    assert uuid_criteria(few) == {"uuid": {"$in": few}} and uuid_criteria(many) == {} and len(many) > UUID_IN_LIMIT
+    for wanted in (few, many):
+        found = _stored_jobs(store, wanted)
+        assert set(found) == set(wanted) and all(found[u]["index"] == 2 for u in wanted)
