@@ -20,13 +20,15 @@ model/measurement ratio found at 363 K holds at every temperature and chain leng
 
 from __future__ import annotations
 
-from ase.units import _Nav as AVOGADRO  # CODATA, per mol
 from pydantic import BaseModel, Field
 
+from naspe.analysis.reach import ion_spacing_angstrom
 from naspe.analysis.transport_cost import core_hours, diffusive_time_ps, production_time_ps
 from naspe.structures.bounds import solvent_atoms
 from naspe.structures.electrolyte import DEFAULT_DENSITY_G_CM3
+from naspe.structures.glyme import salt_mass_g_mol
 from naspe.structures.ions import SALTS, anion, cation
+from naspe.structures.melt_build import ChainSpec, box_length_angstrom
 from naspe.workflows.campaign.settings import CampaignSettings
 from naspe.workflows.flows.conductivity import CONDUCTIVITY_PRESETS
 from naspe.workflows.validation.documents import ValidationDocument
@@ -131,22 +133,14 @@ class ConductivityPlan(BaseModel):
         return "\n".join(lines)
 
 
-def _cell_atoms(salt: str, n_chains: int, chain_length: int, eo_per_cation: int) -> tuple[int, int]:
-    """(atoms, ions) of a PEG dimethyl ether + salt cell."""
+def _cell(salt: str, n_chains: int, chain_length: int, eo_per_cation: int) -> tuple[int, int, float]:
+    """(atoms, ions, mean ion spacing (V/N)^(1/3) in Å at the builder's default density) of a PEG + salt cell."""
     n_salt = n_chains * chain_length // eo_per_cation
     cat, an = SALTS[salt]
-    salt_atoms = len(cation(cat)) + len(anion(an))
-    return solvent_atoms(n_chains, chain_length, "plan") + n_salt * salt_atoms, 2 * n_salt
-
-
-def _ion_spacing_angstrom(salt: str, n_chains: int, chain_length: int, eo_per_cation: int) -> float:
-    """(V/N)^(1/3) (Å) of the cell at the builder's default density, N its ions."""
-    n_salt = n_chains * chain_length // eo_per_cation
-    cat, an = SALTS[salt]
-    salt_g_mol = float(sum(cation(cat).get_masses()) + sum(anion(an).get_masses()))
-    mass_g_mol = n_chains * (46.068 + 44.053 * chain_length) + n_salt * salt_g_mol  # CH3O(CH2CH2O)nCH3 + salt
-    volume_angstrom3 = mass_g_mol / AVOGADRO / DEFAULT_DENSITY_G_CM3 * 1e24
-    return float((volume_angstrom3 / (2 * n_salt)) ** (1.0 / 3.0))
+    atoms = solvent_atoms(n_chains, chain_length, "plan") + n_salt * (len(cation(cat)) + len(anion(an)))
+    mass_g_mol = n_chains * ChainSpec("PEO", chain_length, 1).mass_g_mol + n_salt * salt_mass_g_mol(salt)
+    volume_angstrom3 = box_length_angstrom(mass_g_mol, DEFAULT_DENSITY_G_CM3) ** 3
+    return atoms, 2 * n_salt, ion_spacing_angstrom(volume_angstrom3, 2 * n_salt)
 
 
 def _model_d(doc: ValidationDocument) -> float | None:
@@ -188,10 +182,9 @@ def conductivity_plan(settings: CampaignSettings, reference: ValidationDocument)
     replicas = int(preset.get("replicas", 1))
     error_target = float(preset.get("error_target", 0.2))
     ref_ps = float(details["production_ps_per_replica"]) * int(details.get("replicas") or 1)
-    ref_atoms, ref_ions = _cell_atoms("LiTFSI", **PEGDME_CELL)
+    ref_atoms, ref_ions, _ = _cell("LiTFSI", **PEGDME_CELL)
     e = settings.electrolyte
-    atoms, ions = _cell_atoms(e.salt, e.n_chains, e.chain_length, e.eo_per_cation)
-    spacing = _ion_spacing_angstrom(e.salt, e.n_chains, e.chain_length, e.eo_per_cation)
+    atoms, ions, spacing = _cell(e.salt, e.n_chains, e.chain_length, e.eo_per_cation)
     ref_measured, _ = measured_li_diffusion(PEGDME_CELL["chain_length"] + 1, PEGDME_TEMPERATURE_C + 273.15)
     ratio = model_ref / ref_measured
     ranks = reference.ranks or 1

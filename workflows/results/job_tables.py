@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, frame, uuid_criteria
+from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, frame, newest_by_uuid
 
 __all__ = ["jobs_table"]
 
@@ -41,22 +41,6 @@ def _job_metadata(node, found: dict[str, dict]) -> None:
     elif isinstance(node, list):
         for value in node:
             _job_metadata(value, found)
-
-
-def _stored_jobs(store, uuids: list[str]) -> dict[str, dict]:
-    """``completed_at``, ``metadata`` and ``index`` of the newest stored output of each job, by uuid.
-
-    One query for the whole run: a query per job scans the store once per job.
-    """
-    found: dict[str, dict] = {}
-    wanted = set(uuids)
-    for doc in store.query(uuid_criteria(uuids), properties=["uuid", "completed_at", "metadata", "index"]):
-        if doc["uuid"] not in wanted:
-            continue
-        held = found.get(doc["uuid"])
-        if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
-            found[doc["uuid"]] = doc
-    return found
 
 
 def jobs_table(
@@ -117,7 +101,9 @@ def jobs_table(
         except (OSError, ValueError):
             pass
         _job_metadata(saved.get("added") or [], meta)
-        stored = _stored_jobs(store, list(saved["records"])) if store is not None else {}
+        stored = (
+            newest_by_uuid(store, list(saved["records"]), ["completed_at", "metadata"]) if store is not None else {}
+        )
         for uuid, rec in saved["records"].items():
             doc = stored.get(uuid)
             m = (doc or {}).get("metadata") or meta.get(uuid) or {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from naspe.workflows.results.report_format import MISSING, Cells, Code, fmt, num, rows
-from naspe.workflows.results.store_reader import uuid_criteria
+from naspe.workflows.results.store_reader import newest_by_uuid
 
 __all__ = [
     "Table",
@@ -275,14 +275,7 @@ def engine_rows(*tables: pd.DataFrame) -> Table:
 def job_rows(store, uuids: list[str]) -> Table:
     """The appendix: each job's uuid (the anchor the numbers link to), name, index, completion time and metadata."""
     table = Table(("job uuid", "job name", "index", "completed", "parameters (metadata)"))
-    newest: dict[str, dict] = {}  # one query for all: the embedded store scans every document per query
-    wanted = set(uuids)
-    for doc in store.query(uuid_criteria(uuids), properties=["uuid", "name", "completed_at", "metadata", "index"]):
-        if doc["uuid"] not in wanted:
-            continue
-        held = newest.get(doc["uuid"])
-        if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
-            newest[doc["uuid"]] = doc
+    newest = newest_by_uuid(store, list(uuids), ["name", "completed_at", "metadata"])
     for uuid in uuids:
         doc = newest.get(uuid) or {}
         table.rows.append(

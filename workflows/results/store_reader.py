@@ -33,7 +33,7 @@ __all__ = [
     "frame",
     "QUALITY_KEYS",
     "quality_columns",
-    "uuid_criteria",
+    "newest_by_uuid",
     "UUID_IN_LIMIT",
 ]
 
@@ -91,9 +91,22 @@ def as_store(store):
 UUID_IN_LIMIT = 64
 
 
-def uuid_criteria(uuids: list[str]) -> dict:
-    """Store criteria for the documents of ``uuids``: ``$in`` for a few, none (filter by a set after) for many."""
-    return {"uuid": {"$in": list(uuids)}} if len(uuids) <= UUID_IN_LIMIT else {}
+def newest_by_uuid(store, uuids: list[str], properties: list[str]) -> dict[str, dict]:
+    """``properties`` of the newest stored document (highest index) of each of ``uuids``, by uuid, in one query.
+
+    A query per job would scan the embedded store once per job; for many uuids the one query reads every
+    document and keeps the wanted ones by a set (:data:`UUID_IN_LIMIT`).
+    """
+    wanted = set(uuids)
+    criteria = {"uuid": {"$in": list(uuids)}} if len(uuids) <= UUID_IN_LIMIT else {}
+    found: dict[str, dict] = {}
+    for doc in store.query(criteria, properties=list({"uuid", "index", *properties})):
+        if doc["uuid"] not in wanted:
+            continue
+        held = found.get(doc["uuid"])
+        if held is None or (doc.get("index") or 0) > (held.get("index") or 0):
+            found[doc["uuid"]] = doc
+    return found
 
 
 def latest(store, criteria: dict) -> list[dict]:

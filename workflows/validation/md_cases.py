@@ -60,6 +60,7 @@ import numpy as np
 from jobflow import Flow, Maker
 
 from naspe.structures.forcefield import default_forcefield
+from naspe.structures.melt_build import ChainSpec
 from naspe.workflows.flows.conductivity import ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import LammpsStageMaker
@@ -200,10 +201,13 @@ def _methyl_capped_density(n_eo: int) -> tuple[float, float]:
     and G4 (n = 4) densities above; then scaled to 353.15 K by :data:`MELT_EXPANSION_353_298`. The uncertainty
     combines the expansion's with 0.5 % for the additivity (the G1/G4 straight line carries no check of its own).
     """
-    m_g1, m_g4, m_eo, m_ends = 90.121, 222.279, 44.053, 46.068  # g/mol
-    v1, v4 = m_g1 / G1_RHO, m_g4 / G4_RHO
+
+    def mass(n: int) -> float:  # g/mol of CH3O(CH2CH2O)nCH3
+        return ChainSpec("PEO", n, 1).mass_g_mol
+
+    v1, v4 = mass(1) / G1_RHO, mass(4) / G4_RHO
     v_eo = (v4 - v1) / 3.0
-    rho_298 = (m_ends + n_eo * m_eo) / (v1 - v_eo + n_eo * v_eo)
+    rho_298 = mass(n_eo) / (v1 - v_eo + n_eo * v_eo)
     rho = rho_298 * MELT_EXPANSION_353_298
     return rho, rho * float(np.hypot(MELT_EXPANSION_ERR / MELT_EXPANSION_353_298, 0.005))
 

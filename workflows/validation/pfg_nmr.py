@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from naspe.analysis.transport_cost import GAS_CONSTANT_J_MOL_K, arrhenius_factor
+
 __all__ = ["HAYAMIZU_2002_LI_CM2_S", "HAYAMIZU_2002_SOURCE", "measured_li_diffusion"]
 
 HAYAMIZU_2002_SOURCE = (
@@ -34,16 +36,14 @@ HAYAMIZU_2002_LI_CM2_S: dict[float, dict[float, float]] = {
     23.9: {333.0: 1.03120e-7},
     56.3: {333.0: 3.89734e-8, 343.0: 5.79263e-8, 363.0: 1.12581e-7},
 }
-_GAS_CONSTANT_J_MOL_K = 8.314462618
 _T_COMMON_K = 333.0
 
 
-def _activation_kJ_mol(points: dict[float, float]) -> float:
-    """Least-squares Arrhenius activation energy (kJ/mol) of {T (K): D}."""
+def _arrhenius_line(points: dict[float, float]) -> tuple[float, float]:
+    """Least-squares (activation energy in kJ/mol, ln D at 1/T = 0) of {T (K): D}."""
     t = np.array(sorted(points))
-    lnd = np.log([points[x] for x in t])
-    slope = np.polyfit(1.0 / t, lnd, 1)[0]
-    return float(-slope * _GAS_CONSTANT_J_MOL_K / 1000.0)
+    slope, intercept = np.polyfit(1.0 / t, np.log([points[x] for x in t]), 1)
+    return float(-slope * GAS_CONSTANT_J_MOL_K / 1000.0), float(intercept)
 
 
 def measured_li_diffusion(ether_oxygens: float, temperature_K: float) -> tuple[float, str]:
@@ -67,21 +67,17 @@ def measured_li_diffusion(ether_oxygens: float, temperature_K: float) -> tuple[f
         raise ValueError(f"temperature_K={temperature_K}: allowed is 250-450 K")
     chains = sorted(HAYAMIZU_2002_LI_CM2_S)
     ln_n = np.log(chains)
-    with_ea = [c for c in chains if len(HAYAMIZU_2002_LI_CM2_S[c]) >= 2]
-    ea_of = {c: _activation_kJ_mol(HAYAMIZU_2002_LI_CM2_S[c]) for c in with_ea}
+    lines = {c: _arrhenius_line(p) for c, p in HAYAMIZU_2002_LI_CM2_S.items() if len(p) >= 2}
+    ln_fitted, ea_fitted = np.log(list(lines)), [ea for ea, _ in lines.values()]
     x = math.log(ether_oxygens)
-    e = float(np.interp(x, np.log(with_ea), [ea_of[c] for c in with_ea]))  # held at the end values outside
+    e = float(np.interp(x, ln_fitted, ea_fitted))  # held at the end values outside
 
     def ln_d(c: float) -> float:  # ln D of a measured chain at temperature_K: its own fit, or 333 K + Ea
-        points = HAYAMIZU_2002_LI_CM2_S[c]
-        if c in ea_of:
-            t = np.array(sorted(points))
-            slope, intercept = np.polyfit(1.0 / t, np.log([points[v] for v in t]), 1)
-            return float(intercept + slope / temperature_K)
-        ea = float(np.interp(math.log(c), np.log(with_ea), [ea_of[v] for v in with_ea]))
-        return math.log(points[_T_COMMON_K]) - ea * 1000.0 / _GAS_CONSTANT_J_MOL_K * (
-            1.0 / temperature_K - 1.0 / _T_COMMON_K
-        )
+        if c in lines:
+            ea, intercept = lines[c]
+            return intercept - ea * 1000.0 / GAS_CONSTANT_J_MOL_K / temperature_K
+        ea = float(np.interp(math.log(c), ln_fitted, ea_fitted))
+        return math.log(HAYAMIZU_2002_LI_CM2_S[c][_T_COMMON_K] * arrhenius_factor(ea, _T_COMMON_K, temperature_K))
 
     values = [ln_d(c) for c in chains]
     i = 0 if x <= ln_n[0] else len(chains) - 2 if x >= ln_n[-1] else int(np.searchsorted(ln_n, x)) - 1
