@@ -29,15 +29,29 @@ def tiny_disk(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def _interchanges() -> set[int]:
+def _interchanges(data_dir) -> set[int]:
+    """Live Parsl interchanges holding a file open under ``data_dir`` (their logs lie in the run directory).
+
+    Other xdist workers start interchanges of their own meanwhile; the environment cannot tell them apart
+    (the interchange's process title overwrites it), the files they hold open can.
+    """
     p = subprocess.run(["pgrep", "-f", "parsl: HTEX interchange"], capture_output=True, text=True)
-    return {int(x) for x in p.stdout.split()}
+    mine = set()
+    for pid in (int(x) for x in p.stdout.split()):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            targets = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds]
+        except OSError:  # ended meanwhile
+            continue
+        if any(t.startswith(str(data_dir)) for t in targets):
+            mine.add(pid)
+    return mine
 
 
 def test_a_full_disk_stops_the_run_in_one_line_and_the_next_run_resumes(tiny_disk):
     env = {**os.environ, "NASPE_DATA_DIR": str(tiny_disk / "data")}
     assert run_naspe("submit", "--probe", "--name", "first", env=env).returncode == 0
-    before = _interchanges()
+    before = _interchanges(tiny_disk / "data")
     free_kib = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize // 1024
     filler = tiny_disk / "filler"
     with open(filler, "wb") as f:
@@ -47,7 +61,7 @@ def test_a_full_disk_stops_the_run_in_one_line_and_the_next_run_resumes(tiny_dis
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr, p.stderr
     assert "full" in p.stderr and str(tiny_disk) in p.stderr, p.stderr
     time.sleep(1.0)
-    assert _interchanges() <= before, "a Parsl interchange outlived the driver"
+    assert _interchanges(tiny_disk / "data") <= before, "a Parsl interchange outlived the driver"
     q = run_naspe("query", "jobs", env=env)  # the store is not blamed for the disk
     assert "store is damaged" not in q.stderr and ("full" in q.stderr or q.returncode == 0), q.stderr
 
