@@ -10,7 +10,7 @@ import typer
 
 from naspe.structures.bounds import FMAX_EV_A, GAP_ANGSTROM, LAYERS, MAX_STRAIN, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
-from naspe.workflows.cli.options import output_dir, within
+from naspe.workflows.cli.options import file_run, output_dir, results_database, within
 
 __all__ = ["register"]
 
@@ -44,6 +44,12 @@ def adhesion_cmd(
         "naspe-adhesion"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Also file the documents in the data directory's results database (naspe query, report)"
+        ),
+    ] = False,
 ) -> None:
     """Work of adhesion (J/m^2) of PEO / NaFSI / Na on a substrate, with the bonds formed."""
     from naspe.structures.study import build_adhesion_system
@@ -51,11 +57,14 @@ def adhesion_cmd(
     from naspe.workflows.flows.adhesion import adhesion_maker
 
     output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
+    data_dir = results_database(save)  # and a --save whose database cannot be written
     try:
         spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax, scan=scan)
         result = build_adhesion_system(substrate, film, layers, repeat, gap, 8.0, max_strain)
         maker = adhesion_maker(spec.name, **options)
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
+        tags = {"component": "adhesion", "system": f"{film}/{substrate}", "engine": spec.name}
+        flow.update_metadata(tags)  # as the campaign tags its adhesion jobs: the queries group by them
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.workflows.base.files import atomic_write_text
@@ -95,6 +104,7 @@ def adhesion_cmd(
         **quality(d),
         "reused_calculations": len(run.reused),
         "run_dir": str(out.resolve()),
+        "filed_in": file_run(run, data_dir, tags),  # the data directory (--save), or None
     }
     atomic_write_text(out / "adhesion.json", json.dumps(summary, indent=2))
     held.close()

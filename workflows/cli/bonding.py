@@ -10,7 +10,7 @@ import typer
 
 from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM, FMAX_EV_A, LAYERS, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
-from naspe.workflows.cli.options import output_dir, within
+from naspe.workflows.cli.options import file_run, output_dir, results_database, within
 
 __all__ = ["register"]
 
@@ -45,15 +45,25 @@ def bonding_cmd(
     ] = 0.05,
     out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Also file the documents in the data directory's results database (naspe query, report)"
+        ),
+    ] = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
     from naspe.workflows.flows.bonding import bonding_flows
 
     output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
+    data_dir = results_database(save)  # and a --save whose database cannot be written
     try:
         spec, options = engine_options(ctx, engine, steps=steps, fmax=fmax)
         relax = spec.relax_maker(**options)
         flows = bonding_flows(site, fragment, spec.name, relax, reaction, layers, repeat, height)
+        tags = {"component": "bonding", "site": site, "fragment": fragment, "engine": spec.name}
+        for flow in flows:  # as the campaign tags its bonding jobs
+            flow.update_metadata(tags)
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.workflows.base.files import atomic_write_text
@@ -100,6 +110,7 @@ def bonding_cmd(
         "charge_method": d["charge_method"],
         **quality(d),
         "run_dir": str(out.resolve()),
+        "filed_in": file_run(run, data_dir, tags),  # the data directory (--save), or None
     }
     if reaction is not None:
         r = docs[1]

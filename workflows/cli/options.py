@@ -20,7 +20,7 @@ from naspe.structures.bounds import Bound
 from naspe.workflows.base.files import NAME_MAX, check_output_dir
 from naspe.workflows.cli.common import fail
 
-__all__ = ["within", "at_least", "one_of", "output_dir", "run_name"]
+__all__ = ["within", "at_least", "one_of", "output_dir", "run_name", "results_database", "file_run"]
 
 
 def within(bound: Bound) -> Callable[[Any], Any]:
@@ -94,3 +94,40 @@ def output_dir(path: Path, option: str = "--out") -> Path:
         return check_output_dir(path, option)
     except ValueError as err:
         fail(err)
+
+
+def results_database(save: bool) -> Path | None:
+    """The data directory ``--save`` files into (absolute), its database opened for writing once as a check.
+
+    None without ``--save``. A data directory whose database cannot be written (not a
+    directory, read-only, another store's files) is one line and exit 2, before any work.
+    """
+    if not save:
+        return None
+    from naspe.workflows.cli.common import config_and_data_dir
+    from naspe.workflows.execution.store import StoreError, open_store
+
+    _, data_dir = config_and_data_dir(None)
+    try:
+        open_store(data_dir).close()
+    except (StoreError, OSError) as err:
+        fail(f"--save: {err}")
+    return data_dir
+
+
+def file_run(run, data_dir: Path | None, metadata: dict[str, str]) -> str | None:
+    """File the documents of ``run`` (a :class:`~naspe.workflows.execution.runner.FlowRun`) in ``data_dir``'s database.
+
+    ``metadata`` is the jobs' metadata (``system``, ``component``, ...), added to documents stored without it.
+    Returns the data directory (str) it filed into, or None when ``data_dir`` is None (no ``--save``).
+    """
+    if data_dir is None:
+        return None
+    from naspe.workflows.execution.filing import file_documents
+    from naspe.workflows.execution.store import StoreError
+
+    try:
+        file_documents(run.store, data_dir, metadata)
+    except (StoreError, OSError, ValueError) as err:
+        fail(f"--save: the results stay in {run.run_dir}; filing them failed: {err}")
+    return str(data_dir)

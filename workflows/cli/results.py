@@ -243,6 +243,7 @@ def query_adhesion(
         "not_converged",
         "purpose",
         "area_angstrom2",
+        "film_eo_per_nm2",
         "strain",
         "interface_bonds",
         "film_intact",

@@ -32,6 +32,7 @@ __all__ = [
     "bonds_across",
     "count_kinds",
     "counts_text",
+    "film_eo_units",
 ]
 
 #: class of each substrate for the W_adh comparison (the study's question: Na foil vs the carbon of Na/C)
@@ -64,6 +65,7 @@ _ADHESION_COLUMNS = (
     *QUALITY_KEYS,
     "w_adh_eV_A2",
     "area_angstrom2",
+    "film_eo_per_nm2",
     "strain",
     "film_intact",
     "film_charge_e",
@@ -123,6 +125,21 @@ def _formula(structure: dict | None) -> str | None:
     return "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(counts.items()))
 
 
+def film_eo_units(out: dict) -> int | None:
+    """Ethylene-oxide units (-CH2CH2O-) of the film of a stored AdhesionDocument, or None (no PEO in it).
+
+    Counted in the relaxed interface from its film atoms (index ``n_substrate`` on) as the
+    film's O atoms less the FSI anions' (2 O per S in N(SO2F)2), so an oxidised substrate's O
+    and a salt's O are not counted: PEO's coverage per area, which W_adh per area scales with.
+    """
+    structure = out.get("relaxed_interface")
+    if not isinstance(structure, dict) or "sites" not in structure or "n_substrate" not in out:
+        return None
+    film = [sp["element"] for site in structure["sites"][out["n_substrate"] :] for sp in site.get("species", [])]
+    units = film.count("O") - 2 * film.count("S")
+    return units if units > 0 else None
+
+
 def _study_documents(store) -> dict[str, str]:
     """Document job uuid -> system, from the rows of the adhesion-study summaries."""
     found: dict[str, str] = {}
@@ -166,7 +183,8 @@ def adhesion_table(
     pandas.DataFrame
         Job and metadata columns, ``film``, ``substrate``, ``substrate_class`` ('Na', 'carbon',
         'defective/oxidised carbon', 'Na/C'), ``engine``, ``w_adh_J_m2`` (J/m^2), ``w_adh_eV_A2`` (eV/Å^2),
-        ``area_angstrom2`` (Å^2), ``strain`` (fraction), ``film_intact``, ``film_charge_e`` (e),
+        ``area_angstrom2`` (Å^2), ``film_eo_per_nm2`` (PEO coverage, EO units per nm^2;
+        :func:`film_eo_units`), ``strain`` (fraction), ``film_intact``, ``film_charge_e`` (e),
         ``interface_bonds`` ("kind:count, ..." in the relaxed interface), ``n_interface_bonds``,
         ``interface_bonds_formed`` (kinds formed on relaxation), ``w_uber_J_m2`` (J/m^2, if scanned),
         ``w_adh_cp_J_m2`` / ``w_adh_raw_J_m2`` (counterpoise-corrected and raw, J/m^2, where computed),
@@ -188,6 +206,11 @@ def adhesion_table(
             w_adh_J_m2=out["w_adh_J_m2"],
             w_adh_eV_A2=out.get("w_adh_eV_A2"),
             area_angstrom2=out.get("area_angstrom2"),
+            film_eo_per_nm2=(
+                None
+                if (eo := film_eo_units(out)) is None or not out.get("area_angstrom2")
+                else eo / (out["area_angstrom2"] / 100.0)
+            ),
             strain=out.get("strain"),
             film_intact=out.get("film_intact"),
             film_charge_e=out.get("film_charge_e"),

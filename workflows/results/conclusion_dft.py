@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CARBON_CLASSES",
     "CARBONYL_ENVIRONMENTS",
+    "COVERAGE_TOLERANCE",
+    "per_eo_unit_eV",
     "bond_phrase",
     "substrate_comparison",
     "na_on_carbon",
@@ -104,6 +106,47 @@ def _engine_of(*rows: dict) -> str | None:
     return engines.pop() if len(engines) == 1 else None
 
 
+#: largest relative difference of PEO coverage (EO units per nm^2) at which W_adh per area compares like with like;
+#: W_adh of a sub-monolayer film grows about in proportion to its coverage, so 10 % is a 10 % bias, the size of
+#: a counterpoise correction
+COVERAGE_TOLERANCE = 0.10
+_EV_PER_J_M2_NM2 = 1e-18 / 1.602176634e-19  # J/m^2 x nm^2 -> eV (CODATA 2018 elementary charge)
+
+
+def per_eo_unit_eV(row: dict) -> float | None:
+    """Adhesion energy per EO unit of the film (eV): W_adh (J/m^2) over the PEO coverage (EO/nm^2); None unknown."""
+    coverage = row.get("film_eo_per_nm2")
+    if coverage is None or not coverage > 0:
+        return None
+    return ev.w_adh(row) / coverage * _EV_PER_J_M2_NM2
+
+
+def _coverage_sentence(stronger: dict, weaker: dict) -> tuple[Paragraph, bool]:
+    """(what the PEO coverages of the two cells do to the ranking, whether the ranking holds at all).
+
+    Per area, a denser film adheres more; the ranking is like with like when the coverages agree within
+    :data:`COVERAGE_TOLERANCE`, or when the adhesion energy per EO unit orders the cells the same way.
+    """
+    cs, cw = stronger.get("film_eo_per_nm2"), weaker.get("film_eo_per_nm2")
+    es, ew = per_eo_unit_eV(stronger), per_eo_unit_eV(weaker)
+    if cs is None or cw is None or es is None or ew is None:
+        return ("The PEO coverage of the cells is not known, so the ranking per area is taken as it is.",), True
+    us, uw = stronger["job_uuid"], weaker["job_uuid"]
+    if abs(cs - cw) <= COVERAGE_TOLERANCE * max(cs, cw):
+        return ("Both cells carry the same PEO coverage (", num(cs, us, ".2f"), " and ", num(cw, uw, ".2f"),
+                " EO units/nm^2)."), True  # fmt: skip
+    where = (f"{stronger['system']} ", num(cs, us, ".2f"), f" against {weaker['system']} ", num(cw, uw, ".2f"))
+    per_eo = ("per EO unit the adhesion energy is ", num(es, us, ".3f"), " against ", num(ew, uw, ".3f"), " eV")
+    if es >= ew:
+        return ("The cells carry different PEO coverages (", *where, " EO units/nm^2); ", *per_eo,
+                ", the same order, so the ranking holds."), True  # fmt: skip
+    return (
+        "The cells carry different PEO coverages (", *where, " EO units/nm^2), and W_adh per area grows with "
+        "coverage; ", *per_eo, ", the reverse order, so these cells cannot rank carbon against sodium: that needs "
+        "equal coverage.",
+    ), False  # fmt: skip
+
+
 def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results) -> str:
     """Agreement with Zhao et al. (2019): only from production values whose difference and method hold up."""
     if ev.screening(stronger) or ev.screening(weaker):
@@ -113,6 +156,8 @@ def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results
             "delaminates from Na foil; that needs production settings (CP2K or plane-wave DFT, converged "
             "relaxations, counterpoise-corrected W_adh)."
         )
+    if not _coverage_sentence(stronger, weaker)[1]:
+        return "So the values neither confirm nor contradict Zhao et al. (2019)."
     significant, diff, u = _significance(stronger, weaker)
     if significant is False:
         return (
@@ -176,6 +221,8 @@ def substrate_comparison(res: Results) -> list[Paragraph]:
             "; ",
         ),
         ". ",
+        *_coverage_sentence(stronger, weaker)[0],
+        " ",
         _paper_verdict(stronger, weaker, carbon_wins, res),
         " ",
         *ev.basis_sentence(peo, "W_adh of PEO"),

@@ -116,7 +116,7 @@ def fit_rows(fits: pd.DataFrame) -> Table:
 
 
 def adhesion_rows(adh: pd.DataFrame) -> Table:
-    """One row per interface: W_adh and W_UBER (J/m^2), area (Å^2), strain, bonds, film state and charge (e)."""
+    """One row per interface: W_adh and W_UBER (J/m^2), area (Å^2), PEO coverage (EO/nm^2), strain, bonds, film."""
     table = Table(
         (
             "system (film/substrate)",
@@ -125,6 +125,7 @@ def adhesion_rows(adh: pd.DataFrame) -> Table:
             "W_adh (J/m^2)",
             "W_UBER (J/m^2)",
             "area (Å^2)",
+            "PEO coverage (EO/nm^2)",
             "strain",
             "interface bonds",
             "film intact",
@@ -145,6 +146,7 @@ def adhesion_rows(adh: pd.DataFrame) -> Table:
                 _value_cell((num(r["w_adh_J_m2"], u, ".3f"),), r),
                 (num(r.get("w_uber_J_m2"), u, ".3f"),),
                 (num(r.get("area_angstrom2"), u, ".1f"),),
+                (num(r.get("film_eo_per_nm2"), u, ".2f"),),
                 (num(r.get("strain"), u, ".3f"),),
                 (r.get("interface_bonds") or "none",),
                 (fmt(r.get("film_intact")),),

@@ -339,7 +339,8 @@ def test_substrate_comparison_carbon_stronger_agrees_with_the_paper():
         "than to Na (peo/na110, 0.060 J/m^2), through 2 C-O bonds and 1 C-C bond (C-O formed on relaxation); on "
         "peo/na110 it adheres without bonds across the interface (physisorption). Largest converged W_adh of PEO per "
         "substrate class: Na 0.060 J/m^2 (peo/na110); carbon 0.080 J/m^2 (peo/graphene); defective/oxidised carbon "
-        "0.410 J/m^2 (peo/graphene-oxidised). This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically "
+        "0.410 J/m^2 (peo/graphene-oxidised). The PEO coverage of the cells is not known, so the ranking per area is "
+        "taken as it is. This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically "
         "to the carbon of the Na/C anode (C=O near 289 eV) while it delaminates from Na foil. It rests on the 4 "
         f"converged of 4 W_adh of PEO values, at {LOT} (production), " + BASIS + VALIDATED
     )
@@ -377,6 +378,44 @@ def test_a_difference_within_the_counterpoise_uncertainty_is_not_significant():
     g |= {"w_adh_cp_J_m2": 0.40, "w_adh_raw_J_m2": 0.45}  # now 0.25 J/m^2 apart: significant, validated
     (text,) = _text(c.substrate_comparison(c.Results(adhesion=[na, g], validation=_validation("W_adh"))))
     assert "This agrees with Zhao et al. (2019)" in text
+
+
+def test_cells_of_different_coverage_rank_only_when_the_energy_per_eo_unit_agrees():
+    """The CP2K numbers: Na(110) 0.086 J/m^2 at 4.61 EO/nm^2; a carbon cell at 1.07 or 3.18 EO/nm^2."""
+    from naspe.workflows.results.conclusion_dft import per_eo_unit_eV
+
+    na = _w("na", "peo/na110", "Na", 0.086) | {"film_eo_per_nm2": 4.61}
+    sparse = _w("ox", "peo/graphene-oxidised", "defective/oxidised carbon", 0.028) | {"film_eo_per_nm2": 1.07}
+    assert per_eo_unit_eV(na) == pytest.approx(0.086 / 4.61 / 0.1602176634)  # 0.116 eV: 1 J/m^2 nm^2 = 6.24 eV
+    (text,) = _text(c.substrate_comparison(c.Results(adhesion=[na, sparse], validation=_validation("W_adh"))))
+    assert (
+        "The cells carry different PEO coverages (peo/na110 4.61 against peo/graphene-oxidised 1.07 EO units/nm^2), "
+        "and W_adh per area grows with coverage; per EO unit the adhesion energy is 0.116 against 0.163 eV, the "
+        "reverse order, so these cells cannot rank carbon against sodium: that needs equal coverage. So the values "
+        "neither confirm nor contradict Zhao et al. (2019)." in text
+    ), text
+    assert "does not reproduce" not in text
+    denser = _w("g", "peo/graphene", "carbon", 0.02) | {"film_eo_per_nm2": 3.18}  # 0.039 eV per EO: same order
+    (text,) = _text(c.substrate_comparison(c.Results(adhesion=[na, denser], validation=_validation("W_adh"))))
+    assert "per EO unit the adhesion energy is 0.116 against 0.039 eV, the same order, so the ranking holds." in text
+    assert "This does not reproduce Zhao et al. (2019)" in text
+    equal = denser | {"film_eo_per_nm2": 4.3}  # within 10 %: per area is like with like
+    (text,) = _text(c.substrate_comparison(c.Results(adhesion=[na, equal], validation=_validation("W_adh"))))
+    assert "Both cells carry the same PEO coverage (4.61 and 4.30 EO units/nm^2)." in text
+
+
+def test_eo_units_count_the_films_ether_oxygens_only():
+    """An oxidised substrate's O and the FSI anion's O (2 per S) are not EO units; a film without PEO has none."""
+    from naspe.workflows.results.adhesion_tables import film_eo_units
+
+    def doc(substrate: str, film: str) -> dict:
+        sites = [{"species": [{"element": e, "occu": 1}]} for e in (*substrate, *film)]
+        return {"n_substrate": len(substrate), "relaxed_interface": {"sites": sites}}
+
+    assert film_eo_units(doc(["C", "C", "O"], ["C", "C", "O", "C", "C", "O"])) == 2
+    assert film_eo_units(doc(["Na"], ["C", "C", "O", "Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) == 1
+    assert film_eo_units(doc(["Na"], ["Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) is None
+    assert film_eo_units({"n_substrate": 3}) is None
 
 
 def test_substrate_comparison_na_stronger_does_not_reproduce_the_paper():
