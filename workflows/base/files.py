@@ -1,7 +1,7 @@
-"""Files that are never half-written: write to a temporary file beside the target, fsync, rename.
+"""Output directories checked before any work: :func:`check_output_dir`.
 
-A kill during :func:`atomic_write_text` leaves either the old file or the new one, never a
-truncated mix; readers (a query, a resumed run) see one complete version.
+Files themselves are written by :func:`naspe.analysis.output_files.write_replacing` (temporary
+file beside the target, fsync, rename: never half-written, never through a link).
 """
 
 from __future__ import annotations
@@ -10,34 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "check_output_dir", "NAME_MAX"]
+__all__ = ["check_output_dir", "NAME_MAX"]
 
 #: longest file or directory name (bytes) of the usual Linux file systems (ext4, xfs, tmpfs)
 NAME_MAX = 255
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (same directory temporary file, fsync, ``os.replace``)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as err:  # a full disk or quota: name the file, which the bare write error does not
-        Path(tmp).unlink(missing_ok=True)
-        raise OSError(err.errno, err.strerror, str(path)) from err
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a crash
-    finally:
-        os.close(directory)
-    return path
 
 
 def _probe_writable(existing: Path, path: Path, option: str) -> None:

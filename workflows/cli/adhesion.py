@@ -67,7 +67,7 @@ def adhesion_cmd(
         flow.update_metadata(tags)  # as the campaign tags its adhesion jobs: the queries group by them
     except (ValueError, RuntimeError) as err:
         fail(err)
-    from naspe.workflows.base.files import atomic_write_text
+    from naspe.analysis.output_files import write_text_replacing
     from naspe.workflows.cli.quality import quality, verdict
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
@@ -106,7 +106,7 @@ def adhesion_cmd(
         "run_dir": str(out.resolve()),
         "filed_in": file_run(run, data_dir, tags),  # the data directory (--save), or None
     }
-    atomic_write_text(out / "adhesion.json", json.dumps(summary, indent=2))
+    write_text_replacing(out / "adhesion.json", json.dumps(summary, indent=2))
     held.close()
     if as_json:
         typer.echo(json.dumps(summary, indent=2))

@@ -66,7 +66,7 @@ def bonding_cmd(
             flow.update_metadata(tags)
     except (ValueError, RuntimeError) as err:
         fail(err)
-    from naspe.workflows.base.files import atomic_write_text
+    from naspe.analysis.output_files import write_text_replacing
     from naspe.workflows.cli.quality import quality, verdict
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
@@ -124,7 +124,7 @@ def bonding_cmd(
             "charge_transfer_e": r["charge_transfer_e"],
             **quality(r),
         }
-    atomic_write_text(out / "bonding.json", json.dumps(summary, indent=2))
+    write_text_replacing(out / "bonding.json", json.dumps(summary, indent=2))
     held.close()
     if as_json:
         typer.echo(json.dumps(summary, indent=2))

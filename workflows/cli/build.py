@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from naspe.analysis.output_files import write_replacing
+from naspe.analysis.output_files import write_replacing, write_text_replacing
 from naspe.structures.bounds import (
     DENSITY_G_CM3,
     GAP_ANGSTROM,
@@ -20,7 +20,7 @@ from naspe.structures.bounds import (
     REPEAT,
     VACUUM_ANGSTROM,
 )
-from naspe.workflows.base.files import atomic_write_text, check_output_dir
+from naspe.workflows.base.files import check_output_dir
 from naspe.workflows.cli.common import fail
 from naspe.workflows.cli.options import at_least, within
 
@@ -69,7 +69,7 @@ def _out_dir(out: Path) -> Path:
 
 
 def _emit(summary: dict, out: Path, stem: str) -> None:
-    atomic_write_text(out / f"{stem}.json", json.dumps(summary, indent=2))
+    write_text_replacing(out / f"{stem}.json", json.dumps(summary, indent=2))
     typer.echo(json.dumps(summary, indent=2))
 
 

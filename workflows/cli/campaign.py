@@ -129,6 +129,8 @@ def run_cmd(
         check_run(run)  # an old run this version cannot resume is refused before anything starts
     except (ValueError, RunError, StoreError) as err:
         fail(err)
+    except OSError as err:  # a full disk while the run is written: nothing to resume, the same command starts it
+        fail(resource_fault(err) or err)
     if detach:
         try:
             pid = start_driver(run)  # returns once the driver holds the run's lock
@@ -143,11 +145,11 @@ def run_cmd(
     except (RunError, ValueError) as err:  # ValueError: a run file that is not valid JSON
         fail(str(err))
     except OSError as err:  # a full disk, quota or read-only data directory: one line, the run resumable
-        fail(resource_fault(err) or err)
+        fail(resource_fault(err, _resume_command(run, config_file)) or err)
     finally:
         progress.close()
     if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume
-        again = f"naspe run --resume --name {run.name}" + (f" --config {config_file}" if config_file else "")
+        again = _resume_command(run, config_file)
         typer.echo(stopped_message(run, report, again), err=True)
         raise typer.Exit(code=128 + (report.stop_signal or 2))
     status = run_status(run)
@@ -157,6 +159,11 @@ def run_cmd(
     if not report.finished:
         raise typer.Exit(code=1)
     typer.echo("next: `naspe report --out report/` and `naspe query adhesion`")
+
+
+def _resume_command(run: Path, config_file: Path | None) -> str:
+    """The command that resumes the campaign run ``run``."""
+    return f"naspe run --resume --name {run.name}" + (f" --config {config_file}" if config_file else "")
 
 
 def _plan(settings, store, data_dir: Path) -> str:

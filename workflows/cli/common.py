@@ -72,12 +72,16 @@ _RESOURCE_ERRORS = {
 }
 
 
-def resource_fault(err: BaseException) -> str | None:
-    """One line for a full disk, an exceeded quota or a read-only file system (naming the path); else None."""
+def resource_fault(err: BaseException, again: str | None = None) -> str | None:
+    """One line for a full disk, an exceeded quota or a read-only file system (naming the path); else None.
+
+    ``again`` is the command that resumes the run (None: the run was not created, the same command starts it).
+    """
     if not isinstance(err, OSError) or err.errno not in _RESOURCE_ERRORS:
         return None
     where = f" writing {err.filename}" if err.filename else ""
+    then = f"`{again}` resumes the run" if again else "rerun the same command"
     return (
         f"{_RESOURCE_ERRORS[err.errno]}{where} ({err.strerror}); the run stopped cleanly and the store is intact: "
-        "free space (or choose another data directory), then rerun the same command to resume"
+        f"free space (or choose another data directory), then {then}"
     )

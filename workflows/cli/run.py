@@ -54,6 +54,11 @@ def _campaign_overrides(preset: str, path: Path | None) -> dict:
     return extra
 
 
+def _resume_command(run: Path, config_file: Path | None) -> str:
+    """The command that resumes ``run``."""
+    return f"naspe submit --resume {run.name}" + (f" --config {config_file}" if config_file else "")
+
+
 def submit(
     config_file: ConfigOpt = None,
     flow_file: Annotated[Path | None, typer.Option("--flow", help="A jobflow Flow as JSON (flow.as_dict())")] = None,
@@ -70,6 +75,7 @@ def submit(
 ) -> None:
     """Run a flow through Parsl (locally or on Slurm/PBS), or resume a run."""
     from naspe.workflows.execution.runs import (
+        SUBMISSION_FILE,
         RunError,
         check_run,
         create_run,
@@ -95,6 +101,7 @@ def submit(
             find_run(data_dir, resume)
         except RunError as err:
             fail(err)
+    run = None
     try:
         open_store(data_dir, config.store)  # an unreachable database fails here, before any job
         if resume is not None:
@@ -118,9 +125,10 @@ def submit(
     except (RunError, StoreError, ValueError) as err:
         fail(err)
     except OSError as err:  # a full disk, quota or read-only data directory: one line, the run resumable
-        fail(resource_fault(err) or err)
+        made = run is not None and (run / SUBMISSION_FILE).exists()  # else the same command starts it
+        fail(resource_fault(err, _resume_command(run, config_file) if made else None) or err)
     if report.interrupted:  # Ctrl-C or SIGTERM: one line, what was stopped and how to resume
-        again = f"naspe submit --resume {run.name}" + (f" --config {config_file}" if config_file else "")
+        again = _resume_command(run, config_file)
         typer.echo(stopped_message(run, report, again), err=True)
         raise typer.Exit(code=128 + (report.stop_signal or 2))
     status = run_status(run)

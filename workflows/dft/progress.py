@@ -3,7 +3,7 @@
 :class:`RelaxProgress` watches the ASE optimizer of an engine Maker
 (:meth:`~naspe.workflows.dft.base.EngineMaker.run_in_process`) and, after every
 force evaluation, rewrites :data:`PROGRESS_FILE` in the job directory atomically
-(:func:`~naspe.workflows.base.files.atomic_write_text`) with one JSON line per step
+(:func:`~naspe.workflows.base.files.write_text_replacing`) with one JSON line per step
 so far (:class:`ProgressStep`: step, energy in eV, fmax in eV/Å, time per step in
 s, estimated time left in s). A single point writes one line (step 0). Under the
 MPI launcher only rank 0 writes.
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 
 __all__ = [
     "PROGRESS_FILE",
@@ -191,7 +191,7 @@ class RelaxProgress:
         self._last = now
         self.steps.append(entry)
         if self._write:
-            atomic_write_text(self.path, "".join(s.model_dump_json() + "\n" for s in self.steps))
+            write_text_replacing(self.path, "".join(s.model_dump_json() + "\n" for s in self.steps))
         return entry
 
     def close(self, atoms) -> None:

@@ -42,7 +42,7 @@ import orjson
 from jobflow import Flow, Job, JobStore
 from maggma.stores import JSONStore
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.execution.manager import FlowManager
 from naspe.workflows.execution.run_lock import RunLocked, hold_lock
@@ -104,7 +104,7 @@ class ResultsFile(JSONStore):
                 remedy = "move it away to start again (its jobs then run again), or restore it from a copy"
                 read_json(path, remedy)
             else:
-                atomic_write_text(path, "[]")
+                write_text_replacing(path, "[]")
         super().connect(force_reset=force_reset)
 
     def update_json_file(self) -> None:
@@ -113,7 +113,7 @@ class ResultsFile(JSONStore):
         for d in docs:
             d.pop("_id", None)
         text = orjson.dumps(docs, option=self.serialization_option, default=self.serialization_default).decode()
-        atomic_write_text(self.paths[0], text)
+        write_text_replacing(self.paths[0], text)
 
 
 @dataclass

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from monty.json import MontyEncoder
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
 from naspe.workflows.execution.old_runs import OldRunError, load_flow, translate
 from naspe.workflows.execution.processes import ProcessId, signal_process, stop_signals
@@ -58,6 +58,7 @@ __all__ = [
     "stopped_message",
     "runs_dir",
     "RunError",
+    "SUBMISSION_FILE",
 ]
 
 PID_FILE = "driver.pid"
@@ -96,8 +97,8 @@ def create_run(flow, config, data_dir: str | Path, name: str | None = None, extr
         "flow_name": flow.name,
         **(extra or {}),
     }
-    atomic_write_text(run / FLOW_FILE, json.dumps(flow.as_dict(), cls=MontyEncoder))  # Makers hold enums
-    atomic_write_text(run / SUBMISSION_FILE, json.dumps(submission, indent=2))
+    write_text_replacing(run / FLOW_FILE, json.dumps(flow.as_dict(), cls=MontyEncoder))  # Makers hold enums
+    write_text_replacing(run / SUBMISSION_FILE, json.dumps(submission, indent=2))
     return run
 
 
@@ -257,7 +258,7 @@ def run_driver(run: Path, progress=None) -> FlowRun:
                 f"run {run.name!r} is already being run by pid {err.pid}; follow it with `naspe status {run.name}`"
             ) from None
         try:
-            atomic_write_text(run / PID_FILE, json.dumps(ProcessId.current().as_dict()) + "\n")
+            write_text_replacing(run / PID_FILE, json.dumps(ProcessId.current().as_dict()) + "\n")
             check_run(run)
             submission = read_json(run / SUBMISSION_FILE)
             config = validate_execution_config(submission["config"])

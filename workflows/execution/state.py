@@ -26,7 +26,7 @@ from jobflow import Job, JobStore
 from jobflow.core.schemas import JobStoreDocument
 from monty.json import MontyEncoder, jsanitize
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.execution.processes import ProcessId, is_interchange
 
 __all__ = [
@@ -152,7 +152,7 @@ def read_state(run_dir: str | Path) -> dict | None:
 
 def write_state(run_dir: Path, state: dict) -> None:
     """Write ``state`` to ``run_dir/flow-state.json`` atomically (temporary file, fsync, rename)."""
-    atomic_write_text(run_dir / STATE_FILE, json.dumps(state, cls=MontyEncoder))  # Makers hold enums
+    write_text_replacing(run_dir / STATE_FILE, json.dumps(state, cls=MontyEncoder))  # Makers hold enums
 
 
 def finished_output(store: JobStore, job_uuid: str) -> Any | None:

@@ -52,7 +52,6 @@ import sqlite3
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,6 +60,7 @@ from maggma.stores import MemoryStore, MontyStore
 from montydb import MontyClient
 from montydb.storage.sqlite import SQLITE_RECORD_TABLE, SQLiteKVEngine
 
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.base.settings import load_settings
 
 __all__ = ["open_store", "StoreError", "WriterMontyStore", "ReadOnlyMontyStore"]
@@ -97,15 +97,7 @@ def _replace_if_different(path: Path, text: str) -> None:
             return
     except (OSError, UnicodeDecodeError):
         pass
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # opened as a new file: the umask's permissions
-    try:
-        with open(tmp, "x") as fp:
-            fp.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_replacing(path, text)
 
 
 class WriterMontyStore(MontyStore):

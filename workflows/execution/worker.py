@@ -28,7 +28,7 @@ from jobflow import Job, JobStore, Response
 from maggma.stores import MemoryStore
 from monty.json import MontyDecoder, MontyEncoder, jsanitize
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.execution.processes import ProcessId
 
 __all__ = [
@@ -79,7 +79,7 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
     os.environ.update(env)
     Path(job_dir).mkdir(parents=True, exist_ok=True)
     os.chdir(job_dir)
-    atomic_write_text(RUNNING_FILE, json.dumps(ProcessId.current().as_dict()))
+    write_text_replacing(RUNNING_FILE, json.dumps(ProcessId.current().as_dict()))
     with open(ATTEMPTS_FILE, "a") as log:  # one line per start: how often this job ran
         log.write(f"{datetime.now().isoformat()} pid {os.getpid()} on {socket.gethostname()}\n")
     try:
@@ -89,7 +89,7 @@ def execute_job(job: Job, job_dir: str, env: dict[str, str], walltime: float | N
         data = response_to_dict(response)
         # kept beside the job: a driver that died while this ran picks it up instead of running the job again
         saved_response = {"uuid": job.uuid, "index": job.index, "response": data}
-        atomic_write_text(RESPONSE_FILE, json.dumps(saved_response, cls=MontyEncoder))
+        write_text_replacing(RESPONSE_FILE, json.dumps(saved_response, cls=MontyEncoder))
         return data
     except Exception as err:
         # exceptions can hold unpicklable objects (stores, calculators): send text only

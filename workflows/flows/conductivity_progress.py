@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 
 __all__ = ["PROGRESS_FILE", "write_progress", "read_progress", "progress_line", "read_npt_progress", "npt_line"]
 
@@ -45,7 +45,7 @@ def write_progress(directory: Path, doc, chain: str) -> dict:
         "stop_reason": doc.stop_reason,
         "updated": datetime.now().isoformat(),
     }
-    atomic_write_text(Path(directory) / PROGRESS_FILE, json.dumps(progress, indent=2))
+    write_text_replacing(Path(directory) / PROGRESS_FILE, json.dumps(progress, indent=2))
     return progress
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from jobflow import Maker, Response, job
 
 from naspe.analysis.equilibration import equilibration
-from naspe.workflows.base.files import atomic_write_text
+from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import run_stage
 from naspe.workflows.md.segment_documents import EquilibrationDocument, SegmentRecord, segment_thermo
@@ -128,7 +128,7 @@ class NptEquilibrationMaker(Maker):
             "n_segments": len(done),
             "updated": datetime.now().isoformat(),
         }
-        atomic_write_text(Path.cwd() / NPT_PROGRESS_FILE, json.dumps(progress, indent=2))
+        write_text_replacing(Path.cwd() / NPT_PROGRESS_FILE, json.dumps(progress, indent=2))
         if doc.stop_reason is not None:
             return Response(output=doc, stop_children=doc.state != "successful")
         following = self.make(record.dir_name, [s.model_dump() for s in done])

@@ -1,13 +1,19 @@
 """A full disk under the data directory: one line naming the file and the cause, nothing left running, resumable.
 
-The data directory lies on a 5 MiB tmpfs filled to its last KiB (mounted by the test; skipped where the
-machine allows no mount). The real driver runs naspe's probe flow through Parsl.
+Two disks, the same checks. ``tmpfs``: the data directory lies on a 5 MiB tmpfs filled to its last KiB
+(mounted by the test; skipped where the machine allows no mount). ``simulated``: on any machine, every
+naspe process of the run (driver, interchanges, workers) loads a ``sitecustomize`` that makes ``os.fsync``
+of a file under the data directory fail with ENOSPC while a flag file exists: naspe's writes all end in
+an fsync (write to a temporary file, fsync, rename), so the driver meets the full disk where it would. The
+real driver runs naspe's probe flow through Parsl.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import textwrap
 import time
 
 import pytest
@@ -16,17 +22,62 @@ from conftest import run_naspe
 pytestmark = pytest.mark.xdist_group("disk-full")
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if p.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+_FULL_ON_FSYNC = """
+import errno, os
+_fsync, _data, _flag = os.fsync, os.environ["NASPE_DATA_DIR"], os.environ["NASPE_TEST_DISK_FULL_FLAG"]
+def fsync(fd):
+    if os.path.exists(_flag):
+        try:
+            path = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            path = ""
+        if path.startswith(_data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+    return _fsync(fd)
+os.fsync = fsync
+"""
+
+
+class Disk:
+    """A data directory that can be made full and freed again."""
+
+    def __init__(self, root, env: dict, fill, free):
+        self.root, self.env, self.fill, self.free = root, env, fill, free
+
+
+@pytest.fixture(params=["tmpfs", "simulated"])
+def disk(request, tmp_path):
+    if request.param == "tmpfs":
+        mount = tmp_path / "disk"
+        mount.mkdir()
+        p = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mount)], capture_output=True, text=True
+        )
+        if p.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip()}")
+        filler = mount / "filler"
+
+        def fill() -> None:
+            free_kib = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize // 1024
+            with open(filler, "wb") as f:
+                f.write(bytes(1024 * (free_kib - 60)))
+
+        try:
+            yield Disk(mount, {**os.environ, "NASPE_DATA_DIR": str(mount / "data")}, fill, filler.unlink)
+        finally:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+        return
+    root, hooks, flag = tmp_path / "disk", tmp_path / "hooks", tmp_path / "full"
+    root.mkdir()
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(textwrap.dedent(_FULL_ON_FSYNC))
+    env = {
+        **os.environ,
+        "NASPE_DATA_DIR": str(root / "data"),
+        "NASPE_TEST_DISK_FULL_FLAG": str(flag),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])),
+    }
+    yield Disk(root, env, flag.touch, flag.unlink)
 
 
 def _interchanges(data_dir) -> set[int]:
@@ -48,25 +99,27 @@ def _interchanges(data_dir) -> set[int]:
     return mine
 
 
-def test_a_full_disk_stops_the_run_in_one_line_and_the_next_run_resumes(tiny_disk):
-    env = {**os.environ, "NASPE_DATA_DIR": str(tiny_disk / "data")}
+def test_a_full_disk_stops_the_run_in_one_line_and_the_next_run_resumes(disk):
+    env, data = disk.env, disk.root / "data"
     assert run_naspe("submit", "--probe", "--name", "first", env=env).returncode == 0
-    before = _interchanges(tiny_disk / "data")
-    free_kib = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize // 1024
-    filler = tiny_disk / "filler"
-    with open(filler, "wb") as f:
-        f.write(bytes(1024 * (free_kib - 60)))
+    before = _interchanges(data)
+    disk.fill()
 
     p = run_naspe("submit", "--probe", "--name", "second", env=env)
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr, p.stderr
-    assert "full" in p.stderr and str(tiny_disk) in p.stderr, p.stderr
+    assert "full" in p.stderr and str(disk.root) in p.stderr, p.stderr
     time.sleep(1.0)
-    assert _interchanges(tiny_disk / "data") <= before, "a Parsl interchange outlived the driver"
+    assert _interchanges(data) <= before, "a Parsl interchange outlived the driver"
     q = run_naspe("query", "jobs", env=env)  # the store is not blamed for the disk
     assert "store is damaged" not in q.stderr and ("full" in q.stderr or q.returncode == 0), q.stderr
 
-    filler.unlink()
-    runs = [d.name for d in (tiny_disk / "data" / "runs").iterdir() if d.name != "first"]
-    again = run_naspe("submit", "--resume", runs[0], env=env) if runs else run_naspe("submit", "--probe", env=env)
+    disk.free()  # then what the error line says: the command it names, else the same command again
+    said = re.search(r"then `naspe ([^`]+)` resumes the run", p.stderr)
+    assert said or "then rerun the same command" in p.stderr, p.stderr
+    again = (
+        run_naspe(*said.group(1).split(), env=env)
+        if said
+        else run_naspe("submit", "--probe", "--name", "second", env=env)
+    )
     assert again.returncode == 0, again.stderr
     assert " done" in again.stdout

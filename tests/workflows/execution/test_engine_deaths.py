@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from ase.build import molecule
-from monty.json import jsanitize
 from conftest import run_naspe
+from monty.json import jsanitize
 from pymatgen.io.ase import AseAtomsAdaptor
 
 pytestmark = pytest.mark.xdist_group("engine-deaths")
