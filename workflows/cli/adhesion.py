@@ -87,6 +87,9 @@ def adhesion_cmd(
         "engine": d["engine"],
         "w_adh_J_m2": d["w_adh_J_m2"],
         "w_adh_eV_A2": d["w_adh_eV_A2"],
+        "counterpoise_corrected": d.get("w_adh_cp_J_m2") is not None,  # then w_adh_J_m2 is the corrected value
+        "w_adh_raw_J_m2": d.get("w_adh_raw_J_m2"),
+        "w_adh_cp_J_m2": d.get("w_adh_cp_J_m2"),
         "area_angstrom2": d["area_angstrom2"],
         "strain": d["strain"],
         "bonds_formed": [
@@ -111,9 +114,13 @@ def adhesion_cmd(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
+        corrected = (
+            f" counterpoise-corrected, raw {summary['w_adh_raw_J_m2']:.3f}" if summary["counterpoise_corrected"] else ""
+        )
         typer.echo(
-            f"W_adh = {summary['w_adh_J_m2']:.3f} J/m^2 ({engine.value}, area {summary['area_angstrom2']:.1f} Å^2, "
-            f"strain {summary['strain']:.3f}); interface bonds {summary['interface_bonds']}"
+            f"W_adh = {summary['w_adh_J_m2']:.3f} J/m^2{corrected} ({engine.value}, "
+            f"area {summary['area_angstrom2']:.1f} Å^2, strain {summary['strain']:.3f}); "
+            f"interface bonds {summary['interface_bonds']}"
         )
         if (caveat := verdict(summary)) is not None:
             typer.echo(caveat)

@@ -11,6 +11,8 @@ binding; screening values rank, they do not confirm or contradict the paper
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from naspe.workflows.results import evidence as ev
@@ -25,6 +27,10 @@ __all__ = [
     "CARBON_CLASSES",
     "CARBONYL_ENVIRONMENTS",
     "COVERAGE_TOLERANCE",
+    "Measure",
+    "PER_AREA",
+    "PER_EO_UNIT",
+    "measure_for",
     "per_eo_unit_eV",
     "bond_phrase",
     "substrate_comparison",
@@ -52,8 +58,12 @@ def bond_phrase(bonds: list[dict], uuid: str) -> Paragraph:
     return text
 
 
-def _adhesion_phrase(stronger: dict, weaker: dict, res: Results) -> Paragraph:
-    """The comparison of the two interfaces, in words that follow the signs of their W_adh (J/m^2)."""
+def _adhesion_phrase(stronger: dict, weaker: dict, res: Results, m: Measure) -> Paragraph:
+    """The comparison of the two interfaces, in words that follow the signs of their W_adh (J/m^2).
+
+    Ranked per EO unit (``m``), each value is given per EO unit (eV) and per area; a difference within
+    its basis-set uncertainty is "about as strongly".
+    """
     s, w = ev.w_adh(stronger), ev.w_adh(weaker)
 
     def value(r: dict) -> Segment:
@@ -78,10 +88,28 @@ def _adhesion_phrase(stronger: dict, weaker: dict, res: Results) -> Paragraph:
             value(weaker),
             " J/m^2 is negative: that interface is repulsive (unbound) at this geometry, not weakly bound",
         )
+    how = "about as strongly" if _significance(stronger, weaker, m)[0] is False else "more strongly"
+    if m is PER_EO_UNIT:
+
+        def both(r: dict) -> tuple[Segment, ...]:
+            return (num(m.value(r), r["job_uuid"], ".3f"), " eV per EO unit, W_adh = ", value(r), " J/m^2")
+
+        return (
+            f"Per EO unit, PEO adheres {how} to {stronger['substrate_class']} ({stronger['system']}, ",
+            *both(stronger),
+            f", {stronger['engine']}) {'as' if how.startswith('about') else 'than'} to {weaker['substrate_class']} "
+            f"({weaker['system']}, ",
+            *both(weaker),
+            "), ",
+            *bond_phrase(res.bonds, stronger["job_uuid"]),
+            f"; on {weaker['system']} it adheres ",
+            *bond_phrase(res.bonds, weaker["job_uuid"]),
+        )
     return (
-        f"PEO adheres more strongly to {stronger['substrate_class']} ({stronger['system']}, W_adh = ",
+        f"PEO adheres {how} to {stronger['substrate_class']} ({stronger['system']}, W_adh = ",
         value(stronger),
-        f" J/m^2, {stronger['engine']}) than to {weaker['substrate_class']} ({weaker['system']}, ",
+        f" J/m^2, {stronger['engine']}) {'as' if how.startswith('about') else 'than'} to "
+        f"{weaker['substrate_class']} ({weaker['system']}, ",
         value(weaker),
         " J/m^2), ",
         *bond_phrase(res.bonds, stronger["job_uuid"]),
@@ -90,10 +118,10 @@ def _adhesion_phrase(stronger: dict, weaker: dict, res: Results) -> Paragraph:
     )
 
 
-def _significance(stronger: dict, weaker: dict) -> tuple[bool | None, float, float | None]:
-    """(difference larger than its basis-set uncertainty, or None if unknown; difference; uncertainty), J/m^2."""
-    diff = ev.w_adh(stronger) - ev.w_adh(weaker)
-    bars = (ev.w_adh_uncertainty(stronger), ev.w_adh_uncertainty(weaker))
+def _significance(stronger: dict, weaker: dict, m: Measure) -> tuple[bool | None, float, float | None]:
+    """(difference larger than its basis-set uncertainty, or None if unknown; difference; uncertainty), in m's unit."""
+    diff = m.value(stronger) - m.value(weaker)
+    bars = (m.uncertainty(stronger), m.uncertainty(weaker))
     if any(b is None for b in bars):
         return None, diff, None
     u = float(sum(b * b for b in bars) ** 0.5)
@@ -114,40 +142,63 @@ _EV_PER_J_M2_NM2 = 1e-18 / 1.602176634e-19  # J/m^2 x nm^2 -> eV (CODATA 2018 el
 
 
 def per_eo_unit_eV(row: dict) -> float | None:
-    """Adhesion energy per EO unit of the film (eV): W_adh (J/m^2) over the PEO coverage (EO/nm^2); None unknown."""
+    """Adhesion energy per EO unit of the film (eV): W_adh (J/m^2) over the PEO coverage (EO/nm^2); None unknown.
+
+    W_adh subtracts the free film at its own coverage, so film-film interactions cancel and this is
+    the interaction of one EO unit with the substrate: the measure that compares cells of different
+    coverage.
+    """
     coverage = row.get("film_eo_per_nm2")
     if coverage is None or not coverage > 0:
         return None
     return ev.w_adh(row) / coverage * _EV_PER_J_M2_NM2
 
 
-def _coverage_sentence(stronger: dict, weaker: dict) -> tuple[Paragraph, bool]:
-    """(what the PEO coverages of the two cells do to the ranking, whether the ranking holds at all).
+def _per_eo_uncertainty_eV(row: dict) -> float | None:
+    """Basis-set uncertainty of :func:`per_eo_unit_eV` (eV): the counterpoise correction per EO unit."""
+    bar, coverage = ev.w_adh_uncertainty(row), row.get("film_eo_per_nm2")
+    return None if bar is None or not coverage else bar / coverage * _EV_PER_J_M2_NM2
 
-    Per area, a denser film adheres more; the ranking is like with like when the coverages agree within
-    :data:`COVERAGE_TOLERANCE`, or when the adhesion energy per EO unit orders the cells the same way.
-    """
+
+@dataclass(frozen=True)
+class Measure:
+    """What two interfaces are ranked by: W_adh per area, or per EO unit when their PEO coverages differ."""
+
+    value: Callable[[dict], float]
+    uncertainty: Callable[[dict], float | None]
+    unit: str
+    name: str
+
+
+PER_AREA = Measure(ev.w_adh, ev.w_adh_uncertainty, "J/m^2", "W_adh")
+PER_EO_UNIT = Measure(per_eo_unit_eV, _per_eo_uncertainty_eV, "eV", "adhesion energy per EO unit")
+
+
+def measure_for(a: dict, b: dict) -> Measure:
+    """Per area when the PEO coverages agree within :data:`COVERAGE_TOLERANCE` (or are unknown), else per EO unit."""
+    ca, cb = a.get("film_eo_per_nm2"), b.get("film_eo_per_nm2")
+    if not ca or not cb or abs(ca - cb) <= COVERAGE_TOLERANCE * max(ca, cb):
+        return PER_AREA
+    return PER_EO_UNIT
+
+
+def _coverage_sentence(stronger: dict, weaker: dict, m: Measure) -> Paragraph:
+    """What the PEO coverages of the two cells are and, when they differ, that the cells are ranked per EO unit."""
     cs, cw = stronger.get("film_eo_per_nm2"), weaker.get("film_eo_per_nm2")
-    es, ew = per_eo_unit_eV(stronger), per_eo_unit_eV(weaker)
-    if cs is None or cw is None or es is None or ew is None:
-        return ("The PEO coverage of the cells is not known, so the ranking per area is taken as it is.",), True
+    if not cs or not cw:
+        return ("The PEO coverage of the cells is not known, so the ranking per area is taken as it is.",)
     us, uw = stronger["job_uuid"], weaker["job_uuid"]
-    if abs(cs - cw) <= COVERAGE_TOLERANCE * max(cs, cw):
+    if m is PER_AREA:
         return ("Both cells carry the same PEO coverage (", num(cs, us, ".2f"), " and ", num(cw, uw, ".2f"),
-                " EO units/nm^2)."), True  # fmt: skip
-    where = (f"{stronger['system']} ", num(cs, us, ".2f"), f" against {weaker['system']} ", num(cw, uw, ".2f"))
-    per_eo = ("per EO unit the adhesion energy is ", num(es, us, ".3f"), " against ", num(ew, uw, ".3f"), " eV")
-    if es >= ew:
-        return ("The cells carry different PEO coverages (", *where, " EO units/nm^2); ", *per_eo,
-                ", the same order, so the ranking holds."), True  # fmt: skip
+                " EO units/nm^2).")  # fmt: skip
     return (
-        "The cells carry different PEO coverages (", *where, " EO units/nm^2), and W_adh per area grows with "
-        "coverage; ", *per_eo, ", the reverse order, so these cells cannot rank carbon against sodium: that needs "
-        "equal coverage.",
-    ), False  # fmt: skip
+        f"The cells carry different PEO coverages ({stronger['system']} ", num(cs, us, ".2f"),
+        f" against {weaker['system']} ", num(cw, uw, ".2f"), " EO units/nm^2), and W_adh per area grows with "
+        "coverage, so they are ranked per EO unit (W_adh over the coverage).",
+    )  # fmt: skip
 
 
-def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results) -> str:
+def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results, m: Measure) -> str:
     """Agreement with Zhao et al. (2019): only from production values whose difference and method hold up."""
     if ev.screening(stronger) or ev.screening(weaker):
         return (
@@ -156,23 +207,21 @@ def _paper_verdict(stronger: dict, weaker: dict, carbon_wins: bool, res: Results
             "delaminates from Na foil; that needs production settings (CP2K or plane-wave DFT, converged "
             "relaxations, counterpoise-corrected W_adh)."
         )
-    if not _coverage_sentence(stronger, weaker)[1]:
-        return "So the values neither confirm nor contradict Zhao et al. (2019)."
-    significant, diff, u = _significance(stronger, weaker)
+    significant, diff, u = _significance(stronger, weaker, m)
     if significant is False:
         return (
-            f"The difference, {diff:.3f} J/m^2, is within its basis-set uncertainty (± {u:.3f} J/m^2, from the "
+            f"The difference, {diff:.3f} {m.unit}, is within its basis-set uncertainty (± {u:.3f} {m.unit}, from the "
             "counterpoise corrections), so the ranking is not significant: it neither confirms nor contradicts Zhao "
             "et al. (2019)."
         )
     if not vev.validated(res.validation, "W_adh", _engine_of(stronger, weaker)):
-        way = "point the same way as" if carbon_wins and ev.w_adh(stronger) > 0 else "point against"
+        way = "point the same way as" if carbon_wins and m.value(stronger) > 0 else "point against"
         return (
             f"The values {way} Zhao et al. (2019), where the electrolyte bonds to the carbon of the Na/C anode and "
             "delaminates from Na foil, but the method's validation cases are not all passed (below), so no agreement "
             "or disagreement with the paper is claimed."
         )
-    if carbon_wins and ev.w_adh(stronger) > 0:
+    if carbon_wins and m.value(stronger) > 0:
         return (
             "This agrees with Zhao et al. (2019), where PEO20NaFSI bonds chemically to the carbon of the Na/C anode "
             "(C=O near 289 eV) while it delaminates from Na foil."
@@ -207,10 +256,11 @@ def substrate_comparison(res: Results) -> list[Paragraph]:
         ]
     na = best["Na"]
     carbon = max((best[c] for c in CARBON_CLASSES if c in best), key=ev.w_adh)
-    carbon_wins = ev.w_adh(carbon) > ev.w_adh(na)
+    m = measure_for(na, carbon)
+    carbon_wins = m.value(carbon) > m.value(na)
     stronger, weaker = (carbon, na) if carbon_wins else (na, carbon)
     text: Paragraph = (
-        *_adhesion_phrase(stronger, weaker, res),
+        *_adhesion_phrase(stronger, weaker, res, m),
         ". Largest converged W_adh of PEO per substrate class: ",
         *join(
             [
@@ -221,9 +271,9 @@ def substrate_comparison(res: Results) -> list[Paragraph]:
             "; ",
         ),
         ". ",
-        *_coverage_sentence(stronger, weaker)[0],
+        *_coverage_sentence(stronger, weaker, m),
         " ",
-        _paper_verdict(stronger, weaker, carbon_wins, res),
+        _paper_verdict(stronger, weaker, carbon_wins, res, m),
         " ",
         *ev.basis_sentence(peo, "W_adh of PEO"),
         " ",
