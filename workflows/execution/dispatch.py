@@ -90,7 +90,8 @@ class ParslDispatch:
         if kind not in self._apps:
             from parsl import python_app  # heavy: see start
 
-            self._apps[kind] = python_app(execute_job, executors=[kind], data_flow_kernel=self._dfk)
+            label = self.config.executor_label(kind)  # MD and DFT may share one local pool
+            self._apps[kind] = python_app(execute_job, executors=[label], data_flow_kernel=self._dfk)
         kwargs = {"walltime": walltime} if walltime else {}
         env = {**env, JOB_MARK: str(self.parsl_dir.parent)}
         return self._apps[kind](job, str(job_dir), env, **kwargs)

@@ -46,6 +46,8 @@ __all__ = [
     "EngineCommands",
     "StoreConfig",
     "ExecutionConfig",
+    "SHARED_POOL",
+    "SHARED_POOL_KINDS",
     "validate_execution_config",
     "local_defaults",
     "load_execution_config",
@@ -87,6 +89,12 @@ def _report(info: ValidationInfo | None, problems: list[tuple[str, str]]) -> Non
         sink.extend(problems)
         return
     raise ValueError("; ".join(f"{loc}: {msg}" for loc, msg in problems))
+
+
+#: the kinds whose jobs share one local pool when their resources agree (:meth:`ExecutionConfig.shares_engine_pool`)
+SHARED_POOL_KINDS: tuple[JobKind, JobKind] = ("md", "dft")
+#: the label of that pool's executor
+SHARED_POOL = "engines"
 
 
 class ExecutionConfig(BaseModel):
@@ -231,8 +239,39 @@ class ExecutionConfig(BaseModel):
 
         return parsl_config.provider(self, kind)
 
+    def shares_engine_pool(self) -> bool:
+        """Whether MD and DFT jobs run in one pool of workers (:data:`SHARED_POOL`).
+
+        They do on the local scheduler when the two kinds ask for the same resources (ranks, threads,
+        environment, ...); their worker counts add up. A campaign's MD and DFT phases overlap only in
+        part; with a pool each, the cores of the kind that has finished idle while the other's jobs
+        wait (a quick campaign's Delta-SCF tail ran one job at a time on one of two cores). One pool
+        runs whichever job is next on any free worker and never runs more jobs at once than the two
+        pools would.
+        """
+        if self.scheduler != "local":
+            return False
+        md, dft = (self.resources[k].model_dump(exclude={"workers_per_block"}) for k in SHARED_POOL_KINDS)
+        return md == dft
+
+    def executor_label(self, kind: JobKind) -> str:
+        """The Parsl executor that runs jobs of ``kind``: the kind, or :data:`SHARED_POOL` (see above)."""
+        return SHARED_POOL if kind in SHARED_POOL_KINDS and self.shares_engine_pool() else kind
+
+    def executors(self) -> dict[str, tuple[JobKind, JobResources]]:
+        """Executor label -> (the kind whose provider starts its blocks, its resources), one per pool."""
+        out: dict[str, tuple[JobKind, JobResources]] = {}
+        for kind in KINDS:
+            label, res = self.executor_label(kind), self.resources[kind]
+            if label in out:
+                first, have = out[label]
+                res = have.model_copy(update={"workers_per_block": have.workers_per_block + res.workers_per_block})
+                kind = first
+            out[label] = (kind, res)
+        return out
+
     def parsl_config(self, run_dir: str | Path) -> parsl.config.Config:
-        """A Parsl Config with one HighThroughputExecutor per job kind (label = the kind); see :mod:`parsl_config`."""
+        """A Parsl Config with one HighThroughputExecutor per pool (:meth:`executors`); see :mod:`parsl_config`."""
         from naspe.workflows.execution import parsl_config  # imports Parsl: only when a flow runs through it
 
         return parsl_config.parsl_config(self, run_dir)
@@ -288,7 +327,9 @@ def local_defaults(cores: int | None = None) -> ExecutionConfig:
     """Execution on this machine without a configuration file: single-rank jobs spread over its cores.
 
     MD and DFT each get ``max(1, (cores - 1) // 2)`` concurrent jobs, analysis the
-    rest (at least one): on 2 cores one of each, on 8 cores 3 + 3 + 2.
+    rest (at least one): on 2 cores one of each, on 8 cores 3 + 3 + 2. MD and DFT
+    share their workers (:meth:`ExecutionConfig.shares_engine_pool`): on 2 cores two
+    engine jobs of either kind at a time, on 8 cores six.
     """
     import os
 

@@ -23,10 +23,11 @@ from parsl.executors import HighThroughputExecutor
 from parsl.launchers import SimpleLauncher
 from parsl.providers import LocalProvider, PBSProProvider, SlurmProvider
 
-from naspe.workflows.base.kinds import KINDS, JobKind
+from naspe.workflows.base.kinds import JobKind
 
 if TYPE_CHECKING:
     from naspe.workflows.execution.hpc_config import ExecutionConfig
+    from naspe.workflows.execution.resources import JobResources
 
 __all__ = ["block_init", "provider", "parsl_config", "interchange_command"]
 
@@ -43,14 +44,15 @@ def interchange_command(log: str | Path) -> list[str]:
     return [sys.executable, "-c", _LAUNCH, str(log), "interchange.py"]
 
 
-def block_init(config: ExecutionConfig, kind: JobKind) -> str:
+def block_init(config: ExecutionConfig, kind: JobKind, res: JobResources | None = None) -> str:
     """Shell lines run in a block of ``kind`` before its workers start.
 
     ``module load`` lines, then ``worker_init``, then the exports of
     :meth:`settings_env`; ``PARSL_CORES`` makes the worker pool start exactly
-    ``workers_per_block`` workers whatever the node's core count.
+    ``workers_per_block`` workers whatever the node's core count. ``res``: the
+    block's resources when its pool serves more than one kind (None: ``kind``'s).
     """
-    res = config.resources[kind]
+    res = config.resources[kind] if res is None else res
     lines = [f"module load {shlex.quote(m)}" for m in res.modules]
     if config.worker_init.strip():
         lines.append(config.worker_init.strip("\n"))
@@ -62,10 +64,10 @@ def block_init(config: ExecutionConfig, kind: JobKind) -> str:
     return "\n".join(lines)
 
 
-def provider(config: ExecutionConfig, kind: JobKind):
-    """The Parsl execution provider for blocks of ``kind``."""
-    res = config.resources[kind]
-    init = block_init(config, kind)
+def provider(config: ExecutionConfig, kind: JobKind, res: JobResources | None = None):
+    """The Parsl execution provider for blocks of ``kind`` (``res``: as in :func:`block_init`)."""
+    res = config.resources[kind] if res is None else res
+    init = block_init(config, kind, res)
     common = dict(init_blocks=0, min_blocks=0, max_blocks=res.max_blocks, parallelism=1.0, launcher=SimpleLauncher())
     if config.scheduler == "local":
         return LocalProvider(nodes_per_block=1, worker_init=init, **common)
@@ -109,7 +111,7 @@ def provider(config: ExecutionConfig, kind: JobKind):
 
 
 def parsl_config(config: ExecutionConfig, run_dir: str | Path) -> Config:
-    """A Parsl Config with one HighThroughputExecutor per job kind (label = the kind).
+    """A Parsl Config with one HighThroughputExecutor per pool (label = the kind, or the shared engine pool).
 
     Blocks start on demand (``init_blocks=0``) up to ``max_blocks``; Parsl's
     own retries are off (``retries=0``) because the execution manager retries.
@@ -122,18 +124,17 @@ def parsl_config(config: ExecutionConfig, run_dir: str | Path) -> Config:
         Parsl's run directory (logs and submit scripts).
     """
     executors = []
-    for kind in KINDS:
-        res = config.resources[kind]
+    for label, (kind, res) in config.executors().items():
         extra: dict[str, Any] = {"address": "127.0.0.1"} if config.scheduler == "local" else {}
         executors.append(
             HighThroughputExecutor(
-                label=kind,
-                provider=provider(config, kind),
+                label=label,
+                provider=provider(config, kind, res),
                 max_workers_per_node=res.workers_per_block,
                 cores_per_worker=float(res.cores_per_job),
                 heartbeat_threshold=config.lost_worker_seconds,
                 heartbeat_period=max(1, config.lost_worker_seconds // 4),
-                interchange_launch_cmd=interchange_command(Path(run_dir) / f"interchange-{kind}.log"),
+                interchange_launch_cmd=interchange_command(Path(run_dir) / f"interchange-{label}.log"),
                 **extra,
             )
         )

@@ -178,16 +178,34 @@ def test_local_parsl_config(tmp_path):
     cfg = load_execution_config(CONFIGS / "local.yaml")
     pc = cfg.parsl_config(tmp_path / "runinfo")
     assert pc.retries == 0 and pc.run_dir == str(tmp_path / "runinfo")
-    assert [ex.label for ex in pc.executors] == ["md", "dft", "analysis"]
+    assert [ex.label for ex in pc.executors] == ["engines", "analysis"]  # MD and DFT: equal resources, one pool
     by_label = {ex.label: ex for ex in pc.executors}
-    for kind, ex in by_label.items():
-        res = cfg.resources[kind]
+    for label, ex in by_label.items():
+        kinds = ["md", "dft"] if label == "engines" else [label]
+        res = cfg.resources[kinds[0]]
         assert isinstance(ex.provider, LocalProvider) and isinstance(ex.provider.launcher, SimpleLauncher)
-        assert ex.max_workers_per_node == res.workers_per_block
+        workers = sum(cfg.resources[k].workers_per_block for k in kinds)
+        assert ex.max_workers_per_node == workers
+        assert f"export PARSL_CORES={res.ranks * res.threads * workers}" in ex.provider.worker_init
         assert ex.cores_per_worker == res.ranks * res.threads
         assert ex.provider.max_blocks == res.max_blocks and ex.provider.init_blocks == 0
-        assert f"export PARSL_CORES={res.cores_per_block}" in ex.provider.worker_init
     assert "export MPLBACKEND=Agg" in by_label["analysis"].provider.worker_init
+
+
+def test_md_and_dft_share_a_local_pool_only_when_they_ask_for_the_same_resources():
+    from naspe.workflows.execution.hpc_config import ExecutionConfig, local_defaults
+
+    two = local_defaults(2)
+    assert {label: res.workers_per_block for label, (_, res) in two.executors().items()} == {
+        "engines": 2,
+        "analysis": 1,
+    }
+    assert two.executor_label("md") == two.executor_label("dft") == "engines"
+    assert two.executor_label("analysis") == "analysis"
+    apart = ExecutionConfig(scheduler="local", resources={"md": {"ranks": 2}})  # a 2-rank MD job is not a DFT slot
+    assert list(apart.executors()) == ["md", "dft", "analysis"] and apart.executor_label("md") == "md"
+    slurm = load_execution_config(CONFIGS / "slurm.yaml")  # blocks on a cluster are requested per kind
+    assert not slurm.shares_engine_pool() and list(slurm.executors()) == ["md", "dft", "analysis"]
 
 
 def captured_execute_wait(calls: list[str], responses: dict[str, tuple[int, str, str]]):
