@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml Makefile
 	GPAW_CONFIG=$(abspath $(VENV))/gpaw-siteconfig.py CC=g++ $(VENV)/bin/pip install -q -e ".[dft,hpc,dev]"
 	touch $(STAMP)
 
-# the main job: the whole study on the quick preset (about ten minutes on two cores), then its report
+# the main job: the whole study on the quick preset (about five minutes on two cores), then its report
 demo: setup
 	$(VENV)/bin/naspe run --preset quick
 	$(VENV)/bin/naspe report --out demo-output

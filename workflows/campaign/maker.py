@@ -64,15 +64,17 @@ def core_levels_of_interface(
     """Replace itself by core-level shifts of one atom per environment class of the relaxed ``interface``.
 
     The reference is chosen by ``pick_reference`` (a graphitic carbon before an aliphatic one).
-    ``classes`` limits the excited classes (None: every class present but ``"other"``); a class
-    asked for that the relaxed interface does not have is an error naming the ones it has.
+    ``classes`` limits the excited classes (None: every class present but ``"other"`` and the
+    reference's own, whose shift is zero by definition: a second atom of it would only sample the
+    spread inside the class, at the cost of a whole Delta-SCF run); a class asked for that the
+    relaxed interface does not have is an error naming the ones it has.
     """
     atoms = AseAtomsAdaptor.get_atoms(interface)
     env = core_environments(atoms, element)
     reference = pick_reference(atoms, element, env)
     chosen: dict[str, int] = {}
     for index, cls in sorted(env.items()):
-        wanted = cls != "other" if classes is None else cls in classes
+        wanted = cls not in ("other", env[reference]) if classes is None else cls in classes
         if index != reference and wanted and cls not in chosen:
             chosen[cls] = index
     missing = sorted(set(classes or ()) - set(chosen))
@@ -233,7 +235,9 @@ class CampaignMaker(Maker):
             kpoint_purpose="core_level",
             k_length_angstrom=c.k_length_angstrom,
         )
-        maker = CoreLevelShiftMaker(static_maker=static, final_state=c.final_state, ground_state=False)
+        maker = CoreLevelShiftMaker(
+            static_maker=static, final_state=c.final_state, spinpol=c.spinpol, ground_state=False
+        )
         j = core_levels_of_interface(interfaces[c.system], c.element, maker, c.classes)
         j.name = f"core levels {c.system}"
         j.update_metadata({**base, "component": "core_levels", "system": c.system, "engine": "gpaw"})

@@ -143,3 +143,29 @@ def test_what_this_machine_cannot_run_is_refused_by_naspe_run_before_any_job(yam
     assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
     assert all(w in p.stderr for w in words), p.stderr
     assert not (tmp_path / "data" / "runs").exists() or not any((tmp_path / "data" / "runs").iterdir())
+
+
+def test_core_levels_excite_one_atom_per_class_besides_the_reference_and_not_the_references_class_again():
+    """PEO | oxidised graphene: the graphitic reference, then one C-O and one C=O carbon; a second C sp2 on request."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from naspe.analysis.xps import core_environments
+    from naspe.structures.study import build_adhesion_system
+    from naspe.workflows.campaign.maker import core_levels_of_interface
+
+    class Recorder:
+        def make(self, structure, atoms, reference, element):
+            self.atoms, self.reference = atoms, reference
+            from jobflow import Flow
+
+            return Flow([])
+
+    atoms = build_adhesion_system("graphene-oxidised", "peo", layers=1).atoms
+    env = core_environments(atoms, "C")
+    interface = AseAtomsAdaptor.get_structure(atoms)
+    maker = Recorder()
+    core_levels_of_interface.original(interface, "C", maker)
+    assert env[maker.reference] == "C sp2"
+    assert sorted(env[i] for i in maker.atoms) == ["C-O", "C=O"]
+    core_levels_of_interface.original(interface, "C", maker, classes=("C sp2", "C=O"))
+    assert sorted(env[i] for i in maker.atoms) == ["C sp2", "C=O"] and maker.reference not in maker.atoms

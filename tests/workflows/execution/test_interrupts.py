@@ -95,7 +95,7 @@ def test_a_signal_to_the_group_stops_submit_in_seconds_and_the_run_resumes(tmp_p
 
         _wait_for(blocks_recorded, 5, "the worker block in flow-state.json")
         seen = _processes_of_run(run, proc.pid)
-        assert len(seen) >= 5, seen  # the command, 2 interchanges (engines, analysis), the block's shell, pool and worker
+        assert len(seen) >= 5, seen  # the command, 2 interchanges, the block's shell, pool and worker
         t0 = time.monotonic()
         os.killpg(proc.pid, signum)
         try:
