@@ -3,7 +3,7 @@
 :class:`RelaxProgress` watches the ASE optimizer of an engine Maker
 (:meth:`~naspe.workflows.dft.base.EngineMaker.run_in_process`) and, after every
 force evaluation, rewrites :data:`PROGRESS_FILE` in the job directory atomically
-(:func:`~naspe.workflows.base.files.write_text_replacing`) with one JSON line per step
+(:func:`~naspe.analysis.output_files.write_text_replacing`) with one JSON line per step
 so far (:class:`ProgressStep`: step, energy in eV, fmax in eV/Å, time per step in
 s, estimated time left in s). A single point writes one line (step 0). Under the
 MPI launcher only rank 0 writes.
