@@ -97,10 +97,8 @@ class Cp2kShellCalculator(CP2K):
                     child.kill()
             self._forget_shell()
             self._force_env_id = None
-            raise Cp2kCrashed(
-                f"CP2K {exit_status(code)} ({type(err).__name__} on its pipe); last lines of {self.output_path}:\n"
-                f"{tail_of(self.output_path)}"
-            ) from err
+            how = exit_status(code) if code is not None else f"{exit_status(code)} ({type(err).__name__} on its pipe)"
+            raise Cp2kCrashed(f"CP2K {how}; last lines of {self.output_path}:\n{tail_of(self.output_path)}") from err
         failures = self.output_path.read_text(errors="replace").count(SCF_FAILED_MARK)
         if failures > self._scf_failures_seen:
             self._scf_failures_seen = failures
