@@ -17,17 +17,17 @@ __all__ = ["quality", "verdict"]
 
 def quality(doc: dict[str, Any]) -> dict[str, Any]:
     """``converged``, ``convergence``, ``level_of_theory``, ``purpose`` and ``engine_limits`` of a stored document."""
-    from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
+    from naspe.workflows.dft.convergence import DerivedConvergence
     from naspe.workflows.dft.registry import ENGINES
+    from naspe.workflows.results.store_reader import purpose_of  # the tables' rule: one rule
 
     convergence = DerivedConvergence.read(doc.get("convergence"))
     spec = ENGINES.get(doc.get("engine"))
-    purpose = doc.get("purpose") or Purpose.unknown.value
     return {
         "converged": convergence.converged,
         "convergence": convergence.as_json(),
         "level_of_theory": doc.get("level_of_theory"),
-        "purpose": purpose.value if isinstance(purpose, Purpose) else str(purpose),
+        "purpose": purpose_of(doc),
         "engine_limits": list(spec.known_limits.lines()) if spec is not None else [],
     }
 

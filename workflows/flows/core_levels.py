@@ -267,7 +267,7 @@ class CoreLevelShiftMaker(Maker):
         return chosen, int(reference)
 
     # -- flow ----------------------------------------------------------------
-    def needsground_state_result(self, atoms: Atoms) -> bool:
+    def needs_ground_state(self, atoms: Atoms) -> bool:
         """Whether a ground-state run is made: asked for, or needed for the gap of an "auto" periodic cell."""
         return self.ground_state or (self.final_state == "auto" and any(atoms.pbc))
 
@@ -295,7 +295,7 @@ class CoreLevelShiftMaker(Maker):
         indices, ref = self.validate(ase_atoms, atoms, reference, element)
         jobs = []
         ground = None
-        if self.needsground_state_result(ase_atoms):
+        if self.needs_ground_state(ase_atoms):
             g = ground_state(structure, self)
             g.name = f"{self.name} ground state"
             jobs.append(g)
@@ -391,7 +391,7 @@ def core_level_shifts(
     with tempfile.TemporaryDirectory(prefix="naspe_cls_") as tmp:
         workdir = Path(directory) if directory is not None else Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        ground = ground_state_result(atoms, maker, workdir) if maker.needsground_state_result(atoms) else None
+        ground = ground_state_result(atoms, maker, workdir) if maker.needs_ground_state(atoms) else None
         choice = fs.choose(atoms, maker.final_state) if ground is None else fs.FinalStateChoice(**ground["final_state"])
         energies = {i: hole_energy(atoms, i, maker, choice.final_state, workdir) for i in dict.fromkeys([ref, *chosen])}
     return CoreLevelShiftDocument.from_energies(

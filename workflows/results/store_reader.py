@@ -33,6 +33,7 @@ __all__ = [
     "frame",
     "QUALITY_KEYS",
     "quality_columns",
+    "purpose_of",
     "newest_by_uuid",
     "UUID_IN_LIMIT",
 ]
@@ -56,20 +57,32 @@ def quality_columns(out: dict, preset: str | None = None) -> dict[str, Any]:
         ``convergence_detail`` (one line: why not), ``purpose`` ('screening', 'production', 'unknown';
         a document of unknown purpose from the quick preset is screening), ``level_of_theory``.
     """
-    from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
+    from naspe.workflows.dft.convergence import DerivedConvergence
 
     convergence = DerivedConvergence.read(out.get("convergence"))
-    purpose = out.get("purpose") or Purpose.unknown.value
-    if purpose == Purpose.unknown.value and preset == "quick":
-        purpose = Purpose.screening.value  # the quick preset proves the pipeline, not the physics
     return {
         "converged": convergence.converged,
         "convergence": convergence.status,
         "not_converged": ", ".join(convergence.not_converged) or None,
         "convergence_detail": convergence.summary(),
-        "purpose": purpose,
+        "purpose": purpose_of(out, preset),
         "level_of_theory": out.get("level_of_theory"),
     }
+
+
+def purpose_of(out: dict, preset: str | None = None) -> str:
+    """'screening', 'production' or 'unknown' of a stored DFT document (``out``: its ``output``).
+
+    A document of unknown purpose made by the quick preset is screening: that preset proves the
+    pipeline, not the physics.
+    """
+    from naspe.workflows.dft.convergence import Purpose
+
+    purpose = out.get("purpose") or Purpose.unknown.value
+    purpose = purpose.value if isinstance(purpose, Purpose) else str(purpose)
+    if purpose == Purpose.unknown.value and preset == "quick":
+        return Purpose.screening.value
+    return purpose
 
 
 def as_store(store):
