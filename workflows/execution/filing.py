@@ -53,6 +53,8 @@ def file_documents(
 
     Raises
     ------
+    ValueError
+        A document of ``source`` has no job uuid or index (nothing is copied).
     StoreError
         When the results database cannot be opened for writing (named, before anything is copied).
     """

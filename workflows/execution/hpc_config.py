@@ -244,10 +244,9 @@ class ExecutionConfig(BaseModel):
 
         They do on the local scheduler when the two kinds ask for the same resources (ranks, threads,
         environment, ...); their worker counts add up. A campaign's MD and DFT phases overlap only in
-        part; with a pool each, the cores of the kind that has finished idle while the other's jobs
-        wait (a quick campaign's Delta-SCF tail ran one job at a time on one of two cores). One pool
-        runs whichever job is next on any free worker and never runs more jobs at once than the two
-        pools would.
+        part; with a pool each, the workers of the kind without work idle while the other kind's jobs
+        wait. One pool runs whichever job is next on any free worker and never runs more jobs at once
+        than the two pools would.
         """
         if self.scheduler != "local":
             return False

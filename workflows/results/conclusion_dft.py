@@ -167,11 +167,10 @@ class Measure:
     value: Callable[[dict], float]
     uncertainty: Callable[[dict], float | None]
     unit: str
-    name: str
 
 
-PER_AREA = Measure(ev.w_adh, ev.w_adh_uncertainty, "J/m^2", "W_adh")
-PER_EO_UNIT = Measure(per_eo_unit_eV, _per_eo_uncertainty_eV, "eV", "adhesion energy per EO unit")
+PER_AREA = Measure(ev.w_adh, ev.w_adh_uncertainty, "J/m^2")
+PER_EO_UNIT = Measure(per_eo_unit_eV, _per_eo_uncertainty_eV, "eV")
 
 
 def measure_for(a: dict, b: dict) -> Measure:
