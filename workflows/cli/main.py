@@ -38,10 +38,18 @@ def main() -> None:
     """Console-script entry point: usage errors become one line, ``naspe: error: ...``, exit status 2.
 
     Typer prints a bad option value in a framed box over several lines, after the usage; scripts and
-    people reading logs get one line instead, naming the option, the value and what is allowed.
+    people reading logs get one line instead, naming the option, the value and what is allowed. A log
+    record that cannot be written (a full disk) is dropped silently, as :mod:`logging` does with
+    ``raiseExceptions`` off.
     """
     # typer vendors click; these are its classes
+    import logging
+
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    # a log handler that cannot write (Parsl's log on a full disk) must not print a traceback beside the one line
+    # that names the fault; the fault itself reaches naspe through its own writes
+    logging.raiseExceptions = False
 
     try:
         code = app(prog_name="naspe", standalone_mode=False)

@@ -3,9 +3,9 @@
 Two disks, the same checks. ``tmpfs``: the data directory lies on a 5 MiB tmpfs filled to its last KiB
 (mounted by the test; skipped where the machine allows no mount). ``simulated``: on any machine, every
 naspe process of the run (driver, interchanges, workers) loads a ``sitecustomize`` that makes ``os.fsync``
-of a file under the data directory fail with ENOSPC while a flag file exists: naspe's writes all end in
-an fsync (write to a temporary file, fsync, rename), so the driver meets the full disk where it would. The
-real driver runs naspe's probe flow through Parsl.
+of a file under the data directory fail with ENOSPC (or EDQUOT, or EROFS) while a flag file exists:
+naspe's writes all end in an fsync (write to a temporary file, fsync, rename), so the driver meets the
+fault where it would. The real driver runs naspe's probe flow through Parsl.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.xdist_group("disk-full")
 _FULL_ON_FSYNC = """
 import errno, os
 _fsync, _data, _flag = os.fsync, os.environ["NASPE_DATA_DIR"], os.environ["NASPE_TEST_DISK_FULL_FLAG"]
+_errno = getattr(errno, os.environ["NASPE_TEST_DISK_ERRNO"])
 def fsync(fd):
     if os.path.exists(_flag):
         try:
@@ -32,20 +33,24 @@ def fsync(fd):
         except OSError:
             path = ""
         if path.startswith(_data):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+            raise OSError(_errno, os.strerror(_errno), path)
     return _fsync(fd)
 os.fsync = fsync
 """
 
 
 class Disk:
-    """A data directory that can be made full and freed again."""
+    """A data directory that can be made full (or over quota, or read-only) and freed again; ``word``: the cause."""
 
-    def __init__(self, root, env: dict, fill, free):
-        self.root, self.env, self.fill, self.free = root, env, fill, free
+    def __init__(self, root, env: dict, fill, free, word: str = "full"):
+        self.root, self.env, self.fill, self.free, self.word = root, env, fill, free, word
 
 
-@pytest.fixture(params=["tmpfs", "simulated"])
+#: simulated faults: errno -> the word naspe's one line uses for it
+_SIMULATED = {"ENOSPC": "full", "EDQUOT": "quota", "EROFS": "read-only"}
+
+
+@pytest.fixture(params=["tmpfs", *(f"simulated-{e}" for e in _SIMULATED)])
 def disk(request, tmp_path):
     if request.param == "tmpfs":
         mount = tmp_path / "disk"
@@ -71,13 +76,15 @@ def disk(request, tmp_path):
     root.mkdir()
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(textwrap.dedent(_FULL_ON_FSYNC))
+    fault = request.param.removeprefix("simulated-")
     env = {
         **os.environ,
         "NASPE_DATA_DIR": str(root / "data"),
         "NASPE_TEST_DISK_FULL_FLAG": str(flag),
+        "NASPE_TEST_DISK_ERRNO": fault,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])),
     }
-    yield Disk(root, env, flag.touch, flag.unlink)
+    yield Disk(root, env, flag.touch, flag.unlink, _SIMULATED[fault])
 
 
 def _interchanges(data_dir) -> set[int]:
@@ -107,11 +114,11 @@ def test_a_full_disk_stops_the_run_in_one_line_and_the_next_run_resumes(disk):
 
     p = run_naspe("submit", "--probe", "--name", "second", env=env)
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr, p.stderr
-    assert "full" in p.stderr and str(disk.root) in p.stderr, p.stderr
+    assert disk.word in p.stderr and str(disk.root) in p.stderr, p.stderr
     time.sleep(1.0)
     assert _interchanges(data) <= before, "a Parsl interchange outlived the driver"
     q = run_naspe("query", "jobs", env=env)  # the store is not blamed for the disk
-    assert "store is damaged" not in q.stderr and ("full" in q.stderr or q.returncode == 0), q.stderr
+    assert "store is damaged" not in q.stderr and (disk.word in q.stderr or q.returncode == 0), q.stderr
 
     disk.free()  # then what the error line says: the command it names, else the same command again
     said = re.search(r"then `naspe ([^`]+)` resumes the run", p.stderr)
