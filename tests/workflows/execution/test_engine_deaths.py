@@ -81,5 +81,5 @@ def test_a_killed_gpaw_worker_is_retried_and_a_job_that_keeps_dying_is_failed(tm
         assert p.returncode == 1 and record["state"] == "failed", (p.stderr, record)
         assert [j["job_name"] for j in failed] == ["GPAW static"] and failed[0]["error"], failed
         assert "GPAW static" in p.stderr and "failed" in p.stderr
-        adhesion_like = run_naspe("query", "jobs", "--state", "done", "--json", cwd=tmp_path, env=env)
-        assert json.loads(adhesion_like.stdout) == []  # never done with a result made up for it
+        done = run_naspe("query", "jobs", "--state", "done", "--json", cwd=tmp_path, env=env)
+        assert json.loads(done.stdout) == []  # never done with a result made up for it
