@@ -10,7 +10,7 @@ import typer
 
 from naspe.structures.bounds import FMAX_EV_A, GAP_ANGSTROM, LAYERS, MAX_STRAIN, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
-from naspe.workflows.cli.options import file_run, output_dir, results_database, within
+from naspe.workflows.cli.options import SaveOpt, file_run, output_dir, results_database, within
 
 __all__ = ["register"]
 
@@ -44,12 +44,7 @@ def adhesion_cmd(
         "naspe-adhesion"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-    save: Annotated[
-        bool,
-        typer.Option(
-            "--save", help="Also file the documents in the data directory's results database (naspe query, report)"
-        ),
-    ] = False,
+    save: SaveOpt = False,
 ) -> None:
     """Work of adhesion (J/m^2) of PEO / NaFSI / Na on a substrate, with the bonds formed."""
     from naspe.structures.study import build_adhesion_system
@@ -71,6 +66,7 @@ def adhesion_cmd(
     from naspe.workflows.cli.quality import quality, verdict
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
+    from naspe.workflows.results.evidence import counterpoise_corrected
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
@@ -87,7 +83,7 @@ def adhesion_cmd(
         "engine": d["engine"],
         "w_adh_J_m2": d["w_adh_J_m2"],
         "w_adh_eV_A2": d["w_adh_eV_A2"],
-        "counterpoise_corrected": d.get("w_adh_cp_J_m2") is not None,  # then w_adh_J_m2 is the corrected value
+        "counterpoise_corrected": counterpoise_corrected(d),  # then w_adh_J_m2 is the corrected value
         "w_adh_raw_J_m2": d.get("w_adh_raw_J_m2"),
         "w_adh_cp_J_m2": d.get("w_adh_cp_J_m2"),
         "area_angstrom2": d["area_angstrom2"],

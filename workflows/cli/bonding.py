@@ -10,7 +10,7 @@ import typer
 
 from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM, FMAX_EV_A, LAYERS, RELAX_STEPS, REPEAT
 from naspe.workflows.cli.common import Engine, engine_options, fail
-from naspe.workflows.cli.options import file_run, output_dir, results_database, within
+from naspe.workflows.cli.options import SaveOpt, file_run, output_dir, results_database, within
 
 __all__ = ["register"]
 
@@ -45,12 +45,7 @@ def bonding_cmd(
     ] = 0.05,
     out: Annotated[Path, typer.Option(help="Run directory")] = Path("naspe-bonding"),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-    save: Annotated[
-        bool,
-        typer.Option(
-            "--save", help="Also file the documents in the data directory's results database (naspe query, report)"
-        ),
-    ] = False,
+    save: SaveOpt = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
     from naspe.workflows.flows.bonding import bonding_flows

@@ -42,9 +42,9 @@ def main() -> None:
     record that cannot be written (a full disk) is dropped silently, as :mod:`logging` does with
     ``raiseExceptions`` off.
     """
-    # typer vendors click; these are its classes
     import logging
 
+    # typer vendors click; these are its classes
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
     # a log handler that cannot write (Parsl's log on a full disk) must not print a traceback beside the one line

@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -20,7 +20,7 @@ from naspe.structures.bounds import Bound
 from naspe.workflows.base.files import NAME_MAX, check_output_dir
 from naspe.workflows.cli.common import fail
 
-__all__ = ["within", "at_least", "one_of", "output_dir", "run_name", "results_database", "file_run"]
+__all__ = ["within", "at_least", "one_of", "output_dir", "run_name", "SaveOpt", "results_database", "file_run"]
 
 
 def within(bound: Bound) -> Callable[[Any], Any]:
@@ -94,6 +94,15 @@ def output_dir(path: Path, option: str = "--out") -> Path:
         return check_output_dir(path, option)
     except ValueError as err:
         fail(err)
+
+
+#: ``--save`` of the commands that run one calculation in a run directory of their own (adhesion, bonding)
+SaveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--save", help="Also file the documents in the data directory's results database (naspe query, report)"
+    ),
+]
 
 
 def results_database(save: bool) -> Path | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from naspe.analysis.uber import EV_PER_A2_TO_J_PER_M2
 from naspe.workflows.results import evidence as ev
 from naspe.workflows.results import validation_evidence as vev
 from naspe.workflows.results.report_format import Segment, join, num
@@ -138,7 +139,7 @@ def _engine_of(*rows: dict) -> str | None:
 #: W_adh of a sub-monolayer film grows about in proportion to its coverage, so 10 % is a 10 % bias, the size of
 #: a counterpoise correction
 COVERAGE_TOLERANCE = 0.10
-_EV_PER_J_M2_NM2 = 1e-18 / 1.602176634e-19  # J/m^2 x nm^2 -> eV (CODATA 2018 elementary charge)
+_EV_PER_J_M2_NM2 = 100.0 / EV_PER_A2_TO_J_PER_M2  # J/m^2 x nm^2 -> eV (1 nm^2 = 100 Å^2)
 
 
 def per_eo_unit_eV(row: dict) -> float | None:
