@@ -39,7 +39,7 @@ from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
-from naspe.analysis.uber import UberFit, fit_uber
+from naspe.analysis.uber import EV_PER_A2_TO_J_PER_M2, UberFit, fit_uber
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft import registry
@@ -63,7 +63,6 @@ __all__ = [
     "SCAN_SHIFTS_ANGSTROM",
 ]
 
-EV_PER_A2_TO_J_PER_M2 = 16.021766  # 1 eV/Å^2 = 1.602176634e-19 J / 1e-20 m^2
 
 #: rigid film shifts (Å) of the separation scan that the CLI's ``--scan`` and the campaign's ``adhesion.scan`` run
 SCAN_SHIFTS_ANGSTROM = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0)

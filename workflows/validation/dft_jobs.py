@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from jobflow import job
 
+from naspe.analysis.uber import EV_PER_A2_TO_J_PER_M2
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.validation.documents import ValidationDocument
 from naspe.workflows.validation.fits import bcc_lattice_constant, curve_minimum
@@ -31,8 +32,6 @@ __all__ = [
     "not_run_document",
     "EV_PER_A2_TO_J_PER_M2",
 ]
-
-EV_PER_A2_TO_J_PER_M2 = 16.021766  # 1 eV/Å^2 = 16.0218 J/m^2 (CODATA 2018 elementary charge)
 
 
 def calc_numbers(static_job) -> dict:
