@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from naspe.workflows.base.kinds import KINDS
 from naspe.workflows.cli.common import fail
-from naspe.workflows.execution.hpc_config import KINDS, ConfigError, load_execution_config
 
 __all__ = ["config_app"]
 
@@ -42,6 +42,8 @@ def _readable(path: Path) -> None:
 
 def _load(path: Path):
     """The configuration in ``path``; a file that is no YAML text is one line, each validation error one line."""
+    from naspe.workflows.execution.hpc_config import ConfigError, load_execution_config  # pydantic models: here only
+
     _readable(path)
     try:
         return load_execution_config(path)

@@ -67,11 +67,12 @@ def _data_dir_and_store_config(data_dir: Path | None, config_file: Path | None):
 
 def _open(data_dir: Path | None, config_file: Path | None):
     """(data_dir, the store opened read-only); no store there, or one that cannot be opened, is one line, exit 2."""
-    from naspe.workflows.execution.store import StoreError, open_store
+    from naspe.workflows.execution.store_paths import StoreError
+    from naspe.workflows.results.read_store import open_for_reading
 
     data_dir, store_config = _data_dir_and_store_config(data_dir, config_file)
     try:
-        store = open_store(data_dir, store_config, read_only=True)  # a query writes nothing, not even a new store
+        store = open_for_reading(data_dir, store_config)  # writes no store, not even a new one: its query index at most
     except StoreError as err:
         fail(err)
     return data_dir, store
@@ -347,7 +348,7 @@ def query_jobs(
     config_file: ConfigOpt = None,
 ) -> None:
     """Jobs of the runs under <data_dir>/runs: state, attempts, times and campaign parameters."""
-    from naspe.workflows.execution.runs import RunError, find_run
+    from naspe.workflows.execution.run_files import RunError, find_run
     from naspe.workflows.execution.state import StateError
     from naspe.workflows.results.queries import jobs_table
 

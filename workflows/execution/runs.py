@@ -40,6 +40,7 @@ from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.execution.hpc_config import ConfigError, validate_execution_config
 from naspe.workflows.execution.old_runs import OldRunError, load_flow, translate
 from naspe.workflows.execution.processes import ProcessId, signal_process, stop_signals
+from naspe.workflows.execution.run_files import FLOW_FILE, SUBMISSION_FILE, RunError, find_run, runs_dir
 from naspe.workflows.execution.run_lock import RunLocked, hold_lock, lock_holder
 from naspe.workflows.execution.runner import FlowRun, run_flow
 from naspe.workflows.execution.state import read_json, read_state
@@ -64,17 +65,6 @@ __all__ = [
 PID_FILE = "driver.pid"
 START_SECONDS = 120.0  # longest wait (s) for a detached driver to take the run's lock
 LOG_FILE = "driver.log"
-SUBMISSION_FILE = "submission.json"
-FLOW_FILE = "flow.json"
-
-
-class RunError(RuntimeError):
-    """A run cannot be found, started or stopped."""
-
-
-def runs_dir(data_dir: str | Path) -> Path:
-    """Directory holding the runs of ``data_dir``."""
-    return Path(data_dir) / "runs"
 
 
 def create_run(flow, config, data_dir: str | Path, name: str | None = None, extra: dict | None = None) -> Path:
@@ -100,28 +90,6 @@ def create_run(flow, config, data_dir: str | Path, name: str | None = None, extr
     write_text_replacing(run / FLOW_FILE, json.dumps(flow.as_dict(), cls=MontyEncoder))  # Makers hold enums
     write_text_replacing(run / SUBMISSION_FILE, json.dumps(submission, indent=2))
     return run
-
-
-def find_run(data_dir: str | Path, run_id: str | None) -> Path:
-    """The run ``run_id`` of ``data_dir``, or its most recent run when None."""
-    base = runs_dir(data_dir)
-    if run_id is not None:
-        run = base / run_id
-        if not (run / SUBMISSION_FILE).exists():
-            known = sorted(p.name for p in base.glob("*") if (p / SUBMISSION_FILE).exists()) if base.exists() else []
-            raise RunError(f"run {run_id!r} not found in {base}; runs there: {', '.join(known) or 'none'}")
-        return run
-    runs = (
-        sorted(
-            (p for p in base.glob("*") if (p / SUBMISSION_FILE).exists()),
-            key=lambda p: (p / SUBMISSION_FILE).stat().st_mtime,
-        )
-        if base.exists()
-        else []
-    )
-    if not runs:
-        raise RunError(f"no runs in {base}; start one with `naspe submit`")
-    return runs[-1]
 
 
 def _recorded_driver(run: Path) -> ProcessId | None:

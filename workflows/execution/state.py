@@ -20,14 +20,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from jobflow import Job, JobStore
-from jobflow.core.schemas import JobStoreDocument
-from monty.json import MontyEncoder, jsanitize
+from typing import TYPE_CHECKING, Any
 
 from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.execution.processes import ProcessId, is_interchange
+
+if TYPE_CHECKING:
+    from jobflow import Job, JobStore
 
 __all__ = [
     "STATE_FILE",
@@ -152,6 +151,8 @@ def read_state(run_dir: str | Path) -> dict | None:
 
 def write_state(run_dir: Path, state: dict) -> None:
     """Write ``state`` to ``run_dir/flow-state.json`` atomically (temporary file, fsync, rename)."""
+    from monty.json import MontyEncoder  # jobflow's stack: not for the readers of a state file
+
     write_text_replacing(run_dir / STATE_FILE, json.dumps(state, cls=MontyEncoder))  # Makers hold enums
 
 
@@ -174,6 +175,9 @@ def finished_output(store: JobStore, job_uuid: str) -> Any | None:
 
 def store_output(store: JobStore, job: Job, output: Any) -> None:
     """Write ``output`` of ``job`` (its uuid and index) to ``store``, as jobflow's managers do (the driver only)."""
+    from jobflow.core.schemas import JobStoreDocument
+    from monty.json import jsanitize
+
     output = jsanitize(output, strict=True, enum_values=True, allow_bson=True)
     save = {k: "output" if v is True else v for k, v in job._kwargs.items()}
     doc = JobStoreDocument(
@@ -205,6 +209,8 @@ def flow_fingerprint(flow_dict: dict) -> tuple[str, list[str]]:
         if isinstance(value, str) and _UUID_RE.match(value):
             return f"<uuid {seen.setdefault(value, len(seen))}>"
         return value
+
+    from monty.json import MontyEncoder
 
     plain = json.loads(json.dumps(flow_dict, cls=MontyEncoder))
     text = json.dumps(canonical(plain), sort_keys=True)

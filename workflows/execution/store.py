@@ -32,6 +32,13 @@ project directory of another user):
   else ``immutable``. A write through a read-only store raises :class:`StoreError`.
 * The writer stores a job's large objects before its document (jobflow does the
   reverse), so a reader never finds a document whose objects are not there yet.
+* The writer adds a change log to each collection file (two tables and three SQLite
+  triggers of naspe's own, :mod:`~naspe.workflows.execution.store_changes`: every write
+  is logged in its own transaction) and, after each write to the job documents, brings
+  their query index up to date (``<store>/query-index-outputs.bson``, one file renamed into
+  place: :mod:`~naspe.workflows.execution.query_index`). The queries read that index
+  instead of decoding every document; a reader catches up in memory with what changed
+  since, and writes nothing either.
 
 Which data directory a reader accepts (``--data-dir``, ``NASPE_DATA_DIR``):
 
@@ -47,6 +54,7 @@ from __future__ import annotations
 import configparser
 import contextlib
 import io
+import logging
 import os
 import sqlite3
 import tempfile
@@ -55,27 +63,34 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import bson
 from jobflow import JobStore
 from maggma.stores import MemoryStore, MontyStore
 from montydb import MontyClient
-from montydb.storage.sqlite import SQLITE_RECORD_TABLE, SQLiteKVEngine
+from montydb.storage.sqlite import SQLITE_DB_EXT, SQLITE_RECORD_TABLE, SQLiteKVEngine
 
 from naspe.analysis.output_files import write_text_replacing
 from naspe.workflows.base.settings import load_settings
+from naspe.workflows.execution.query_index import QUERY_COLLECTION, IndexUnavailable, QueryIndex
+from naspe.workflows.execution.store_changes import track_changes
+from naspe.workflows.execution.store_paths import (
+    CONFIG_FILE,
+    DATABASE,
+    ENGINE_FILE,
+    STORAGE,
+    StoreError,
+    monty_path,
+    reading_path,
+)
 
 __all__ = ["open_store", "StoreError", "WriterMontyStore", "ReadOnlyMontyStore"]
 
-_STORAGE = "sqlite"
+_STORAGE = STORAGE
 #: maggma's MontyStore defaults (pymongo's BSON, MongoDB 4.0 query semantics), as every naspe store was made
 _STORAGE_KWARGS = {"use_bson": True, "mongo_version": "4.0"}
-_ENGINE_FILE = ".monty.storage"  # montydb: the storage engine's name
-_CONFIG_FILE = "monty.storage.cfg"  # montydb: the engine's options (written first: see WriterMontyStore.connect)
-_DATABASE = "naspe"
-_FIRST = "run `naspe run --preset quick` first"
-
-
-class StoreError(RuntimeError):
-    """The results store cannot be opened or reached, or was opened for reading and is written to."""
+_ENGINE_FILE = ENGINE_FILE  # montydb: the storage engine's name
+_CONFIG_FILE = CONFIG_FILE  # montydb: the engine's options (written first: see WriterMontyStore.connect)
+_DATABASE = DATABASE
 
 
 def _config_text(storage_kwargs: dict) -> str:
@@ -110,7 +125,37 @@ class WriterMontyStore(MontyStore):
             _replace_if_different(repo / _CONFIG_FILE, _config_text(self.storage_kwargs))
             _replace_if_different(repo / _ENGINE_FILE, self.storage)
             client = MontyClient(self.database_path, **self.client_kwargs)
-            self._coll = client[self.database_name][self.collection_name]
+            database = client[self.database_name]
+            if not client._storage.collection_exists(database, self.collection_name):
+                database.create_collection(self.collection_name)  # montydb's table, so the change log has a target
+            self._coll = database[self.collection_name]
+            track_changes(repo / self.database_name / f"{self.collection_name}{SQLITE_DB_EXT}")
+
+    def update(self, docs, key=None):
+        """Store ``docs`` (maggma's ``update``), then bring the query index up to date."""
+        super().update(docs, key=key)
+        self.update_query_index()
+
+    def remove_docs(self, criteria: dict):
+        """Remove the documents matching ``criteria`` (maggma's ``remove_docs``), then update the query index."""
+        super().remove_docs(criteria)
+        self.update_query_index()
+
+    def update_query_index(self) -> None:
+        """Bring the query index of the documents collection up to the store's state and write it back.
+
+        The documents are stored already: a failure here (a full disk) is logged and leaves the
+        previous index file, which readers catch up from the change log.
+        """
+        if self.collection_name != QUERY_COLLECTION or self.database_name != _DATABASE:
+            return
+        index = getattr(self, "_query_index", None)
+        if index is None:
+            index = self._query_index = QueryIndex(self.database_path, write=True)
+        try:
+            index.refresh()
+        except (OSError, sqlite3.Error, IndexUnavailable, bson.errors.BSONError) as err:
+            logging.getLogger(__name__).warning("query index of %s not updated: %s", self.database_path, err)
 
 
 class _NoWrites:
@@ -224,22 +269,8 @@ def _monty(path: Path) -> JobStore:
 
 
 def _monty_for_reading(path: Path, holder: str, hint: str) -> JobStore:
-    parent = path.parent
-    if not parent.exists():
-        raise StoreError(f"no results store at {path}: {holder} {parent} does not exist; {hint}")
-    if not parent.is_dir():
-        raise StoreError(f"no results store at {path}: {holder} {parent} is not a directory; {hint}")
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"no results store at {path}: it is not a directory; {hint}")
-    engine, config = path / _ENGINE_FILE, path / _CONFIG_FILE
-    if not engine.is_file():  # no run has written here yet (or the driver is creating the store now)
+    if reading_path(path, holder, hint) is None:
         return JobStore(_EmptyStore("outputs"), additional_stores={"data": _EmptyStore("outputs_data")})
-    try:
-        storage = engine.read_text().strip()
-    except (OSError, UnicodeDecodeError) as err:
-        raise StoreError(f"results store {path}: cannot read {engine.name} ({err})") from err
-    if storage != _STORAGE or not config.is_file():
-        raise StoreError(f"{path} is not a naspe results store (montydb {storage or 'storage'!r}, not {_STORAGE!r})")
     common = {"database_path": str(path.resolve()), "database_name": _DATABASE, "storage": _STORAGE}
     docs = ReadOnlyMontyStore("outputs", **common)
     data = ReadOnlyMontyStore("outputs_data", **common)
@@ -335,13 +366,8 @@ def open_store(
     kind = getattr(store_config, "kind", "monty")
     secret = ""
     if kind == "monty":
-        explicit = getattr(store_config, "path", None)
-        path = Path(explicit) if explicit else Path(data_dir) / "store"
+        path, holder, hint = monty_path(data_dir, store_config)
         if read_only:
-            if explicit:
-                holder, hint = "the directory", "check store.path of the execution configuration"
-            else:
-                holder, hint = "the data directory", f"check --data-dir (or NASPE_DATA_DIR), or {_FIRST}"
             store = _monty_for_reading(path, holder, hint)
         else:
             store = _monty(path)

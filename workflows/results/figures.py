@@ -21,6 +21,7 @@ import pandas as pd
 
 from naspe.analysis.output_files import write_replacing
 from naspe.workflows.results.report_format import rows as _rows
+from naspe.workflows.results.store_reader import newest_by_uuid
 from naspe.workflows.results.study import CLASS_COLOURS, CLASS_ORDER, PAPER_XPS_EV
 
 __all__ = ["FIGURES", "arrhenius_png", "adhesion_png", "core_levels_png", "write_figures"]
@@ -42,9 +43,10 @@ def _transport_results(store, uuids: list[str]) -> list:
     """The TransportResult documents of ``uuids`` (latest index of each; unreadable ones skipped)."""
     from naspe.analysis.transport_result import TransportResult
 
+    newest = newest_by_uuid(store, uuids, ["output"])  # one query, not one per job
     results = []
     for uuid in uuids:
-        doc = store.query_one({"uuid": uuid}, properties=["output"], sort={"index": -1})
+        doc = newest.get(uuid)
         try:
             results.append(TransportResult.model_validate(doc["output"]))
         except (TypeError, ValueError, KeyError):

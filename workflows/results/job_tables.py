@@ -79,11 +79,11 @@ def jobs_table(
 
     Raises
     ------
-    naspe.workflows.execution.runs.RunError
+    naspe.workflows.execution.run_files.RunError
         When ``run`` is not found.
     """
-    from naspe.workflows.execution.manager import read_state  # the run manager (~0.8 s): only when jobs are listed
-    from naspe.workflows.execution.runs import FLOW_FILE, SUBMISSION_FILE, find_run, runs_dir
+    from naspe.workflows.execution.run_files import FLOW_FILE, SUBMISSION_FILE, find_run, runs_dir
+    from naspe.workflows.execution.state import read_state
 
     if run is not None:
         runs = [find_run(data_dir, run)]

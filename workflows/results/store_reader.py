@@ -13,12 +13,15 @@ reads as convergence unknown (``converged`` None), never as converged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from naspe.workflows.execution.query_index import IndexUnavailable
 
 __all__ = [
     "META_KEYS",
@@ -86,17 +89,27 @@ def purpose_of(out: dict, preset: str | None = None) -> str:
 
 
 def as_store(store):
-    """A connected JobStore from a JobStore or a naspe data directory (opened read-only: nothing is written).
+    """A connected store from a JobStore or a naspe data directory (opened read-only: nothing is written).
+
+    A data directory is opened by :func:`~naspe.workflows.results.read_store.open_for_reading`:
+    its query index answers the tables, its JobStore is opened when some code asks for it.
 
     A data directory that does not exist raises ``StoreError``; one without a store yet gives an
     empty store (see :mod:`naspe.workflows.execution.store`).
     """
     if isinstance(store, (str, Path)):
-        from naspe.workflows.execution.store import open_store  # maggma/montydb: only when given a directory
+        from naspe.workflows.results.read_store import open_for_reading
 
-        return open_store(store, read_only=True)
+        return open_for_reading(store)
     store.connect()
     return store
+
+
+def _index_of(store):
+    """The query index of ``store`` (:func:`~naspe.workflows.results.read_store.index_of`), or None."""
+    from naspe.workflows.results.read_store import index_of
+
+    return index_of(store)
 
 
 #: above this many uuids a query reads every document and keeps the wanted ones in Python: montydb's ``$in``
@@ -110,6 +123,10 @@ def newest_by_uuid(store, uuids: list[str], properties: list[str]) -> dict[str, 
     A query per job would scan the embedded store once per job; for many uuids the one query reads every
     document and keeps the wanted ones by a set (:data:`UUID_IN_LIMIT`).
     """
+    index = _index_of(store)
+    if index is not None:
+        with contextlib.suppress(IndexUnavailable):
+            return index.newest(list(uuids), properties)
     wanted = set(uuids)
     criteria = {"uuid": {"$in": list(uuids)}} if len(uuids) <= UUID_IN_LIMIT else {}
     found: dict[str, dict] = {}
@@ -124,6 +141,11 @@ def newest_by_uuid(store, uuids: list[str], properties: list[str]) -> dict[str, 
 
 def latest(store, criteria: dict) -> list[dict]:
     """Documents matching ``criteria``, the highest index of each uuid, oldest completion first."""
+    cls = criteria.get("output.@class") if len(criteria) == 1 else None
+    index = _index_of(store) if isinstance(cls, str) else None
+    if index is not None:
+        with contextlib.suppress(IndexUnavailable):
+            return index.latest(cls)
     seen: dict[str, dict] = {}
     for doc in store.query(criteria, sort={"index": -1}):
         if doc.get("name") == "store_inputs":
@@ -156,7 +178,14 @@ def base_row(doc: dict) -> dict[str, Any]:
 def campaigns(store) -> list[str]:
     """Names of the campaigns (``metadata.campaign``) present in the store, sorted."""
     store = as_store(store)
-    names = {(d.get("metadata") or {}).get("campaign") for d in store.query({}, properties=["metadata"])}
+    index = _index_of(store)
+    heads = None
+    if index is not None:
+        with contextlib.suppress(IndexUnavailable):
+            heads = index.heads()
+    if heads is None:
+        heads = store.query({}, properties=["metadata"])
+    names = {(d.get("metadata") or {}).get("campaign") for d in heads}
     return sorted(n for n in names if n)
 
 
