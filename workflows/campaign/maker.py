@@ -232,6 +232,7 @@ class CampaignMaker(Maker):
             mode=c.mode,
             basis=c.basis,
             grid_spacing_angstrom=c.grid_spacing_angstrom,
+            ecut_eV=c.ecut_eV,
             kpoint_purpose="core_level",
             k_length_angstrom=c.k_length_angstrom,
         )

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from naspe.workflows.base.yaml_files import load_yaml
 from naspe.workflows.campaign.settings import CampaignSettings
+from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS
 
 __all__ = ["CAMPAIGN_PRESETS", "campaign_settings", "load_overrides"]
 
@@ -26,6 +27,12 @@ _FULL_BONDING = [
     {"site": "oxidised", "fragment": "dme"},
     {"site": "graphene", "fragment": "na"},
 ]
+
+
+def _core_levels(preset: str) -> dict[str, Any]:
+    """The core-level settings of ``preset``: its entry of :data:`CORE_LEVEL_METHODS` (what its validation runs)."""
+    return CORE_LEVEL_METHODS[preset].model_dump()
+
 
 #: preset name -> settings (nested like :class:`CampaignSettings`)
 CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
@@ -46,7 +53,7 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
             "fmax_eV_A": 0.2,
         },
         "bonding": {"engine": "tblite", "cases": _QUICK_BONDING, "steps": 5, "fmax_eV_A": 0.2},
-        "core_levels": {"basis": "szp(dzp)", "grid_spacing_angstrom": 0.25},
+        "core_levels": _core_levels("quick"),
     },
     "standard": {
         "preset": "standard",
@@ -60,7 +67,7 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
             "steps": 150,
             "fmax_eV_A": 0.05,
         },
-        "core_levels": {"basis": "dzp", "grid_spacing_angstrom": 0.18},
+        "core_levels": _core_levels("standard"),
         "convergence": {"enabled": True},  # k-points and basis of W_adh / E_bind, once per system class
     },
     "production": {
@@ -74,7 +81,7 @@ CAMPAIGN_PRESETS: dict[str, dict[str, Any]] = {
             "steps": 300,
             "fmax_eV_A": 0.02,
         },
-        "core_levels": {"mode": "pw", "grid_spacing_angstrom": 0.16, "basis": "dzp"},
+        "core_levels": _core_levels("production"),
         "convergence": {"enabled": True},
     },
 }

@@ -231,6 +231,7 @@ class CoreLevelSpec(_Strict):
     basis: str = Field("szp(dzp)", description="GPAW LCAO basis")
     grid_spacing_angstrom: float = Field(0.25, gt=0, description="GPAW grid spacing (Å)")
     mode: Literal["lcao", "pw"] = "lcao"
+    ecut_eV: float = Field(500.0, gt=0, description="GPAW plane-wave cutoff (eV), in PW mode")
     final_state: Literal["auto", "neutral", "ionized"] = Field(
         "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"
     )

@@ -362,4 +362,6 @@ def core_levels_vs_xps(res: Results) -> list[Paragraph]:
             text += (" (a screening value: it locates the peak, it does not confirm it).",)
     else:
         text += ("No carbonyl-type (C=O, O-C=O) carbon was computed, so the ~289 eV peak of the paper is unchecked.",)
-    return [text + (" ", *vev.validation_sentence(res.validation, "core levels"))]
+    methods = {r.get("core_level_method") for r in core}
+    method = methods.pop() if len(methods) == 1 else None
+    return [text + (" ", *vev.validation_sentence(res.validation, "core levels", method=method))]

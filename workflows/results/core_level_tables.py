@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from naspe.workflows.flows.core_level_methods import method_name
 from naspe.workflows.results.store_reader import (
     META_KEYS,
     ROW_KEYS,
@@ -36,6 +37,7 @@ _CORE_COLUMNS = (
     "reference_environment",
     "reference_binding_energy_eV",
     "final_state",
+    "core_level_method",
     "converged",
     "convergence",
     "not_converged",
@@ -65,7 +67,8 @@ def core_level_table(
         Job and metadata columns, ``engine`` ('gpaw'), ``formula``, ``element`` ('C', 'O'), ``index``,
         ``environment`` ('C sp2', 'C-C', 'C-O', 'C=O', 'O-C=O', ...), ``shift_eV`` (eV vs the reference atom),
         ``binding_energy_eV`` (XPS-aligned, eV), ``xps_low_eV``/``xps_high_eV`` (the XPS range of the
-        class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom, the final state and the
+        class, eV), ``deviation_from_xps_eV``, ``within_xps``, the reference atom, the final state,
+        ``core_level_method`` (the preset whose core-level settings these are, or None) and the
         convergence / purpose columns of the document (unknown for documents without them).
     """
     store = as_store(store)
@@ -76,6 +79,12 @@ def core_level_table(
         base["system"] = base["system"] or out.get("formula")
         settings = out.get("settings") or {}
         quality = quality_columns(out, base.get("preset"))
+        method = method_name(
+            settings.get("mode", ""),
+            settings.get("basis"),
+            settings.get("grid_spacing_angstrom"),
+            settings.get("ecut_eV"),
+        )
         for s in out.get("shifts") or []:
             xps = s.get("xps_range_eV")
             dev = s.get("deviation_from_xps_eV")
@@ -99,6 +108,7 @@ def core_level_table(
                     "final_state": out.get("final_state") or settings.get("final_state"),
                     "final_state_reason": out.get("final_state_reason"),
                     "ground_state_band_gap_eV": out.get("ground_state_band_gap_eV"),
+                    "core_level_method": method,
                     **quality,
                 }
             )

@@ -36,8 +36,14 @@ VALIDATION_BASIS: dict[str, tuple[tuple[str, str], ...]] = {
         ("dft", "na-graphene-charge"),
         ("dft", "s22-methane-dimer-cp"),
     ),
-    # Delta-SCF 1s shifts against gas-phase XPS
-    "core levels": (("dft", "xps-c1s-methanol"), ("dft", "xps-o1s-co2")),
+    # Delta-SCF 1s shifts against gas-phase XPS: every carbon class the study assigns, and an O 1s
+    "core levels": (
+        ("dft", "xps-c1s-methanol"),
+        ("dft", "xps-c1s-formaldehyde"),
+        ("dft", "xps-c1s-formic-acid"),
+        ("dft", "xps-c1s-co2"),
+        ("dft", "xps-o1s-co2"),
+    ),
     # the force field's liquid structure and ion transport against experiment: the collective conductivity of a
     # glyme electrolyte and the Li+ self-diffusion of a PEG dimethyl ether electrolyte
     "sigma": (
@@ -67,9 +73,16 @@ CP2K_TWINS = frozenset(
 )
 
 
-def cases_for(what: str, engine: str | None = None) -> tuple[tuple[str, str], ...]:
-    """The (suite, case) pairs that test ``what`` when its numbers come from ``engine`` (CP2K: the twins)."""
+def cases_for(what: str, engine: str | None = None, method: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The (suite, case) pairs that test ``what`` when its numbers come from ``engine`` (CP2K: the twins).
+
+    ``method``: for core levels, the preset whose core-level settings the numbers were computed with
+    (:data:`~naspe.workflows.flows.core_level_methods.CORE_LEVEL_METHODS`); its twins of the cases
+    (``<case>-quick``, ``<case>-standard``) test those settings. None or "production": the plain cases.
+    """
     cases = VALIDATION_BASIS[what]
+    if what == "core levels" and method not in (None, "production"):
+        return tuple((suite, f"{case}-{method}") for suite, case in cases)
     if engine != "cp2k":
         return cases
     return tuple((suite, f"{case}-cp2k" if case in CP2K_TWINS else case) for suite, case in cases)
@@ -80,10 +93,10 @@ def _by_case(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     return {(r["suite"], r["case"]): r for r in rows}
 
 
-def validated(rows: Iterable[dict], what: str, engine: str | None = None) -> bool:
+def validated(rows: Iterable[dict], what: str, engine: str | None = None, method: str | None = None) -> bool:
     """Every validation case of ``what`` (a :data:`VALIDATION_BASIS` key) for ``engine`` is in ``rows`` and passed."""
     found = _by_case(rows)
-    return all((found.get(key) or {}).get("status") == "passed" for key in cases_for(what, engine))
+    return all((found.get(key) or {}).get("status") == "passed" for key in cases_for(what, engine, method))
 
 
 def _case(row: dict) -> tuple[Segment, ...]:
@@ -96,10 +109,12 @@ def _case(row: dict) -> tuple[Segment, ...]:
     )
 
 
-def validation_sentence(rows: Iterable[dict], what: str, engine: str | None = None) -> tuple[Segment, ...]:
+def validation_sentence(
+    rows: Iterable[dict], what: str, engine: str | None = None, method: str | None = None
+) -> tuple[Segment, ...]:
     """'Validation of the method for <what>: passed ...; failed ...; not run ...' for the cases of ``engine``."""
     found = _by_case(rows)
-    cases = cases_for(what, engine)
+    cases = cases_for(what, engine, method)
     if not any(key in found for key in cases):
         names = ", ".join(case for _, case in cases)
         suites = " and ".join(sorted({f"naspe validate {suite}" for suite, _ in cases}))

@@ -45,8 +45,6 @@ Reference values (each checked with the search tool where it says so)
 
 from __future__ import annotations
 
-import numpy as np
-
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.dft_makers import (
     CP2K_LEVEL,
@@ -57,59 +55,10 @@ from naspe.workflows.validation.dft_makers import (
     DimerMaker,
     GraphiteBindingMaker,
     SurfaceEnergyMaker,
-    xps_flow,
 )
-from naspe.workflows.validation.dft_makers import gas_phase_module as _gas_phase_module
+from naspe.workflows.validation.xps_cases import xps_cases
 
 __all__ = ["CASES", "GPAW_CASES", "CP2K_CASES", "xps_cases", "on_cp2k"]
-
-
-#: (case, molecule, atom index, reference molecule, reference atom index, quantity)
-_XPS_SHIFTS = (
-    ("xps-c1s-methanol", "CH3OH", 0, "CH4", 0, "C 1s shift, methanol C-O vs methane (gas phase)"),
-    ("xps-o1s-co2", "CO2", 1, "H2O", 0, "O 1s shift, CO2 vs water (gas phase)"),
-)
-
-
-def xps_cases() -> tuple[ValidationCase, ...]:
-    """The gas-phase C 1s / O 1s shift cases against Jolly et al. (1984).
-
-    They run :class:`naspe.workflows.flows.core_level_molecules.MolecularShiftMaker`; when that
-    module cannot be imported they are registered as not run
-    (``needs``), never as passed.
-    """
-    from naspe.analysis import xps
-
-    table = getattr(xps, "GAS_PHASE_1S_EV", {})
-    source = getattr(xps, "GAS_PHASE_SOURCE", "Jolly, Bomben & Eyermann, At. Data Nucl. Data Tables 31, 433 (1984)")
-    module = _gas_phase_module()
-    cases = []
-    for name, mol, index, ref, ref_index, quantity in _XPS_SHIFTS:
-        measured = table.get((mol, index), float("nan")) - table.get((ref, ref_index), float("nan"))
-        runnable = module is not None and np.isfinite(measured)
-        cases.append(
-            ValidationCase(
-                name=name,
-                suite="dft",
-                quantity=quantity,
-                unit="eV",
-                reference_value=round(float(measured), 3) if np.isfinite(measured) else 0.0,
-                reference_source=f"gas-phase XPS, {source}",
-                reference_kind="experiment",
-                tolerance=0.3,
-                tolerance_kind="abs",
-                tolerance_reason="Delta-SCF PBE 1s shifts of small molecules are typically within 0.2-0.3 eV of "
-                "gas-phase XPS; the study classifies C 1s environments about 1.4 eV apart",
-                level_of_theory="PBE Delta-SCF, GPAW PW 500 eV, core-ionised final state, spin-polarised",
-                cost="full",
-                make=(lambda m=mol, i=index, r=ref, j=ref_index, c=name: xps_flow(c, m, i, r, j)) if runnable else None,
-                needs=None
-                if runnable
-                else "the gas-phase core-level module (naspe.workflows.flows.core_level_molecules, issue 12) "
-                "and its measured table are not in the project yet",
-            )
-        )
-    return tuple(cases)
 
 
 _GRAPHITE_SPREAD = (

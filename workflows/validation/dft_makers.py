@@ -20,6 +20,7 @@ from ase import Atoms
 from jobflow import Flow, Maker
 
 from naspe.workflows.base.identity import with_content_uuid
+from naspe.workflows.flows.core_level_methods import CoreLevelMethod
 from naspe.workflows.validation.dft_jobs import (
     adatom_document,
     calc_numbers,
@@ -41,7 +42,6 @@ __all__ = [
     "engine_static",
     "CP2K_LEVEL",
     "VALIDATION_ENGINES",
-    "gas_phase_module",
     "xps_flow",
 ]
 
@@ -276,19 +276,20 @@ class DimerMaker(Maker):
         return _flow(f"{self.name} {self.system}", jobs, doc)
 
 
-def gas_phase_module():
-    """The gas-phase core-level module (:mod:`naspe.workflows.flows.core_level_molecules`), or None if absent."""
-    try:
-        from naspe.workflows.flows import core_level_molecules
-    except ImportError:
-        return None
-    return core_level_molecules
-
-
-def xps_flow(case: str, molecule: str, index: int, reference: str, reference_index: int) -> Flow:
-    """Gas-phase 1s shift of ``molecule``'s atom ``index`` against ``reference``'s (MolecularShiftMaker), compared."""
+def xps_flow(
+    case: str, molecule: str, index: int, reference: str, reference_index: int, method: CoreLevelMethod
+) -> Flow:
+    """Gas-phase 1s shift of ``molecule``'s atom ``index`` against ``reference``'s at ``method``'s settings."""
+    from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker
+    from naspe.workflows.flows.core_levels import CoreLevelShiftMaker
     from naspe.workflows.validation.dft_jobs import core_level_document
 
-    shift = gas_phase_module().MolecularShiftMaker().make(molecule, index, reference, reference_index)
+    cl = CoreLevelShiftMaker(
+        static_maker=method.static_maker(smearing_eV=0.01),
+        final_state="ionized",
+        spinpol=method.spinpol,
+        ground_state=True,
+    )
+    shift = MolecularShiftMaker(core_level_maker=cl).make(molecule, index, reference, reference_index)
     doc = with_content_uuid(core_level_document(case, shift.output))
     return Flow([shift, doc], output=doc.output, name=f"validation {case}")

@@ -93,8 +93,8 @@ def test_dft_registry_names_and_cheap_selection():
     assert all(c.suite == "dft" and c.reference_source for c in cases.values())
     cheap = select_cases("dft", cheap=True)
     assert cheap and all(c.cost == "cheap" for c in cheap)
-    for name in ("xps-c1s-methanol", "xps-o1s-co2"):  # run when the gas-phase core-level module is there
-        assert cases[name].runnable == (dft_cases._gas_phase_module() is not None)
+    for name in ("xps-c1s-methanol", "xps-c1s-formic-acid-quick", "xps-c1s-co2-standard", "xps-o1s-co2"):
+        assert cases[name].runnable
     with pytest.raises(ValueError, match="nosuch: not a dft case; allowed are na-bcc-lattice"):
         select_cases("dft", ["na-bcc-lattice", "nosuch"])
     with pytest.raises(ValueError, match="not cheap"):
@@ -143,13 +143,41 @@ def test_every_dft_case_builds_its_flow():
     assert [j.uuid for j in h.jobs[:-1]] == [j.uuid for j in b.jobs[:-1]]
 
 
-def test_a_case_waiting_for_a_module_is_never_passed(monkeypatch):
-    from naspe.workflows.validation import dft_cases
+def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
+    """C-O, C=O, O-C=O, CO2-like and an O 1s, each at the settings of every preset's interface core levels."""
+    from naspe.analysis.xps import core_environments
+    from naspe.workflows.campaign.presets import campaign_settings
+    from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS
+    from naspe.workflows.flows.core_level_molecules import boxed_molecule
+    from naspe.workflows.validation import xps_cases
 
-    monkeypatch.setattr(dft_cases, "_gas_phase_module", lambda: None)
-    for case in dft_cases.xps_cases():
-        assert not case.runnable and "core-level module" in case.needs
-        assert ValidationDocument.not_run(case, case.needs).passed is None
+    cases = suite_cases("dft")
+    classes = set()
+    for base, mol, index, ref, _, _ in xps_cases.XPS_SHIFTS:
+        atoms = boxed_molecule(mol)
+        classes.add((atoms[index].symbol, core_environments(atoms, atoms[index].symbol)[index]))
+        for preset in ("quick", "standard", "production"):
+            case = cases[xps_cases.xps_case_name(base, preset)]
+            spec = campaign_settings(preset).core_levels
+            method = CORE_LEVEL_METHODS[preset]
+            assert (spec.mode, spec.basis, spec.grid_spacing_angstrom, spec.ecut_eV, spec.spinpol) == (
+                method.mode,
+                method.basis,
+                method.grid_spacing_angstrom,
+                method.ecut_eV,
+                method.spinpol,
+            )
+            flow = case.make()  # the flow's GPAW settings are the preset's
+            static = flow.jobs[0].jobs[0].function_args[2].static_maker
+            assert (static.mode, static.basis, static.grid_spacing_angstrom, static.ecut_eV) == (
+                method.mode,
+                method.basis,
+                method.grid_spacing_angstrom,
+                method.ecut_eV,
+            ), case.name
+            assert case.tolerance == 0.3 and ref in case.reference_source
+    assert {("C", "C-O"), ("C", "C=O"), ("C", "O-C=O"), ("O", "C=O")} <= classes
+    assert cases["xps-c1s-co2"].reference_value == 6.85  # 297.69 - 290.84 eV, Jolly et al. 1984
 
 
 @pytest.fixture
