@@ -66,6 +66,7 @@ from jobflow import Flow, Maker, job
 from pydantic import BaseModel, Field
 
 from naspe.analysis.xps import GAS_PHASE_1S_EV, GAS_PHASE_SOURCE, check_element, core_environments
+from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft.gpaw import GpawStaticMaker
 from naspe.workflows.flows.core_level_runs import gpaw_energy
@@ -210,8 +211,9 @@ class MolecularShiftMaker(Maker):
         element = _check(molecule, index, self.vacuum_angstrom)
         _check(reference, reference_index, self.vacuum_angstrom, element)
         vac = self.vacuum_angstrom
-        a = delta_scf_energy(molecule, index, self.core_level_maker, vac)
-        b = delta_scf_energy(reference, reference_index, self.core_level_maker, vac)
+        # content UUIDs: flows that share a molecule's Delta-SCF (every C 1s case's CH4) run it once
+        a = with_content_uuid(delta_scf_energy(molecule, index, self.core_level_maker, vac))
+        b = with_content_uuid(delta_scf_energy(reference, reference_index, self.core_level_maker, vac))
         a.name, b.name = (
             f"{self.name} {molecule} {element}{index}",
             f"{self.name} {reference} {element}{reference_index}",

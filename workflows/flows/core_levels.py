@@ -33,7 +33,10 @@ Choices, and why
   keep the same background.
 - **Spin-polarised** (``spinpol=True``, whatever the static Maker says): only then
   does GPAW put the 1s hole into one spin channel (``gpaw/xc/lda.py``,
-  ``nc_corehole_g``); spin-paired, the hole is spin-averaged. CH4's absolute C 1s
+  ``nc_corehole_g``); spin-paired, the hole is spin-averaged. The ground state of a
+  cell without initial magnetic moments runs spin-paired: started from zero moments, a
+  spin-polarised run keeps both channels equal and gives the same energy and gap at
+  twice the cost (give the atoms initial moments for an open-shell ground state). CH4's absolute C 1s
   is 296.89 eV spin-paired and 289.93 eV spin-polarised (gas phase 290.84 eV);
   shifts moved by at most 0.05 eV. Absolute Delta-SCF energies
   (``delta_scf_energy_eV``) are meaningful only spin-polarised.
@@ -172,7 +175,7 @@ class CoreLevelShiftMaker(Maker):
         fully periodic (:func:`run_pbc`).
         """
         params = self.static_maker.gpaw_parameters(atoms, slab=_is_slab(atoms) and not _cation(index, final_state))
-        params["spinpol"] = self.spinpol
+        params["spinpol"] = self.spinpol and (index is not None or bool(atoms.get_initial_magnetic_moments().any()))
         if index is not None:
             setups = params.get("setups", {})
             setups = {"default": setups} if isinstance(setups, str) else dict(setups)

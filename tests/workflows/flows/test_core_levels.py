@@ -219,6 +219,42 @@ def test_final_state_of_a_metal_slab_from_its_gpaw_ground_state(tmp_path):
     assert choice.final_state == "neutral" and "metallic" in choice.reason
 
 
+def test_zero_moment_ground_state_runs_spin_paired_with_the_same_energy_and_gap(tmp_path):
+    """A spin-polarised run started from zero moments keeps both channels equal: same energy and gap, twice the cost.
+
+    So the ground state of a cell without initial moments runs spin-paired; one with moments (an open
+    shell) and every core-hole run stay spin-polarised.
+    """
+    from naspe.workflows.flows.core_level_runs import gpaw_energy
+
+    water = _boxed("H2O", 3.0)
+    maker = CoreLevelShiftMaker(static_maker=GpawStaticMaker(basis="sz(dzp)", grid_spacing_angstrom=0.3))
+    assert maker.gpaw_parameters(water, None)["spinpol"] is False
+    assert maker.gpaw_parameters(water, 0, "ionized")["spinpol"] is True
+    radical = water.copy()
+    radical.set_initial_magnetic_moments([1.0, 0.0, 0.0])
+    assert maker.gpaw_parameters(radical, None)["spinpol"] is True
+    (tmp_path / "paired").mkdir()
+    paired, calc = gpaw_energy(water, None, maker, "neutral", tmp_path / "paired")
+    assert calc.get_number_of_spins() == 1
+    polarised, pcalc = _spin_polarised_ground_state(water, maker, tmp_path / "polarised")
+    assert pcalc.get_number_of_spins() == 2 and abs(pcalc.get_magnetic_moment()) < 1e-6
+    assert paired == pytest.approx(polarised, abs=2e-3)
+    assert fs.band_gap_eV(calc) == pytest.approx(fs.band_gap_eV(pcalc), abs=2e-3)
+
+
+def _spin_polarised_ground_state(atoms, maker, workdir):
+    """The ground state as the spin-polarised run it replaces (GPAW directly, same parameters)."""
+    from gpaw import GPAW
+
+    workdir.mkdir(parents=True)
+    params = maker.gpaw_parameters(atoms, None) | {"spinpol": True, "txt": str(workdir / "gpaw.txt")}
+    atoms = atoms.copy()
+    atoms.calc = GPAW(**params)
+    energy = atoms.get_potential_energy() + atoms.calc.get_reference_energy()
+    return float(energy), atoms.calc
+
+
 # ----------------------------------------------------------------------------- real GPAW
 
 
