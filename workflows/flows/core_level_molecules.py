@@ -47,10 +47,8 @@ What each cause does:
   reference molecule's own measured value (CH4 290.84 eV), not an XPS calibration value.
 
 With the defaults, C-O and C=O shifts are within 0.12 eV of experiment; O-C=O-type carbons stay
-0.4 eV low (HCOOH -0.37, CO2 -0.44 eV; halved from -0.64 and -0.80). That remainder is none of
-the causes above (cutoff: +0.08 eV from 400 to 600 eV; box: 0.01 eV); it may be the frozen 1s^1
-orbital of the setup, taken from an isolated C+ ion, or PBE itself. Read O-C=O shifts with that
-uncertainty.
+0.4 eV low (HCOOH -0.37, CO2 -0.44 eV). That remainder is PBE's: all-electron PBE Delta-SCF gives
+the same, SCAN and PBE0 do not (:mod:`naspe.workflows.flows.core_level_methods`).
 """
 
 from __future__ import annotations

@@ -86,7 +86,6 @@ def test_curve_minimum_and_unbracketed_minimum():
 
 
 def test_dft_registry_names_and_cheap_selection():
-    from naspe.workflows.validation import dft_cases
 
     cases = suite_cases("dft")
     assert {"na-bcc-lattice", "graphite-interlayer", "s22-methane-dimer", "na110-surface-energy"} <= set(cases)
