@@ -40,8 +40,6 @@ never opened by a writer since) has no index: its queries read the documents as 
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import os
 import sqlite3
 import time
@@ -63,7 +61,9 @@ INDEX_FILE = "query-index-outputs.bson"
 HEAD_KEYS = ("uuid", "index", "name", "completed_at", "metadata")
 #: classes whose documents the index holds as the tables read them: output fields reduced to what they use
 REDUCED: dict[str, tuple[str, ...]] = {"AdhesionDocument": ("relaxed_interface",)}
-_FORMAT = 1
+#: the format of the records; raise it when what a record holds changes (``HEAD_KEYS``, ``REDUCED``, the
+#: reductions), so that old index files are rebuilt
+_FORMAT = 2
 #: the collection the index describes: the job documents (their large objects are elsewhere)
 QUERY_COLLECTION = "outputs"
 _CHUNK = 500  # keys per ``IN (...)`` of a fetch
@@ -71,12 +71,6 @@ _CHUNK = 500  # keys per ``IN (...)`` of a fetch
 
 class IndexUnavailable(RuntimeError):
     """The store has no change log (or cannot be read here): it is queried without an index."""
-
-
-@functools.lru_cache(maxsize=1)
-def _version() -> str:
-    """The format of the records: this module's source, so a change to what a record holds rebuilds old index files."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def output_classes(doc: dict) -> list[str]:
@@ -216,7 +210,7 @@ class QueryIndex:
             docs = bson.decode_all(self.path.read_bytes())
         except (OSError, bson.errors.BSONError, ValueError):
             return
-        if not docs or docs[0].get("format") != _FORMAT or docs[0].get("version") != _version():
+        if not docs or docs[0].get("format") != _FORMAT:
             return
         head = docs[0]
         self._stamp = (head["store_id"], head["seq"], head["count"])
@@ -227,7 +221,6 @@ class QueryIndex:
         assert self._stamp is not None
         head = {
             "format": _FORMAT,
-            "version": _version(),
             "store_id": self._stamp[0],
             "seq": self._stamp[1],
             "count": self._stamp[2],
