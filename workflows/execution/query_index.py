@@ -31,7 +31,7 @@ leaves the previous file, and the documents are stored already.
 A reader compares the file's state with the store's in one SQLite read transaction with
 what it reads: if documents changed since (a writer that stopped between its write and the
 index's), only those are decoded again; if the file is missing, unreadable, of another
-store or of another version of this module, the index is rebuilt from every document. A
+store or of another record format (``_FORMAT``), the index is rebuilt from every document. A
 reader keeps what it caught up in memory and writes nothing (see
 :mod:`naspe.workflows.execution.store`). A store without a change log (made before it,
 never opened by a writer since) has no index: its queries read the documents as before.
@@ -205,7 +205,7 @@ class QueryIndex:
     # -- the index file ---------------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        """The records of the index file when it is of this version (else none: rebuilt)."""
+        """The records of the index file when it is of this record format (else none: rebuilt)."""
         try:
             docs = bson.decode_all(self.path.read_bytes())
         except (OSError, bson.errors.BSONError, ValueError):

@@ -1,8 +1,8 @@
 """A work-of-adhesion protocol that finishes: fast pre-relaxation, then GPAW single points (or a short refinement).
 
 A full GPAW relaxation of the substrate, the film and the interface costs hours on
-two cores for the study's cells (issue 12: about 30 s per SCF iteration for a
-30-atom Na(110) slab, up to 100 steps each). :class:`AdhesionProtocolMaker`
+two cores for the study's cells (about 30 s per SCF iteration for a 30-atom
+Na(110) slab in GPAW LCAO, up to 100 steps each). :class:`AdhesionProtocolMaker`
 spends the geometry steps at a fast level and keeps GPAW for the energies:
 
 1. **substrate**: relaxed by ``substrate_pre_relax_maker``: by default CHGNet

@@ -9,8 +9,8 @@ The final state is the core-ionised cation, as in gas-phase XPS, and the runs ar
 This is what :data:`naspe.analysis.xps.GAS_PHASE_1S_EV` (Jolly et al. 1984) measures, and what
 ``naspe validate dft`` checks the engine against.
 
-Why the defaults (issue 12)
----------------------------
+Why the defaults
+----------------
 The old setup (LCAO dzp, h = 0.2 Å, spin-paired, a molecule and its reference in one box) gave
 oxidised-carbon shifts that were too small, the more so the more oxygens on the carbon. Each
 candidate cause was measured on its own (PBE, GPAW 26.7, core-ionised final state, CH4 as the

@@ -36,7 +36,7 @@ COSTS = ("cheap", "full")
 #: ``abs``: |computed - reference| <= tolerance (in the unit); ``rel``: <= tolerance * |reference|
 TOLERANCE_KINDS = ("abs", "rel")
 REFERENCE_KINDS = ("experiment", "CCSD(T)", "DFT")
-#: the suites: ``dft`` (GPAW, issue 12) and ``md`` (LAMMPS force field, issue 13)
+#: the suites: ``dft`` (GPAW, CP2K) and ``md`` (the LAMMPS force field)
 SUITES = ("dft", "md")
 #: the engines each suite's cases run on, the default first
 SUITE_ENGINES = {"dft": ("gpaw", "cp2k"), "md": ("lammps",)}

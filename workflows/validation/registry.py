@@ -3,9 +3,8 @@
 Each suite's cases live in one module that defines ``CASES``, a tuple of
 :class:`~naspe.workflows.validation.cases.ValidationCase`:
 
-- ``dft``: :mod:`naspe.workflows.validation.dft_cases` (GPAW);
-- ``md``: ``naspe.workflows.validation.md_cases`` (LAMMPS; issue 13). Until that
-  module exists the suite is empty.
+- ``dft``: :mod:`naspe.workflows.validation.dft_cases` (GPAW and CP2K);
+- ``md``: :mod:`naspe.workflows.validation.md_cases` (LAMMPS).
 
 A suite's module is imported on first use (the DFT cases import the GPAW Makers'
 modules, not GPAW itself). To add a case, append it to the module's ``CASES``:
