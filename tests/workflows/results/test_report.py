@@ -607,6 +607,9 @@ def test_core_levels_vs_xps():
         _core("O-C=O", 288.9, True),
         _core("C=O", 532, True, "O"),
     ]
+    rows = [r | {"core_level_method": "production"} for r in rows]
+    (own,) = _text(c.core_levels_vs_xps(c.Results(core=[r | {"core_level_method": None} for r in rows])))
+    assert "settings that are not one preset's core-level settings" in own
     (text,) = _text(c.core_levels_vs_xps(c.Results(core=rows)))
     assert text == (
         "3 of 4 converged core-level binding energies fall inside the XPS range of their environment class. The "
