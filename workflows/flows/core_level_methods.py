@@ -35,7 +35,8 @@ CO2 (O-C=O)     +6.85     +6.38      +6.41       +6.20       +6.02       +6.85  
 - **GPAW here cannot run the functionals that fix it**: SCAN and r2SCAN diverge in the first SCF
   iterations (energies of order 1e10 eV) even for ground-state CH4, in legacy and new GPAW 26.7
   alike; libxc warns that it was built without ``--disable-fhc`` (Debian's ``libxc-dev``). PBE0
-  in plane waves runs but costs about 40 s per SCF iteration for CH4 in its 6 Å box on a shared core.
+  in plane waves (core-hole setups generated with ``exx=True``) gives CO2 +7.05 eV, as all-electron
+  PBE0 does, at 40-60 s per SCF iteration per molecule on a shared core, 4-6 times PBE.
 - **Basis**: LCAO lowers the O-C=O shifts further (CO2: dzp -0.39, tzdp -0.21 eV against plane
   waves at 500 eV, whose cutoff is converged to about 0.1 eV).
 - Other GGAs do not help (CO2 in PW 500 eV: revPBE +6.32, PW86-PW91 +6.36 eV).
