@@ -263,10 +263,10 @@ class QueryIndex:
             return {u: docs[r["k"]] for u, r in found.items() if r["k"] in docs}
 
     def latest(self, cls: str) -> list[dict]:
-        """The documents whose output is of class ``cls``, the highest index of each uuid, oldest first.
+        """The documents whose output is of class ``cls``, the highest index of each uuid, in no set order.
 
-        As :func:`naspe.workflows.results.store_reader.latest` on the store: jobflow's ``store_inputs``
-        stand-ins are left out. Documents of :data:`REDUCED` classes come as the tables read them.
+        As :func:`naspe.workflows.results.store_reader.latest` on the store (which orders them): jobflow's
+        ``store_inputs`` stand-ins are left out. Documents of :data:`REDUCED` classes come as the tables read them.
         """
         with self._transaction() as conn:
             chosen: dict[str, dict] = {}
@@ -281,7 +281,7 @@ class QueryIndex:
             else:
                 fetched = self._fetch(conn, [r["k"] for r in chosen.values()])
                 docs = [fetched[r["k"]] for r in chosen.values() if r["k"] in fetched]
-        return sorted(docs, key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))
+        return docs
 
     @staticmethod
     def _fetch(conn: sqlite3.Connection, keys: list[str]) -> dict[str, dict]:

@@ -85,21 +85,17 @@ from naspe.workflows.execution.store_paths import (
 
 __all__ = ["open_store", "StoreError", "WriterMontyStore", "ReadOnlyMontyStore"]
 
-_STORAGE = STORAGE
 #: maggma's MontyStore defaults (pymongo's BSON, MongoDB 4.0 query semantics), as every naspe store was made
 _STORAGE_KWARGS = {"use_bson": True, "mongo_version": "4.0"}
-_ENGINE_FILE = ENGINE_FILE  # montydb: the storage engine's name
-_CONFIG_FILE = CONFIG_FILE  # montydb: the engine's options (written first: see WriterMontyStore.connect)
-_DATABASE = DATABASE
 
 
 def _config_text(storage_kwargs: dict) -> str:
     """``monty.storage.cfg`` as montydb's ``AbstractStorage.save_config`` writes it."""
     parser = configparser.ConfigParser()
-    parser.add_section(_STORAGE)
+    parser.add_section(STORAGE)
     for option, value in storage_kwargs.items():
         text = ("yes" if value else "") if isinstance(value, bool) else ("" if value is None else str(value))
-        parser.set(_STORAGE, str(option), text)
+        parser.set(STORAGE, str(option), text)
     out = io.StringIO()
     parser.write(out)
     return out.getvalue()
@@ -122,8 +118,8 @@ class WriterMontyStore(MontyStore):
         """Connect, writing montydb's configuration files only when missing or different (see the module)."""
         if self._coll is None or force_reset:
             repo = Path(self.database_path)
-            _replace_if_different(repo / _CONFIG_FILE, _config_text(self.storage_kwargs))
-            _replace_if_different(repo / _ENGINE_FILE, self.storage)
+            _replace_if_different(repo / CONFIG_FILE, _config_text(self.storage_kwargs))
+            _replace_if_different(repo / ENGINE_FILE, self.storage)
             client = MontyClient(self.database_path, **self.client_kwargs)
             database = client[self.database_name]
             if not client._storage.collection_exists(database, self.collection_name):
@@ -147,7 +143,7 @@ class WriterMontyStore(MontyStore):
         The documents are stored already: a failure here (a full disk) is logged and leaves the
         previous index file, which readers catch up from the change log.
         """
-        if self.collection_name != QUERY_COLLECTION or self.database_name != _DATABASE:
+        if self.collection_name != QUERY_COLLECTION or self.database_name != DATABASE:
             return
         index = getattr(self, "_query_index", None)
         if index is None:
@@ -262,7 +258,7 @@ def _monty(path: Path) -> JobStore:
     except OSError as err:
         raise StoreError(f"results store directory {str(path)!r} is not writable: {err}") from err
     # absolute: jobflow's run_locally changes into job folders, and montydb opens its files relative to the cwd
-    common = {"database_path": str(path.resolve()), "database_name": _DATABASE, "storage": _STORAGE}
+    common = {"database_path": str(path.resolve()), "database_name": DATABASE, "storage": STORAGE}
     docs = WriterMontyStore("outputs", storage_kwargs=dict(_STORAGE_KWARGS), **common)
     data = WriterMontyStore("outputs_data", storage_kwargs=dict(_STORAGE_KWARGS), **common)
     return _ObjectsFirstJobStore(docs, additional_stores={"data": data})
@@ -271,7 +267,7 @@ def _monty(path: Path) -> JobStore:
 def _monty_for_reading(path: Path, holder: str, hint: str) -> JobStore:
     if reading_path(path, holder, hint) is None:
         return JobStore(_EmptyStore("outputs"), additional_stores={"data": _EmptyStore("outputs_data")})
-    common = {"database_path": str(path.resolve()), "database_name": _DATABASE, "storage": _STORAGE}
+    common = {"database_path": str(path.resolve()), "database_name": DATABASE, "storage": STORAGE}
     docs = ReadOnlyMontyStore("outputs", **common)
     data = ReadOnlyMontyStore("outputs_data", **common)
     return JobStore(docs, additional_stores={"data": data})

@@ -143,16 +143,19 @@ def latest(store, criteria: dict) -> list[dict]:
     """Documents matching ``criteria``, the highest index of each uuid, oldest completion first."""
     cls = criteria.get("output.@class") if len(criteria) == 1 else None
     index = _index_of(store) if isinstance(cls, str) else None
+    docs = None
     if index is not None:
         with contextlib.suppress(IndexUnavailable):
-            return index.latest(cls)
-    seen: dict[str, dict] = {}
-    for doc in store.query(criteria, sort={"index": -1}):
-        if doc.get("name") == "store_inputs":
-            continue  # jobflow's stand-in for a replaced job: a copy of the replacing flow's output, listed already
-        if doc["uuid"] not in seen:
-            seen[doc["uuid"]] = doc
-    return sorted(seen.values(), key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))
+            docs = index.latest(cls)
+    if docs is None:
+        seen: dict[str, dict] = {}
+        for doc in store.query(criteria, sort={"index": -1}):
+            if doc.get("name") == "store_inputs":
+                continue  # jobflow's stand-in for a replaced job: a copy of the replacing flow's output, listed already
+            if doc["uuid"] not in seen:
+                seen[doc["uuid"]] = doc
+        docs = list(seen.values())
+    return sorted(docs, key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))
 
 
 def by_class(store, cls: str) -> list[dict]:
