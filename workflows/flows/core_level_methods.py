@@ -99,10 +99,16 @@ CORE_LEVEL_METHODS: dict[str, CoreLevelMethod] = {
 }
 
 
-def method_name(mode: str, basis: str | None, grid_spacing_angstrom: float | None, ecut_eV: float | None) -> str | None:
+def method_name(
+    mode: str,
+    basis: str | None,
+    grid_spacing_angstrom: float | None,
+    ecut_eV: float | None,
+    spinpol: bool = True,
+) -> str | None:
     """The preset whose :data:`CORE_LEVEL_METHODS` entry has these numerics, or None (settings of one's own)."""
     for name, m in CORE_LEVEL_METHODS.items():
-        if m.mode != mode:
+        if m.mode != mode or m.spinpol != spinpol:
             continue
         if mode == "pw" and ecut_eV is not None and abs(ecut_eV - m.ecut_eV) < 1e-6:
             return name

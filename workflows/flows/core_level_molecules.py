@@ -66,21 +66,33 @@ from pydantic import BaseModel, Field
 from naspe.analysis.xps import GAS_PHASE_1S_EV, GAS_PHASE_SOURCE, check_element, core_environments
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
-from naspe.workflows.dft.gpaw import GpawStaticMaker
+from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS, CoreLevelMethod
 from naspe.workflows.flows.core_level_runs import gpaw_energy
 from naspe.workflows.flows.core_levels import CoreLevelShiftMaker
 
-__all__ = ["MolecularShiftDocument", "MolecularShiftMaker", "molecular_shift", "boxed_molecule"]
+__all__ = [
+    "MolecularShiftDocument",
+    "MolecularShiftMaker",
+    "molecular_shift",
+    "boxed_molecule",
+    "gas_phase_core_level_maker",
+]
 
 #: vacuum (Å) between a molecule and each face of its box
 VACUUM_ANGSTROM = 6.0
 
 
-def _default_core_level_maker() -> CoreLevelShiftMaker:
+def gas_phase_core_level_maker(method: CoreLevelMethod | None = None) -> CoreLevelShiftMaker:
+    """The Delta-SCF of a gas-phase shift at ``method``'s settings (None: the production preset's, PW 500 eV).
+
+    Core-ionised, as gas-phase XPS leaves the molecule; the ground state computed, for absolute energies;
+    0.01 eV smearing, so that a closed-shell molecule's levels are occupied as at 0 K.
+    """
+    method = CORE_LEVEL_METHODS["production"] if method is None else method
     return CoreLevelShiftMaker(
-        static_maker=GpawStaticMaker(mode="pw", ecut_eV=500.0, smearing_eV=0.01),
+        static_maker=method.static_maker(smearing_eV=0.01),
         final_state="ionized",
-        spinpol=True,
+        spinpol=method.spinpol,
         ground_state=True,
     )
 
@@ -201,7 +213,7 @@ class MolecularShiftMaker(Maker):
     """
 
     name: str = "gas-phase core-level shift"
-    core_level_maker: CoreLevelShiftMaker = field(default_factory=_default_core_level_maker)
+    core_level_maker: CoreLevelShiftMaker = field(default_factory=gas_phase_core_level_maker)
     vacuum_angstrom: float = VACUUM_ANGSTROM
 
     def make(self, molecule: str, index: int, reference: str = "CH4", reference_index: int = 0) -> Flow:

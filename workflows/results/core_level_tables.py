@@ -84,6 +84,7 @@ def core_level_table(
             settings.get("basis"),
             settings.get("grid_spacing_angstrom"),
             settings.get("ecut_eV"),
+            settings.get("spinpol", True),
         )
         for s in out.get("shifts") or []:
             xps = s.get("xps_range_eV")

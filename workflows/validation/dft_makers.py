@@ -280,16 +280,10 @@ def xps_flow(
     case: str, molecule: str, index: int, reference: str, reference_index: int, method: CoreLevelMethod
 ) -> Flow:
     """Gas-phase 1s shift of ``molecule``'s atom ``index`` against ``reference``'s at ``method``'s settings."""
-    from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker
-    from naspe.workflows.flows.core_levels import CoreLevelShiftMaker
+    from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker, gas_phase_core_level_maker
     from naspe.workflows.validation.dft_jobs import core_level_document
 
-    cl = CoreLevelShiftMaker(
-        static_maker=method.static_maker(smearing_eV=0.01),
-        final_state="ionized",
-        spinpol=method.spinpol,
-        ground_state=True,
-    )
-    shift = MolecularShiftMaker(core_level_maker=cl).make(molecule, index, reference, reference_index)
+    maker = MolecularShiftMaker(core_level_maker=gas_phase_core_level_maker(method))
+    shift = maker.make(molecule, index, reference, reference_index)
     doc = with_content_uuid(core_level_document(case, shift.output))
     return Flow([shift, doc], output=doc.output, name=f"validation {case}")

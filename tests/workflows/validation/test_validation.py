@@ -177,6 +177,13 @@ def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
             assert case.tolerance == 0.3 and ref in case.reference_source
     assert {("C", "C-O"), ("C", "C=O"), ("C", "O-C=O"), ("O", "C=O")} <= classes
     assert cases["xps-c1s-co2"].reference_value == 6.85  # 297.69 - 290.84 eV, Jolly et al. 1984
+    # a document's settings name the preset whose cases judge it; spin-paired or other numerics name none
+    from naspe.workflows.flows.core_level_methods import method_name
+
+    assert method_name("lcao", "szp(dzp)", 0.25, None) == "quick"
+    assert method_name("pw", None, None, 500.0) == "production"
+    assert method_name("lcao", "szp(dzp)", 0.25, None, spinpol=False) is None
+    assert method_name("pw", None, None, 400.0) is None
 
 
 @pytest.fixture
