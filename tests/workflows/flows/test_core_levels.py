@@ -243,6 +243,29 @@ def test_zero_moment_ground_state_runs_spin_paired_with_the_same_energy_and_gap(
     assert fs.band_gap_eV(calc) == pytest.approx(fs.band_gap_eV(pcalc), abs=2e-3)
 
 
+def test_unconverged_core_hole_scf_stores_no_energy_and_no_shift(tmp_path):
+    """A core-hole SCF that stops unconverged (here: 2 iterations allowed) fails its job: no energy, no document.
+
+    GPAW raises ``KohnShamConvergenceError``; the job's output and the shift document never reach the store.
+    """
+    from gpaw import KohnShamConvergenceError
+
+    from naspe.workflows.flows.core_level_runs import hole_energy
+
+    starved = GpawStaticMaker(grid_spacing_angstrom=0.3, basis="sz(dzp)", calculator_kwargs={"maxiter": 2})
+    maker = CoreLevelShiftMaker(
+        static_maker=starved, final_state="ionized", ground_state=False, setup_dir=str(tmp_path)
+    )
+    ethanol = _boxed("CH3CH2OH", 3.1)
+    with pytest.raises(KohnShamConvergenceError):
+        hole_energy(ethanol, 1, maker, "ionized", tmp_path)
+    flow = maker.make(AseAtomsAdaptor.get_structure(ethanol), atoms=[1], reference=0)
+    store = JobStore(MemoryStore())
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path / "run", log=False)
+    store.connect()
+    assert store.count({"uuid": {"$in": [j.uuid for j in flow.jobs]}}) == 0
+
+
 def _spin_polarised_ground_state(atoms, maker, workdir):
     """The ground state as the spin-polarised run it replaces (GPAW directly, same parameters)."""
     from gpaw import GPAW
