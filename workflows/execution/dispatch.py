@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import traceback
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from jobflow import Job
 from naspe.workflows.execution.processes import ProcessId, python_bin_on_path, stop_leftovers, stop_marked
 from naspe.workflows.execution.worker import execute_job
 
-__all__ = ["ParslDispatch", "InProcessDispatch"]
+__all__ = ["ParslDispatch", "InProcessDispatch", "describe_failure"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,24 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 20.0
 #: set in every job's environment (the run directory): how the processes a job started are found at a stop
 JOB_MARK = "NASPE_RUN_DIR"
+
+
+#: Parsl's errors for a worker whose block is gone (node failure, the scheduler's time limit, scancel):
+#: a lost heartbeat (ManagerLost, WorkerLost) or the scheduler no longer listing the block (BadStateException)
+_LOST_WORKER_ERRORS = frozenset({"ManagerLost", "WorkerLost", "BadStateException"})
+
+
+def describe_failure(err: BaseException) -> str:
+    """One line on why a job failed outside its own code, as a user reads it in ``naspe status``.
+
+    A worker that vanished reads ``worker lost (its block ended: node failure,
+    scheduler time limit or cancellation): <Parsl's words>``, whichever of
+    Parsl's ways of noticing it came first; any other error keeps its type.
+    """
+    text = "".join(traceback.format_exception_only(err)).strip()
+    if any(cls.__name__ in _LOST_WORKER_ERRORS for cls in type(err).__mro__):
+        return f"worker lost (its block ended: node failure, scheduler time limit or cancellation): {text}"
+    return text
 
 
 def _stop_started_executors(executors) -> None:

@@ -42,7 +42,6 @@ import json
 import logging
 import os
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import datetime
@@ -52,7 +51,7 @@ from jobflow import Flow, Job, JobStore
 
 from naspe.workflows.base.identity import all_jobs
 from naspe.workflows.base.kinds import job_kind
-from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch
+from naspe.workflows.execution.dispatch import InProcessDispatch, ParslDispatch, describe_failure
 from naspe.workflows.execution.driver_watchdog import start_watchdog
 from naspe.workflows.execution.hpc_config import load_execution_config
 from naspe.workflows.execution.old_runs import install_redirects, load_flow, translate
@@ -295,7 +294,7 @@ class FlowManager:
     def _fail(self, job: Job, err: BaseException) -> None:
         rec = self.records[job.uuid]
         # a job's own error as the worker described it; anything else (a lost worker, a time-out) with its type
-        text = str(err) if isinstance(err, JobError) else "".join(traceback.format_exception_only(err)).strip()
+        text = str(err) if isinstance(err, JobError) else describe_failure(err)
         logger.warning("%s failed (attempt %d): %s", job.name, rec.attempts, text)
         if rec.attempts <= self.max_retries:
             rec.state, rec.error = WAITING, text

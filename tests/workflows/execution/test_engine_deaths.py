@@ -83,3 +83,24 @@ def test_a_killed_gpaw_worker_is_retried_and_a_job_that_keeps_dying_is_failed(tm
         assert "GPAW static" in p.stderr and "failed" in p.stderr
         done = run_naspe("query", "jobs", "--state", "done", "--json", cwd=tmp_path, env=env)
         assert json.loads(done.stdout) == []  # never done with a result made up for it
+
+
+def test_a_lost_worker_reads_the_same_whichever_way_parsl_noticed_it():
+    from parsl.executors.errors import BadStateException
+    from parsl.executors.high_throughput.errors import ManagerLost, WorkerLost
+
+    from naspe.workflows.execution.dispatch import describe_failure
+
+    class Executor:
+        label = "md"
+
+    lost = [
+        ManagerLost(b"m1", "node1"),
+        WorkerLost(3, "node1"),
+        BadStateException(Executor(), RuntimeError("Job is marked as MISSING since the scheduler no longer lists it")),
+    ]
+    for err in lost:
+        text = describe_failure(err)
+        assert text.startswith("worker lost (its block ended: node failure, scheduler time limit or cancellation): ")
+        assert type(err).__name__ in text  # Parsl's own words follow
+    assert describe_failure(ValueError("bad cutoff")) == "ValueError: bad cutoff"

@@ -82,7 +82,7 @@ def test_job_killed_at_its_slurm_time_limit_is_failed_and_a_rerun_completes(slur
     threading.Thread(target=expire_block, daemon=True).start()
     report = manager.run(flow)
     assert list(report.failed) == ["sleep"], report
-    assert "lost" in report.failed["sleep"].lower() or "Worker" in report.failed["sleep"]
+    assert report.failed["sleep"].startswith("worker lost (its block ended"), report.failed["sleep"]
     rec = read_state(run)["records"][job.uuid]
     assert rec["state"] == "failed" and store.query_one({"uuid": job.uuid}) is None
 
