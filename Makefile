@@ -7,7 +7,7 @@ STAMP := $(VENV)/.naspe-setup
 APT_PACKAGES := libxc-dev libopenblas-dev slurm-wlm munge cp2k cp2k-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test validate lint clean mlip docs
+.PHONY: setup demo test typecheck validate lint clean mlip docs package-links
 
 setup: $(STAMP)
 
@@ -46,20 +46,32 @@ mlip: setup
 	$(VENV)/bin/pip install -q "torch==2.13.0"
 	$(VENV)/bin/pip install -q -e ".[mlip]"
 
-# the layer contracts of pyproject.toml ([tool.importlinter]) first, then the suite
+# the layer contracts of pyproject.toml ([tool.importlinter]) first, then mypy on analysis and structures
+# (a type error fails the target before the long suite starts), then the suite
 # two pytest workers (pytest-xdist), one test module each at a time: most tests run a serial engine or
 # wait on a subprocess, so one core would idle; the Slurm tests share one worker and its one cluster
 # (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
 test: setup docs
 	$(VENV)/bin/lint-imports
+	$(MYPY)
 	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
-# the documentation site (MkDocs Material + mkdocstrings) into site/, warnings as errors; griffe finds the three
-# folders under their package names through links in build/docs-src (setuptools maps them, griffe reads paths)
-docs: setup
+# mypy on the two libraries, settings in pyproject.toml ([tool.mypy]); `make test` runs it too. It reads them
+# as naspe.analysis and naspe.structures (their imports name them so) through the links in build/docs-src
+MYPY := $(VENV)/bin/mypy -p naspe.analysis -p naspe.structures
+typecheck: setup package-links
+	$(MYPY)
+
+# the three folders under their package names, as links in build/docs-src/naspe: setuptools maps them
+# (package-dir) and the editable install finds them by an import hook, but griffe (docs) and mypy read paths
+package-links:
 	mkdir -p build/docs-src/naspe
 	for p in analysis structures workflows; do ln -sfn ../../../$$p build/docs-src/naspe/$$p; done
+
+# the documentation site (MkDocs Material + mkdocstrings) into site/, warnings as errors; griffe finds the three
+# folders under their package names through the links of package-links
+docs: setup package-links
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 lint: setup
@@ -67,4 +79,4 @@ lint: setup
 	$(VENV)/bin/ruff format --check structures workflows analysis tests benchmarks examples
 
 clean:
-	rm -rf $(VENV) demo-output naspe-data .pytest_cache site build/docs-src
+	rm -rf $(VENV) demo-output naspe-data .pytest_cache site build/docs-src build/mypy-cache

@@ -79,6 +79,13 @@ BRADFORD_2023_PEO_LITFSI_EO20 = ReferenceConductivity(
 REFERENCE_DATA = (ZHAO_2019_PEO20_NAFSI, BRADFORD_2023_PEO_LITFSI_EO20)
 
 
+def _defined(parameter: ValueWithError, name: str) -> float:
+    """The value of a fitted parameter; a ValueError if it is undefined (null)."""
+    if parameter.value is None:
+        raise ValueError(f"the fit's {name} is undefined (null): no conductivity can be predicted")
+    return parameter.value
+
+
 class _ConductivityFit(BaseModel):
     """What every conductivity-temperature fit records about its data."""
 
@@ -98,7 +105,8 @@ class ArrheniusFit(_ConductivityFit):
     def predict_S_cm(self, temperature_K: np.ndarray | float) -> np.ndarray:
         """Conductivity (S/cm) of the fit at ``temperature_K`` (K)."""
         t = np.asarray(temperature_K, dtype=float)
-        return self.prefactor_S_cm.value * np.exp(-self.activation_energy_eV.value / (BOLTZMANN_EV_PER_K * t))
+        a, ea = _defined(self.prefactor_S_cm, "prefactor"), _defined(self.activation_energy_eV, "activation energy")
+        return a * np.exp(-ea / (BOLTZMANN_EV_PER_K * t))
 
 
 class VTFFit(_ConductivityFit):
@@ -112,11 +120,15 @@ class VTFFit(_ConductivityFit):
     def predict_S_cm(self, temperature_K: np.ndarray | float) -> np.ndarray:
         """Conductivity (S/cm) of the fit at ``temperature_K`` (K); only meaningful above T0."""
         t = np.asarray(temperature_K, dtype=float)
-        return self.prefactor_S_cm_K05.value / np.sqrt(t) * np.exp(-self.b_K.value / (t - self.t0_K.value))
+        a, b, t0 = _defined(self.prefactor_S_cm_K05, "prefactor"), _defined(self.b_K, "B"), _defined(self.t0_K, "T0")
+        return a / np.sqrt(t) * np.exp(-b / (t - t0))
 
 
 def _prepare(
-    temperatures_K: Sequence[float], sigma_S_cm: Sequence[float], stderr_S_cm: Sequence[float] | None, minimum: int
+    temperatures_K: Sequence[float] | np.ndarray,
+    sigma_S_cm: Sequence[float] | np.ndarray,
+    stderr_S_cm: Sequence[float] | np.ndarray | None,
+    minimum: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     t = np.asarray(temperatures_K, dtype=float)
     s = np.asarray(sigma_S_cm, dtype=float)
@@ -163,7 +175,9 @@ def _arrhenius_model(t: np.ndarray, ln_a: float, ea_ev: float) -> np.ndarray:
 
 
 def fit_arrhenius(
-    temperatures_K: Sequence[float], sigma_S_cm: Sequence[float], stderr_S_cm: Sequence[float] | None = None
+    temperatures_K: Sequence[float] | np.ndarray,
+    sigma_S_cm: Sequence[float] | np.ndarray,
+    stderr_S_cm: Sequence[float] | np.ndarray | None = None,
 ) -> ArrheniusFit:
     """Fit sigma = A exp(-Ea / kB T) to conductivities at >= 2 temperatures.
 
@@ -202,7 +216,9 @@ def _vtf_model(t: np.ndarray, ln_a: float, b: float, t0: float) -> np.ndarray:
 
 
 def fit_vtf(
-    temperatures_K: Sequence[float], sigma_S_cm: Sequence[float], stderr_S_cm: Sequence[float] | None = None
+    temperatures_K: Sequence[float] | np.ndarray,
+    sigma_S_cm: Sequence[float] | np.ndarray,
+    stderr_S_cm: Sequence[float] | np.ndarray | None = None,
 ) -> VTFFit:
     """Fit sigma = A T^-1/2 exp(-B / (T - T0)) to conductivities at >= 4 temperatures.
 
@@ -250,7 +266,7 @@ def fit_vtf(
         prefactor_S_cm_K05=ValueWithError(value=np.exp(ln_a), stderr=None if errors is None else np.exp(ln_a) * err(0)),
         b_K=ValueWithError(value=b, stderr=err(1)),
         pseudo_activation_energy_eV=ValueWithError(
-            value=b * BOLTZMANN_EV_PER_K, stderr=None if errors is None else err(1) * BOLTZMANN_EV_PER_K
+            value=b * BOLTZMANN_EV_PER_K, stderr=None if errors is None else float(errors[1]) * BOLTZMANN_EV_PER_K
         ),
         t0_K=ValueWithError(value=t0, stderr=err(2)),
         temperatures_K=t.tolist(),
@@ -336,8 +352,8 @@ def plot_arrhenius(
         if t.size:
             yerr = None if e is None else e / (s * np.log(10.0))
             filled = quantity == fit_quantity
-            style = {"mfc": None if filled else "none"}
-            ax.errorbar(1000.0 / t, np.log10(s), yerr=yerr, fmt=marker, capsize=3, label=label, **style)
+            mfc = None if filled else "none"
+            ax.errorbar(1000.0 / t, np.log10(s), yerr=yerr, fmt=marker, capsize=3, label=label, mfc=mfc)
             temperatures += t.tolist()
     used, left_out = fit_points(results, fit_quantity)
     t, s, e = conductivity_table(used, fit_quantity)
@@ -361,7 +377,7 @@ def plot_arrhenius(
             except (ValueError, RuntimeError) as err:  # noisy short runs: no VTF curve, say why on the figure
                 ax.text(0.02, 0.02, f"no VTF fit: {err}"[:90], transform=ax.transAxes, fontsize=7)
         if vtf is not None:
-            above = grid[grid > vtf.t0_K.value + 1.0]
+            above = grid[grid > _defined(vtf.t0_K, "T0") + 1.0]
             ax.plot(
                 1000.0 / above,
                 np.log10(vtf.predict_S_cm(above)),
@@ -372,7 +388,10 @@ def plot_arrhenius(
     ax.set_ylabel(r"$\log_{10}$($\sigma$ / S cm$^{-1}$)")
     top = ax.secondary_xaxis(
         "top",
-        functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - 273.15, lambda c: 1000.0 / np.maximum(c + 273.15, 1e-9)),
+        functions=(
+            lambda x: 1000.0 / np.maximum(x, 1e-9) - 273.15,
+            lambda c: 1000.0 / np.maximum(np.asarray(c) + 273.15, 1e-9),
+        ),
     )
     top.set_xlabel("T (°C)")
     if title:

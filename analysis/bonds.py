@@ -48,12 +48,12 @@ PAIR_CUTOFFS: dict[tuple[str, str], float] = {
     ("Li", "N"): 2.50,
     ("Li", "F"): 2.40,
 }
-PAIR_CUTOFFS = {tuple(sorted(k)): v for k, v in PAIR_CUTOFFS.items()}  # looked up by the sorted pair
+PAIR_CUTOFFS = {(min(k), max(k)): v for k, v in PAIR_CUTOFFS.items()}  # looked up by the sorted pair
 C_O_DOUBLE_MAX = 1.32  # Å: C=O 1.21 Å, C-O 1.43 Å (Allen et al., J. Chem. Soc. Perkin Trans. 2 (1987) S1)
 
 
 def _key(a: str, b: str) -> tuple[str, str]:
-    return tuple(sorted((a, b)))  # type: ignore[return-value]
+    return (a, b) if a <= b else (b, a)
 
 
 def classify(el_i: str, el_j: str, distance: float, order: float | None = None) -> str:

@@ -81,6 +81,8 @@ def finite_size_correction(
     matrix = np.asarray(cell_matrix_angstrom, dtype=float)
     length = float(abs(np.linalg.det(matrix)) ** (1.0 / 3.0))
     eta = viscosity_mPa_s.value
+    if eta is None:
+        raise ValueError("viscosity undefined (null): the Yeh-Hummer correction needs a positive viscosity")
     delta = yeh_hummer_delta_cm2_s(temperature_K, eta, length)
     delta_err = delta * viscosity_mPa_s.stderr / eta if viscosity_mPa_s.stderr is not None else None
     notes = []
@@ -97,7 +99,8 @@ def finite_size_correction(
             continue
         parts = [e for e in (d.stderr, delta_err) if e is not None]
         corrected[name] = ValueWithError(
-            value=d.value + delta, stderr=float(np.hypot(*parts)) if len(parts) == 2 else (parts or [None])[0]
+            value=d.value + delta,
+            stderr=float(np.hypot(parts[0], parts[1])) if len(parts) == 2 else (parts[0] if parts else None),
         )
         if d.value > 0 and delta > d.value:
             notes.append(f"the correction exceeds D({name}) itself: check the viscosity and the cell size")

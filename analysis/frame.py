@@ -14,6 +14,7 @@ that it passes on as they are, to be checked for jumps by the loader).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,7 @@ class Box:
     matrix: np.ndarray
 
     @classmethod
-    def from_bounds(cls, lo: np.ndarray, hi: np.ndarray, tilt: np.ndarray | None = None) -> Box:
+    def from_bounds(cls, lo: np.ndarray, hi: np.ndarray, tilt: np.ndarray | Sequence[float] | None = None) -> Box:
         """Cell from LAMMPS ``xlo xhi ylo yhi zlo zhi`` (Å) and tilt factors ``xy xz yz`` (Å)."""
         lo = np.asarray(lo, dtype=float)
         lengths = np.asarray(hi, dtype=float) - lo

@@ -25,12 +25,12 @@ Memory: the reader holds one frame at a time.
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
@@ -304,7 +304,7 @@ def coordinate_convention(columns: tuple[str, ...]) -> str:
     )
 
 
-def _open(path: Path) -> IO[bytes]:
+def _open(path: Path) -> io.BufferedIOBase:
     with path.open("rb") as probe:
         magic = probe.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
@@ -348,7 +348,7 @@ class LammpsDumpReader:
         at = f"frame {index} (counting from 0" + (f", timestep {step})" if step is not None else ")")
         return TrajectoryFormatError(f"{self.path}: {at}: {what}")
 
-    def _read_header(self, f: IO[bytes], index: int) -> tuple[int, int, Box, tuple[str, ...]] | None:
+    def _read_header(self, f: io.BufferedIOBase, index: int) -> tuple[int, int, Box, tuple[str, ...]] | None:
         """Read one frame header; None at a clean end of file."""
         step: int | None = None
         n_atoms: int | None = None
@@ -397,7 +397,7 @@ class LammpsDumpReader:
             raise self._error(index, step, f"columns {' '.join(columns)} have no 'id'; atoms cannot be matched")
         return step, n_atoms, box, columns
 
-    def _parse_block(self, lines: list[bytes], columns: tuple[str, ...], index: int, step: int) -> np.ndarray:
+    def _parse_block(self, lines: list[bytes], columns: tuple[int, ...], index: int, step: int) -> np.ndarray:
         """The ``columns`` (indices into the ATOMS line) of the atom lines as an (n, len(columns)) array."""
         if not lines[-1].endswith(b"\n"):
             raise self._error(index, step, "the last atom line is cut short (truncated dump)")

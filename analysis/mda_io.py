@@ -120,6 +120,7 @@ def iter_mdanalysis_frames(
     path = Path(path)
     _check_magic(path)
     native: list[str] = []
+    message: str | None
     with warnings.catch_warnings(), _quiet_reader_cleanup(), _native_stderr(native):
         warnings.simplefilter("ignore")  # MDAnalysis warns about missing attributes of an empty universe
         universe = mda.Universe.empty(topology.n_atoms, trajectory=True)

@@ -231,7 +231,7 @@ class SolvationAnalysis:
             warnings=notes,
         )
 
-    def _anion_contacts(self, within: dict, frame: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _anion_contacts(self, within: dict, frame: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cation index and anion number (0-based over all anion molecules) of each cation-anion contact."""
         sites = self.sites
         molecules = np.unique(np.concatenate([sites.partner_molecule[k] for k in sites.anion_of_partner]))

@@ -330,6 +330,8 @@ def load_ion_trajectory(
                 f"{path}: frame {frame.index} holds other atoms than frame 0 ({frame.ids.size} vs {first_ids.size}); "
                 "the dumped group must not change"
             )
+        # the first frame set them (mypy cannot follow that through the loop)
+        assert store is not None and dump_masses is not None
         _check_finite(frame, path)
         if previous is not None:
             _check_jumps(frame, previous, path)
@@ -354,10 +356,10 @@ def load_ion_trajectory(
         volumes.append(frame.box.volume_angstrom3)
         cell_sum += frame.box.matrix
 
-    if store is None:
+    if store is None or first_ids is None:
         raise TrajectoryFormatError(f"{path}: no frames")
     notes: list[str] = []
-    if com_log is not None:
+    if com_file is not None:  # com_log was read from it
         reference_text = f"system centre of mass logged by LAMMPS in {Path(com_file).name}"
     elif not remove_drift:
         reference_text = "none (positions as dumped; drift not removed)"

@@ -80,6 +80,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -265,7 +266,7 @@ class TransportAnalysis:
         if self.onsager_groups is not None:
             plus, minus = self.onsager_groups[:2]
             q = self.charges
-            sums = {"plus": 0.0, "minus": 0.0}
+            sums: dict[str, np.ndarray | float] = {"plus": 0.0, "minus": 0.0}
             for name, msd in msds.items():
                 count = int(np.sum(traj.species == name))
                 sums["plus" if q[traj.species_slice(name)][0] > 0 else "minus"] += count * msd
@@ -311,14 +312,15 @@ class TransportAnalysis:
         q2d = {name: float(np.sum(q[traj.species_slice(name)] ** 2)) * d for name, d in diffusion.items()}
         total = sum(q2d.values())
         cations = sum(v for name, v in q2d.items() if q[traj.species_slice(name)][0] > 0)
+        groups = self.onsager_groups  # set whenever corr is
         return _Estimate(
             diffusion_angstrom2_fs=diffusion,
             sigma_ne_S_cm=conductivity_S_cm(total, volume, self.temperature_K),
             sigma_eh_S_cm=conductivity_S_cm(fit_line(lag_fs, charge_msd, *window) / 6.0, volume, self.temperature_K),
             transference_cation=cations / total if total != 0 else float("nan"),
             onsager=None
-            if corr is None
-            else onsager_estimate(lag_fs, corr, window, volume, self.temperature_K, *self.onsager_groups[2:]),
+            if corr is None or groups is None
+            else onsager_estimate(lag_fs, corr, window, volume, self.temperature_K, *groups[2:]),
         )
 
     def _block_estimates(self, window: tuple[int, int]) -> list[_Estimate]:
@@ -361,11 +363,11 @@ class TransportAnalysis:
     def _reach(self, lag_fs: np.ndarray, stop: int, slopes: dict[str, float | None]) -> tuple[dict, float | None]:
         """The rms displacement (Å) of each species at lag index ``stop``, and the run length (ps) the slowest needs."""
         rms = {name: finite(np.sqrt(max(msd[stop], 0.0))) for name, msd in self.msd_angstrom2.items()}
-        needs = [
+        estimates = [
             needed_duration_ps(lag_fs[stop] / 1000.0, float(msd[stop]), slopes.get(name), self.spacing_angstrom)
             for name, msd in self.msd_angstrom2.items()
         ]
-        needs = [n for n in needs if n is not None]
+        needs = [n for n in estimates if n is not None]
         return rms, (max(needs) if needs else None)
 
     def _short_result(self, lag_fs: np.ndarray) -> TransportResult:
@@ -437,11 +439,11 @@ class TransportAnalysis:
         slopes = {name: finite(window_loglog_slope(lag_fs, msd, *window)) for name, msd in self.msd_angstrom2.items()}
         rms, needed = self._reach(lag_fs, window[1], slopes)
         onsager = None
-        if whole.onsager is not None:
+        if whole.onsager is not None and self.onsager_groups is not None:  # the blocks have theirs too
             plus, minus, z_plus, z_minus = self.onsager_groups
             onsager = onsager_transport(
                 whole.onsager,
-                [b.onsager for b in blocks],
+                [b.onsager for b in blocks if b.onsager is not None],
                 list(dict.fromkeys(traj.species[plus].tolist())),
                 list(dict.fromkeys(traj.species[minus].tolist())),
                 z_plus,
@@ -511,7 +513,7 @@ def analyze_conductivity(
     format: str | None = None,
     pressure_file: str | Path | None = None,
     full_trajectory: str | Path | None = None,
-    **analysis_options: object,
+    **analysis_options: Any,
 ) -> TransportResult:
     """Read a trajectory with its data file and run :class:`TransportAnalysis` on it.
 

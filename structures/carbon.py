@@ -90,11 +90,11 @@ def graphite(
     nx, ny = repeat
     spacing = c / 2
     d = a / np.sqrt(3.0)
-    pos = []
+    sheets = []
     for k in range(layers):
         xy = _rect_layer(a, nx, ny, shift_y=d if k % 2 else 0.0)
-        pos.append(np.column_stack([xy, np.full(len(xy), vacuum + k * spacing)]))
-    pos = np.vstack(pos)
+        sheets.append(np.column_stack([xy, np.full(len(xy), vacuum + k * spacing)]))
+    pos = np.vstack(sheets)
     height = (layers - 1) * spacing + 2 * vacuum if vacuum > 0 else layers * spacing
     atoms = Atoms(
         "C" * len(pos),

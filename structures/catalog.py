@@ -8,12 +8,12 @@ from ase import Atoms
 
 from naspe.structures.bounds import LAYERS, REPEAT
 from naspe.structures.carbon import graphene, graphene_edge, graphite, na_on_carbon, oxidised_carbon, with_vacancy
-from naspe.structures.metal import na_slab
+from naspe.structures.metal import Miller, na_slab
 
 __all__ = ["SUBSTRATES", "build_substrate"]
 
 
-def _na(miller: str) -> Callable[..., Atoms]:
+def _na(miller: Miller) -> Callable[..., Atoms]:
     def build(layers: int, repeat: tuple[int, int], vacuum: float) -> Atoms:
         return na_slab(miller, layers=layers, repeat=repeat, vacuum=vacuum)
 

@@ -33,6 +33,7 @@ from naspe.structures.melt_build import (
     box_length_angstrom,
     grow_and_compress,
 )
+from naspe.structures.peo import End
 from naspe.structures.topology import molecule_names, net_charge
 
 __all__ = [
@@ -105,7 +106,7 @@ class PolymerElectrolyte:
     chain_length: int = 20
     density_g_cm3: float = DEFAULT_DENSITY_G_CM3
     seed: int = 0
-    end_group: str = "methyl"
+    end_group: End = "methyl"
     tolerance_angstrom: float = 2.0
     build_density_g_cm3: float | None = DEFAULT_BUILD_DENSITY_G_CM3
 
@@ -131,7 +132,7 @@ class PolymerElectrolyte:
         if self.tolerance_angstrom < 1.0:
             raise ValueError(f"tolerance_angstrom={self.tolerance_angstrom}: must be >= 1 Å")
         n_eo = self.n_chains * self.chain_length
-        if self.salt is not None and n_eo % self.eo_per_cation:
+        if self.salt is not None and self.eo_per_cation is not None and n_eo % self.eo_per_cation:
             raise ValueError(
                 f"EO:cation = {self.eo_per_cation} cannot be represented exactly with {self.n_chains} chains of "
                 f"{self.chain_length} EO ({n_eo} EO units); chain counts that work with chain_length="
@@ -146,7 +147,7 @@ class PolymerElectrolyte:
     @property
     def n_salt(self) -> int:
         """Number of cation-anion pairs (0 for the neat melt)."""
-        return 0 if self.salt is None else self.n_eo // self.eo_per_cation
+        return 0 if self.salt is None or self.eo_per_cation is None else self.n_eo // self.eo_per_cation
 
     def box_length_angstrom(self, total_mass_g_mol: float) -> float:
         """Cubic box edge (Å) that gives the target density for ``total_mass_g_mol``."""

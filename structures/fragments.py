@@ -94,7 +94,7 @@ def nafsi_pair() -> Atoms:
     pairs = [(a, b) for a in o_idx for b in o_idx if a < b and partner(a) != partner(b)]
     oa, ob = min(pairs, key=lambda p: np.linalg.norm(pos[p[0]] - pos[p[1]]))
     mid = 0.5 * (pos[oa] + pos[ob])
-    half = 0.5 * np.linalg.norm(pos[oa] - pos[ob])
+    half = 0.5 * float(np.linalg.norm(pos[oa] - pos[ob]))
     away = mid - pos.mean(axis=0)
     away -= np.dot(away, pos[ob] - pos[oa]) * (pos[ob] - pos[oa]) / np.dot(pos[ob] - pos[oa], pos[ob] - pos[oa])
     away /= np.linalg.norm(away)

@@ -236,7 +236,7 @@ class GlymeElectrolyte:
         """Ideal-mixing density (g/cm³): pure glyme volume plus the salt's apparent molar volume."""
         g = GLYMES[self.glyme]
         v_solvent = self.solvent_mass_g_mol / g.density_g_cm3
-        if not n_salt:
+        if not n_salt or self.salt is None:  # no salt without a salt name
             return g.density_g_cm3
         v_salt = n_salt * SALT_MOLAR_VOLUME_CM3_MOL[self.salt]
         return (self.solvent_mass_g_mol + n_salt * salt_mass_g_mol(self.salt)) / (v_solvent + v_salt)
@@ -253,6 +253,7 @@ class GlymeElectrolyte:
             return self._rounded(exact, "molality_mol_kg", self.molality_mol_kg)
         # molarity: n = c V N_A with V = mass / density; with a given density this is linear in n
         c = self.molarity_mol_l
+        assert c is not None  # the last of the four: __post_init__ lets a salt through only with one
         m_salt = salt_mass_g_mol(self.salt)
         if self.density_g_cm3 is not None:
             exact = c * self.solvent_mass_g_mol / (1000.0 * self.density_g_cm3 - c * m_salt)
@@ -299,7 +300,9 @@ class GlymeElectrolyte:
     @property
     def total_mass_g_mol(self) -> float:
         """Mass (g/mol) of the whole cell."""
-        return self.solvent_mass_g_mol + (self._n_salt * salt_mass_g_mol(self.salt) if self._n_salt else 0.0)
+        return self.solvent_mass_g_mol + (
+            self._n_salt * salt_mass_g_mol(self.salt) if self._n_salt and self.salt is not None else 0.0
+        )
 
     @property
     def molality(self) -> float | None:

@@ -37,7 +37,7 @@ from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.lammps_data import LammpsSystemWriter
 from naspe.structures.lammps_env import lammps_class
 from naspe.structures.packing import PackingError, PackItem, min_contact_distance, pack
-from naspe.structures.peo import EO_MASS_G_MOL, GrowthSpace, backbone_elements, chain_from_backbone, grow_backbone
+from naspe.structures.peo import EO_MASS_G_MOL, End, GrowthSpace, backbone_elements, chain_from_backbone, grow_backbone
 from naspe.structures.relax import minimize
 from naspe.structures.topology import MOL_NAMES, combine
 
@@ -177,7 +177,7 @@ class ChainSpec:
     name: str
     n_eo: int
     count: int
-    end_group: str = "methyl"
+    end_group: End = "methyl"
 
     @property
     def mass_g_mol(self) -> float:
@@ -213,6 +213,8 @@ def grow_and_compress(
     ion_parts: list[PackItem] = []
     mass = sum(c.count * c.mass_g_mol for c in chains)
     if n_salt:
+        if salt is None:
+            raise ValueError(f"n_salt={n_salt} without a salt: name the salt (one of {sorted(SALTS)})")
         cation_symbol, anion_name = SALTS[salt]
         ion_c, ion_a = cation(cation_symbol), anion(anion_name)
         mass += n_salt * (ion_c.get_masses().sum() + ion_a.get_masses().sum())

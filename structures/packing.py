@@ -66,7 +66,7 @@ def min_contact_distance(atoms: Atoms, cutoff: float) -> float:
 
 def pack(
     items: Sequence[PackItem],
-    box: Sequence[float],
+    box: Sequence[float] | np.ndarray,
     tolerance: float = 2.0,
     seed: int = 0,
     nloop: int = 400,
@@ -155,6 +155,7 @@ def pack(
                 f"(exit {proc.returncode}): {tail[-300:]}. Lower the density, enlarge the region or raise nloop."
             )
         packed = read(out)
+        assert isinstance(packed, Atoms)  # one image (ase's hint also allows a list, for an index slice)
     parts = []
     cursor = 0
     for it in items:

@@ -58,7 +58,7 @@ RIS_POPULATIONS = {"C-O": (0.70, 0.15, 0.15), "C-C": (0.20, 0.40, 0.40)}
 
 
 def _bond(e1: str, e2: str) -> float:
-    return BOND[tuple(sorted((e1, e2)))]
+    return BOND[(min(e1, e2), max(e1, e2))]
 
 
 def _backbone(n_eo: int, end: End) -> list[str]:

@@ -9,6 +9,7 @@ until the fragment has ``clearance`` Å to its periodic images.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from ase import Atoms
@@ -145,7 +146,9 @@ def place_fragment(
     return Placement(atoms, n_sub, n_sub + k, site_name, (float(xy[0]), float(xy[1])), magmoms)
 
 
-def _repeat_for(substrate_name: str, extent: np.ndarray, clearance: float, layers: int, vacuum: float) -> tuple:
+def _repeat_for(
+    substrate_name: str, extent: np.ndarray, clearance: float, layers: int, vacuum: float
+) -> tuple[int, int]:
     """Smallest lateral repeat of ``substrate_name`` whose cell exceeds the fragment extent + clearance (Å)."""
     even_y = substrate_name in ("na110", "na111")  # ASE's orthogonal bcc(110)/(111) cells need an even y repeat
     unit = build_substrate(substrate_name, layers, (1, 2 if even_y else 1), vacuum)
@@ -203,7 +206,8 @@ def binding_complex(
     extent = oriented.positions.max(axis=0) - oriented.positions.min(axis=0)
     if repeat is None:
         repeat = _repeat_for(substrate_name, extent, clearance, layers, vacuum)
-    substrate = build_substrate(substrate_name, layers, tuple(repeat), vacuum)
+    # a list (CLI, JSON) as the tuple of the hint; the builder checks that it holds two repeats
+    substrate = build_substrate(substrate_name, layers, cast("tuple[int, int]", tuple(repeat)), vacuum)
     placed = place_fragment(
         substrate,
         frag,

@@ -137,6 +137,11 @@ def _settle(atoms: Atoms, groups: list[tuple[list[int], int, int]], passes: int 
             move_group(atoms, group, head, p, p, float(np.linalg.norm(v)), v)
 
 
+def _bond(i: int, j: int) -> tuple[int, int]:
+    """The atom pair ``i``, ``j`` in ascending order."""
+    return (i, j) if i <= j else (j, i)
+
+
 def _check_product(product: Atoms, intended: list[tuple[int, int]], name: str) -> None:
     check_geometry(product, MIN_DISTANCE_ANGSTROM)
     d = product.get_all_distances(mic=True)
@@ -208,7 +213,7 @@ def _dme_vacancy(name: str, carbonyl: bool, repeat: tuple[int, int] | None) -> R
                 up + 0.35 * _outward(product, dc, site),
             )
         _settle(product, [(methyl_a, c_a, d2), (methyl_b, c_b, d3)])
-        intended = [tuple(sorted((o, d1))), tuple(sorted((c_a, d2))), tuple(sorted((c_b, d3)))]
+        intended = [_bond(o, d1), _bond(c_a, d2), _bond(c_b, d3)]
         text = "CH3OCH3 + monovacancy -> C=O on one dangling C + CH3 on each of the two others"
     else:
         methoxy = [o, c_a, *_hydrogens_of(reactant, c_a)]
@@ -231,7 +236,7 @@ def _dme_vacancy(name: str, carbonyl: bool, repeat: tuple[int, int] | None) -> R
             up + 0.35 * _outward(product, d2, site),
         )
         _settle(product, [(methoxy, o, d1), (methyl_b, c_b, d2)])
-        intended = [tuple(sorted((o, d1))), tuple(sorted((c_b, d2)))]
+        intended = [_bond(o, d1), _bond(c_b, d2)]
         text = "CH3OCH3 + monovacancy -> C(vac)-O-CH3 bridge on one dangling C + CH3 on another"
     _check_product(product, intended, name)
     return ReactionStates(name, reactant, product, n_sub, text, intended, placed.magmoms)
@@ -272,7 +277,7 @@ def _dme_na_methoxide(name: str, repeat: tuple[int, int] | None) -> ReactionStat
     top = top_indices(sub)
     na_o = int(top[np.argmin(product.get_distances(o, top, mic=True))])
     na_c = int(top[np.argmin(product.get_distances(c_b, top, mic=True))])
-    intended = [tuple(sorted((na_o, o))), tuple(sorted((na_c, c_b)))]
+    intended = [_bond(na_o, o), _bond(na_c, c_b)]
     _check_product(product, intended, name)
     text = "CH3OCH3 on Na(110) -> CH3O-Na (O in a hollow) + CH3 on Na (another hollow)"
     return ReactionStates(name, reactant, product, n_sub, text, intended, placed.magmoms)
@@ -312,7 +317,7 @@ def _fsi_na(name: str, cleave: str, repeat: tuple[int, int] | None) -> ReactionS
         else:
             raise ValueError(f"reaction {name!r}: no hollow for the F; use a larger cell (repeat)")
         na = int(top[np.argmin(product.get_distances(f, top, mic=True))])
-        intended = [tuple(sorted((na, f)))]
+        intended = [_bond(na, f)]
         text = "NaFSI on Na(110) -> S-F cleavage, F in a Na hollow (Na-F)"
     else:
         # N-S cleavage: FSO2N (half a + N) with N down over a hollow, SO2F (half b) in another hollow, F down
@@ -329,7 +334,7 @@ def _fsi_na(name: str, cleave: str, repeat: tuple[int, int] | None) -> ReactionS
         move_group(product, g["half_b"], f_b, reactant.positions[s_b], f_pos + up, 1.0, -up)
         na_n = int(top[np.argmin(product.get_distances(nitrogen, top, mic=True))])
         na_f = int(top[np.argmin(product.get_distances(f_b, top, mic=True))])
-        intended = [tuple(sorted((na_n, nitrogen))), tuple(sorted((na_f, f_b)))]
+        intended = [_bond(na_n, nitrogen), _bond(na_f, f_b)]
         text = "NaFSI on Na(110) -> N-S cleavage, N of FSO2N on Na (Na-N) + SO2F on Na via F"
     _check_product(product, intended, name)
     return ReactionStates(name, reactant, product, n_sub, text, intended, placed.magmoms)

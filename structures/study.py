@@ -17,6 +17,8 @@ graphite; NaFSI on Na(110).
 
 from __future__ import annotations
 
+from typing import cast
+
 from naspe.structures.carbon import graphite
 from naspe.structures.catalog import SUBSTRATES, build_substrate
 from naspe.structures.interfaces import InterfaceResult, chain_on_slab, crystal_interface, ion_pair_on_slab
@@ -111,7 +113,8 @@ def build_adhesion_system(
         # centre along z so that both faces have vacuum (GPAW's non-periodic z needs >= 3 Å at each)
         result.atoms.center(axis=2)
         return result
-    rep = tuple(repeat) if repeat is not None else DEFAULT_REPEAT.get(substrate, (3, 2))
+    # a list (CLI, JSON) as the tuple of the hint; the builder checks that it holds two repeats
+    rep = cast("tuple[int, int]", tuple(repeat)) if repeat is not None else DEFAULT_REPEAT.get(substrate, (3, 2))
     slab = build_substrate(substrate, layers, rep, vacuum=5.0)
     if film == "nafsi":
         return ion_pair_on_slab(slab, gap=gap_angstrom, vacuum=vacuum_angstrom, y_fraction=0.5)
