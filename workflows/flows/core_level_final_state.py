@@ -29,7 +29,15 @@ import numpy as np
 from ase import Atoms
 from pydantic import BaseModel, Field
 
-__all__ = ["FINAL_STATES", "GPAW_CHARGE_WITH_HOLE", "METALLIC_GAP_EV", "FinalStateChoice", "band_gap_eV", "choose"]
+__all__ = [
+    "FINAL_STATES",
+    "GPAW_CHARGE_WITH_HOLE",
+    "METALLIC_GAP_EV",
+    "FinalStateChoice",
+    "band_gap_eV",
+    "choose",
+    "guessed",
+]
 
 FINAL_STATES = ("auto", "neutral", "ionized")
 #: extra GPAW charge of a cell with one core-hole setup (the setup itself counts +1)
@@ -49,6 +57,9 @@ class FinalStateChoice(BaseModel):
         None, description="Ground-state Kohn-Sham gap (eV) at the sampled k-points; None when not computed"
     )
     requested: Literal["auto", "neutral", "ionized"] = Field(description="What the Maker was asked for")
+    guessed: bool = Field(
+        False, description="A guess the core-hole runs started with, to be checked against the ground state's gap"
+    )
 
 
 def band_gap_eV(calc) -> float:
@@ -104,3 +115,17 @@ def choose(atoms: Atoms, requested: str = "auto", gap_eV: float | None = None) -
         "bind to the hole as a core exciton, so the core-ionised final state is used"
     )
     return FinalStateChoice(final_state="ionized", reason=reason, band_gap_eV=gap_eV, requested="auto")
+
+
+def guessed(final_state: str) -> FinalStateChoice:
+    """The final state the core-hole runs of an "auto" periodic cell start with before the ground state's gap is known.
+
+    Raises
+    ------
+    ValueError
+        ``final_state`` not "neutral" or "ionized".
+    """
+    if final_state not in GPAW_CHARGE_WITH_HOLE:
+        raise ValueError(f"final_state_guess={final_state!r}: allowed are {tuple(GPAW_CHARGE_WITH_HOLE)}")
+    reason = f"guessed ({final_state}) while the ground state runs; checked against its gap, holes redone if it differs"
+    return FinalStateChoice(final_state=final_state, reason=reason, requested="auto", guessed=True)

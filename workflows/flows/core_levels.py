@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ase import Atoms
-from jobflow import Flow, Maker, job
+from jobflow import Flow, Job, Maker, Response, job
 from pymatgen.core import Structure
 
 from naspe.analysis.xps import REFERENCE_CLASSES, check_element, core_environments, pick_reference
@@ -133,6 +133,12 @@ class CoreLevelShiftMaker(Maker):
     reference_binding_energy_eV
         XPS value (eV) of the reference atom; None uses that of its class
         (:data:`~naspe.analysis.xps.REFERENCE_BINDING_ENERGY_EV`).
+    final_state_guess
+        For ``final_state="auto"`` on a periodic cell: the final state the core-hole runs start
+        with while the ground state runs beside them (``"neutral"`` suits metals and carbon
+        sheets). When the ground-state gap picks the other one, the document job reruns the
+        holes with it, so the shifts are those of "auto" either way; only the wall time
+        differs. None (default) runs the ground state first and the holes after it.
     """
 
     job_kind: ClassVar[str] = "dft"  # the workers that run its jobs (naspe.workflows.base.kinds)
@@ -145,10 +151,15 @@ class CoreLevelShiftMaker(Maker):
     setup_name: str = "fch1s"
     setup_dir: str | None = None
     reference_binding_energy_eV: float | None = None
+    final_state_guess: str | None = None
 
     def __post_init__(self) -> None:
         if self.final_state not in fs.FINAL_STATES:
             raise ValueError(f"final_state={self.final_state!r}: allowed are {fs.FINAL_STATES}")
+        if self.final_state_guess not in (None, *fs.GPAW_CHARGE_WITH_HOLE):
+            raise ValueError(
+                f"final_state_guess={self.final_state_guess!r}: allowed are None, {tuple(fs.GPAW_CHARGE_WITH_HOLE)}"
+            )
         if not isinstance(self.static_maker, GpawStaticMaker):
             raise ValueError(
                 f"static_maker={type(self.static_maker).__name__}: a GpawStaticMaker is needed (GPAW core-hole setups)"
@@ -296,27 +307,55 @@ class CoreLevelShiftMaker(Maker):
         """
         ase_atoms = to_atoms(structure)
         indices, ref = self.validate(ase_atoms, atoms, reference, element)
+        if not self.needs_ground_state(ase_atoms):
+            # a FinalStateChoice as a dict, fixed now (a molecule, or given)
+            fixed = fs.choose(ase_atoms, self.final_state).model_dump(mode="json")
+            jobs = self.holes_and_document(structure, element, ref, indices, None, fixed)
+            return Flow(jobs, output=jobs[-1].output, name=self.name)
+        g = ground_state(structure, self)
+        g.name = f"{self.name} ground state"
+        if self.final_state == "auto" and self.final_state_guess is not None:
+            # the holes start at once with the guess; the document checks it against the ground state's choice
+            choice: Any = fs.guessed(self.final_state_guess).model_dump(mode="json")
+        else:
+            choice = g.output["final_state"]
+        jobs = self.holes_and_document(structure, element, ref, indices, g.output, choice)
+        return Flow([g, *jobs], output=jobs[-1].output, name=self.name)
+
+    def holes_and_document(
+        self,
+        structure: Structure,
+        element: str,
+        reference: int,
+        indices: list[int],
+        ground: Any,
+        final_state: Any,
+    ) -> list[Job]:
+        """Jobs: one core-hole job per excited atom and the reference, then the document (last).
+
+        ``ground`` is the ground-state job's output (or None); ``final_state`` a FinalStateChoice
+        as a dict, or a reference to the ground state's.
+        """
         jobs = []
-        ground = None
-        if self.needs_ground_state(ase_atoms):
-            g = ground_state(structure, self)
-            g.name = f"{self.name} ground state"
-            jobs.append(g)
-            ground = g.output
-        # a FinalStateChoice as a dict: fixed now (molecule, or given), or the ground-state job's
-        fixed = fs.choose(ase_atoms, self.final_state).model_dump(mode="json") if ground is None else None
-        choice = ground["final_state"] if ground is not None else fixed
         energies = {}
-        for i in dict.fromkeys([ref, *indices]):
-            j = core_hole_energy(structure, i, self, choice)
+        for i in dict.fromkeys([reference, *indices]):
+            j = core_hole_energy(structure, i, self, final_state)
             j.name = f"{self.name} {element}{i} 1s core hole"
             jobs.append(j)
             energies[i] = j.output
         doc = core_level_shift_document(
-            structure, element, ref, indices, [energies[i] for i in indices], energies[ref], ground, choice, self
+            structure,
+            element,
+            reference,
+            indices,
+            [energies[i] for i in indices],
+            energies[reference],
+            ground,
+            final_state,
+            self,
         )
         doc.name = f"{self.name} document"
-        return Flow([*jobs, doc], output=doc.output, name=self.name)
+        return [*jobs, doc]
 
 
 @job
@@ -345,10 +384,22 @@ def core_level_shift_document(
     ground: dict | None,
     final_state: dict,
     maker: CoreLevelShiftMaker,
-) -> CoreLevelShiftDocument:
-    """Shifts from the core-hole energies (eV) of the excited atoms and the reference."""
+) -> CoreLevelShiftDocument | Response:
+    """Shifts from the core-hole energies (eV) of the excited atoms and the reference.
+
+    When the holes ran with a guessed final state (``final_state_guess``) that the ground state's
+    gap contradicts, the job replaces itself by the holes rerun with the ground state's choice.
+    """
     atoms = to_atoms(structure)
     choice = fs.FinalStateChoice.model_validate(final_state)
+    if ground is not None and choice.guessed:
+        chosen = fs.FinalStateChoice.model_validate(ground["final_state"])
+        if chosen.final_state != choice.final_state:
+            redo = maker.holes_and_document(
+                structure, element, reference, indices, ground, chosen.model_dump(mode="json")
+            )
+            return Response(replace=Flow(redo, output=redo[-1].output, name=maker.name))
+        choice = chosen
     energies = dict(zip(indices, energies_eV, strict=True))
     energies.setdefault(reference, reference_energy_eV)
     return CoreLevelShiftDocument.from_energies(

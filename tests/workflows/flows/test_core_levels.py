@@ -343,3 +343,46 @@ def test_flow_shift_order_c_o_below_c_double_o_ionized(tmp_path):
     assert doc.settings["gpaw_charge_with_hole"] == 0 and doc.final_state == "ionized"
     assert doc.final_state_reason == "set explicitly (final_state)"
     assert (tmp_path / "C.fch1s.PBE").exists()  # one shared setup cache
+
+
+def test_guessed_final_state_lets_holes_start_beside_the_ground_state():
+    """With a guess, the core-hole jobs take a fixed final state, not the ground state's output."""
+    guess = CoreLevelShiftMaker(static_maker=COARSE, ground_state=False, final_state_guess="neutral")
+    epoxide = oxidised_carbon("epoxide")
+    c_o = next(i for i, e in core_environments(epoxide).items() if e == "C-O")
+    flow = guess.make(AseAtomsAdaptor.get_structure(epoxide), atoms=[c_o])
+    ground, *holes, doc = flow.jobs
+    assert ground.name.endswith("ground state") and len(holes) == 2
+    for hole in holes:
+        choice = fs.FinalStateChoice.model_validate(hole.function_args[3])
+        assert choice.final_state == "neutral" and choice.guessed and ground.uuid not in hole.input_uuids
+    assert ground.uuid in doc.input_uuids  # the document checks the guess against the gap
+    with pytest.raises(ValueError, match="final_state_guess='cation': allowed are None, "):
+        CoreLevelShiftMaker(final_state_guess="cation")
+
+
+@pytest.mark.slow
+def test_wrong_final_state_guess_is_redone_with_the_ground_states_choice(tmp_path):
+    """Ethanol in a periodic box is insulating: the neutral guess is replaced by ionised holes (real GPAW).
+
+    The document is the one "auto" gives: ionised final state chosen from the gap, and the C-O
+    shift of the core-ionised molecule (gas phase ~+1.4 eV), not the core exciton's.
+    """
+    ethanol = _boxed("CH3CH2OH", 3.0)
+    ethanol.pbc = True
+    static = GpawStaticMaker(grid_spacing_angstrom=0.25, basis="dzp", k_length_angstrom=1.0)
+    maker = CoreLevelShiftMaker(
+        static_maker=static, spinpol=False, setup_dir=str(tmp_path), final_state_guess="neutral"
+    )
+    flow = maker.make(AseAtomsAdaptor.get_structure(ethanol), atoms=[1], reference=0)
+    store = JobStore(MemoryStore())
+    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path / "run", log=False)
+    store.connect()
+    docs = list(store.query({"output.@class": "CoreLevelShiftDocument"}))
+    assert len(docs) == 1, [(d["uuid"], d["index"], d["name"]) for d in store.query({})]
+    doc = CoreLevelShiftDocument(**docs[0]["output"])
+    assert doc.final_state == "ionized" and "insulating" in doc.final_state_reason
+    assert doc.ground_state_band_gap_eV > 3.0
+    assert 1.0 < doc.shift_of(1) < 1.8
+    holes = list(store.query({"name": {"$regex": "1s core hole$"}}))
+    assert len(holes) == 4  # two guessed (neutral), two redone (ionised)
