@@ -237,7 +237,11 @@ class CampaignMaker(Maker):
             k_length_angstrom=c.k_length_angstrom,
         )
         maker = CoreLevelShiftMaker(
-            static_maker=static, final_state=c.final_state, spinpol=c.spinpol, ground_state=False
+            static_maker=static,
+            final_state=c.final_state,
+            spinpol=c.spinpol,
+            ground_state=False,
+            final_state_guess=c.final_state_guess,
         )
         j = core_levels_of_interface(interfaces[c.system], c.element, maker, c.classes)
         j.name = f"core levels {c.system}"

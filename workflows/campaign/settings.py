@@ -235,6 +235,12 @@ class CoreLevelSpec(_Strict):
     final_state: Literal["auto", "neutral", "ionized"] = Field(
         "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"
     )
+    final_state_guess: Literal["neutral", "ionized"] | None = Field(
+        "neutral",
+        description="With final_state auto: the final state the core-hole runs start with beside the ground state "
+        "(neutral suits the study's carbon and sodium substrates); a wrong guess is redone with the ground state's "
+        "choice, so it changes the wall time only. None runs the ground state first",
+    )
     spinpol: bool = Field(
         True,
         description="Spin-polarised Delta-SCF: the 1s hole in one spin channel (absolute energies need it). False "
