@@ -27,7 +27,7 @@ def quality(doc: dict[str, Any]) -> dict[str, Any]:
         "converged": convergence.converged,
         "convergence": convergence.as_json(),
         "level_of_theory": doc.get("level_of_theory"),
-        "purpose": purpose_of(doc),
+        "purpose": purpose_of(doc.get("purpose")),
         "engine_limits": list(spec.known_limits.lines()) if spec is not None else [],
     }
 

@@ -4,11 +4,17 @@ The system (``film/substrate``) of an ``AdhesionDocument`` is the job's metadata
 ``system``, set where the study or the campaign made the job; a document made
 without it is named by the adhesion-study summary that lists its job uuid
 (``AdhesionStudyRow.document_uuid``). Nothing is matched by its numbers.
+
+The documents are read by :func:`~naspe.workflows.results.typed_read.read` as
+:class:`~naspe.workflows.flows.adhesion.AdhesionDocument` (its relaxed interface as its
+sites' elements). That module imports jobflow and atomate2 (seconds), so it is imported
+when a table reads adhesion documents, not with this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -17,12 +23,15 @@ from naspe.workflows.results.store_reader import (
     QUALITY_KEYS,
     ROW_KEYS,
     as_store,
-    base_row,
-    by_class,
     filter_rows,
     frame,
     quality_columns,
 )
+from naspe.workflows.results.typed_read import Stored, StructureSites, read
+
+if TYPE_CHECKING:
+    from naspe.analysis.bonds import Bond
+    from naspe.workflows.flows.adhesion import AdhesionDocument
 
 __all__ = [
     "adhesion_table",
@@ -96,17 +105,17 @@ def substrate_class(substrate: str | None, film: str | None = None) -> str | Non
     return cls
 
 
-def bonds_across(out: dict) -> list[dict]:
-    """Bonds formed on relaxation between substrate and film (``out``: a stored AdhesionDocument)."""
-    n_substrate = out["n_substrate"]
-    return [b for b in out.get("bonds_formed") or [] if (b["i"] < n_substrate) != (b["j"] < n_substrate)]
+def bonds_across(doc: AdhesionDocument) -> list[Bond]:
+    """Bonds formed on relaxation between substrate and film (of a stored AdhesionDocument)."""
+    n_substrate = doc.n_substrate
+    return [b for b in doc.bonds_formed if (b.i < n_substrate) != (b.j < n_substrate)]
 
 
-def count_kinds(bonds: Iterable[dict]) -> dict[str, int]:
+def count_kinds(bonds: Iterable[Bond]) -> dict[str, int]:
     """Number of bonds of each kind ('C-O', 'Na-O', ...)."""
     counts: dict[str, int] = {}
     for b in bonds:
-        counts[b["kind"]] = counts.get(b["kind"], 0) + 1
+        counts[b.kind] = counts.get(b.kind, 0) + 1
     return counts
 
 
@@ -115,51 +124,53 @@ def counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{k}:{v}" for k, v in sorted(counts.items()))
 
 
-def _formula(structure: dict | None) -> str | None:
-    if not isinstance(structure, dict) or "sites" not in structure:
+def _formula(structure: StructureSites) -> str | None:
+    """'C2O' of a structure's elements (sorted by element, counts above 1 written); None without sites."""
+    if not structure.sites:
         return None
     counts: dict[str, int] = {}
-    for site in structure["sites"]:
-        for sp in site.get("species", []):
-            counts[sp["element"]] = counts.get(sp["element"], 0) + 1
+    for element in structure.elements():
+        counts[element] = counts.get(element, 0) + 1
     return "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(counts.items()))
 
 
-def film_eo_units(out: dict) -> int | None:
-    """Ethylene-oxide units (-CH2CH2O-) of the film of a stored AdhesionDocument, or None (no PEO in it).
+def film_eo_units(interface: StructureSites, n_substrate: int) -> int | None:
+    """Ethylene-oxide units (-CH2CH2O-) of the film of an interface, or None (no PEO in it).
 
-    Counted in the relaxed interface from its film atoms (index ``n_substrate`` on) as the
-    film's O atoms less the FSI anions' (2 O per S in N(SO2F)2), so an oxidised substrate's O
-    and a salt's O are not counted: PEO's coverage per area, which W_adh per area scales with.
+    Counted in the relaxed interface (an AdhesionDocument's ``relaxed_interface`` as read) from
+    its film atoms (index ``n_substrate`` on) as the film's O atoms less the FSI anions'
+    (2 O per S in N(SO2F)2), so an oxidised substrate's O and a salt's O are not counted: PEO's
+    coverage per area, which W_adh per area scales with.
     """
-    structure = out.get("relaxed_interface")
-    if not isinstance(structure, dict) or "sites" not in structure or "n_substrate" not in out:
-        return None
-    film = [sp["element"] for site in structure["sites"][out["n_substrate"] :] for sp in site.get("species", [])]
+    film = interface.elements(n_substrate)
     units = film.count("O") - 2 * film.count("S")
     return units if units > 0 else None
 
 
 def _study_documents(store) -> dict[str, str]:
     """Document job uuid -> system, from the rows of the adhesion-study summaries."""
+    from naspe.workflows.flows.adhesion_study import AdhesionStudySummary  # jobflow, atomate2: when read
+
     found: dict[str, str] = {}
-    for doc in by_class(store, "AdhesionStudySummary"):
-        for row in doc["output"].get("rows") or []:
-            if row.get("document_uuid"):
-                found[row["document_uuid"]] = row["system"]
+    for stored in read(store, AdhesionStudySummary):
+        for row in stored.doc.rows:
+            if row.document_uuid:
+                found[row.document_uuid] = row.system
     return found
 
 
-def adhesion_rows(store) -> list[tuple[dict, dict]]:
-    """(stored AdhesionDocument job, its base row) pairs; the row's ``system`` is set as the module says."""
+def adhesion_rows(store) -> list[tuple[Stored[AdhesionDocument], dict[str, Any]]]:
+    """(stored AdhesionDocument, its base row) pairs; the row's ``system`` is set as the module says."""
+    from naspe.workflows.flows.adhesion import AdhesionDocument  # jobflow, atomate2: only when read
+
     pairs = []
     named = None
-    for doc in by_class(store, "AdhesionDocument"):
-        row = base_row(doc)
+    for stored in read(store, AdhesionDocument):
+        row = stored.row()
         if row["system"] is None:
             named = _study_documents(store) if named is None else named
-            row["system"] = named.get(doc["uuid"])
-        pairs.append((doc, row))
+            row["system"] = named.get(stored.uuid)
+        pairs.append((stored, row))
     return pairs
 
 
@@ -194,34 +205,34 @@ def adhesion_table(
     """
     store = as_store(store)
     rows = []
-    for doc, row in adhesion_rows(store):
-        out = doc["output"]
+    for stored, row in adhesion_rows(store):
+        doc = stored.doc
         film, _, substrate = (row["system"] or "").partition("/")
-        bonds = out.get("interface_bonds") or {}
+        bonds = doc.interface_bonds
         row.update(
             film=film or None,
             substrate=substrate or None,
             substrate_class=substrate_class(substrate or None, film or None),
-            engine=out.get("engine"),
-            w_adh_J_m2=out["w_adh_J_m2"],
-            w_adh_eV_A2=out.get("w_adh_eV_A2"),
-            area_angstrom2=out.get("area_angstrom2"),
+            engine=doc.engine,
+            w_adh_J_m2=doc.w_adh_J_m2,
+            w_adh_eV_A2=doc.w_adh_eV_A2,
+            area_angstrom2=doc.area_angstrom2,
             film_eo_per_nm2=(
                 None
-                if (eo := film_eo_units(out)) is None or not out.get("area_angstrom2")
-                else eo / (out["area_angstrom2"] / 100.0)
+                if (eo := film_eo_units(doc.relaxed_interface, doc.n_substrate)) is None or not doc.area_angstrom2
+                else eo / (doc.area_angstrom2 / 100.0)
             ),
-            strain=out.get("strain"),
-            film_intact=out.get("film_intact"),
-            film_charge_e=out.get("film_charge_e"),
+            strain=doc.strain,
+            film_intact=doc.film_intact,
+            film_charge_e=doc.film_charge_e,
             interface_bonds=counts_text(bonds),
             n_interface_bonds=int(sum(bonds.values())),
-            interface_bonds_formed=counts_text(count_kinds(bonds_across(out))),
-            w_uber_J_m2=(out.get("uber") or {}).get("w_adh_J_m2"),
-            w_adh_cp_J_m2=out.get("w_adh_cp_J_m2"),
-            w_adh_raw_J_m2=out.get("w_adh_raw_J_m2"),
-            formula=_formula(out.get("relaxed_interface")),
-            **quality_columns(out, row.get("preset")),
+            interface_bonds_formed=counts_text(count_kinds(bonds_across(doc))),
+            w_uber_J_m2=None if doc.uber is None else doc.uber.w_adh_J_m2,
+            w_adh_cp_J_m2=doc.w_adh_cp_J_m2,
+            w_adh_raw_J_m2=doc.w_adh_raw_J_m2,
+            formula=_formula(doc.relaxed_interface),
+            **quality_columns(doc.convergence, doc.purpose, doc.level_of_theory, row.get("preset")),
         )
         rows.append(row)
     rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)

@@ -2,10 +2,15 @@
 
 Sources: adhesion documents (system as in :mod:`naspe.workflows.results.adhesion_tables`),
 binding documents (system ``fragment/site`` from their fields, unless the job's
-metadata names it) and reaction documents (system: the reaction's name).
+metadata names it) and reaction documents (system: the reaction's name), each read as
+its class (:func:`~naspe.workflows.results.typed_read.read`; the document modules are
+imported when the table is made: they import jobflow).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,12 +21,14 @@ from naspe.workflows.results.store_reader import (
     QUALITY_KEYS,
     ROW_KEYS,
     as_store,
-    base_row,
-    by_class,
     filter_rows,
     frame,
     quality_columns,
 )
+from naspe.workflows.results.typed_read import read
+
+if TYPE_CHECKING:
+    from naspe.analysis.bonds import Bond
 
 __all__ = ["bonding_table"]
 
@@ -45,18 +52,20 @@ _BOND_COLUMNS = (
 )
 
 
-def _bond_rows(base: dict, counts: dict[str, int], bonds: list[dict], formed: dict[str, int] | None) -> list[dict]:
-    """One row per bond class of ``counts`` (lengths and orders from ``bonds``); one 'none' row without bonds."""
-    by_kind: dict[str, list[dict]] = {}
+def _bond_rows(
+    base: dict[str, Any], counts: dict[str, int], bonds: Sequence[Bond], formed: dict[str, int] | None
+) -> list[dict[str, Any]]:
+    """One row per bond class of ``counts`` (lengths in Å and orders from ``bonds``); one 'none' row without bonds."""
+    by_kind: dict[str, list[Bond]] = {}
     for b in bonds:
-        by_kind.setdefault(b["kind"], []).append(b)
+        by_kind.setdefault(b.kind, []).append(b)
     kinds = sorted(set(counts) | set(by_kind))
     if not kinds:
         return [base | {"bond_kind": None, "count": 0, "n_formed": 0}]
     rows = []
     for kind in kinds:
-        lengths = [b["length_angstrom"] for b in by_kind.get(kind, [])]
-        orders = [b["order"] for b in by_kind.get(kind, []) if b.get("order") is not None]
+        lengths = [b.length_angstrom for b in by_kind.get(kind, [])]
+        orders = [b.order for b in by_kind.get(kind, []) if b.order is not None]
         rows.append(
             base
             | {
@@ -99,50 +108,51 @@ def bonding_table(
         ``intact`` (film/fragment bonds kept), ``charge_transfer_e`` (e), and the convergence / purpose
         columns of the document (:func:`~naspe.workflows.results.store_reader.quality_columns`).
     """
+    from naspe.workflows.flows.bonding_documents import BindingDocument, ReactionDocument  # jobflow: when read
+
     store = as_store(store)
-    rows: list[dict] = []
-    for doc, base in adhesion_rows(store):
-        out = doc["output"]
+    rows: list[dict[str, Any]] = []
+    for stored, base in adhesion_rows(store):
+        adhesion = stored.doc
         base.update(
             source="adhesion",
-            engine=out.get("engine"),
+            engine=adhesion.engine,
             energy_eV=None,
-            w_adh_J_m2=out["w_adh_J_m2"],
-            intact=out.get("film_intact"),
-            charge_transfer_e=out.get("film_charge_e"),
-            **quality_columns(out, base.get("preset")),
+            w_adh_J_m2=adhesion.w_adh_J_m2,
+            intact=adhesion.film_intact,
+            charge_transfer_e=adhesion.film_charge_e,
+            **quality_columns(adhesion.convergence, adhesion.purpose, adhesion.level_of_theory, base.get("preset")),
         )
-        across = bonds_across(out)
-        rows += _bond_rows(base, out.get("interface_bonds") or {}, across, count_kinds(across))
-    for doc in by_class(store, "BindingDocument"):
-        out = doc["output"]
-        base = base_row(doc)
-        if base["system"] is None and (out.get("site") or out.get("fragment")):
-            base["system"] = f"{out.get('fragment') or '?'}/{out.get('site') or '?'}"
+        across = bonds_across(adhesion)
+        rows += _bond_rows(base, adhesion.interface_bonds, across, count_kinds(across))
+    for stored_binding in read(store, BindingDocument):
+        binding = stored_binding.doc
+        base = stored_binding.row()
+        if base["system"] is None and (binding.site or binding.fragment):
+            base["system"] = f"{binding.fragment or '?'}/{binding.site or '?'}"
         base.update(
             source="binding",
-            engine=out.get("engine"),
-            energy_eV=out["binding_energy_eV"],
+            engine=binding.engine,
+            energy_eV=binding.binding_energy_eV,
             w_adh_J_m2=None,
-            intact=out.get("fragment_intact"),
-            charge_transfer_e=out.get("charge_transfer_e"),
-            **quality_columns(out, base.get("preset")),
+            intact=binding.fragment_intact,
+            charge_transfer_e=binding.charge_transfer_e,
+            **quality_columns(binding.convergence, binding.purpose, binding.level_of_theory, base.get("preset")),
         )
-        rows += _bond_rows(base, out.get("interface_bonds") or {}, out.get("bonds_formed") or [], None)
-    for doc in by_class(store, "ReactionDocument"):
-        out = doc["output"]
-        base = base_row(doc)
-        base["system"] = base["system"] or out.get("reaction")
+        rows += _bond_rows(base, binding.interface_bonds, binding.bonds_formed, None)
+    for stored_reaction in read(store, ReactionDocument):
+        reaction = stored_reaction.doc
+        base = stored_reaction.row()
+        base["system"] = base["system"] or reaction.reaction
         base.update(
             source="reaction",
-            engine=out.get("engine"),
-            energy_eV=out["reaction_energy_eV"],
+            engine=reaction.engine,
+            energy_eV=reaction.reaction_energy_eV,
             w_adh_J_m2=None,
-            intact=out.get("intended_bonds_kept"),
-            charge_transfer_e=out.get("charge_transfer_e"),
-            **quality_columns(out, base.get("preset")),
+            intact=reaction.intended_bonds_kept,
+            charge_transfer_e=reaction.charge_transfer_e,
+            **quality_columns(reaction.convergence, reaction.purpose, reaction.level_of_theory, base.get("preset")),
         )
-        formed = out.get("bonds_formed") or []
-        rows += _bond_rows(base, count_kinds(formed), formed, None)
+        rows += _bond_rows(base, count_kinds(reaction.bonds_formed), reaction.bonds_formed, None)
     rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
     return frame(rows, _BOND_COLUMNS)

@@ -1,4 +1,9 @@
-"""Core-level table: one row per excited atom of each core-level-shift document (Delta-SCF, eV)."""
+"""Core-level table: one row per excited atom of each core-level-shift document (Delta-SCF, eV).
+
+The documents are read as :class:`~naspe.workflows.flows.core_level_documents.CoreLevelShiftDocument`
+(:func:`~naspe.workflows.results.typed_read.read`); that module imports ASE and SciPy, so it is
+imported when the table is made.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,12 @@ from naspe.workflows.results.store_reader import (
     META_KEYS,
     ROW_KEYS,
     as_store,
-    base_row,
-    by_class,
     equal,
     filter_rows,
     frame,
     quality_columns,
 )
+from naspe.workflows.results.typed_read import read
 
 __all__ = ["core_level_table"]
 
@@ -71,44 +75,47 @@ def core_level_table(
         ``core_level_method`` (the preset whose core-level settings these are, or None) and the
         convergence / purpose columns of the document (unknown for documents without them).
     """
+    from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument  # ASE, SciPy: when read
+
     store = as_store(store)
     rows = []
-    for doc in by_class(store, "CoreLevelShiftDocument"):
-        out = doc["output"]
-        base = base_row(doc)
-        base["system"] = base["system"] or out.get("formula")
-        settings = out.get("settings") or {}
-        quality = quality_columns(out, base.get("preset"))
+    for stored in read(store, CoreLevelShiftDocument):
+        doc = stored.doc
+        base = stored.row()
+        base["system"] = base["system"] or doc.formula
+        settings = doc.settings
+        quality = quality_columns(doc.convergence, None, None, base.get("preset"))  # no purpose, level of theory
         method = method_name(
             settings.get("mode", ""),
             settings.get("basis"),
             settings.get("grid_spacing_angstrom"),
             settings.get("ecut_eV"),
             settings.get("spinpol", True),
+            settings.get("xc", "PBE"),
         )
-        for s in out.get("shifts") or []:
-            xps = s.get("xps_range_eV")
-            dev = s.get("deviation_from_xps_eV")
+        for s in doc.shifts:
+            xps = s.xps_range_eV
+            dev = s.deviation_from_xps_eV
             rows.append(
                 base
                 | {
                     "engine": settings.get("engine", "gpaw"),
-                    "formula": out.get("formula"),
-                    "element": s["element"],
-                    "index": s["index"],
-                    "environment": s["environment"],
-                    "shift_eV": s["shift_eV"],
-                    "binding_energy_eV": s["binding_energy_eV"],
+                    "formula": doc.formula,
+                    "element": s.element,
+                    "index": s.index,
+                    "environment": s.environment,
+                    "shift_eV": s.shift_eV,
+                    "binding_energy_eV": s.binding_energy_eV,
                     "xps_low_eV": xps[0] if xps else None,
                     "xps_high_eV": xps[1] if xps else None,
                     "deviation_from_xps_eV": dev,
                     "within_xps": None if dev is None else abs(dev) < 1e-9,
-                    "reference_index": out.get("reference_index"),
-                    "reference_environment": out.get("reference_environment"),
-                    "reference_binding_energy_eV": out.get("reference_binding_energy_eV"),
-                    "final_state": out.get("final_state") or settings.get("final_state"),
-                    "final_state_reason": out.get("final_state_reason"),
-                    "ground_state_band_gap_eV": out.get("ground_state_band_gap_eV"),
+                    "reference_index": doc.reference_index,
+                    "reference_environment": doc.reference_environment,
+                    "reference_binding_energy_eV": doc.reference_binding_energy_eV,
+                    "final_state": doc.final_state or settings.get("final_state"),
+                    "final_state_reason": doc.final_state_reason,
+                    "ground_state_band_gap_eV": doc.ground_state_band_gap_eV,
                     "core_level_method": method,
                     **quality,
                 }

@@ -8,9 +8,11 @@ job: the campaign metadata (``campaign``, ``preset``, ``component``, ``salt``,
 ``system``) plus the document's own settings (engine, temperature, area, ...).
 
 Documents are selected by the class of their output (``output.@class``, e.g.
-``TransportResult``, ``ConductivitySummary``, ``AdhesionDocument``); of a job that
-was replaced (several indices), only the highest index counts. Rows are read from
-document fields and job metadata, never from job names or warning texts.
+``TransportResult``, ``ConductivitySummary``, ``AdhesionDocument``) and validated as
+that class (:func:`~naspe.workflows.results.typed_read.read`; one that does not
+validate is left out with a logged warning); of a job that was replaced (several
+indices), only the highest index counts. Rows are read from document fields and job
+metadata, never from job names or warning texts.
 
 Filters (all optional, combined with AND; a row whose value is unknown does not
 match a filter on it):
@@ -23,7 +25,8 @@ match a filter on it):
 
 This module gathers the tables; each lives in its own module (``transport_tables``,
 ``adhesion_tables``, ``bonding_tables``, ``core_level_tables``, ``job_tables``) on top of
-:mod:`~naspe.workflows.results.store_reader`, the store access they share.
+:mod:`~naspe.workflows.results.typed_read` and :mod:`~naspe.workflows.results.store_reader`,
+the store access they share.
 
 Functions
 ---------

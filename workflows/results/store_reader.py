@@ -1,9 +1,11 @@
-"""Store access shared by the result tables: documents by class, the row every table starts from, filters.
+"""Store access shared by the result tables: the latest documents of a class, filters, quality columns.
 
-A document is selected by the class of its output (``output.@class``); of a job
-that was replaced (several indices), only the highest index counts. Every row
-starts with the job's ``job_uuid``, ``job_index``, ``job_name``, ``completed_at``
-and the metadata keys :data:`META_KEYS`, set when the job was made.
+:func:`latest` gives the stored job documents matching a query, the highest index of each
+job (from the query index when the store has one); the tables read them through
+:func:`~naspe.workflows.results.typed_read.read`, which selects them by their document
+class and validates each as that class. Every row starts with the job's ``job_uuid``,
+``job_index``, ``job_name``, ``completed_at`` and the metadata keys :data:`META_KEYS`,
+set when the job was made (:meth:`~naspe.workflows.results.typed_read.Stored.row`).
 
 :func:`quality_columns` are the columns every DFT table adds from a document's
 ``convergence``, ``purpose`` and ``level_of_theory``
@@ -14,22 +16,22 @@ reads as convergence unknown (``converged`` None), never as converged.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from naspe.workflows.execution.query_index import IndexUnavailable
+
+if TYPE_CHECKING:
+    from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 
 __all__ = [
     "META_KEYS",
     "ROW_KEYS",
     "as_store",
     "latest",
-    "by_class",
-    "base_row",
     "campaigns",
     "equal",
     "filter_rows",
@@ -49,8 +51,24 @@ ROW_KEYS = ("job_uuid", "job_index", "job_name", "completed_at")
 QUALITY_KEYS = ("converged", "convergence", "not_converged", "convergence_detail", "purpose", "level_of_theory")
 
 
-def quality_columns(out: dict, preset: str | None = None) -> dict[str, Any]:
-    """Convergence and purpose columns of a stored DFT document (``out``: its ``output``).
+def quality_columns(
+    convergence: DerivedConvergence,
+    purpose: Purpose | str | None,
+    level_of_theory: str | None,
+    preset: str | None = None,
+) -> dict[str, Any]:
+    """Convergence and purpose columns of a stored DFT document, from its fields.
+
+    Parameters
+    ----------
+    convergence
+        The document's ``convergence`` (derived again from its parts when it has them: the rule of this version).
+    purpose
+        The document's ``purpose`` (None: the document has no such field; unknown).
+    level_of_theory
+        The document's ``level_of_theory`` (None: not recorded).
+    preset
+        The preset of the job that made it (its metadata), which :func:`purpose_of` reads.
 
     Returns
     -------
@@ -62,26 +80,27 @@ def quality_columns(out: dict, preset: str | None = None) -> dict[str, Any]:
     """
     from naspe.workflows.dft.convergence import DerivedConvergence
 
-    convergence = DerivedConvergence.read(out.get("convergence"))
+    if convergence.parts:
+        convergence = DerivedConvergence.from_parts(convergence.parts)
     return {
         "converged": convergence.converged,
         "convergence": convergence.status,
         "not_converged": ", ".join(convergence.not_converged) or None,
         "convergence_detail": convergence.summary(),
-        "purpose": purpose_of(out, preset),
-        "level_of_theory": out.get("level_of_theory"),
+        "purpose": purpose_of(purpose, preset),
+        "level_of_theory": level_of_theory,
     }
 
 
-def purpose_of(out: dict, preset: str | None = None) -> str:
-    """'screening', 'production' or 'unknown' of a stored DFT document (``out``: its ``output``).
+def purpose_of(purpose: Purpose | str | None, preset: str | None = None) -> str:
+    """'screening', 'production' or 'unknown' of a stored DFT document whose ``purpose`` field is ``purpose``.
 
-    A document of unknown purpose made by the quick preset is screening: that preset proves the
-    pipeline, not the physics.
+    None (not recorded) is unknown. A document of unknown purpose made by the quick preset
+    (``preset``: its job's metadata) is screening: that preset proves the pipeline, not the physics.
     """
     from naspe.workflows.dft.convergence import Purpose
 
-    purpose = out.get("purpose") or Purpose.unknown.value
+    purpose = purpose or Purpose.unknown.value
     purpose = purpose.value if isinstance(purpose, Purpose) else str(purpose)
     if purpose == Purpose.unknown.value and preset == "quick":
         return Purpose.screening.value
@@ -156,26 +175,6 @@ def latest(store, criteria: dict) -> list[dict]:
                 seen[doc["uuid"]] = doc
         docs = list(seen.values())
     return sorted(docs, key=lambda d: (str(d.get("completed_at") or ""), d["uuid"]))
-
-
-def by_class(store, cls: str) -> list[dict]:
-    """The latest documents whose output is of class ``cls`` (e.g. ``"TransportResult"``)."""
-    return latest(store, {"output.@class": cls})
-
-
-def base_row(doc: dict) -> dict[str, Any]:
-    """The job columns and metadata columns of a stored job document (``metadata``: all of it, as JSON)."""
-    meta = doc.get("metadata") or {}
-    row: dict[str, Any] = {
-        "job_uuid": doc["uuid"],
-        "job_index": doc.get("index"),
-        "job_name": doc.get("name"),
-        "completed_at": doc.get("completed_at"),
-    }
-    for key in META_KEYS:
-        row[key] = meta.get(key)
-    row["metadata"] = json.dumps(meta, sort_keys=True, default=str)
-    return row
 
 
 def campaigns(store) -> list[str]:

@@ -2,7 +2,9 @@
 
 The rows are read from the documents' fields: the temperature and replica of a
 :class:`~naspe.analysis.transport_result.TransportResult`, the fits of a
-:class:`~naspe.workflows.flows.conductivity_documents.ConductivitySummary`.
+:class:`~naspe.workflows.flows.conductivity_documents.ConductivitySummary`
+(each read as its class by :func:`~naspe.workflows.results.typed_read.read`; the
+summary's module imports SciPy, so it is imported when the fits are read).
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from naspe.analysis.transport_result import TransportResult
 from naspe.workflows.results.store_reader import (
     META_KEYS,
     ROW_KEYS,
     as_store,
-    base_row,
-    by_class,
     filter_rows,
     frame,
 )
+from naspe.workflows.results.typed_read import read
 
 __all__ = ["conductivity_table", "conductivity_fit_table"]
 
@@ -43,10 +45,6 @@ _CONDUCTIVITY_COLUMNS = (
     "charges",
     "warnings",
 )
-
-#: fields of ArrheniusFit / VTFFit holding the activation energy (eV) and the prefactor
-_ENERGY_FIELD = {"arrhenius": "activation_energy_eV", "vtf": "pseudo_activation_energy_eV"}
-_PREFACTOR_FIELD = {"arrhenius": "prefactor_S_cm", "vtf": "prefactor_S_cm_K05"}
 
 
 def conductivity_table(
@@ -86,36 +84,35 @@ def conductivity_table(
     """
     store = as_store(store)
     rows = []
-    for doc in by_class(store, "TransportResult"):
-        out = doc["output"]
-        row = base_row(doc)
-        t_k = float(out["temperature_K"])
-        eh, ne = out.get("sigma_eh_S_cm") or {}, out.get("sigma_ne_S_cm") or {}
-        haven = out.get("haven_ratio") or {}
-        slopes = [s for s in (out.get("loglog_slope") or {}).values() if s is not None]
+    for stored in read(store, TransportResult, salt=salt, preset=preset, campaign=campaign):
+        result = stored.doc
+        row = stored.row()
+        t_k = float(result.temperature_K)
+        eh, ne = result.sigma_eh_S_cm, result.sigma_ne_S_cm
+        slopes = [s for s in result.loglog_slope.values() if s is not None]
         row.update(
             engine="lammps",
             temperature_K=t_k,
             temperature_C=t_k - 273.15,
-            replica=out.get("replica"),
-            sigma_eh_S_cm=eh.get("value"),
-            sigma_eh_stderr_S_cm=eh.get("stderr"),
-            sigma_ne_S_cm=ne.get("value"),
-            sigma_ne_stderr_S_cm=ne.get("stderr"),
-            log10_sigma_eh=float(np.log10(eh["value"])) if (eh.get("value") or 0) > 0 else None,
-            haven_ratio=haven.get("value"),
-            haven_ratio_stderr=haven.get("stderr"),
-            transference_cation=(out.get("transference_cation") or {}).get("value"),
-            diffusive=out.get("diffusive"),
+            replica=result.replica,
+            sigma_eh_S_cm=eh.value,
+            sigma_eh_stderr_S_cm=eh.stderr,
+            sigma_ne_S_cm=ne.value,
+            sigma_ne_stderr_S_cm=ne.stderr,
+            log10_sigma_eh=float(np.log10(eh.value)) if (eh.value or 0) > 0 else None,
+            haven_ratio=result.haven_ratio.value,
+            haven_ratio_stderr=result.haven_ratio.stderr,
+            transference_cation=result.transference_cation.value,
+            diffusive=result.diffusive,
             min_loglog_slope=min(slopes) if slopes else None,
-            duration_ps=out.get("duration_ps"),
-            charges=out.get("charges"),
-            warnings="; ".join(out.get("warnings") or []),
+            duration_ps=result.duration_ps,
+            charges=result.charges,
+            warnings="; ".join(result.warnings),
         )
-        for species, d in sorted((out.get("diffusion_cm2_s") or {}).items()):
-            row[f"D_{species}_cm2_s"] = (d or {}).get("value")
+        for species, d in sorted(result.diffusion_cm2_s.items()):
+            row[f"D_{species}_cm2_s"] = d.value
         rows.append(row)
-    rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    rows = filter_rows(rows, interface=interface, engine=engine)
     low = max(x for x in (tmin_k, None if tmin_c is None else tmin_c + 273.15, -np.inf) if x is not None)
     high = min(x for x in (tmax_k, None if tmax_c is None else tmax_c + 273.15, np.inf) if x is not None)
     rows = [r for r in rows if low - 1e-6 <= r["temperature_K"] <= high + 1e-6]
@@ -141,36 +138,39 @@ def conductivity_fit_table(
         ``..._stderr``, ``prefactor`` (S/cm; S cm^-1 K^1/2 for VTF), ``t0_K`` (VTF), ``n_temperatures``,
         ``tmin_K``/``tmax_K``, ``reduced_chi2``, ``n_finished``/``n_requested`` of the summary, ``caveat``.
     """
-    from naspe.workflows.flows.conductivity_documents import FIT_FIELDS  # imports scipy: only when fits are read
+    from naspe.analysis.arrhenius import ArrheniusFit
+    from naspe.workflows.flows.conductivity_documents import FIT_FIELDS, ConductivitySummary  # SciPy: when read
 
     store = as_store(store)
     rows = []
-    for doc in by_class(store, "ConductivitySummary"):
-        out = doc["output"]
-        for (model, quantity), name in FIT_FIELDS.items():
-            fit = out.get(name)
-            if not isinstance(fit, dict):
+    for stored in read(store, ConductivitySummary, salt=salt, preset=preset, campaign=campaign):
+        summary = stored.doc
+        for model, quantity in FIT_FIELDS:
+            fit = summary.fit(model, quantity)
+            if fit is None:
                 continue  # not fitted (too few temperatures, or the fit failed)
-            energy = fit.get(_ENERGY_FIELD[model]) or {}
-            prefactor = fit.get(_PREFACTOR_FIELD[model]) or {}
-            temps = fit.get("temperatures_K") or []
-            row = base_row(doc)
+            if isinstance(fit, ArrheniusFit):
+                energy, prefactor, t0 = fit.activation_energy_eV, fit.prefactor_S_cm, None
+            else:  # VTF: B kB (eV), A (S cm^-1 K^1/2), T0 (K)
+                energy, prefactor, t0 = fit.pseudo_activation_energy_eV, fit.prefactor_S_cm_K05, fit.t0_K.value
+            temps = fit.temperatures_K
+            row = stored.row()
             row.update(
                 engine="lammps",
                 model=model,
                 quantity=quantity,
-                activation_energy_eV=energy.get("value"),
-                activation_energy_stderr_eV=energy.get("stderr"),
-                prefactor=prefactor.get("value"),
-                t0_K=(fit.get("t0_K") or {}).get("value"),
+                activation_energy_eV=energy.value,
+                activation_energy_stderr_eV=energy.stderr,
+                prefactor=prefactor.value,
+                t0_K=t0,
                 n_temperatures=len(set(temps)),
                 tmin_K=min(temps) if temps else None,
                 tmax_K=max(temps) if temps else None,
-                reduced_chi2=fit.get("reduced_chi2"),
-                n_finished=out.get("n_finished"),
-                n_requested=out.get("n_requested"),
-                caveat=out.get("caveat"),
+                reduced_chi2=fit.reduced_chi2,
+                n_finished=summary.n_finished,
+                n_requested=summary.n_requested,
+                caveat=summary.caveat,
             )
             rows.append(row)
-    rows = filter_rows(rows, salt=salt, interface=interface, preset=preset, campaign=campaign)
+    rows = filter_rows(rows, interface=interface)
     return frame(rows, (*ROW_KEYS, *META_KEYS, "model", "quantity", "activation_energy_eV"))

@@ -11,7 +11,9 @@ import pandas as pd
 
 from naspe.workflows.results.report_format import MISSING, Code, fmt, num, rows
 from naspe.workflows.results.report_tables import Table
-from naspe.workflows.results.store_reader import ROW_KEYS, as_store, base_row, by_class, equal, frame
+from naspe.workflows.results.store_reader import ROW_KEYS, as_store, equal, frame
+from naspe.workflows.results.typed_read import read
+from naspe.workflows.validation.documents import ValidationDocument
 
 __all__ = ["validation_table", "validation_rows", "VALIDATION_COLUMNS"]
 
@@ -44,6 +46,8 @@ VALIDATION_COLUMNS = (
     "convergence",
     "later_not_run",
 )
+#: the columns that are ValidationDocument fields
+_DOCUMENT_COLUMNS = set(VALIDATION_COLUMNS) - {*ROW_KEYS, "later_not_run"}
 
 
 def validation_table(store, *, suite: str | None = None, case: str | None = None, status: str | None = None):
@@ -71,11 +75,11 @@ def validation_table(store, *, suite: str | None = None, case: str | None = None
     store = as_store(store)
     computed: dict[tuple[str, str], dict] = {}
     not_run: dict[tuple[str, str], dict] = {}
-    for doc in by_class(store, "ValidationDocument"):  # oldest first: a later document of a case replaces it
-        out = doc["output"]
-        row = {k: v for k, v in base_row(doc).items() if k in ROW_KEYS}
-        row |= {k: out.get(k) for k in VALIDATION_COLUMNS if k not in ROW_KEYS}
-        (not_run if out.get("status") == "not run" else computed)[(out["suite"], out["case"])] = row
+    for stored in read(store, ValidationDocument):  # oldest first: a later document of a case replaces it
+        doc = stored.doc
+        row = {k: v for k, v in stored.row().items() if k in ROW_KEYS}
+        row |= doc.model_dump(include=_DOCUMENT_COLUMNS) | {"later_not_run": None}
+        (not_run if doc.status == "not run" else computed)[(doc.suite, doc.case)] = row
     # a computed value wins over a not-run record (a rerun reuses the value, which keeps its first completion
     # time); a not-run record completed after it is kept beside it, as later_not_run
     latest = dict(not_run)

@@ -416,15 +416,17 @@ def test_cells_of_different_coverage_are_ranked_per_eo_unit():
 def test_eo_units_count_the_films_ether_oxygens_only():
     """An oxidised substrate's O and the FSI anion's O (2 per S) are not EO units; a film without PEO has none."""
     from naspe.workflows.results.adhesion_tables import film_eo_units
+    from naspe.workflows.results.typed_read import StructureSites
 
-    def doc(substrate: str, film: str) -> dict:
+    def doc(substrate: str, film: str) -> tuple[StructureSites, int]:
+        """The relaxed interface as stored (its sites) read as the table reads it, and its substrate atoms."""
         sites = [{"species": [{"element": e, "occu": 1}]} for e in (*substrate, *film)]
-        return {"n_substrate": len(substrate), "relaxed_interface": {"sites": sites}}
+        return StructureSites.model_validate({"sites": sites}), len(substrate)
 
-    assert film_eo_units(doc(["C", "C", "O"], ["C", "C", "O", "C", "C", "O"])) == 2
-    assert film_eo_units(doc(["Na"], ["C", "C", "O", "Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) == 1
-    assert film_eo_units(doc(["Na"], ["Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) is None
-    assert film_eo_units({"n_substrate": 3}) is None
+    assert film_eo_units(*doc(["C", "C", "O"], ["C", "C", "O", "C", "C", "O"])) == 2
+    assert film_eo_units(*doc(["Na"], ["C", "C", "O", "Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) == 1
+    assert film_eo_units(*doc(["Na"], ["Na", "N", "S", "S", "O", "O", "O", "O", "F", "F"])) is None
+    assert film_eo_units(StructureSites(), 3) is None
 
 
 def test_substrate_comparison_na_stronger_does_not_reproduce_the_paper():
