@@ -224,18 +224,15 @@ class CampaignMaker(Maker):
         return flows
 
     def _core_levels(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
-        from naspe.workflows.dft.gpaw import GpawStaticMaker  # atomate2 (~2.5 s): only when the Flow is made
-        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # the same engine modules
+        from naspe.workflows.flows.core_level_methods import CoreLevelMethod
+        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # atomate2 (~2.5 s): when the Flow is made
 
         c = self.settings.core_levels
-        static = GpawStaticMaker(  # k-points: naspe's rule for core levels (stricter on metals and semimetals)
-            mode=c.mode,
-            basis=c.basis,
-            grid_spacing_angstrom=c.grid_spacing_angstrom,
-            ecut_eV=c.ecut_eV,
-            kpoint_purpose="core_level",
-            k_length_angstrom=c.k_length_angstrom,
+        method = CoreLevelMethod(
+            mode=c.mode, basis=c.basis, grid_spacing_angstrom=c.grid_spacing_angstrom, ecut_eV=c.ecut_eV, xc=c.xc
         )
+        # k-points: naspe's rule for core levels (stricter on metals and semimetals)
+        static = method.static_maker(kpoint_purpose="core_level", k_length_angstrom=c.k_length_angstrom)
         maker = CoreLevelShiftMaker(
             static_maker=static,
             final_state=c.final_state,

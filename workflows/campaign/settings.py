@@ -232,6 +232,9 @@ class CoreLevelSpec(_Strict):
     grid_spacing_angstrom: float = Field(0.25, gt=0, description="GPAW grid spacing (Å)")
     mode: Literal["lcao", "pw"] = "lcao"
     ecut_eV: float = Field(500.0, gt=0, description="GPAW plane-wave cutoff (eV), in PW mode")
+    xc: Literal["PBE", "SCAN"] = Field(
+        "PBE", description="Functional of the Delta-SCF runs; SCAN (meta-GGA) needs mode 'pw' (core_level_methods)"
+    )
     final_state: Literal["auto", "neutral", "ionized"] = Field(
         "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"
     )
@@ -270,6 +273,8 @@ class CoreLevelSpec(_Strict):
                 raise ValueError(
                     f"core_levels.classes: {c!r} is not a {self.element} 1s class; allowed: {list(allowed)}"
                 )
+        if self.xc != "PBE" and self.mode != "pw":
+            raise ValueError(f"core_levels.xc={self.xc!r} needs core_levels.mode='pw': GPAW's LCAO has no meta-GGA")
         return self
 
 

@@ -32,7 +32,10 @@ def gpaw_energy(atoms: Atoms, index: int | None, maker, final_state: str, workdi
     if isinstance(params.get("txt"), str):
         params["txt"] = str(workdir / f"gpaw_{label}.txt")
     if index is not None:
-        xc = params["xc"] if isinstance(params["xc"], str) else "PBE"
+        from gpaw.xc import XC
+
+        # the setup of the functional's kind: PBE's for meta-GGAs and hybrids, as GPAW looks them up
+        xc = XC(params["xc"]).get_setup_name() if isinstance(params["xc"], str) else "PBE"
         basis = basis_file_name(maker.static_maker.basis) if maker.static_maker.mode == "lcao" else "dzp"
         write_core_hole_setup(atoms[index].symbol, setup_dir, xc=xc, name=maker.setup_name, basis=basis)
         if params.get("spinpol"):

@@ -111,6 +111,23 @@ def test_core_level_classes_are_checked_and_a_class_the_interface_lacks_is_named
         core_levels_of_interface.original(interface, "C", maker=None, classes=("O-C=O",))
 
 
+def test_core_level_functional_of_each_preset_and_scan_needs_plane_waves():
+    """The production preset's core levels run SCAN in plane waves (its validation cases' method); LCAO cannot."""
+    from naspe.workflows.campaign.maker import CampaignMaker
+
+    assert campaign_settings("production").core_levels.xc == "SCAN"
+    assert campaign_settings("quick").core_levels.xc == "PBE"
+    with pytest.raises(ValueError, match=r"core_levels.xc='SCAN' needs core_levels.mode='pw'"):
+        campaign_settings("quick", {"core_levels": {"xc": "SCAN"}})
+    off = {"enabled": False}
+    scan = {"conductivity": off, "bonding": off, "core_levels": {"mode": "pw", "xc": "SCAN"}}
+    settings = campaign_settings("quick", scan)
+    flow = CampaignMaker(settings=settings).make()
+    (core,) = [j for j in flow.jobs if j.name == "core levels"]
+    static = core.jobs[0].function_args[2].static_maker
+    assert static.mode == "pw" and static.calculator_kwargs["xc"] == "SCAN"
+
+
 def test_numbers_in_exponent_notation_are_numbers(tmp_path):
     """``2e4`` in a YAML file is 20000.0 (YAML 1.2), as the user wrote it; not the string '2e4'."""
     path = tmp_path / "o.yaml"

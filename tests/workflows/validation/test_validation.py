@@ -174,6 +174,8 @@ def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
                 method.grid_spacing_angstrom,
                 method.ecut_eV,
             ), case.name
+            assert static.gpaw_parameters(boxed_molecule("CH4"), slab=False)["xc"] == method.xc, case.name
+            assert case.level_of_theory.startswith(f"{method.xc} Delta-SCF"), case.name
             assert case.tolerance == 0.3 and ref in case.reference_source
     assert {("C", "C-O"), ("C", "C=O"), ("C", "O-C=O"), ("O", "C=O")} <= classes
     assert cases["xps-c1s-co2"].reference_value == 6.85  # 297.69 - 290.84 eV, Jolly et al. 1984
@@ -181,9 +183,14 @@ def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
     from naspe.workflows.flows.core_level_methods import method_name
 
     assert method_name("lcao", "szp(dzp)", 0.25, None) == "quick"
-    assert method_name("pw", None, None, 500.0) == "production"
+    assert method_name("pw", None, None, 500.0, xc="SCAN") == "production"
+    assert method_name("pw", None, None, 500.0) is None  # PBE in plane waves is no preset's method
     assert method_name("lcao", "szp(dzp)", 0.25, None, spinpol=False) is None
-    assert method_name("pw", None, None, 400.0) is None
+    assert method_name("pw", None, None, 400.0, xc="SCAN") is None
+    from naspe.workflows.flows.core_level_methods import CoreLevelMethod
+
+    with pytest.raises(ValueError, match="xc='SCAN' with mode='lcao': GPAW runs meta-GGAs in mode 'pw' only"):
+        CoreLevelMethod(mode="lcao", xc="SCAN")
 
 
 @pytest.fixture
