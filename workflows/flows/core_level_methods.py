@@ -37,16 +37,16 @@ CO2 (O-C=O)     +6.85     +6.38      +6.41       +6.20       +6.02       +6.83  
 - **GPAW SCAN**: GPAW runs SCAN in plane waves with naspe's own libxc 7.0.0, built with the
   Fermi-hole-curvature enforcement switched off (``make setup``); with Debian's libxc 5.2 SCAN,
   r2SCAN and TPSS diverge (energies of order 1e6-1e10 eV). The core-hole setups are generated with
-  PBE, as GPAW takes PBE setups for meta-GGAs, so absolute SCAN Delta-SCF energies are off (CH4:
-  288.35 eV) while shifts between like holes are SCAN's (the table). Legacy GPAW's SCAN eigenstate
-  residual stalls at about 2e-6 eV^2 per valence electron, so SCAN runs converge the eigenstates to
-  :data:`SCAN_EIGENSTATES_EV2` (the energy to GPAW's default). Cost: molecules in 12-14 Å boxes take
-  10-17 SCF iterations per state at 8-25 s each on a shared core (1.5-5 min per state, about 9 min
-  per case with its CH4); the quick campaign's 44-atom PEO | oxidised graphene cell (6x1x1 k-points,
-  spin-polarised, 3.9 GB) had not finished its first SCF iteration after 11.6 CPU minutes, so SCAN
-  interface core levels are work for a cluster (the production preset). LCAO has no meta-GGA (GPAW
-  26.7: ``NotImplementedError`` in new GPAW, "LCAO mode does not support orbital-dependent XC
-  functionals" in legacy GPAW).
+  PBE, as GPAW takes PBE setups for meta-GGAs, so absolute SCAN Delta-SCF energies are off (CH4, new
+  GPAW: 288.35 eV) while shifts between like holes are SCAN's (the table). Legacy GPAW's SCAN
+  eigenstate residual stalls at about 2e-6 eV^2 per valence electron, so SCAN runs converge the
+  eigenstates to :data:`SCAN_EIGENSTATES_EV2` (the energy to GPAW's default). Cost: molecules in
+  12-14 Å boxes take 10-17 SCF iterations per state at 8-25 s each on a shared core (1.5-5 min per
+  state, about 9 min per case with its CH4); the quick campaign's 44-atom PEO | oxidised graphene
+  cell (6x1x1 k-points, spin-polarised, 3.9 GB) had not finished its first SCF iteration after 11.6
+  CPU minutes, so SCAN interface core levels are work for a cluster (the production preset). LCAO
+  has no meta-GGA (GPAW 26.7: ``NotImplementedError`` in new GPAW, "LCAO mode does not support
+  orbital-dependent XC functionals" in legacy GPAW).
 - **PBE0** in plane waves (core-hole setups generated with ``exx=True``) gives CO2 +7.05 eV, as
   all-electron PBE0 does, at 40-60 s per SCF iteration per molecule on a shared core, 4-6 times PBE.
 - **Basis**: LCAO lowers the O-C=O shifts further (CO2: dzp -0.39, tzdp -0.21 eV against plane
