@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms
-from ase.neighborlist import neighbor_list
 from pydantic import BaseModel, Field
 
 __all__ = ["Bond", "BondSet", "find_bonds", "bond_changes", "PAIR_CUTOFFS", "classify", "order_matrix"]
@@ -127,6 +126,8 @@ def find_bonds(atoms: Atoms, bond_orders: np.ndarray | None = None, scale: float
     """
     if scale <= 0:
         raise ValueError(f"scale={scale}: must be > 0")
+    from ase.neighborlist import neighbor_list  # SciPy's sparse graphs (0.3 s): when bonds are found
+
     symbols = atoms.get_chemical_symbols()
     cutoff = max(PAIR_CUTOFFS.values()) * scale
     i, j, d = neighbor_list("ijd", atoms, cutoff)

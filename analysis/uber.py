@@ -24,7 +24,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
-from scipy.optimize import curve_fit
 
 __all__ = ["UberFit", "fit_uber", "uber_energy"]
 
@@ -89,6 +88,8 @@ def fit_uber(
             "minimum; the surfaces do not bind or the scan is too short"
         )
     p0 = [e[-1], max(e[-1] - e[k], 1e-6), d[k], 0.7]
+    from scipy.optimize import curve_fit  # SciPy's optimizers (0.5 s): when a scan is fitted
+
     try:
         popt, pcov = curve_fit(
             uber_energy, d, e, p0=p0, bounds=([-np.inf, 0.0, d[0] - 2.0, 0.05], [np.inf, np.inf, d[-1], 5.0])

@@ -66,6 +66,11 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     # modules split after the restructuring
     _W + "dft.engines": (_W + "dft.gpaw", _W + "dft.tblite", _W + "dft.vasp", _W + "dft.base", _W + "dft.registry"),
     _W + "flows.bonding": (_W + "flows.bonding_documents",),
+    _W + "flows.bonding_documents": (_W + "flows.bonding",),  # binding_document, reaction_document (jobs)
+    # document classes moved to light modules (still re-exported by the old module)
+    _W + "flows.adhesion": (_W + "flows.adhesion_documents",),
+    _W + "flows.adhesion_study": (_W + "flows.adhesion_documents",),
+    _W + "flows.counterpoise": (_W + "flows.adhesion_documents",),
     _W + "flows.conductivity": (_W + "flows.conductivity_documents",),
     _W + "flows.core_levels": (_W + "flows.core_level_documents", _W + "dft.core_hole_setups"),
     _W + "campaign.maker": (_W + "campaign.settings", _W + "campaign.summary", _W + "campaign.presets"),

@@ -18,7 +18,8 @@ construction the CLI and the campaign share, so they compute the same W_adh.
 The substrate's bottom atoms (within ``fix_bottom_angstrom`` of its lowest atom)
 are held fixed, as the bulk side of a slab.
 
-The document says how far W_adh can be trusted: ``convergence``
+The document (:class:`~naspe.workflows.flows.adhesion_documents.AdhesionDocument`, defined in
+that light module and re-exported here) says how far W_adh can be trusted: ``convergence``
 (:class:`~naspe.workflows.dft.convergence.DerivedConvergence` of the three
 relaxations and any single points: a relaxation stopped at its step limit with
 forces above ``fmax`` makes W_adh *not converged*, and the part is named),
@@ -35,10 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from jobflow import Flow, Maker, Response, job
-from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
-from naspe.analysis.bonds import Bond, bond_changes, find_bonds, order_matrix
+from naspe.analysis.bonds import bond_changes, find_bonds, order_matrix
 from naspe.analysis.uber import EV_PER_A2_TO_J_PER_M2, UberFit, fit_uber
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
@@ -46,7 +46,8 @@ from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import EngineMaker, check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 from naspe.workflows.dft.periodic import for_system
-from naspe.workflows.flows.counterpoise import CounterpoiseCorrection, counterpoise_flow, counterpoise_maker
+from naspe.workflows.flows.adhesion_documents import AdhesionDocument, CounterpoiseCorrection
+from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.input_checks import check_gap, check_relaxation
 
 __all__ = [
@@ -66,68 +67,6 @@ __all__ = [
 
 #: rigid film shifts (Å) of the separation scan that the CLI's ``--scan`` and the campaign's ``adhesion.scan`` run
 SCAN_SHIFTS_ANGSTROM = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0)
-
-
-class AdhesionDocument(BaseModel):
-    """Work of adhesion of one interface, with the bonding that goes with it."""
-
-    engine: str = Field(description="Engine of the relaxations (gpaw, tblite, vasp)")
-    w_adh_J_m2: float = Field(
-        description="The work of adhesion to use (J/m^2; positive when the film binds): the counterpoise-corrected "
-        "w_adh_cp_J_m2 where it was computed, else the uncorrected (E_substrate + E_film - E_interface) / A"
-    )
-    w_adh_eV_A2: float = Field(description="w_adh_J_m2 in eV/Å^2")
-    w_adh_raw_J_m2: float | None = Field(
-        None,
-        description="Uncorrected (E_substrate + E_film - E_interface) / A (J/m^2); None in documents stored before "
-        "it was recorded (their w_adh_J_m2 is uncorrected)",
-    )
-    w_adh_cp_J_m2: float | None = Field(
-        None,
-        description="Counterpoise-corrected W_adh (J/m^2): w_adh_raw_J_m2 - counterpoise.bsse_eV / A; None: not "
-        "computed (no localised basis: plane waves, GFN2-xTB, VASP)",
-    )
-    counterpoise: CounterpoiseCorrection | None = Field(
-        None, description="Basis-set superposition error of the LCAO energies (Boys-Bernardi), when computed"
-    )
-    w_adh_check_J_m2: float | None = Field(
-        None,
-        description="Uncorrected W_adh (J/m^2) from the check Maker's single points on the three relaxed structures "
-        "(e.g. plane waves against LCAO); a check only, never the reported value; None: no check run",
-    )
-    check_level_of_theory: str | None = Field(None, description="Level of theory of the check single points")
-    area_angstrom2: float = Field(description="Interface area of the cell (Å^2)")
-    strain: float = Field(description="In-plane strain applied to the film to match the substrate (fraction)")
-    energy_substrate_eV: float = Field(description="Relaxed substrate energy in the interface cell (eV)")
-    energy_film_eV: float = Field(description="Relaxed film energy in the interface cell (eV)")
-    energy_interface_eV: float = Field(description="Relaxed interface energy (eV)")
-    n_substrate: int = Field(description="Substrate atoms (the first n_substrate sites)")
-    n_film: int = Field(description="Film atoms")
-    bonds_formed: list[Bond] = Field(description="Bonds present after relaxing the interface and not before")
-    bonds_broken: list[Bond] = Field(description="Bonds present before relaxing the interface and not after")
-    film_bonds_broken: list[Bond] = Field(description="Bonds inside the film that broke (a reaction, not adhesion)")
-    interface_bonds: dict[str, int] = Field(
-        description="Counts of substrate-film bonds by class in the relaxed interface"
-    )
-    film_intact: bool = Field(description="No bond inside the film broke")
-    relaxed_interface: Structure = Field(description="Relaxed interface structure")
-    film_charge_e: float | None = Field(
-        None,
-        description="Sum of the film's atomic charges in the relaxed interface (e; positive: the film gave "
-        "electrons to the substrate); None when the engine gives no charges",
-    )
-    uber: UberFit | None = Field(
-        None, description="UBER fit of the rigid separation scan (work of separation J/m^2, d0 and l in Å), if run"
-    )
-    convergence: DerivedConvergence = Field(
-        default_factory=DerivedConvergence,
-        description="Convergence of W_adh: each relaxation / single point (substrate, film, interface) and which "
-        "did not converge; unknown (converged None) for documents stored before it was recorded",
-    )
-    level_of_theory: str | None = Field(None, description="Level of theory of the relaxations; None: not recorded")
-    purpose: Purpose = Field(
-        Purpose.unknown, description="screening (a ranking) or production (comparable with experiment); unknown"
-    )
 
 
 def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:

@@ -13,6 +13,9 @@ summary as failed; the others are still summarised. A system whose W_adh is not
 converged (a relaxation stopped at its step limit) or of unknown convergence is
 listed in ``unconverged`` and left out of the comparison: the carbon-versus-sodium
 answer comes from converged W_adh only, and is None without them.
+
+The summary's classes (:class:`AdhesionStudyRow`, :class:`AdhesionStudySummary`) are in the light
+:mod:`naspe.workflows.flows.adhesion_documents` and re-exported here.
 """
 
 from __future__ import annotations
@@ -21,57 +24,18 @@ from dataclasses import dataclass, field
 
 from jobflow import Flow, Maker, job
 from jobflow.core.reference import OnMissing
-from pydantic import BaseModel, Field
 
 from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.dft.convergence import Purpose
 from naspe.workflows.flows.adhesion import BaseAdhesionMaker, GpawAdhesionMaker
+from naspe.workflows.flows.adhesion_documents import AdhesionStudyRow, AdhesionStudySummary
 
 __all__ = ["AdhesionStudyMaker", "AdhesionStudyRow", "AdhesionStudySummary", "adhesion_study_summary"]
 
 CARBON = ("graphene", "graphite", "graphene-vacancy", "graphene-edge", "graphene-oxidised", "na-on-graphene")
 SODIUM = ("na100", "na110", "na111")
-
-
-class AdhesionStudyRow(BaseModel):
-    """One interface of the study."""
-
-    system: str = Field(description="film/substrate")
-    finished: bool = Field(description="The adhesion flow produced a document")
-    w_adh_J_m2: float | None = Field(None, description="Work of adhesion (J/m^2)")
-    area_angstrom2: float | None = Field(None, description="Interface area (Å^2)")
-    strain: float | None = Field(None, description="Film strain (fraction)")
-    interface_bonds: dict[str, int] = Field(default_factory=dict, description="Substrate-film bonds by class")
-    film_intact: bool | None = Field(None, description="No film bond broke")
-    w_uber_J_m2: float | None = Field(None, description="UBER work of separation (J/m^2), if scanned")
-    document_uuid: str | None = Field(None, description="uuid of the job that made the system's AdhesionDocument")
-    converged: bool | None = Field(None, description="W_adh converged (every relaxation); None: unknown")
-    not_converged: list[str] = Field(default_factory=list, description="Calculations of W_adh that did not converge")
-    purpose: Purpose = Field(Purpose.unknown, description="screening or production (the document's)")
-
-
-class AdhesionStudySummary(BaseModel):
-    """W_adh of the study's interfaces and the carbon-versus-sodium comparison."""
-
-    engine: str = Field(description="Engine of the adhesion flows")
-    rows: list[AdhesionStudyRow] = Field(description="One row per system, strongest adhesion first")
-    peo_carbon_max_J_m2: float | None = Field(
-        None, description="Largest converged W_adh of PEO on a carbon substrate (J/m^2)"
-    )
-    peo_sodium_max_J_m2: float | None = Field(
-        None, description="Largest converged W_adh of PEO on a Na substrate (J/m^2)"
-    )
-    carbon_binds_peo_more: bool | None = Field(
-        None,
-        description="PEO adheres more strongly to some carbon substrate than to any Na surface (converged W_adh "
-        "only; None: not both available)",
-    )
-    failed: list[str] = Field(description="Systems without a result")
-    unconverged: list[str] = Field(
-        default_factory=list, description="Systems whose W_adh is not converged or of unknown convergence"
-    )
 
 
 @job(output_schema=AdhesionStudySummary)

@@ -25,6 +25,9 @@ Measured here (PBE-D3(BJ), GPAW LCAO dzp, h = 0.3 Å, water dimer of the S22 set
 Jurečka et al., Phys. Chem. Chem. Phys. 8 (2006) 1985, reference -0.218 eV):
 -0.374 eV uncorrected, -0.225 eV corrected, BSSE 0.149 eV (0.026 eV on the first water of the set,
 0.123 eV on the second).
+
+The correction's document, :class:`CounterpoiseCorrection`, is in the light
+:mod:`naspe.workflows.flows.adhesion_documents` and re-exported here.
 """
 
 from __future__ import annotations
@@ -32,56 +35,20 @@ from __future__ import annotations
 import dataclasses
 
 from jobflow import Flow, Maker, Response, job
-from pydantic import BaseModel, Field
 from pymatgen.core import Structure
 
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
+from naspe.workflows.flows.adhesion_documents import COUNTERPOISE_METHOD as METHOD
+from naspe.workflows.flows.adhesion_documents import CounterpoiseCorrection
 
-__all__ = ["CounterpoiseCorrection", "counterpoise_maker", "counterpoise_flow", "counterpoise_correction"]
-
-METHOD = "Boys-Bernardi counterpoise with fragment relaxation (Boys & Bernardi 1970; Xantheas 1996)"
-
-
-class CounterpoiseCorrection(BaseModel):
-    """The basis-set superposition error of a two-part complex from four single points at the complex geometry."""
-
-    method: str = Field(METHOD, description="The correction and its sources")
-    part_a: str = Field(description="Name of part A (the first n_a sites): substrate")
-    part_b: str = Field(description="Name of part B: film or fragment")
-    n_a: int = Field(description="Sites of part A")
-    energy_a_own_basis_eV: float = Field(description="Part A alone at the complex geometry (eV)")
-    energy_a_full_basis_eV: float = Field(description="Part A with part B's atoms as ghosts (eV)")
-    energy_b_own_basis_eV: float = Field(description="Part B alone at the complex geometry (eV)")
-    energy_b_full_basis_eV: float = Field(description="Part B with part A's atoms as ghosts (eV)")
-    bsse_a_eV: float = Field(description="E_A(own) - E_A(full basis) (eV); >= 0 up to SCF noise")
-    bsse_b_eV: float = Field(description="E_B(own) - E_B(full basis) (eV)")
-    bsse_eV: float = Field(description="bsse_a_eV + bsse_b_eV (eV): what the uncorrected energy overbinds by")
-    basis: str | None = Field(None, description="LCAO basis of the single points")
-
-    @classmethod
-    def from_energies(
-        cls, part_a: str, part_b: str, n_a: int, a_own: float, a_full: float, b_own: float, b_full: float, basis=None
-    ) -> CounterpoiseCorrection:
-        """From the four single-point energies (eV)."""
-        values = {"a_own": a_own, "a_full": a_full, "b_own": b_own, "b_full": b_full}
-        bad = [k for k, v in values.items() if v is None]
-        if bad:
-            raise ValueError(f"counterpoise single points {bad} gave no energy; see their engine documents")
-        bsse_a, bsse_b = float(a_own - a_full), float(b_own - b_full)
-        return cls(
-            part_a=part_a,
-            part_b=part_b,
-            n_a=n_a,
-            energy_a_own_basis_eV=float(a_own),
-            energy_a_full_basis_eV=float(a_full),
-            energy_b_own_basis_eV=float(b_own),
-            energy_b_full_basis_eV=float(b_full),
-            bsse_a_eV=bsse_a,
-            bsse_b_eV=bsse_b,
-            bsse_eV=bsse_a + bsse_b,
-            basis=basis,
-        )
+__all__ = [
+    "CounterpoiseCorrection",
+    "METHOD",
+    "counterpoise_maker",
+    "counterpoise_flow",
+    "counterpoise_correction",
+]
 
 
 def counterpoise_maker(maker: Maker | None) -> Maker | None:
