@@ -258,7 +258,8 @@ class FlowManager:
                     continue
                 if self.store.query_one({"uuid": uuid, "index": rec.index}, properties=["uuid"], load=False):
                     continue  # stored already, yet not a result (a failed calculation): run it again
-                self._finish(self.jobs[uuid], response_from_dict(saved["response"]))
+                # a response saved by an older naspe names functions where they lived then
+                self._finish(self.jobs[uuid], response_from_dict(translate(saved["response"])))
                 self.reused.add(uuid)
             except Exception as err:  # unreadable or unstorable: run the job again
                 logger.warning("response of %s in %s not used (%s); running it again", rec.name, path, err)
