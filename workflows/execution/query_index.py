@@ -262,6 +262,17 @@ class QueryIndex:
             docs = self._fetch(conn, [r["k"] for r in found.values()])
             return {u: docs[r["k"]] for u, r in found.items() if r["k"] in docs}
 
+    def documents_of(self, uuid: str, index: int | None = None) -> list[dict]:
+        """The stored documents of job ``uuid`` (of its ``index`` only, when given), whole, in the store's order."""
+        with self._transaction() as conn:
+            keys = [
+                r["k"]
+                for r in self.records
+                if r["h"].get("uuid") == uuid and (index is None or r["h"].get("index") == index)
+            ]
+            docs = self._fetch(conn, keys)
+        return [docs[k] for k in keys if k in docs]
+
     def latest(self, cls: str) -> list[dict]:
         """The documents whose output is of class ``cls``, the highest index of each uuid, in no set order.
 

@@ -66,6 +66,7 @@ from urllib.parse import quote
 import bson
 from jobflow import JobStore
 from maggma.stores import MemoryStore, MontyStore
+from monty.json import jsanitize
 from montydb import MontyClient
 from montydb.storage.sqlite import SQLITE_DB_EXT, SQLITE_RECORD_TABLE, SQLiteKVEngine
 
@@ -128,14 +129,99 @@ class WriterMontyStore(MontyStore):
             track_changes(repo / self.database_name / f"{self.collection_name}{SQLITE_DB_EXT}")
 
     def update(self, docs, key=None):
-        """Store ``docs`` (maggma's ``update``), then bring the query index up to date."""
-        super().update(docs, key=key)
+        """Store ``docs`` (maggma's ``update``), then bring the query index up to date.
+
+        maggma upserts each document, which montydb answers by scanning the collection for
+        its key: a campaign's writes would grow with the square of its size. A document that
+        cannot be stored yet is inserted instead: a job document whose ``(uuid, index)`` the
+        query index does not hold, and a large object, whose ``blob_uuid`` jobflow draws afresh
+        (a random UUID) each time it stores one. Any other document is upserted as maggma does.
+        """
+        docs = docs if isinstance(docs, list) else [docs]
+        key = key or self.key
+        fields = tuple(key) if isinstance(key, list) else (key,)
+        new, known = self._new_and_known(docs, fields)
+        for d in new:
+            self._collection.insert_one(jsanitize(d, allow_bson=True))
+        if known:
+            super().update(known, key=key)
         self.update_query_index()
+
+    def _new_and_known(self, docs: list[dict], fields: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
+        """``docs`` split into those that cannot be stored yet (inserted) and the others (upserted)."""
+        if self.validator is not None or not all(all(f in d for f in fields) for d in docs):
+            return [], docs
+        if fields == ("blob_uuid",) and self.collection_name == f"{QUERY_COLLECTION}_data":
+            taken: set[tuple] = set()
+        elif set(fields) == {"uuid", "index"} and self.collection_name == QUERY_COLLECTION:
+            try:
+                taken = {tuple(h.get(f) for f in fields) for h in self._index().heads()}
+            except (OSError, sqlite3.Error, IndexUnavailable, bson.errors.BSONError):
+                return [], docs
+        else:
+            return [], docs
+        new, known = [], []
+        for d in docs:
+            value = tuple(d[f] for f in fields)
+            (known if value in taken else new).append(d)
+            taken.add(value)  # a second document of the same key in one call replaces the first
+        return new, known
 
     def remove_docs(self, criteria: dict):
         """Remove the documents matching ``criteria`` (maggma's ``remove_docs``), then update the query index."""
         super().remove_docs(criteria)
         self.update_query_index()
+
+    def query(self, criteria=None, properties=None, sort=None, hint=None, skip=0, limit=0, **kwargs):
+        """Documents matching ``criteria`` (maggma's ``query``); those of one job through the query index.
+
+        A one-job query is ``{"uuid": u}`` or ``{"uuid": u, "index": i}``, sorted by index or not,
+        with top-level properties.
+
+        Resolving a job's inputs asks for the newest document of each job it reads; answered
+        from the query index (the documents fetched by their key), such a question costs
+        milliseconds where a scan decodes every stored document. Any other query is montydb's.
+        """
+        docs = self._job_documents(criteria, properties, sort, skip, kwargs)
+        if docs is None:
+            yield from super().query(criteria, properties, sort, hint, skip, limit, **kwargs)
+            return
+        yield from docs[:limit] if limit else docs
+
+    def _job_documents(self, criteria, properties, sort, skip, kwargs) -> list[dict] | None:
+        """The answer to a one-job query from the query index, or None for a query it cannot answer."""
+        if self.collection_name != QUERY_COLLECTION or self.database_name != DATABASE or skip or kwargs:
+            return None
+        if not isinstance(criteria, dict) or set(criteria) - {"uuid", "index"}:
+            return None
+        if not isinstance(criteria.get("uuid"), str):
+            return None
+        index = criteria.get("index")
+        if "index" in criteria and (not isinstance(index, int) or isinstance(index, bool)):
+            return None
+        if sort and set(sort) != {"index"}:
+            return None
+        if isinstance(properties, dict) and not all(v in (1, True) for v in properties.values()):
+            return None
+        names = None if properties is None else list(properties)
+        if names is not None and any(not isinstance(p, str) or "." in p or p.startswith("$") for p in names):
+            return None
+        try:
+            docs = self._index().documents_of(criteria["uuid"], index)
+        except (OSError, sqlite3.Error, IndexUnavailable, bson.errors.BSONError):
+            return None
+        if sort:
+            direction = getattr(sort["index"], "value", sort["index"])
+            docs.sort(key=lambda d: (isinstance(d.get("index"), int), d.get("index") or 0), reverse=direction == -1)
+        if names is not None:
+            docs = [{k: d[k] for k in ("_id", *names) if k in d} for d in docs]
+        return docs
+
+    def _index(self) -> QueryIndex:
+        index = getattr(self, "_query_index", None)
+        if index is None:
+            index = self._query_index = QueryIndex(self.database_path, write=True)
+        return index
 
     def update_query_index(self) -> None:
         """Bring the query index of the documents collection up to the store's state and write it back.
@@ -145,11 +231,8 @@ class WriterMontyStore(MontyStore):
         """
         if self.collection_name != QUERY_COLLECTION or self.database_name != DATABASE:
             return
-        index = getattr(self, "_query_index", None)
-        if index is None:
-            index = self._query_index = QueryIndex(self.database_path, write=True)
         try:
-            index.refresh()
+            self._index().refresh()
         except (OSError, sqlite3.Error, IndexUnavailable, bson.errors.BSONError) as err:
             logging.getLogger(__name__).warning("query index of %s not updated: %s", self.database_path, err)
 

@@ -6,12 +6,13 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from jobflow import job
 from test_queries_report import QUICK, _adhesion, _put
 from test_queries_report import filled as filled  # the fixture, used by name
 
 import naspe.workflows.results.read_store as read_store
 from naspe.workflows.execution.query_index import INDEX_FILE, QueryIndex
-from naspe.workflows.execution.state import write_state
+from naspe.workflows.execution.state import store_output, write_state
 from naspe.workflows.execution.store import open_store
 from naspe.workflows.execution.store_changes import CHANGES_TABLE, STORE_ID_TABLE
 from naspe.workflows.results import queries as q
@@ -169,3 +170,60 @@ def test_open_for_reading_fails_as_open_store_does(tmp_path):
         open_store(tmp_path / "nope", read_only=True)
     assert str(light.value) == str(full.value)
     assert q.adhesion_table(open_for_reading(tmp_path)).empty  # no store yet: no rows
+
+
+@job(data="frames")
+def _frames_job(i):
+    return None
+
+
+def test_the_writer_answers_one_job_queries_from_the_index_as_a_scan_would(tmp_path, monkeypatch):
+    """Resolving a job's inputs (newest document of a uuid, its output with large objects) never scans the store."""
+    from maggma.stores import MongoStore
+
+    store = open_store(tmp_path)
+    jobs = [_frames_job(i) for i in range(3)]
+    for i, j in enumerate(jobs):
+        store_output(store, j, {"i": i, "frames": list(range(50))})
+    redone = jobs[1]
+    redone.index = 2  # the same job run again: the newest document answers
+    store_output(store, redone, {"i": 10, "frames": [7]})
+    queries = [
+        ({"uuid": redone.uuid}, ["index"], {"index": -1}),
+        ({"uuid": redone.uuid}, ["output"], {"index": 1}),
+        ({"uuid": redone.uuid, "index": 1}, ["uuid"], None),
+        ({"uuid": jobs[0].uuid}, None, None),
+        ({"uuid": "not-stored"}, ["index"], {"index": -1}),
+    ]
+    scanned = [list(store.docs_store.query(c, p, s)) for c, p, s in queries]
+    assert [d["index"] for d in scanned[0]] == [2, 1]
+    with monkeypatch.context() as m:
+        scan = MongoStore.query
+
+        def no_scan_of_the_documents(self, *args, **kwargs):
+            assert self is not store.docs_store, "scanned the job documents"
+            return scan(self, *args, **kwargs)  # the large objects' collection is montydb's
+
+        m.setattr(MongoStore, "query", no_scan_of_the_documents)
+        indexed = [list(store.docs_store.query(c, p, s)) for c, p, s in queries]
+        assert store.get_output(redone.uuid, load=True) == {"i": 10, "frames": [7]}
+        assert store.query_one({"uuid": jobs[2].uuid}, ["index"], sort={"index": -1})["index"] == 1
+    assert indexed == scanned
+    assert [sorted(d) for d in indexed[2]] == [["_id", "uuid"]]
+    assert list(store.docs_store.query({"index": 1}))  # any other query is montydb's own
+
+
+def test_the_writer_inserts_what_is_not_stored_and_replaces_what_is(tmp_path, monkeypatch):
+    """A new job document and its large objects are inserted (no scan for their key); a stored one is replaced."""
+    store = open_store(tmp_path)
+    first, second = _frames_job(0), _frames_job(1)
+    store_output(store, first, {"i": 0, "frames": [0, 1]})
+    with monkeypatch.context() as m:
+        collection = type(store.docs_store._collection)
+        m.setattr(collection, "replace_one", lambda *a, **k: pytest.fail("upserted a new document"))
+        store_output(store, second, {"i": 1, "frames": [2, 3]})
+    store_output(store, first, {"i": 5, "frames": [4]})  # the same job and index again: replaced
+    assert store.docs_store.count({"uuid": first.uuid}) == 1
+    assert store.get_output(first.uuid, load=True) == {"i": 5, "frames": [4]}
+    assert store.get_output(second.uuid, load=True) == {"i": 1, "frames": [2, 3]}
+    assert store.docs_store.count() == 2
