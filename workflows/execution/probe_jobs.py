@@ -56,15 +56,18 @@ def total(values: list[float]) -> float:
 
 
 @job
-def sleep(seconds: float, marker: str | None = None, after: object = None) -> float:
+def sleep(seconds: float, marker: str | None = None, after: object = None, release: str | None = None) -> float:
     """Sleep ``seconds`` (s); append a line to ``marker`` (a file) first, to count how often it ran.
 
-    ``after`` is ignored: pass another job's output to run after it.
+    ``after`` is ignored: pass another job's output to run after it. ``release``: a file whose
+    appearance ends the sleep early (polled every 0.1 s), so a test holds a job exactly as long as it needs.
     """
     if marker:
         with open(marker, "a") as fh:
             fh.write(f"{os.getpid()}\n")
-    time.sleep(seconds)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (release and os.path.exists(release)):
+        time.sleep(min(0.1, max(0.0, end - time.monotonic())))
     return seconds
 
 

@@ -36,7 +36,7 @@ import sys
 from jobflow import Flow
 from naspe.workflows.execution.probe_jobs import add, sleep
 from naspe.workflows.execution.runner import run_flow
-slow = sleep(15.0, sys.argv[2])  # long enough for the second run and the command below
+slow = sleep(120.0, sys.argv[2], release=sys.argv[3])  # held until the test has tried the second run
 run = run_flow(Flow([slow, add(slow.output, 1)]), sys.argv[1])
 sys.exit(0 if run.finished else 1)
 """
@@ -90,8 +90,8 @@ def test_a_truncated_flow_state_is_reported_by_status_and_submit(tmp_path):
 
 
 def test_a_second_run_into_the_same_directory_is_refused_while_the_first_runs(tmp_path):
-    out, marker = tmp_path / "out", tmp_path / "started"
-    first = subprocess.Popen([sys.executable, "-c", FIRST, str(out), str(marker)])
+    out, marker, release = tmp_path / "out", tmp_path / "started", tmp_path / "release"
+    first = subprocess.Popen([sys.executable, "-c", FIRST, str(out), str(marker), str(release)])
     try:
         end = time.monotonic() + 60
         while not marker.exists() and time.monotonic() < end:
@@ -105,6 +105,7 @@ def test_a_second_run_into_the_same_directory_is_refused_while_the_first_runs(tm
         assert p.returncode == 2, p.stderr
         assert p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
         assert p.stderr.startswith(f"naspe: error: --out {out}: in use by another naspe run (pid {first.pid}")
+        release.touch()
         assert first.wait(timeout=60) == 0
     finally:
         if first.poll() is None:
