@@ -68,6 +68,7 @@ from naspe.workflows.execution.state import (
     WAITING,
     JobRecord,
     ManagerReport,
+    encode_state,
     finished_output,
     leftover_processes,
     read_state,
@@ -137,13 +138,13 @@ class FlowManager:
         self._t0 = 0.0
         self._orphan_blocks: list[ProcessId] = []
         self._orphan_processes: list[ProcessId] = []
+        self._encoded: dict[str, tuple] = {}  # the state file's large, rarely changing parts, JSON-encoded
+        self._parent_uuids: dict[str, tuple[Job, frozenset[str]]] = {}
 
     # ----------------------------------------------------------------- state
     def _persist(self) -> None:
         blocks, interchanges = self.dispatch.blocks()
         state = {
-            "root": self.root,
-            "added": self.added,
             "records": {u: r.as_dict() for u, r in self.records.items()},
             "stoppers": sorted(self.stoppers),
             "flow_stopper": self.flow_stopper,
@@ -156,7 +157,27 @@ class FlowManager:
             "driver": ProcessId.current().as_dict(),
             "updated": datetime.now().isoformat(),
         }
-        write_state(self.run_dir, state)
+        write_state(self.run_dir, state, encoded={"root": self._encoded_root(), "added": self._encoded_added()})
+
+    def _encoded_root(self) -> str:
+        """The flow's JSON, encoded once (it changes only when the run is set up)."""
+        held = self._encoded.get("root")
+        if held is None or held[0] is not self.root:
+            held = self._encoded["root"] = (self.root, encode_state(self.root))
+        return held[1]
+
+    def _encoded_added(self) -> str:
+        """The JSON of the jobs added while running: a list that only grows, each job encoded once."""
+        parts = self._encoded.setdefault("added", (None, []))[1]
+        parts.extend(encode_state(job) for job in self.added[len(parts) :])
+        return "[" + ", ".join(parts) + "]"
+
+    def _parents(self, job: Job) -> frozenset[str]:
+        """UUIDs of the jobs whose outputs ``job`` reads (found once per job object: a search of its arguments)."""
+        held = self._parent_uuids.get(job.uuid)
+        if held is None or held[0] is not job:
+            held = self._parent_uuids[job.uuid] = (job, frozenset(ref.uuid for ref in job.input_references))
+        return held[1]
 
     def _register(self, job: Job) -> None:
         previous = self.records.get(job.uuid)
@@ -347,7 +368,7 @@ class FlowManager:
         reused += self._recover()
         self._persist()
         report = ManagerReport(reused=reused)
-        if not ready_jobs(self.records, self.jobs, self.blockers, self.stoppers) or self._stop:
+        if not ready_jobs(self.records, self.jobs, self.blockers, self.stoppers, self._parents) or self._stop:
             report.interrupted, report.stop_signal = self._stop, self.stop_signal
             return report.collect(self.records)
         running: dict[Future, Job] = {}
@@ -359,7 +380,7 @@ class FlowManager:
             if not isinstance(self.dispatch, InProcessDispatch):  # Parsl processes outlive a driver killed by -9
                 watchdog = start_watchdog(self.run_dir)
             while not self._stop:
-                for job in ready_jobs(self.records, self.jobs, self.blockers, self.stoppers):
+                for job in ready_jobs(self.records, self.jobs, self.blockers, self.stoppers, self._parents):
                     if self._stop:
                         break
                     try:

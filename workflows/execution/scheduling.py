@@ -6,7 +6,7 @@ Both read the manager's job records only; neither touches the store or a worker.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from jobflow import Job
@@ -18,7 +18,11 @@ __all__ = ["ready_jobs", "snapshot"]
 
 
 def ready_jobs(
-    records: dict[str, JobRecord], jobs: dict[str, Job], blockers: dict[str, set[str]], stoppers: set[str]
+    records: dict[str, JobRecord],
+    jobs: dict[str, Job],
+    blockers: dict[str, set[str]],
+    stoppers: set[str],
+    parents_of: Callable[[Job], Iterable[str]] | None = None,
 ) -> list[Job]:
     """Mark the waiting jobs that can never run (skipped or stopped, in place); return those ready to start.
 
@@ -30,6 +34,8 @@ def ready_jobs(
         UUID -> the detour jobs its children must also wait for.
     stoppers
         Jobs that returned ``stop_children``.
+    parents_of
+        UUIDs of the jobs whose outputs a job reads (None: searched in its arguments at each call).
     """
     ready: list[Job] = []
     changed = True
@@ -40,7 +46,7 @@ def ready_jobs(
             if rec.state != WAITING:
                 continue
             job = jobs[uuid]
-            parents = {ref.uuid for ref in job.input_references}
+            parents = set(parents_of(job)) if parents_of else {ref.uuid for ref in job.input_references}
             for p in list(parents):
                 parents |= blockers.get(p, set())
             blocked = False

@@ -41,6 +41,7 @@ __all__ = [
     "StateError",
     "read_json",
     "read_state",
+    "encode_state",
     "write_state",
     "finished_output",
     "store_output",
@@ -149,11 +150,23 @@ def read_state(run_dir: str | Path) -> dict | None:
     return read_json(path, remedy)
 
 
-def write_state(run_dir: Path, state: dict) -> None:
-    """Write ``state`` to ``run_dir/flow-state.json`` atomically (temporary file, fsync, rename)."""
+def encode_state(value: Any) -> str:
+    """JSON of ``value`` as the state file holds it (Makers hold enums: monty's encoder)."""
     from monty.json import MontyEncoder  # jobflow's stack: not for the readers of a state file
 
-    write_text_replacing(run_dir / STATE_FILE, json.dumps(state, cls=MontyEncoder))  # Makers hold enums
+    return json.dumps(value, cls=MontyEncoder)
+
+
+def write_state(run_dir: Path, state: dict, encoded: dict[str, str] | None = None) -> None:
+    """Write ``state`` to ``run_dir/flow-state.json`` atomically (temporary file, fsync, rename).
+
+    ``encoded``: more entries of the state, given as their JSON already (large parts encoded once by the caller).
+    """
+    text = encode_state(state)
+    if encoded:
+        extra = ", ".join(f"{json.dumps(key)}: {value}" for key, value in encoded.items())
+        text = "{" + extra + (", " + text[1:] if text != "{}" else "}")
+    write_text_replacing(run_dir / STATE_FILE, text)
 
 
 def finished_output(store: JobStore, job_uuid: str) -> Any | None:

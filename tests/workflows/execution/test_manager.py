@@ -144,3 +144,19 @@ def test_store_with_a_relative_data_dir_survives_job_folders(tmp_path, monkeypat
         warnings.simplefilter("ignore")
         run_locally(j, store=store, create_folders=True, root_dir="run", log=False)
     assert open_store(tmp_path / "data").get_output(j.uuid) == 3
+
+
+def test_state_file_with_parts_encoded_once_reads_as_one_document(tmp_path):
+    from enum import Enum
+
+    from naspe.workflows.execution.state import encode_state, read_state, write_state
+
+    class Mode(Enum):
+        FAST = "fast"
+
+    root = {"jobs": [{"name": "a", "mode": Mode.FAST}]}
+    state = {"records": {"u": {"state": "done"}}, "updated": "now"}
+    write_state(tmp_path, state, encoded={"root": encode_state(root), "added": "[]"})
+    assert read_state(tmp_path) == {**state, "root": json.loads(encode_state(root)), "added": []}
+    write_state(tmp_path, {}, encoded={"root": "null"})
+    assert read_state(tmp_path) == {"root": None}
