@@ -19,6 +19,11 @@
 * :func:`read_com_file` reads the system centre of mass written by
   ``fix ave/time N 1 N c_com[1] c_com[2] c_com[3] file com.dat``.
 
+Drude particles (polarisable CL&Pol cells, :mod:`naspe.structures.forcefield.drude`): atom types whose
+label ends in :data:`DRUDE_SUFFIX` are folded into the core they are bonded to, mass and charge, so the
+topology holds the atoms of the fixed-charge model (elements from the masses, molecule charges as the
+force field's) and matches the ion and full dumps, which leave the Drude particles out.
+
 Memory: the reader holds one frame at a time.
 """
 
@@ -39,6 +44,7 @@ from naspe.analysis.frame import Box, Frame
 from naspe.analysis.species import element_from_mass
 
 __all__ = [
+    "DRUDE_SUFFIX",
     "DataTopology",
     "read_data_topology",
     "LammpsDumpReader",
@@ -78,6 +84,9 @@ _SECTIONS = {
     "Dihedral Type Labels",
     "Improper Type Labels",
 }
+
+#: type-label suffix of Drude particles (``OS_DP`` is the Drude particle of type ``OS``)
+DRUDE_SUFFIX = "_DP"
 
 # coordinate columns of each convention
 _COORDINATES = {
@@ -252,6 +261,11 @@ def read_data_topology(path: str | Path) -> DataTopology:
     atom_ids, mol_ids, type_ids, charges = atom_ids[order], mol_ids[order], type_ids[order], charges[order]
     if np.any(np.diff(atom_ids) == 0):
         raise TrajectoryFormatError(f"{path}: atom ids repeat in the Atoms section")
+    drudes = {labels[k] for k in labels if k.endswith(DRUDE_SUFFIX)}
+    if drudes and np.isin(type_ids, list(drudes)).any():
+        atom_ids, mol_ids, type_ids, charges, type_mass = _fold_drudes(
+            path, sections, atom_ids, mol_ids, type_ids, charges, type_mass, drudes
+        )
     masses = np.array([type_mass[t] for t in type_ids.tolist()])
     type_element = {t: element_from_mass(m) for t, m in type_mass.items()}
     return DataTopology(
@@ -265,6 +279,43 @@ def read_data_topology(path: str | Path) -> DataTopology:
         elements=np.array([type_element[t] for t in type_ids.tolist()]),
         box=_parse_box(header, path),
     )
+
+
+def _fold_drudes(
+    path: Path,
+    sections: dict[str, tuple[str, list[str]]],
+    atom_ids: np.ndarray,
+    mol_ids: np.ndarray,
+    type_ids: np.ndarray,
+    charges: np.ndarray,
+    type_mass: dict[int, float],
+    drude_types: set[int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
+    """Add each Drude particle's charge and mass to its core (the atom it is bonded to) and drop it."""
+    is_drude = np.isin(type_ids, list(drude_types))
+    bonds = np.array([line.split()[2:4] for line in sections.get("Bonds", ("", []))[1]], dtype=np.int64)
+    bonds = bonds.reshape(-1, 2)
+    index = np.searchsorted(atom_ids, bonds)
+    drude_end = is_drude[index]
+    if np.any(drude_end.all(axis=1)):
+        raise TrajectoryFormatError(f"{path}: a bond joins two Drude particles")
+    dc = bonds[drude_end.any(axis=1)]
+    dc_index = index[drude_end.any(axis=1)]
+    drude_first = drude_end[drude_end.any(axis=1), 0]
+    drude_at = np.where(drude_first, dc_index[:, 0], dc_index[:, 1])
+    core_at = np.where(drude_first, dc_index[:, 1], dc_index[:, 0])
+    if dc.shape[0] != int(is_drude.sum()) or np.unique(drude_at).size != drude_at.size:
+        raise TrajectoryFormatError(
+            f"{path}: {int(is_drude.sum())} Drude particles but {dc.shape[0]} core-Drude bonds; "
+            "each Drude particle must be bonded to exactly one core"
+        )
+    charges = charges.copy()
+    np.add.at(charges, core_at, charges[drude_at])
+    folded = dict(type_mass)
+    for core_type, drude_type in {(int(type_ids[c]), int(type_ids[d])) for c, d in zip(core_at, drude_at, strict=True)}:
+        folded[core_type] = type_mass[core_type] + type_mass[drude_type]
+    keep = ~is_drude
+    return atom_ids[keep], mol_ids[keep], type_ids[keep], charges[keep], folded
 
 
 def coordinate_convention(columns: tuple[str, ...]) -> str:

@@ -8,6 +8,11 @@ coefficients, plus the commands that must precede ``read_data``:
 ``units real``, ``pair_style lj/cut/coul/long`` with geometric mixing, PPPM,
 harmonic bonds and angles, OPLS dihedrals and OPLS-AA 1-4 scaling of 0.5.
 
+``model="clpol"`` writes the polarisable CL&Pol variant (:mod:`naspe.structures.forcefield.drude`):
+Drude particles bonded to their cores, unscaled ion charges split between core and Drude,
+``pair_style lj/cut/thole/long`` (with ``coul/tt`` for Li+/Na+) and every i <= j ``pair_coeff``
+(k_ij-scaled LJ) after ``read_data``; :attr:`LammpsSystem.drude` carries what the MD inputs need.
+
 Angles and dihedrals are generated from the bond graph; every one must have a
 parameter in the force field or the write is refused, naming the type tuple.
 """
@@ -25,6 +30,7 @@ from ase.calculators.lammps.coordinatetransform import Prism
 
 from naspe.analysis.output_files import write_text_replacing
 from naspe.structures.forcefield import KJ_PER_KCAL, ForceField, default_forcefield
+from naspe.structures.forcefield.drude import ClPol, DrudeLayer, default_clpol
 from naspe.structures.topology import FF_TYPE, MOL_ID, bonds_of, has_topology, molecule_names
 
 __all__ = ["LammpsSystemWriter", "LammpsSystem", "angles_and_dihedrals"]
@@ -72,6 +78,10 @@ class LammpsSystem:
         Numbers of atoms, bonds, angles and dihedrals.
     total_charge
         Sum of the charges written (e, after scaling).
+    drude
+        Polarisable (CL&Pol) cells only: ``flags`` (C/D/N per atom type, for ``fix drude``),
+        ``drude_types`` (DP type labels), ``atom_types`` (the others), ``read_data`` options,
+        ``pair_coeffs`` (all i <= j), ``n_drudes``; None for the fixed-charge model.
     """
 
     data: str
@@ -87,6 +97,7 @@ class LammpsSystem:
     total_charge: float
     ion_charge_scaling: float
     checksum: str = field(default="")
+    drude: dict | None = None
 
     def write(self, directory: str | Path, stem: str = "system") -> tuple[Path, Path]:
         """Write ``<stem>.data`` and ``<stem>.in.settings`` (settings + read_data + post_read) in ``directory``."""
@@ -95,8 +106,11 @@ class LammpsSystem:
         data_path = directory / f"{stem}.data"
         settings_path = directory / f"{stem}.in.settings"
         write_text_replacing(data_path, self.data)
-        write_text_replacing(settings_path, f"{self.settings}read_data {data_path.name}\n{self.post_read}")
+        options = f" {self.drude['read_data']}" if self.drude else ""
+        write_text_replacing(settings_path, f"{self.settings}read_data {data_path.name}{options}\n{self.post_read}")
         meta = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("data",)}
+        if self.drude is None:  # the fixed-charge record stays as it was
+            del meta["drude"]
         write_text_replacing(directory / f"{stem}.lammps.json", json.dumps(meta, indent=2))
         return data_path, settings_path
 
@@ -120,6 +134,12 @@ class LammpsSystemWriter:
         Relative force accuracy of PPPM.
     tail_correction
         Add the analytic LJ tail correction (bulk cells only).
+    model
+        ``"fixed"``: the fixed-charge force field (default); ``"clpol"``: the polarisable CL&Pol model
+        (Drude oscillators, Thole and Tang-Toennies damping, k_ij-scaled LJ; ion charges unscaled
+        unless ``ion_charge_scaling`` is given).
+    clpol
+        CL&Pol parameters for ``model="clpol"``; naspe's ``clpol.yaml`` when None.
     """
 
     def __init__(
@@ -129,9 +149,16 @@ class LammpsSystemWriter:
         cutoff_angstrom: float = 11.0,
         pppm_accuracy: float = 1e-5,
         tail_correction: bool = True,
+        model: str = "fixed",
+        clpol: ClPol | None = None,
     ) -> None:
+        if model not in ("fixed", "clpol"):
+            raise ValueError(f"model={model!r}: must be 'fixed' (fixed charges) or 'clpol' (polarisable CL&Pol)")
+        self.model = model
+        self.clpol = (clpol or default_clpol()) if model == "clpol" else None
         self.forcefield = forcefield or default_forcefield()
-        scaling = self.forcefield.default_ion_scaling if ion_charge_scaling is None else float(ion_charge_scaling)
+        default = self.clpol.ion_charge_scaling if self.clpol else self.forcefield.default_ion_scaling
+        scaling = default if ion_charge_scaling is None else float(ion_charge_scaling)
         if not 0.0 < scaling <= 1.0:
             raise ValueError(f"ion_charge_scaling={scaling}: must be in (0, 1] (1 = formal charges)")
         if cutoff_angstrom <= 0:
@@ -204,19 +231,44 @@ class LammpsSystemWriter:
         positions = prism.vector_to_lammps(wrapped)
         charges = self.charges(atoms)
         mol_ids = atoms.arrays[MOL_ID] + 1
+        layer: DrudeLayer | None = None
+        n_dp = 0
+        if self.clpol is not None:
+            layer = self.clpol.layer(
+                types,
+                atoms.get_chemical_symbols(),
+                bonds,
+                atoms.arrays[MOL_ID],
+                molecule_names(atoms),
+                charges,
+                positions,
+            )
+            n_dp = layer.cores.size
+            written_charges = np.concatenate([layer.core_charges, layer.drude_charges])
+        else:
+            written_charges = charges
 
         def label(key: tuple[str, ...]) -> str:
             return "-".join(key)
 
+        dp = layer.drude_types if layer is not None else {}
+        dp_labels = list(dp.values())
+        dp_bond_labels = [f"{t}-DP" for t in dp]
+        type_index = atom_index | {t: len(atom_labels) + i + 1 for i, t in enumerate(dp_labels)}
+        m_dp = self.clpol.drude_mass if self.clpol is not None else 0.0
+        mass = {t: ff.atom_type(t).mass - (m_dp if t in dp else 0.0) for t in atom_labels} | {
+            t: m_dp for t in dp_labels
+        }
+        model = f" + CL&Pol Drude ({self.clpol.name})" if self.clpol is not None else ""
         lines = [
-            f"LAMMPS data file written by naspe ({ff.name}, ion charge scaling {self.ion_charge_scaling:g})",
+            f"LAMMPS data file written by naspe ({ff.name}{model}, ion charge scaling {self.ion_charge_scaling:g})",
             "",
-            f"{len(atoms)} atoms",
-            f"{len(bonds)} bonds",
+            f"{len(atoms) + n_dp} atoms",
+            f"{len(bonds) + n_dp} bonds",
             f"{len(angles)} angles",
             f"{len(dihedrals)} dihedrals",
-            f"{len(atom_labels)} atom types",
-            f"{len(bond_labels)} bond types",
+            f"{len(atom_labels) + len(dp_labels)} atom types",
+            f"{len(bond_labels) + len(dp_bond_labels)} bond types",
             f"{len(angle_labels)} angle types",
             f"{len(dihedral_labels)} dihedral types",
             "",
@@ -226,27 +278,33 @@ class LammpsSystemWriter:
         ]
         if prism.is_skewed():
             lines.append(f"{xy:.10f} {xz:.10f} {yz:.10f} xy xz yz")
-        lines += ["", "Atom Type Labels", ""] + [f"{i} {t}" for t, i in atom_index.items()]
-        for title, labels in (
-            ("Bond Type Labels", bond_labels),
-            ("Angle Type Labels", angle_labels),
-            ("Dihedral Type Labels", dihedral_labels),
+        lines += ["", "Atom Type Labels", ""] + [f"{i} {t}" for t, i in type_index.items()]
+        for title, names in (
+            ("Bond Type Labels", [label(k) for k in bond_labels] + dp_bond_labels),
+            ("Angle Type Labels", [label(k) for k in angle_labels]),
+            ("Dihedral Type Labels", [label(k) for k in dihedral_labels]),
         ):
-            if labels:
-                lines += ["", title, ""] + [f"{i + 1} {label(k)}" for i, k in enumerate(labels)]
+            if names:
+                lines += ["", title, ""] + [f"{i + 1} {name}" for i, name in enumerate(names)]
         lines += ["", "Masses", ""]
-        lines += [f"{i} {ff.atom_type(t).mass:.4f}  # {t}" for t, i in atom_index.items()]
-        lines += ["", "Pair Coeffs # lj/cut/coul/long", ""]
-        lines += [
-            f"{i} {ff.atom_type(t).epsilon_kj / KJ_PER_KCAL:.6f} {ff.atom_type(t).sigma:.5f}  # {t}"
-            for t, i in atom_index.items()
-        ]
-        if bond_labels:
+        lines += [f"{i} {mass[t]:.4f}  # {t}" for t, i in type_index.items()]
+        if layer is None:  # the polarisable model gives every i <= j pair after read_data
+            lines += ["", "Pair Coeffs # lj/cut/coul/long", ""]
+            lines += [
+                f"{i} {ff.atom_type(t).epsilon_kj / KJ_PER_KCAL:.6f} {ff.atom_type(t).sigma:.5f}  # {t}"
+                for t, i in atom_index.items()
+            ]
+        if bond_labels or dp_bond_labels:
             lines += ["", "Bond Coeffs # harmonic", ""]
             lines += [
                 f"{i + 1} {bond_params[k].k_kj / (2 * KJ_PER_KCAL):.4f} {bond_params[k].r0:.4f}  # {label(k)}"
                 for i, k in enumerate(bond_labels)
             ]
+            if layer is not None:
+                lines += [
+                    f"{len(bond_labels) + i + 1} {layer.bond_k:.4f} 0.0000  # {name}"
+                    for i, name in enumerate(dp_bond_labels)
+                ]
         if angle_labels:
             lines += ["", "Angle Coeffs # harmonic", ""]
             lines += [
@@ -261,31 +319,61 @@ class LammpsSystemWriter:
             ]
         lines += ["", "Atoms # full", ""]
         lines += [
-            f"{n + 1} {mol_ids[n]} {atom_index[types[n]]} {charges[n]:.6f} "
+            f"{n + 1} {mol_ids[n]} {atom_index[types[n]]} {written_charges[n]:.6f} "
             f"{positions[n, 0]:.6f} {positions[n, 1]:.6f} {positions[n, 2]:.6f} "
             f"{image[n, 0]} {image[n, 1]} {image[n, 2]}"
             for n in range(len(atoms))
         ]
+        if layer is not None:
+            dpos = layer.drude_positions
+            lines += [
+                f"{len(atoms) + k + 1} {mol_ids[c]} {type_index[dp[types[c]]]} {layer.drude_charges[k]:.6f} "
+                f"{dpos[k, 0]:.6f} {dpos[k, 1]:.6f} {dpos[k, 2]:.6f} {image[c, 0]} {image[c, 1]} {image[c, 2]}"
+                for k, c in enumerate(layer.cores)
+            ]
         for title, items, keys, labels in (
             ("Bonds", bonds, bond_keys, bond_labels),
             ("Angles", angles, angle_keys, angle_labels),
             ("Dihedrals", dihedrals, dihedral_keys, dihedral_labels),
         ):
-            if len(items):
+            if len(items) or (title == "Bonds" and n_dp):
                 index = {k: i + 1 for i, k in enumerate(labels)}
                 lines += ["", title, ""]
                 lines += [
                     f"{n + 1} {index[k]} " + " ".join(str(int(a) + 1) for a in item)
                     for n, (item, k) in enumerate(zip(items, keys, strict=True))
                 ]
+                if title == "Bonds" and layer is not None:
+                    dp_bond = {t: len(bond_labels) + i + 1 for i, t in enumerate(dp)}
+                    lines += [
+                        f"{len(bonds) + k + 1} {dp_bond[types[c]]} {c + 1} {len(atoms) + k + 1}"
+                        for k, c in enumerate(layer.cores)
+                    ]
         data = "\n".join(lines) + "\n"
 
         periodic_z = bool(pbc[2])
+        pair_style = f"pair_style lj/cut/coul/long {self.cutoff_angstrom:g}\n"
+        post_read = f"kspace_style pppm {self.pppm_accuracy:g}\n"
+        drude = None
+        if self.clpol is not None and layer is not None:
+            all_labels = atom_labels + dp_labels
+            pair_style, pair_coeffs = self.clpol.pair_settings(ff, all_labels, layer, self.cutoff_angstrom)
+            post_read = "\n".join(pair_coeffs) + "\n" + post_read
+            drude = {
+                "model": self.clpol.name,
+                "commit": self.clpol.commit,
+                "flags": ["C" if t in dp else "N" for t in atom_labels] + ["D"] * len(dp_labels),
+                "atom_types": atom_labels,
+                "drude_types": dp_labels,
+                "n_drudes": int(n_dp),
+                "read_data": f"extra/special/per/atom {layer.extra_special}",
+                "pair_coeffs": pair_coeffs,  # again after read_restart: hybrid/overlay does not keep them
+            }
         settings = (
             "units real\n"
             "atom_style full\n"
             f"boundary p p {'p' if periodic_z else 'f'}\n"
-            f"pair_style lj/cut/coul/long {self.cutoff_angstrom:g}\n"
+            f"{pair_style}"
             f"pair_modify mix geometric tail {'yes' if (self.tail_correction and periodic_z) else 'no'}\n"
             "bond_style harmonic\n"
             "angle_style harmonic\n"
@@ -293,21 +381,26 @@ class LammpsSystemWriter:
             f"special_bonds lj {' '.join(f'{x:g}' for x in ff.special_lj)} "
             f"coul {' '.join(f'{x:g}' for x in ff.special_coul)}\n"
         )
-        post_read = f"kspace_style pppm {self.pppm_accuracy:g}\n"
         if not periodic_z:
             post_read += "kspace_modify slab 3.0\n"
         return LammpsSystem(
             data=data,
             settings=settings,
             post_read=post_read,
-            atom_types=atom_labels,
-            bond_types=[label(k) for k in bond_labels],
+            atom_types=atom_labels + dp_labels,
+            bond_types=[label(k) for k in bond_labels] + dp_bond_labels,
             angle_types=[label(k) for k in angle_labels],
             dihedral_types=[label(k) for k in dihedral_labels],
             constrained_bond_types=[label(k) for k in bond_labels if bond_params[k].constrain],
             ion_atom_types=sorted({types[i] for i in np.flatnonzero(self._ion_mask(atoms))}, key=atom_labels.index),
-            counts={"atoms": len(atoms), "bonds": len(bonds), "angles": len(angles), "dihedrals": len(dihedrals)},
-            total_charge=float(charges.sum()),
+            counts={
+                "atoms": len(atoms) + n_dp,
+                "bonds": len(bonds) + n_dp,
+                "angles": len(angles),
+                "dihedrals": len(dihedrals),
+            },
+            total_charge=float(written_charges.sum()),
             ion_charge_scaling=self.ion_charge_scaling,
             checksum=hashlib.sha256(data.encode()).hexdigest(),
+            drude=drude,
         )

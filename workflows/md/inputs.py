@@ -15,6 +15,21 @@ Stages
 ``anneal``      NVT heat from T to T_high, hold, cool back to T (polymer cells).
 ``production``  NVT at T with unwrapped ion coordinates dumped at the analysis
                 interval, the whole system rarely, and the system centre of mass.
+
+Polarisable model
+-----------------
+``model="clpol"`` runs cells written by ``LammpsSystemWriter(model="clpol")`` (CL&Pol Drude
+oscillators; the ``drude`` record of the system is passed to :meth:`LammpsInputGenerator.get_input_set`):
+``fix drude`` with the C/D/N flag of each type, ``comm_modify vel yes``, the temperature-grouped
+Nose-Hoover thermostats ``fix tgnvt/drude`` / ``tgnpt/drude`` (atoms and molecules at T, the Drude
+oscillators' relative motion at :data:`DRUDE_TEMPERATURE_K` with damping :data:`DRUDE_T_DAMP_FS`, as in
+the CL&Pol examples), SHAKE and the initial velocities on the non-Drude atoms only, a 1 fs time step,
+and the ion and full dumps without the Drude particles (the analysis folds them into their cores when
+it reads the data file). The temperature of ``thermo.dat`` is that of the atoms (Drude-core centres of
+mass and non-polarisable atoms, ``compute temp/drude``), not LAMMPS's ``temp`` over all particles; the
+thermostat's temperatures go to ``drude_temp.dat`` (molecular centres of mass, atoms relative to them,
+Drude-core relative motion, K). Minimisation moves the Drude particles with the
+atoms (the LAMMPS Drude how-to says nothing against it; the CL&Pol examples leave it commented out).
 """
 
 from __future__ import annotations
@@ -24,10 +39,16 @@ from typing import Literal
 
 from monty.json import MSONable
 
-__all__ = ["LammpsInputGenerator", "LammpsInputSet", "StageSpec", "Segment", "STAGES"]
+__all__ = ["LammpsInputGenerator", "LammpsInputSet", "StageSpec", "Segment", "STAGES", "MODELS"]
 
 STAGES = ("minimize", "nvt", "npt", "anneal", "production")
 Stage = Literal["minimize", "nvt", "npt", "anneal", "production"]
+MODELS = ("fixed", "clpol")
+
+#: Drude oscillators' temperature (K) and thermostat damping (fs): TDRUDE 1.0 and 20 of the CL&Pol
+#: inputs (github.com/paduagroup/clandpol 97a0e60, polarizer lines 704, 709; example_il/in-p.eq.lmp)
+DRUDE_TEMPERATURE_K = 1.0
+DRUDE_T_DAMP_FS = 20.0
 
 
 @dataclass(frozen=True)
@@ -139,7 +160,8 @@ class LammpsInputGenerator(MSONable):
     Parameters
     ----------
     timestep_fs
-        MD time step (fs); 2 fs with SHAKE on X-H bonds, 1 fs without.
+        MD time step (fs); 2 fs with SHAKE on X-H bonds, 1 fs without. None: 2 fs, or 1 fs for ``clpol``
+        (the CL&Pol examples' step; larger steps are refused with Drude oscillators).
     shake
         Constrain the bonds the force field marks (X-H) with SHAKE.
     pppm_accuracy
@@ -164,11 +186,13 @@ class LammpsInputGenerator(MSONable):
         1670 cm^-1 that 10 fs sampling resolves.
     t_damp_steps, p_damp_steps
         Nose-Hoover thermostat and barostat damping, in time steps.
+    model
+        ``"fixed"`` (fixed-charge cells) or ``"clpol"`` (polarisable CL&Pol cells with Drude particles).
     """
 
     def __init__(
         self,
-        timestep_fs: float = 2.0,
+        timestep_fs: float | None = None,
         shake: bool = True,
         pppm_accuracy: float = 1e-5,
         thermo_every: int = 500,
@@ -178,7 +202,14 @@ class LammpsInputGenerator(MSONable):
         pressure_every: int = 5,
         t_damp_steps: int = 100,
         p_damp_steps: int = 1000,
+        model: str = "fixed",
     ) -> None:
+        if model not in MODELS:
+            raise ValueError(f"model={model!r}: allowed are {list(MODELS)}")
+        if timestep_fs is None:
+            timestep_fs = 1.0 if model == "clpol" else 2.0
+        if model == "clpol" and timestep_fs > 1.0:
+            raise ValueError(f"timestep_fs={timestep_fs} with Drude oscillators (clpol): must be <= 1 fs")
         if not 0.05 <= timestep_fs <= 5.0:
             raise ValueError(f"timestep_fs={timestep_fs}: must be within 0.05-5 fs")
         if timestep_fs > 1.0 and not shake:
@@ -206,6 +237,14 @@ class LammpsInputGenerator(MSONable):
         self.pressure_every = pressure_every
         self.t_damp_steps = t_damp_steps
         self.p_damp_steps = p_damp_steps
+        self.model = model
+
+    def as_dict(self) -> dict:
+        """MSONable dict; ``model`` only when it is not ``"fixed"``, so fixed-charge generators serialise as before."""
+        d = super().as_dict()
+        if d.get("model") == "fixed":
+            del d["model"]
+        return d
 
     def parameters(self) -> dict:
         """The generator's choices (its ``__init__`` arguments)."""
@@ -228,6 +267,7 @@ class LammpsInputGenerator(MSONable):
         ion_atom_types: list[str],
         resume: bool = False,
         slab: bool = False,
+        drude: dict | None = None,
     ) -> LammpsInputSet:
         """The input set of one stage.
 
@@ -249,15 +289,25 @@ class LammpsInputGenerator(MSONable):
             append to its outputs.
         slab
             The cell is a slab (non-periodic z): the PPPM slab correction is used.
+        drude
+            The ``drude`` record of a polarisable system (:class:`naspe.structures.lammps_data.LammpsSystem`);
+            required with ``model="clpol"``, refused otherwise.
         """
         if start not in ("data", "restart"):
             raise ValueError(f"start={start!r}: must be 'data' or 'restart'")
+        if (drude is not None) != (self.model == "clpol"):
+            raise ValueError(
+                f"model={self.model!r} with {'a' if drude else 'no'} Drude record: a clpol generator runs the "
+                "cells LammpsSystemWriter(model='clpol') writes, a fixed one the others"
+            )
         dt = self.timestep_fs
         lines = []
         if start == "data":
             lines.append(f"include {start_file}")
         else:
             lines += [f"read_restart {start_file}", f"kspace_style pppm {self.pppm_accuracy:g}"]
+            if drude is not None:  # pair_style hybrid/overlay does not restore its coefficients
+                lines += list(drude["pair_coeffs"])
             if slab:
                 lines.append("kspace_modify slab 3.0")
         if not resume:
@@ -267,6 +317,16 @@ class LammpsInputGenerator(MSONable):
                     f"variable naspe_scale equal ({spec.volume_angstrom3:.8g}/vol)^(1.0/3.0)",
                     "change_box all x scale ${naspe_scale} y scale ${naspe_scale} z scale ${naspe_scale} remap",
                 ]
+        if drude is not None:
+            lines += [
+                f"group ATOMS type {' '.join(drude['atom_types'])}",
+                f"group DRUDES type {' '.join(drude['drude_types'])}",
+                f"fix DRUDE all drude {' '.join(drude['flags'])}",
+                "comm_modify vel yes",
+                "compute TDRUDE all temp/drude",
+            ]
+        atoms = "ATOMS" if drude is not None else "all"  # SHAKE, velocities and dumps leave the Drudes out
+        temperature = "c_TDRUDE[1]" if drude is not None else "c_thermo_temp"  # of the atoms, Drudes folded in
         lines += [
             "neighbor 2.0 bin",
             "neigh_modify every 1 delay 0 check yes",
@@ -279,7 +339,7 @@ class LammpsInputGenerator(MSONable):
             "variable ke equal ke",
             "variable etot equal etotal",
             f"fix thermo_out all ave/time {self.thermo_every} 1 {self.thermo_every} "
-            "c_thermo_temp c_thermo_press c_thermo_pe v_ke v_etot v_rho v_vol "
+            f"{temperature} c_thermo_press c_thermo_pe v_ke v_etot v_rho v_vol "
             f"{'append' if resume else 'file'} thermo.dat",
         ]
         outputs = {"thermo": "thermo.dat", "final_data": "final.data", "final_restart": "final.restart"}
@@ -290,9 +350,9 @@ class LammpsInputGenerator(MSONable):
         else:
             pre = []
             if self.shake and constrained_bond_types:
-                pre.append(f"fix shake all shake 1.0e-4 20 0 b {' '.join(constrained_bond_types)}")
+                pre.append(f"fix shake {atoms} shake 1.0e-4 20 0 b {' '.join(constrained_bond_types)}")
             if spec.create_velocities and not resume:
-                pre.append(f"velocity all create {spec.temperature_K:g} {spec.seed} dist gaussian mom yes rot yes")
+                pre.append(f"velocity {atoms} create {spec.temperature_K:g} {spec.seed} dist gaussian mom yes rot yes")
             pre.append(f"restart {self.restart_every} restart.a restart.b")
             t_damp = self.t_damp_steps * dt
             p_damp = self.p_damp_steps * dt
@@ -305,7 +365,7 @@ class LammpsInputGenerator(MSONable):
                     f"group ions type {' '.join(ion_atom_types)}",
                     f"dump ions ions custom {self.ion_dump_every} ions.lammpstrj id mol type xu yu zu",
                     f"dump_modify ions sort id format float %.6f{append}",
-                    f"dump full all custom {self.full_dump_every} full.lammpstrj id mol type xu yu zu",
+                    f"dump full {atoms} custom {self.full_dump_every} full.lammpstrj id mol type xu yu zu",
                     f"dump_modify full sort id format float %.6f{append}",
                     "compute sys_com all com",
                     f"fix com_out all ave/time {self.ion_dump_every} 1 {self.ion_dump_every} "
@@ -320,13 +380,22 @@ class LammpsInputGenerator(MSONable):
                     {"ions": "ions.lammpstrj", "full": "full.lammpstrj", "com": "com.dat", "pressure": "pressure.dat"}
                 )
             pre_text = "\n".join(pre)
+            nvt, npt, after, damp = "nvt", "npt", "", f"{t_damp:g}"
+            if drude is not None:  # temperature-grouped Nose-Hoover: atoms at T, Drude oscillators cold
+                nvt, npt = "tgnvt/drude", "tgnpt/drude"
+                damp = f"{t_damp:g} {DRUDE_TEMPERATURE_K:g} {DRUDE_T_DAMP_FS:g}"
+                after = (
+                    f"\nfix drude_out all ave/time {self.thermo_every} 1 {self.thermo_every} f_md[1] f_md[2] f_md[3] "
+                    f"{'append' if resume else 'file'} drude_temp.dat"
+                )
+                outputs["drude_temp"] = "drude_temp.dat"
             if spec.stage in ("nvt", "production"):
-                segments = [Segment(f"{pre_text}\nfix md all nvt temp {T:g} {T:g} {t_damp:g}", spec.n_steps)]
+                segments = [Segment(f"{pre_text}\nfix md all {nvt} temp {T:g} {T:g} {damp}{after}", spec.n_steps)]
             elif spec.stage == "npt":
                 P = spec.pressure_atm
                 segments = [
                     Segment(
-                        f"{pre_text}\nfix md all npt temp {T:g} {T:g} {t_damp:g} iso {P:g} {P:g} {p_damp:g}",
+                        f"{pre_text}\nfix md all {npt} temp {T:g} {T:g} {damp} iso {P:g} {P:g} {p_damp:g}{after}",
                         spec.n_steps,
                     )
                 ]
@@ -336,9 +405,9 @@ class LammpsInputGenerator(MSONable):
                 n2 = max(1, spec.n_steps // 4)
                 n3 = max(1, spec.n_steps - n1 - n2)
                 segments = [
-                    Segment(f"{pre_text}\nfix md all nvt temp {T:g} {Th:g} {t_damp:g}", n1),
-                    Segment(f"unfix md\nfix md all nvt temp {Th:g} {Th:g} {t_damp:g}", n2),
-                    Segment(f"unfix md\nfix md all nvt temp {Th:g} {T:g} {t_damp:g}", n3),
+                    Segment(f"{pre_text}\nfix md all {nvt} temp {T:g} {Th:g} {damp}{after}", n1),
+                    Segment(f"unfix md\nfix md all {nvt} temp {Th:g} {Th:g} {damp}", n2),
+                    Segment(f"unfix md\nfix md all {nvt} temp {Th:g} {T:g} {damp}", n3),
                 ]
         finish = "write_data final.data\nwrite_restart final.restart"
         return LammpsInputSet(

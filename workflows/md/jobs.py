@@ -93,7 +93,14 @@ def run_stage(
     t0 = time.perf_counter()
     while True:
         inputs = gen.get_input_set(
-            spec, start, start_file, meta["constrained_bond_types"], meta["ion_atom_types"], resume=resume, slab=slab
+            spec,
+            start,
+            start_file,
+            meta["constrained_bond_types"],
+            meta["ion_atom_types"],
+            resume=resume,
+            slab=slab,
+            drude=meta.get("drude"),
         )
         (run_dir / "in.lammps").write_text(inputs.script())
         (run_dir / "result.json").unlink(missing_ok=True)
