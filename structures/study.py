@@ -23,10 +23,10 @@ from naspe.structures.carbon import graphite
 from naspe.structures.catalog import SUBSTRATES, build_substrate
 from naspe.structures.interfaces import InterfaceResult, chain_on_slab, crystal_interface, ion_pair_on_slab
 from naspe.structures.metal import na_bulk
+from naspe.structures.systems import FILMS, Interface
 
-__all__ = ["FILMS", "STUDY_SYSTEMS", "DEFAULT_REPEAT", "build_adhesion_system", "parse_system"]
+__all__ = ["FILMS", "STUDY_SYSTEMS", "DEFAULT_REPEAT", "Interface", "build_adhesion_system"]
 
-FILMS = ("peo", "nafsi", "peo-nafsi", "na110")
 
 #: lateral repeats that fit whole PEO repeat units (7.15 Å per 2 EO) within 5 % strain
 DEFAULT_REPEAT: dict[str, tuple[int, int]] = {"na100": (5, 2), "na110": (5, 2), "na111": (3, 2)}
@@ -44,17 +44,6 @@ STUDY_SYSTEMS = (
     "na110/graphite",
     "nafsi/na110",
 )
-
-
-def parse_system(name: str) -> tuple[str, str]:
-    """``"film/substrate"`` -> (film, substrate), checked against the known names."""
-    film, sep, substrate = name.partition("/")
-    if not sep or film not in FILMS or substrate not in SUBSTRATES:
-        raise ValueError(
-            f"system {name!r}: expected 'film/substrate' with film in {', '.join(FILMS)} "
-            f"and substrate in {', '.join(SUBSTRATES)}"
-        )
-    return film, substrate
 
 
 def build_adhesion_system(

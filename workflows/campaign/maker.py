@@ -189,7 +189,8 @@ class CampaignMaker(Maker):
     def _convergence(self, base: dict) -> list[Flow]:
         """One k-point / basis convergence scan per system class (single points on the built geometry)."""
         from naspe.structures.placement import binding_complex, placement_structure
-        from naspe.structures.study import build_adhesion_system, parse_system
+        from naspe.structures.study import build_adhesion_system
+        from naspe.structures.systems import Interface
         from naspe.structures.topology import to_pymatgen
         from naspe.workflows.flows.convergence_scan import ConvergenceScanMaker
 
@@ -200,7 +201,8 @@ class CampaignMaker(Maker):
         flows = []
         for case in c.cases:
             if case.system is not None:
-                film, substrate = parse_system(case.system)
+                interface = Interface.parse(case.system)
+                film, substrate = interface.film, interface.substrate
                 built = build_adhesion_system(substrate, film, self.settings.adhesion.layers)
                 structure, n_sub = to_pymatgen(built.atoms), built.n_substrate
                 quantity, label = "w_adh_J_m2", case.system

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from naspe.analysis.xps import XPS_RANGES_EV
 from naspe.structures.bounds import FMAX_EV_A, RELAX_STEPS, Bound
-from naspe.structures.study import STUDY_SYSTEMS, parse_system
+from naspe.structures.study import STUDY_SYSTEMS
+from naspe.structures.systems import Interface
 from naspe.workflows.dft.registry import ENGINES
 from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K, ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator
@@ -186,7 +187,7 @@ class ConvergenceCase(_Strict):
                 f"convergence case {self.system_class!r}: give system (W_adh) or site and fragment (E_bind), not both"
             )
         if self.system is not None:
-            parse_system(self.system)
+            Interface.parse(self.system)
         elif self.site not in SITES:
             raise ValueError(f"site {self.site!r}: allowed are {', '.join(SITES)}")
         elif self.fragment not in FRAGMENTS:
@@ -299,7 +300,7 @@ class CampaignSettings(_Strict):
                     "the range this polymer-electrolyte force field is meant for"
                 )
         for system in self.adhesion.systems:
-            parse_system(system)
+            Interface.parse(system)
         if self.convergence.enabled and self.convergence.engine == "tblite":
             raise ValueError(
                 "convergence.engine: 'tblite' runs the Gamma point only, there are no k-points to converge; "

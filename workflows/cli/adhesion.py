@@ -48,6 +48,7 @@ def adhesion_cmd(
 ) -> None:
     """Work of adhesion (J/m^2) of PEO / NaFSI / Na on a substrate, with the bonds formed."""
     from naspe.structures.study import build_adhesion_system
+    from naspe.structures.systems import Interface
     from naspe.structures.topology import to_pymatgen
     from naspe.workflows.flows.adhesion import adhesion_maker
 
@@ -58,7 +59,7 @@ def adhesion_cmd(
         result = build_adhesion_system(substrate, film, layers, repeat, gap, 8.0, max_strain)
         maker = adhesion_maker(spec.name, **options)
         flow = maker.make(to_pymatgen(result.atoms), result.n_substrate, result.strain)
-        tags = {"component": "adhesion", "system": f"{film}/{substrate}", "engine": spec.name}
+        tags = {"component": "adhesion", "system": Interface(film, substrate).name, "engine": spec.name}
         flow.update_metadata(tags)  # as the campaign tags its adhesion jobs: the queries group by them
     except (ValueError, RuntimeError) as err:
         fail(err)

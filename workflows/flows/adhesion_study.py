@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from jobflow import Flow, Maker, job
 from jobflow.core.reference import OnMissing
 
-from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
+from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system
+from naspe.structures.systems import Interface
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.dft.convergence import Purpose
@@ -34,8 +35,11 @@ from naspe.workflows.flows.adhesion_documents import AdhesionStudyRow, AdhesionS
 
 __all__ = ["AdhesionStudyMaker", "AdhesionStudyRow", "AdhesionStudySummary", "adhesion_study_summary"]
 
-CARBON = ("graphene", "graphite", "graphene-vacancy", "graphene-edge", "graphene-oxidised", "na-on-graphene")
-SODIUM = ("na100", "na110", "na111")
+#: substrate classes (:data:`naspe.structures.systems.SUBSTRATE_CLASSES`) on each side of the study's question
+#: (carbon of the composite anode against Na foil); the Na/C composite (Na on graphene) is a class of its own,
+#: as in the results tables and the report's conclusion
+CARBON = ("carbon", "defective/oxidised carbon")
+SODIUM = ("Na",)
 
 
 @job(output_schema=AdhesionStudySummary)
@@ -68,13 +72,14 @@ def adhesion_study_summary(docs: dict, engine: str, uuids: dict[str, str] | None
         )
     rows.sort(key=lambda r: -(r.w_adh_J_m2 if r.w_adh_J_m2 is not None else float("-inf")))
 
-    def best(substrates: tuple[str, ...]) -> float | None:
+    def best(classes: tuple[str, ...]) -> float | None:
         values = [
             r.w_adh_J_m2
             for r in rows
             if r.w_adh_J_m2 is not None
             and r.converged is True
-            and parse_system(r.system) in [("peo", s) for s in substrates]
+            and (interface := Interface.parse(r.system)).film == "peo"
+            and interface.substrate_class in classes
         ]
         return max(values) if values else None
 
@@ -101,7 +106,7 @@ class AdhesionStudyMaker(Maker):
     adhesion_maker
         The adhesion Maker (engine, relax and static settings, scan) used for every system.
     systems
-        ``"film/substrate"`` names (see :func:`naspe.structures.study.parse_system`).
+        ``"film/substrate"`` names (see :class:`naspe.structures.systems.Interface`).
     layers
         Substrate layers.
     gap_angstrom
@@ -119,7 +124,7 @@ class AdhesionStudyMaker(Maker):
 
     def __post_init__(self) -> None:
         for system in self.systems:
-            parse_system(system)
+            Interface.parse(system)
         if len(set(self.systems)) != len(self.systems):
             raise ValueError(f"systems={self.systems}: each system once")
 
@@ -127,7 +132,8 @@ class AdhesionStudyMaker(Maker):
         """Build every system (errors before any calculation), one adhesion flow each, then the summary."""
         flows, outputs, seen = [], {}, set()
         for system in self.systems:
-            film, substrate = parse_system(system)
+            interface = Interface.parse(system)
+            film, substrate = interface.film, interface.substrate
             built = build_adhesion_system(
                 substrate, film, self.layers, gap_angstrom=self.gap_angstrom, max_strain=self.max_strain
             )

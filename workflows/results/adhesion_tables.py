@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from naspe.structures.systems import SUBSTRATE_CLASSES, substrate_class
 from naspe.workflows.results.store_reader import (
     META_KEYS,
     QUALITY_KEYS,
@@ -45,24 +46,6 @@ __all__ = [
     "film_eo_units",
 ]
 
-#: class of each substrate for the W_adh comparison (the study's question: Na foil vs the carbon of Na/C)
-SUBSTRATE_CLASSES: dict[str, str] = {
-    "na100": "Na",
-    "na110": "Na",
-    "na111": "Na",
-    "graphene": "carbon",
-    "graphite": "carbon",
-    "graphene-vacancy": "defective/oxidised carbon",
-    "graphene-divacancy": "defective/oxidised carbon",
-    "graphene-edge": "defective/oxidised carbon",
-    "graphene-edge-armchair": "defective/oxidised carbon",
-    "graphene-oxidised": "defective/oxidised carbon",
-    "graphene-epoxide": "defective/oxidised carbon",
-    "graphene-hydroxyl": "defective/oxidised carbon",
-    "graphene-ether": "defective/oxidised carbon",
-    "na-on-graphene": "Na/C",
-}
-_SITE_SUBSTRATE = {"vacancy": "graphene-vacancy", "edge": "graphene-edge", "oxidised": "graphene-oxidised"}
 
 _ADHESION_COLUMNS = (
     *ROW_KEYS,
@@ -87,23 +70,6 @@ _ADHESION_COLUMNS = (
     "w_adh_raw_J_m2",
     "formula",
 )
-
-
-def substrate_class(substrate: str | None, film: str | None = None) -> str | None:
-    """Class of a substrate: 'Na', 'carbon', 'defective/oxidised carbon' or 'Na/C' (None if unknown).
-
-    A Na film on a carbon substrate (``na110/graphite``) is the Na/C composite too.
-    """
-    if substrate is None:
-        return None
-    substrate = _SITE_SUBSTRATE.get(substrate, substrate)
-    cls = SUBSTRATE_CLASSES.get(substrate)
-    if cls is None and substrate.startswith("graphene-"):
-        cls = "defective/oxidised carbon"
-    metal_film = film is not None and film.startswith("na") and film != "nafsi"
-    if metal_film and cls in ("carbon", "defective/oxidised carbon"):
-        return "Na/C"
-    return cls
 
 
 def bonds_across(doc: AdhesionDocument) -> list[Bond]:

@@ -4,7 +4,8 @@ import pytest
 from jobflow import JobStore
 from maggma.stores import MemoryStore
 
-from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system, parse_system
+from naspe.structures.study import STUDY_SYSTEMS, build_adhesion_system
+from naspe.structures.systems import Interface
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.dft.base import check_inputs
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
@@ -16,7 +17,7 @@ from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_st
 
 def test_every_study_system_builds_within_strain():
     for system in STUDY_SYSTEMS:
-        film, substrate = parse_system(system)
+        film, substrate = Interface.parse(system).film, Interface.parse(system).substrate
         r = build_adhesion_system(substrate, film)
         assert r.strain <= 0.05 and r.n_film > 0 and r.n_substrate > 0, system
         assert len(r.atoms) < 100, system  # small enough for a GPAW LCAO screening run
@@ -24,7 +25,7 @@ def test_every_study_system_builds_within_strain():
         whole, sub, film = split_interface(to_pymatgen(r.atoms), r.n_substrate, 1.0)
         check_inputs(GpawRelaxMaker(), {"interface": whole, "substrate": sub, "film": film})
     with pytest.raises(ValueError, match="system 'pvdf/na110'"):
-        parse_system("pvdf/na110")
+        Interface.parse("pvdf/na110")
     with pytest.raises(ValueError, match="film 'na110' on substrate 'na100'"):
         build_adhesion_system("na100", "na110")
 
@@ -52,6 +53,14 @@ def test_summary_ranks_and_compares_carbon_with_sodium():
     assert out.peo_carbon_max_J_m2 == 0.25 and out.peo_sodium_max_J_m2 == 0.10
     assert out.carbon_binds_peo_more is True
     assert out.failed == ["nafsi/na110"] and out.unconverged == []
+
+
+def test_summary_counts_the_na_c_composite_on_neither_side():
+    """PEO on Na-on-graphene is the Na/C class (as in the tables and the conclusion): neither carbon nor Na."""
+    docs = {"peo/na110": _doc(0.10), "peo/graphene": _doc(0.08), "peo/na-on-graphene": _doc(0.40)}
+    out = adhesion_study_summary.original(docs, "tblite")
+    assert out.peo_carbon_max_J_m2 == 0.08 and out.peo_sodium_max_J_m2 == 0.10
+    assert out.carbon_binds_peo_more is False
 
 
 def test_summary_compares_converged_work_of_adhesion_only():
