@@ -14,13 +14,37 @@ import time
 
 from jobflow import Flow, Response, job
 
-__all__ = ["noop", "add", "where", "fan_out", "total", "sleep", "fail", "failed_document", "probe_flow"]
+__all__ = [
+    "noop",
+    "payload",
+    "length",
+    "add",
+    "where",
+    "fan_out",
+    "total",
+    "sleep",
+    "fail",
+    "failed_document",
+    "probe_flow",
+]
 
 
 @job
 def noop() -> None:
     """Do nothing (dispatch overhead)."""
     return None
+
+
+@job
+def payload(i: int, kib: int = 8) -> dict:
+    """A document of about ``kib`` KiB (a stand-in for a calculation's output)."""
+    return {"i": i, "values": [float(i)] * (kib * 128)}
+
+
+@job
+def length(document: dict) -> int:
+    """The number of values of a :func:`payload` document (a job that reads another's output)."""
+    return len(document["values"])
 
 
 @job
