@@ -128,6 +128,25 @@ class ClPol:
         inv += self.c0 * r2 * q1 * q1 / a1 + self.c1 * mu1 * mu1 / a1
         return 1.0 / inv
 
+    def missing_dimers(self, molecules: list[str]) -> list[tuple[str, str]]:
+        """The fragment pairs of a cell of ``molecules`` whose k_ij needs an r_COM that is not in the parameters.
+
+        ``molecules`` are naspe molecule names (``Li``, ``TFSI``, ``G1``, ``PEO``); a name without a
+        fragment of its own is the neutral (ether) fragment, as :meth:`type_fragments` makes it. Every
+        pair of the cell's fragments (each with itself too) that is not two cations or two anions needs
+        a dimer distance; the pairs without one are returned, sorted (empty: the cell can be polarised).
+        """
+        frags = sorted({self.molecule_fragments.get(m, self.neutral_fragment) for m in molecules})
+        unknown = [f for f in frags if f not in self.fragments]
+        if unknown:
+            raise MissingParameterError(f"fragments {unknown} have no charge, dipole and alpha in {self.path.name}")
+        missing = []
+        for a, f1 in enumerate(frags):
+            for f2 in frags[a:]:
+                if self.fragments[f1][0] * self.fragments[f2][0] <= 0.0 and frozenset((f1, f2)) not in self.dimers:
+                    missing.append((f1, f2))
+        return missing
+
     def check_types(self, types: list[str]) -> None:
         """Raise :class:`MissingParameterError` for a type with neither a polarisability nor a reason for none."""
         missing = sorted(set(types) - set(self.polarisable) - set(self.non_polarisable))

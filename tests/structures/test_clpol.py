@@ -163,3 +163,10 @@ def test_tfsi_cells_are_refused_until_the_missing_dimers_are_given():
     cell = GlymeElectrolyte("G1", n_molecules=4, salt="LiTFSI", n_salt=1, density_g_cm3=1.0, seed=2).build()
     with pytest.raises(MissingParameterError, match="ntf2 dimer"):
         LammpsSystemWriter(model="clpol").get_system(cell)
+
+
+def test_missing_dimers_names_the_pairs_a_cell_lacks():
+    clpol = default_clpol()
+    assert clpol.missing_dimers(["G1", "Na", "FSI"]) == [] and clpol.missing_dimers(["PEO"]) == []
+    assert clpol.missing_dimers(["G1", "Li", "TFSI"]) == [("dme", "ntf2"), ("li", "ntf2")]
+    assert clpol.missing_dimers(["PEO", "Na", "TFSI"]) == [("dme", "ntf2"), ("na", "ntf2")]

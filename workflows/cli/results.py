@@ -396,10 +396,18 @@ def query_validation(
 
     check_output_form(as_json, as_csv)
     if case is not None:  # checked against the registry before the store is opened
-        from naspe.workflows.validation.registry import suite_cases
+        from naspe.workflows.validation.registry import get_case, suite_cases
 
-        known = [n for s in ([suite] if suite else ["dft", "md"]) for n in suite_cases(s)]
-        if case not in known:
+        suites = [suite] if suite else ["dft", "md"]
+        known = [n for s in suites for n in suite_cases(s)]
+
+        def variant(name: str, s: str) -> bool:  # g1-density@clpol, li-dme-tfsi-conductivity@q0.7
+            try:
+                return "@" in name and get_case(s, name) is not None
+            except ValueError:
+                return False
+
+        if case not in known and not any(variant(case, s) for s in suites):
             fail(f"--case {case!r}: not a validation case; allowed are {', '.join(known) or 'none'}")
     data_dir, store = _open(data_dir, config_file)
     df = validation_table(store, suite=suite, case=case, status=status)

@@ -13,6 +13,11 @@ reported, not an error); 1 when a case's calculation did not produce a value;
 2 for bad input (one line, nothing written); 128 + signal when stopped by
 SIGINT/SIGTERM (rerun the command to resume). Cases waiting for a module
 (``needs``) are listed as not run and do not change the status.
+
+``--model clpol`` runs the MD cases with the polarisable CL&Pol model, each as
+``<case>@clpol`` (:mod:`naspe.workflows.validation.md_models`); a case whose cell
+CL&Pol cannot build is listed (``--list``) as not available and reported as not
+run, with the reason.
 """
 
 from __future__ import annotations
@@ -107,8 +112,32 @@ def _scalings(value: str | None) -> list[float] | None:
     return list(dict.fromkeys(numbers))
 
 
-def _runs(chosen, scalings: list[float] | None) -> list:
-    """The cases to run: each chosen case, or with ``scalings`` each case with ions at each scaling (once without)."""
+def _model(value: str | None, suite: Suite, scalings: list[float] | None) -> str | None:
+    """The ``--model`` value: one of the MD models, for the md suite, not with other ion charge scalings."""
+    from naspe.workflows.validation.cases import MD_MODELS
+
+    if value is None:
+        return None
+    if value not in MD_MODELS:
+        raise ValueError(f"--model {value!r}: allowed are {', '.join(MD_MODELS)}")
+    if suite is not Suite.md:
+        raise ValueError(f"--model {value} with {suite.value}: the force-field model is an md choice")
+    if value != MD_MODELS[0] and scalings is not None:
+        raise ValueError(
+            f"--model {value} with --charge-scalings: the {value} model runs unscaled ion charges "
+            "(its polarisation is explicit)"
+        )
+    return value
+
+
+def _runs(chosen, scalings: list[float] | None, model: str | None = None) -> list:
+    """The cases to run: each chosen case (with ``model``), or with ``scalings`` each case with ions at each scaling.
+
+    A case that cannot be built with ``model`` comes back with its reason (``needs``): it is listed
+    and reported as not run.
+    """
+    if model is not None:
+        chosen = [case.with_model(model) for case in chosen]
     if scalings is None:
         return list(chosen)
     runs = []
@@ -140,6 +169,13 @@ def validate_cmd(
             "the density, D's vs PFG-NMR, sigma_NE, sigma_EH and ionicity table"
         ),
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="MD: run the cases with this force-field model: fixed (default) or clpol (polarisable CL&Pol; "
+            "each case as <case>@clpol, cases whose cells it cannot build listed as not run with the reason)"
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="naspe data directory (default: settings data_dir)")
     ] = None,
@@ -156,7 +192,7 @@ def validate_cmd(
         scalings = _scalings(charge_scalings)
         if scalings is not None and suite is not Suite.md:
             raise ValueError(f"--charge-scalings with {suite.value}: ion charge scalings are a force-field (md) choice")
-        chosen = _runs(chosen, scalings)
+        chosen = _runs(chosen, scalings, _model(model, suite, scalings))
     except ValueError as err:
         fail(err)
     if list_only:
@@ -182,6 +218,7 @@ def validate_cmd(
                 f"naspe validate {suite.value}"
                 + (f" --cases {cases}" if cases else "")
                 + (f" --charge-scalings {charge_scalings}" if charge_scalings else "")
+                + (f" --model {model}" if model else "")
             )
             typer.echo(f"naspe: stopped validation at case {case.name}; rerun `{again}` to resume", err=True)
             raise typer.Exit(code=128 + (run.stop_signal or 2))

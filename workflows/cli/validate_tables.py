@@ -55,7 +55,10 @@ def results_table(docs: list[dict]) -> str:
 
 
 def case_list(cases: list[ValidationCase]) -> str:
-    """Every case with its quantity, reference value and unit, tolerance, cost and source (a block per case)."""
+    """Every case with its quantity, reference value and unit, tolerance, cost and source (a block per case).
+
+    A case that cannot run (``needs``) says why in a last line, ``not available: <reason>``.
+    """
     blocks = []
     for c in cases:
         ref = f"{c.reference_value:g}" + (f" ± {c.reference_uncertainty:g}" if c.reference_uncertainty else "")
@@ -65,7 +68,7 @@ def case_list(cases: list[ValidationCase]) -> str:
             f"  quantity : {c.quantity}\n"
             f"  reference: {ref} {c.unit} ({c.reference_kind})\n"
             f"  tolerance: {c.tolerance_text()} ({c.tolerance_reason})\n"
-            f"  source   : {c.reference_source}"
+            f"  source   : {c.reference_source}" + (f"\n  not available: {c.needs}" if c.needs else "")
         )
     return "\n".join(blocks)
 

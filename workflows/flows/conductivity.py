@@ -92,10 +92,13 @@ T_MIN_K, T_MAX_K = 250.0, 450.0  # range the OPLS-AA/CL&P model of PEO-salt melt
 
 
 @job
-def build_electrolyte(params: dict, ion_charge_scaling: float | None = None) -> str:
-    """Build a PolymerElectrolyte from ``params`` and write its LAMMPS files here; return the directory."""
+def build_electrolyte(params: dict, ion_charge_scaling: float | None = None, model: str = "fixed") -> str:
+    """Build a PolymerElectrolyte from ``params`` and write its LAMMPS files here; return the directory.
+
+    ``model``: the force-field model of :class:`~naspe.structures.lammps_data.LammpsSystemWriter`.
+    """
     atoms = PolymerElectrolyte(**params).build()
-    LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling).get_system(atoms).write(Path.cwd())
+    LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling, model=model).get_system(atoms).write(Path.cwd())
     return str(Path.cwd().resolve())
 
 
@@ -186,7 +189,8 @@ class ConductivityMaker(Maker):
     ion_dump_fs
         Interval (fs) of the unwrapped ion coordinates written for the analysis.
     input_generator
-        LAMMPS input choices (time step, SHAKE, ...).
+        LAMMPS input choices (time step, SHAKE, ...); its ``model`` (``fixed``, ``clpol``) is also that of
+        the cell built from PolymerElectrolyte parameters.
     ranks
         MPI ranks per MD job (settings default when None).
     seed
@@ -300,7 +304,8 @@ class ConductivityMaker(Maker):
         if isinstance(structure, OutputReference):
             start = structure
         elif isinstance(structure, dict):
-            build = build_electrolyte(structure)
+            model = self.input_generator.model  # the cell is written for the model the MD runs
+            build = build_electrolyte(structure) if model == "fixed" else build_electrolyte(structure, model=model)
             build.name = "build electrolyte"
             jobs.append(build)
             start = build.output

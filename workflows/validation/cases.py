@@ -29,7 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["ValidationCase", "COSTS", "TOLERANCE_KINDS", "REFERENCE_KINDS", "SUITES", "SUITE_ENGINES"]
+from naspe.workflows.md.inputs import MODELS
+
+__all__ = ["ValidationCase", "COSTS", "TOLERANCE_KINDS", "REFERENCE_KINDS", "SUITES", "SUITE_ENGINES", "MD_MODELS"]
 
 #: cost classes: ``cheap`` (tests and CI), ``full`` (``naspe validate`` without ``--cheap``)
 COSTS = ("cheap", "full")
@@ -40,6 +42,9 @@ REFERENCE_KINDS = ("experiment", "CCSD(T)", "DFT")
 SUITES = ("dft", "md")
 #: the engines each suite's cases run on, the default first
 SUITE_ENGINES = {"dft": ("gpaw", "cp2k"), "md": ("lammps",)}
+#: the force-field models an MD case can run with, the default first: ``fixed`` (naspe's fixed-charge force
+#: field) and ``clpol`` (the polarisable CL&Pol model, :mod:`naspe.structures.forcefield.drude`)
+MD_MODELS: tuple[str, ...] = MODELS
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,12 @@ class ValidationCase:
     make_scaled
         MD cases with ions: factory of the case's Flow at another ion charge scaling (what
         :meth:`with_ion_charge_scaling` uses).
+    model
+        MD cases: the force-field model the case runs with (:data:`MD_MODELS`); empty: ``fixed`` for
+        the md suite, none for dft.
+    make_model
+        MD cases: ``(case, model) ->`` the case run with another model (what :meth:`with_model` uses;
+        the variant says itself, in ``needs``, when its cell cannot be built with that model).
     """
 
     name: str
@@ -110,8 +121,16 @@ class ValidationCase:
     engine: str = ""
     ion_charge_scaling: float | None = None
     make_scaled: Callable[[float], object] | None = field(default=None, compare=False, repr=False)
+    model: str = ""
+    make_model: Callable[[ValidationCase, str], ValidationCase] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.model and self.suite == "md":
+            object.__setattr__(self, "model", MD_MODELS[0])
+        if self.model and (self.suite != "md" or self.model not in MD_MODELS):
+            raise ValueError(
+                f"case {self.name}: model={self.model!r}; md cases run with {', '.join(MD_MODELS)}, dft cases none"
+            )
         if self.ion_charge_scaling is not None:
             if not 0.0 < self.ion_charge_scaling <= 1.0:
                 raise ValueError(
@@ -177,6 +196,10 @@ class ValidationCase:
         ValueError
             A case without ions (nothing to scale) or a scaling outside (0, 1].
         """
+        if self.model not in ("", MD_MODELS[0]):
+            raise ValueError(
+                f"case {self.name}: the {self.model} model runs unscaled ion charges (its polarisation is explicit)"
+            )
         if self.ion_charge_scaling is None or self.make_scaled is None:
             raise ValueError(f"case {self.name}: has no ions, so no ion charge scaling applies")
         if not 0.0 < scaling <= 1.0:
@@ -191,6 +214,28 @@ class ValidationCase:
             ion_charge_scaling=scaling,
             make=functools.partial(self.make_scaled, scaling),
         )
+
+    def with_model(self, model: str) -> ValidationCase:
+        """The case run with the MD force-field model ``model``: named ``<name>@<model>`` unless it is the case's own.
+
+        The variant keeps the reference and the tolerance; its level of theory, Flow and ion charges are
+        the model's. A variant whose cell cannot be built with the model has ``needs`` (the reason) and
+        no Flow: it is listed and reported as not run, never run with another model.
+
+        Raises
+        ------
+        ValueError
+            A model not in :data:`MD_MODELS`, a dft case, or a case without a factory for other models.
+        """
+        if model not in MD_MODELS:
+            raise ValueError(f"model {model!r}: allowed are {', '.join(MD_MODELS)}")
+        if self.suite != "md":
+            raise ValueError(f"case {self.name}: a {self.suite} case has no force-field model")
+        if model == self.model:
+            return self
+        if self.make_model is None:
+            raise ValueError(f"case {self.name}: runs with the {self.model} model only")
+        return self.make_model(self, model)
 
     def tolerance_text(self) -> str:
         """The tolerance as a table shows it (``± 0.05 Å``, ``± 10 %``)."""

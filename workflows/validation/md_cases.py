@@ -42,6 +42,9 @@ Reference values
   dimethyl ethers (Terada et al., J. Phys. Chem. C 2016, Na(G4/G5) TFSA; Geysens et al.,
   J. Phys. Chem. B, NaFSI in G1-G3) could be read here.
 
+Models: every case also runs with the polarisable CL&Pol model (``naspe validate md --model clpol``,
+:mod:`~naspe.workflows.validation.md_models`) as ``<case>@clpol``, unless its cell cannot be polarised.
+
 Ion charges: cases with ions run at the force field's scaling (``naspe-ff.yaml``) and, through
 :meth:`~naspe.workflows.validation.cases.ValidationCase.with_ion_charge_scaling`, at any other
 (``naspe validate md --charge-scalings 0.7,0.8,0.9,1``).
@@ -67,6 +70,7 @@ from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker
 from naspe.workflows.validation.md_jobs import checked_build, density_document
+from naspe.workflows.validation.md_models import with_models
 
 __all__ = [
     "CASES",
@@ -112,7 +116,8 @@ class DensityMaker(Maker):
     minimize_steps
         Minimiser iterations before the NPT.
     input_generator
-        LAMMPS input choices (2 fs with SHAKE by default).
+        LAMMPS input choices (2 fs with SHAKE by default); its ``model`` (``fixed``, ``clpol``) is also the
+        cell's.
     ranks
         MPI ranks of the LAMMPS stages (settings default when None).
     """
@@ -129,8 +134,8 @@ class DensityMaker(Maker):
 
     def make(self) -> Flow:
         """The Flow: build -> minimize -> npt -> density document."""
-        build = checked_build(self.case, self.kind, self.params)
         gen = self.input_generator
+        build = checked_build(self.case, self.kind, self.params, model=gen.model)  # the cell of the MD's model
         minimize = LammpsStageMaker(
             f"{self.case} minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks
         ).make(build.output)
@@ -181,6 +186,7 @@ def _density_case(
         cost=cost,
         make=maker.make,
         notes=notes,
+        make_model=with_models(maker),
     )
 
 
@@ -279,6 +285,7 @@ def conductivity_case(maker: ConductivityCaseMaker, **case_fields) -> Validation
         make=dataclasses.replace(maker, ion_charge_scaling=DEFAULT_ION_SCALING).make,
         ion_charge_scaling=DEFAULT_ION_SCALING,
         make_scaled=lambda q: dataclasses.replace(maker, ion_charge_scaling=q).make(),
+        make_model=with_models(maker),
         **case_fields,
     )
 

@@ -70,6 +70,7 @@ class ConductivityCaseMaker(Maker):
         The MD settings (lengths, budgets, error target, replicas, ranks); its temperatures are
         replaced by ``temperature_C``, and its target quantity by ``quantity`` when that is a
         conductivity (a diffusion case keeps the maker's: the error of sigma_NE follows the D's).
+        The ``model`` of its input generator (``fixed``, ``clpol``) is also the cell's.
     species
         The ion species of a ``diffusion_cm2_s`` case (``Li``, ``TFSI``).
     ion_charge_scaling
@@ -105,7 +106,8 @@ class ConductivityCaseMaker(Maker):
             )
         if not 0 < self.diffusion_tolerance:
             raise ValueError(f"diffusion_tolerance={self.diffusion_tolerance}: must be > 0 (a fraction, 0.5 = 50 %)")
-        build = checked_build(self.case, self.kind, self.params, self.ion_charge_scaling)
+        model = self.conductivity.input_generator.model  # the cell is written for the model the MD runs
+        build = checked_build(self.case, self.kind, self.params, self.ion_charge_scaling, model)
         target = self.quantity if self.quantity in CONDUCTIVITIES else self.conductivity.target_quantity
         md = dataclasses.replace(
             self.conductivity,

@@ -7,6 +7,11 @@
 mean density of its second half (g/cm³, with a block-average standard error over
 five blocks) with the case's reference. The wall time of a case is the sum of its
 LAMMPS stages' wall times (s); the build is not counted.
+
+A cell is written with the fixed-charge force field or, with ``model="clpol"``, with the
+polarisable CL&Pol model; :func:`clpol_refusal` says, before anything is built, why a cell
+cannot be polarised (a fragment pair whose LJ scaling needs a dimer distance that CL&Pol's
+``fragment.ff`` does not give).
 """
 
 from __future__ import annotations
@@ -17,45 +22,81 @@ import numpy as np
 from jobflow import job
 
 from naspe.structures.electrolyte import PolymerElectrolyte
+from naspe.structures.forcefield.drude import default_clpol
 from naspe.structures.glyme import GlymeElectrolyte
+from naspe.structures.ions import SALTS
 from naspe.structures.lammps_data import LammpsSystemWriter
+from naspe.workflows.md.inputs import MODELS
 from naspe.workflows.md.outputs import read_thermo
 from naspe.workflows.validation.documents import ValidationDocument
 
-__all__ = ["build_cell", "checked_build", "density_document", "CELL_KINDS", "block_mean"]
+__all__ = ["build_cell", "checked_build", "clpol_refusal", "density_document", "CELL_KINDS", "block_mean"]
 
 #: cell kinds :func:`build_cell` takes, and their builders
 CELL_KINDS = {"glyme": GlymeElectrolyte, "peo": PolymerElectrolyte}
 
 
 @job
-def build_cell(kind: str, params: dict, ion_charge_scaling: float | None = None) -> str:
+def build_cell(kind: str, params: dict, ion_charge_scaling: float | None = None, model: str = "fixed") -> str:
     """Build the ``kind`` cell (``glyme`` or ``peo``) from ``params`` and write its LAMMPS files here.
 
-    ``ion_charge_scaling`` multiplies the ions' partial charges (the force field's default when None).
+    ``ion_charge_scaling`` multiplies the ions' partial charges (the model's default when None: the
+    force field's for ``fixed``, 1 for ``clpol``); ``model`` is the writer's
+    (:class:`~naspe.structures.lammps_data.LammpsSystemWriter`).
     """
     if kind not in CELL_KINDS:
         raise ValueError(f"cell kind {kind!r}: allowed are {', '.join(CELL_KINDS)}")
     atoms = CELL_KINDS[kind](**params).build()
-    LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling).get_system(atoms).write(Path.cwd())
+    LammpsSystemWriter(ion_charge_scaling=ion_charge_scaling, model=model).get_system(atoms).write(Path.cwd())
     return str(Path.cwd().resolve())
 
 
-def checked_build(case: str, kind: str, params: dict, ion_charge_scaling: float | None = None):
+def clpol_refusal(kind: str, params: dict) -> str | None:
+    """Why the ``kind`` cell of ``params`` cannot be written with CL&Pol (one line), or None when it can.
+
+    The cell's molecules are its solvent (the ether fragment) and its salt's ions; a fragment pair
+    whose k_ij needs a dimer distance r_COM that the CL&Pol parameters lack refuses the cell (every
+    TFSI- cell: CL&Pol's ``fragment.ff`` has no Li-, Na- or ether-ntf2 dimer).
+    """
+    salt = getattr(CELL_KINDS[kind](**params), "salt", None)  # the builder's default when params name none
+    molecules = [kind, *(SALTS[salt] if salt in SALTS else ())]
+    clpol = default_clpol()
+    missing = clpol.missing_dimers(molecules)
+    if not missing:
+        return None
+    pairs = ", ".join(f"{a}-{b}" for a, b in missing)
+    return (
+        f"CL&Pol cannot build this {salt or kind} cell: fragment.ff (github.com/paduagroup/clandpol "
+        f"{clpol.commit[:7]}) has no r_COM for the {pairs} dimer(s) its k_ij LJ scaling needs"
+    )
+
+
+def checked_build(case: str, kind: str, params: dict, ion_charge_scaling: float | None = None, model: str = "fixed"):
     """The ``{case} build`` job of a ``kind`` cell, after refusing a bad kind or composition (before any job).
+
+    ``model`` is the cell's force-field model (``fixed`` or ``clpol``); the fixed-charge job is made
+    exactly as before the model existed (same arguments, so the same job).
 
     Raises
     ------
     ValueError
-        ``kind`` not in :data:`CELL_KINDS`, parameters the builder refuses, or an ion charge
-        scaling outside (0, 1].
+        ``kind`` not in :data:`CELL_KINDS`, parameters the builder refuses, an ion charge
+        scaling outside (0, 1], an unknown model, or a cell the model cannot build (:func:`clpol_refusal`).
     """
     if kind not in CELL_KINDS:
         raise ValueError(f"kind={kind!r}: allowed are {', '.join(CELL_KINDS)}")
     CELL_KINDS[kind](**params)  # the builder checks the composition without building
     if ion_charge_scaling is not None and not 0.0 < ion_charge_scaling <= 1.0:
         raise ValueError(f"ion_charge_scaling={ion_charge_scaling}: must be in (0, 1] (1 = formal charges)")
-    build = build_cell(kind, dict(params), ion_charge_scaling)
+    if model not in MODELS:
+        raise ValueError(f"model={model!r}: allowed are {', '.join(MODELS)}")
+    reason = clpol_refusal(kind, params) if model == "clpol" else None
+    if reason is not None:
+        raise ValueError(f"case {case}: {reason}")
+    if model == MODELS[0]:  # the arguments of the fixed-charge job are those it always had
+        build = build_cell(kind, dict(params), ion_charge_scaling)
+    else:
+        build = build_cell(kind, dict(params), ion_charge_scaling, model=model)
     build.name = f"{case} build"
     return build
 

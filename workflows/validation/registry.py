@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 
-from naspe.workflows.validation.cases import SUITES, ValidationCase
+from naspe.workflows.validation.cases import MD_MODELS, SUITES, ValidationCase
 
 __all__ = ["SUITE_MODULES", "suite_cases", "select_cases", "get_case"]
 
@@ -100,5 +100,23 @@ def select_cases(
 
 
 def get_case(suite: str, name: str) -> ValidationCase:
-    """The case ``name`` of ``suite`` (ValueError naming the allowed names)."""
-    return select_cases(suite, [name])[0]
+    """The case ``name`` of ``suite`` (ValueError naming the allowed names).
+
+    A variant's name resolves too: ``<case>@<model>`` (:meth:`ValidationCase.with_model`, e.g.
+    ``g1-density@clpol``) and ``<case>@q<scaling>`` (:meth:`ValidationCase.with_ion_charge_scaling`).
+    """
+    base, _, variant = name.partition("@")
+    case = select_cases(suite, [base])[0]
+    if not variant:
+        return case
+    if variant in MD_MODELS:
+        return case.with_model(variant)
+    try:
+        scaling = float(variant.removeprefix("q")) if variant.startswith("q") else None
+    except ValueError:
+        scaling = None
+    if scaling is None:
+        raise ValueError(
+            f"case {name!r}: @{variant} is neither a model ({', '.join(MD_MODELS)}) nor an ion charge scaling (@q0.8)"
+        )
+    return case.with_ion_charge_scaling(scaling)

@@ -284,6 +284,7 @@ VALIDATE = [
     (["validate", "dft", "--engine", "abinit"], ["--engine", "abinit", "cp2k, gpaw"]),
     (["validate", "md", "--engine", "cp2k"], ["--engine", "cp2k", "lammps"]),
     (["validate", "md", "--charge-scalings", "0.8,1.5"], ["--charge-scalings", "'0.8,1.5'", "(0, 1]"]),
+    (["validate", "md", "--model", "foo"], ["--model", "'foo'", "allowed are fixed, clpol"]),
     (["validate", "dft", "--config", "binary.dat"], ["binary.dat", "not a text file"]),
     (["query", "validation", "--suite", "qm"], ["qm", "dft, md"]),
     (["query", "validation", "--case", "nosuch"], ["--case", "nosuch", "na-bcc-lattice"]),
