@@ -18,7 +18,7 @@ LIBXC_CMAKE := -DBUILD_SHARED_LIBS=ON -DDISABLE_FHC=ON -DDISABLE_FXC=ON -DBUILD_
 	-DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG"
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test typecheck validate lint clean mlip docs package-links
+.PHONY: setup demo test test-scale typecheck validate lint clean mlip docs package-links
 
 setup: $(STAMP)
 
@@ -80,7 +80,12 @@ TEST_WORKERS ?= 2
 test: setup docs
 	$(VENV)/bin/lint-imports
 	$(MYPY)
-	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=30
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=30 -m "not scale"
+
+# what only checks scale (the standard and production presets' full-size electrolyte cells: about 2 and 11
+# minutes here); CI runs it after make test
+test-scale: setup
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --durations=10 -m scale
 
 # mypy on the two libraries, settings in pyproject.toml ([tool.mypy]); `make test` runs it too. It reads them
 # as naspe.analysis and naspe.structures (their imports name them so) through the links in build/docs-src

@@ -134,7 +134,7 @@ def _one_md_step(tmp_path, atoms):
     assert "Total wall time" in proc.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 @pytest.mark.parametrize("preset", ["standard", "production"])
 def test_every_preset_cell_builds_at_full_size_and_runs_an_md_step(preset, tmp_path):
     """The campaign's own electrolyte settings (8 x 40 EO, 24 x 60 EO): grown dilute, squeezed, one MD step."""
