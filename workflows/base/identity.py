@@ -15,6 +15,10 @@ from typing import Any
 
 from jobflow import Flow, Job
 
+from naspe.workflows.base import schema_access
+
+schema_access.install()  # flow building checks reference attributes against cached schemas
+
 __all__ = ["content_uuid", "with_content_uuid", "all_jobs"]
 
 NAMESPACE = uuid_module.UUID("6f1c1a52-5b0e-4c1e-9a55-6e6173706521")  # naspe's uuid5 namespace
