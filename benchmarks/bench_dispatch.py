@@ -53,7 +53,9 @@ def _plain_store(path: Path):
     from jobflow import JobStore
     from maggma.stores import MontyStore
 
-    common = {"database_path": str(path), "database_name": "naspe", "storage": "sqlite"}
+    from naspe.workflows.execution.store_paths import DATABASE, STORAGE
+
+    common = {"database_path": str(path), "database_name": DATABASE, "storage": STORAGE}
     store = JobStore(MontyStore("outputs", **common), additional_stores={"data": MontyStore("outputs_data", **common)})
     store.connect()
     return store

@@ -138,7 +138,8 @@ class FlowManager:
         self._t0 = 0.0
         self._orphan_blocks: list[ProcessId] = []
         self._orphan_processes: list[ProcessId] = []
-        self._encoded: dict[str, tuple] = {}  # the state file's large, rarely changing parts, JSON-encoded
+        self._root_json: tuple[dict | None, str] | None = None  # (the root it encodes, its JSON)
+        self._added_json: list[str] = []  # the JSON of each added job, in order
         self._parent_uuids: dict[str, tuple[Job, frozenset[str]]] = {}
 
     # ----------------------------------------------------------------- state
@@ -161,16 +162,14 @@ class FlowManager:
 
     def _encoded_root(self) -> str:
         """The flow's JSON, encoded once (it changes only when the run is set up)."""
-        held = self._encoded.get("root")
-        if held is None or held[0] is not self.root:
-            held = self._encoded["root"] = (self.root, encode_state(self.root))
-        return held[1]
+        if self._root_json is None or self._root_json[0] is not self.root:
+            self._root_json = (self.root, encode_state(self.root))
+        return self._root_json[1]
 
     def _encoded_added(self) -> str:
         """The JSON of the jobs added while running: a list that only grows, each job encoded once."""
-        parts = self._encoded.setdefault("added", (None, []))[1]
-        parts.extend(encode_state(job) for job in self.added[len(parts) :])
-        return "[" + ", ".join(parts) + "]"
+        self._added_json.extend(encode_state(job) for job in self.added[len(self._added_json) :])
+        return "[" + ", ".join(self._added_json) + "]"
 
     def _parents(self, job: Job) -> frozenset[str]:
         """UUIDs of the jobs whose outputs ``job`` reads (found once per job object: a search of its arguments)."""

@@ -22,7 +22,7 @@ def ready_jobs(
     jobs: dict[str, Job],
     blockers: dict[str, set[str]],
     stoppers: set[str],
-    parents_of: Callable[[Job], Iterable[str]] | None = None,
+    parents_of: Callable[[Job], Iterable[str]],
 ) -> list[Job]:
     """Mark the waiting jobs that can never run (skipped or stopped, in place); return those ready to start.
 
@@ -35,7 +35,7 @@ def ready_jobs(
     stoppers
         Jobs that returned ``stop_children``.
     parents_of
-        UUIDs of the jobs whose outputs a job reads (None: searched in its arguments at each call).
+        UUIDs of the jobs whose outputs a job reads (the manager finds them once per job).
     """
     ready: list[Job] = []
     changed = True
@@ -46,7 +46,7 @@ def ready_jobs(
             if rec.state != WAITING:
                 continue
             job = jobs[uuid]
-            parents = set(parents_of(job)) if parents_of else {ref.uuid for ref in job.input_references}
+            parents = set(parents_of(job))
             for p in list(parents):
                 parents |= blockers.get(p, set())
             blocked = False
