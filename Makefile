@@ -9,7 +9,7 @@ APT_PACKAGES := libopenblas-dev cmake curl slurm-wlm munge cp2k cp2k-data
 
 # libxc 7.0.0 from its source distribution on PyPI (pylibxc7), built with DISABLE_FHC: Debian's libxc enforces
 # the Fermi-hole curvature in meta-GGAs, and GPAW's SCAN then diverges (1e6 eV energies; GPAW's own warning in
-# gpaw/xc/__init__.py). SCAN is the functional of the core-level shifts (naspe.workflows.flows.core_level_methods).
+# gpaw/xc/__init__.py). SCAN is the functional of the core-level shifts (naspe.workflows.flows.core_levels.methods).
 # Second derivatives (DISABLE_FXC) are left out: nothing naspe runs calls them, and the build takes a third as long
 LIBXC_SDIST := https://files.pythonhosted.org/packages/a4/0d/d2c8cec403a0cadbf638393a82e38a5de1d8b8a7d4ac4abf416a0c4fc0f8/pylibxc7-7.0.0.tar.gz
 LIBXC_SHA256 := 28e0c4a207672c5e7d95f0784173629194ad517e47d77bf0787dc82f8a28c5de

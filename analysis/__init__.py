@@ -2,7 +2,8 @@
 
 Modules (import them directly; this package imports nothing on its own):
 
-- :mod:`naspe.analysis.transport`: :class:`TransportAnalysis` and :func:`analyze_conductivity`
+- :mod:`naspe.analysis.transport`: :class:`TransportAnalysis`, and
+  :mod:`naspe.analysis.transport_files`: :func:`analyze_conductivity` on a run's files
   (self-diffusion, Nernst-Einstein and Einstein-Helfand conductivity, Haven ratio, t+);
   :mod:`naspe.analysis.transport_checks` its caveats; :mod:`naspe.analysis.reach` what a short
   or non-diffusive run shows.
@@ -13,7 +14,8 @@ Modules (import them directly; this package imports nothing on its own):
 - :mod:`naspe.analysis.viscosity`: Green-Kubo shear viscosity; :mod:`naspe.analysis.finite_size`:
   Yeh-Hummer correction of D.
 - :mod:`naspe.analysis.trajectory`: :func:`load_ion_trajectory`, the ion centre-of-mass trajectory.
-- :mod:`naspe.analysis.lammps_io`: LAMMPS data files, text dumps and centre-of-mass logs;
+- :mod:`naspe.analysis.lammps_topology`: LAMMPS data files' topology; :mod:`naspe.analysis.lammps_io`: text
+  dumps and centre-of-mass logs;
   :mod:`naspe.analysis.mda_io`: DCD/XTC through MDAnalysis.
 - :mod:`naspe.analysis.species`: ions identified and named from the topology.
 - :mod:`naspe.analysis.msd`: FFT mean-squared displacements; :mod:`naspe.analysis.regime`:

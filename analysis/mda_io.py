@@ -34,7 +34,7 @@ import numpy as np
 
 from naspe.analysis.errors import TrajectoryFormatError
 from naspe.analysis.frame import Box, Frame
-from naspe.analysis.lammps_io import DataTopology
+from naspe.analysis.lammps_topology import DataTopology
 
 __all__ = ["MDANALYSIS_FORMATS", "iter_mdanalysis_frames"]
 

@@ -50,7 +50,8 @@ from scipy.sparse.csgraph import connected_components
 
 from naspe.analysis.errors import TrajectoryFormatError
 from naspe.analysis.frame import Box
-from naspe.analysis.lammps_io import LammpsDumpReader, read_data_topology
+from naspe.analysis.lammps_io import LammpsDumpReader
+from naspe.analysis.lammps_topology import read_data_topology
 from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
 from naspe.analysis.residence import residence_time, survival_function
 from naspe.analysis.solvation_result import CoordinationShell, IonPairing, ResidenceTime, SolvationStructure

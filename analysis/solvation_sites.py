@@ -44,7 +44,7 @@ def solvation_sites(topology, ions) -> SolvationSites:
     Parameters
     ----------
     topology
-        :class:`~naspe.analysis.lammps_io.DataTopology` of the run.
+        :class:`~naspe.analysis.lammps_topology.DataTopology` of the run.
     ions
         Its :class:`~naspe.analysis.species.IonTable`.
 

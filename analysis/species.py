@@ -22,7 +22,7 @@ import numpy as np
 from ase.data import atomic_masses, chemical_symbols
 
 if TYPE_CHECKING:
-    from naspe.analysis.lammps_io import DataTopology
+    from naspe.analysis.lammps_topology import DataTopology
 
 __all__ = ["ELEMENT_MASSES", "KNOWN_IONS", "IonTable", "element_from_mass", "hill_formula", "identify_ions"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from naspe.analysis.frame import Box
-from naspe.analysis.lammps_io import DataTopology
+from naspe.analysis.lammps_topology import DataTopology
 
 __all__ = ["SyntheticCell", "gaussian_walk", "rigid_motion", "write_dump", "write_com_file"]
 

@@ -30,7 +30,8 @@ import numpy as np
 
 from naspe.analysis.errors import TrajectoryFormatError, WrappedCoordinatesError
 from naspe.analysis.frame import Frame
-from naspe.analysis.lammps_io import DataTopology, LammpsDumpReader, read_com_file, read_data_topology
+from naspe.analysis.lammps_io import LammpsDumpReader, read_com_file
+from naspe.analysis.lammps_topology import DataTopology, read_data_topology
 from naspe.analysis.mda_io import MDANALYSIS_FORMATS, iter_mdanalysis_frames
 from naspe.analysis.species import IonTable, identify_ions
 

@@ -17,8 +17,9 @@ r"""Ionic transport from MD: self-diffusion, Nernst-Einstein and Einstein-Helfan
   and the cation transference number from them (:mod:`naspe.analysis.onsager`; Fong,
   Self, McCloskey & Persson, Macromolecules 54 (2021) 2575),
 
-each with a standard error from block averaging. :func:`analyze_conductivity`
-does the reading and the analysis in one call.
+each with a standard error from block averaging.
+:func:`~naspe.analysis.transport_files.analyze_conductivity` does the reading and
+the analysis in one call.
 
 .. warning::
    The numbers are only as good as the trajectory. In particular:
@@ -79,8 +80,6 @@ does the reading and the analysis in one call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -97,8 +96,7 @@ from naspe.analysis.onsager import (
 )
 from naspe.analysis.reach import ion_spacing_angstrom, needed_duration_ps, reach_summary, too_short_message
 from naspe.analysis.regime import find_diffusive_window, fit_line, lag_index_range, loglog_slope, window_loglog_slope
-from naspe.analysis.solvation import analyze_solvation
-from naspe.analysis.trajectory import IonTrajectory, load_ion_trajectory
+from naspe.analysis.trajectory import IonTrajectory
 from naspe.analysis.transport_checks import (
     finite,
     fraction_pair,
@@ -110,9 +108,8 @@ from naspe.analysis.transport_checks import (
 from naspe.analysis.transport_result import TransportResult
 from naspe.analysis.units import ANGSTROM2_PER_FS_TO_CM2_PER_S, conductivity_S_cm
 from naspe.analysis.values import ValueWithError
-from naspe.analysis.viscosity import viscosity_from_file
 
-__all__ = ["TransportAnalysis", "analyze_conductivity", "NonDiffusiveError"]
+__all__ = ["TransportAnalysis", "NonDiffusiveError"]
 
 #: fewest frames a block may have
 MIN_FRAMES_PER_BLOCK = 20
@@ -498,91 +495,3 @@ class TransportAnalysis:
             )
         self.results = result
         return self.results
-
-
-def analyze_conductivity(
-    trajectory_path: str | Path,
-    topology_path: str | Path,
-    temperature_K: float,
-    timestep_fs: float | None = None,
-    com_file: str | Path | None = None,
-    *,
-    charge_scaling: float = 0.8,
-    stride: int = 1,
-    remove_drift: bool = True,
-    format: str | None = None,
-    pressure_file: str | Path | None = None,
-    full_trajectory: str | Path | None = None,
-    **analysis_options: Any,
-) -> TransportResult:
-    """Read a trajectory with its data file and run :class:`TransportAnalysis` on it.
-
-    Parameters
-    ----------
-    trajectory_path
-        LAMMPS text dump (or DCD/XTC) with unwrapped coordinates or image flags.
-    topology_path
-        LAMMPS data file of the run.
-    temperature_K
-        Temperature of the run (K).
-    timestep_fs
-        MD time step (fs), to turn dump steps into times; required when the frames carry steps, not times.
-    com_file
-        System centre-of-mass log (``fix ave/time`` of ``compute com``), when the
-        trajectory holds only the ions.
-    charge_scaling
-        Ionic charge scaling of the force field (naspe: 0.8).
-    stride
-        Use every ``stride``-th frame.
-    remove_drift
-        Subtract the centre-of-mass motion.
-    format
-        Trajectory format, from the suffix when None.
-    pressure_file
-        Off-diagonal pressure tensor of the run (``step pxy pxz pyz``, atm): its Green-Kubo
-        viscosity corrects D for the finite cell (Yeh-Hummer); exclusive with ``viscosity_mPa_s``.
-    full_trajectory
-        Whole-system trajectory of the run (naspe: ``full.lammpstrj``): its Na+ solvation
-        structure goes into ``solvation`` (:func:`naspe.analysis.solvation.analyze_solvation`).
-    **analysis_options
-        Keyword arguments of :class:`TransportAnalysis` (``slope_tolerance``,
-        ``n_blocks``, ``use_scaled_charges``, ``require_diffusive``, ``apparent_values``,
-        ``viscosity_mPa_s``, ...).
-
-    Returns
-    -------
-    TransportResult
-        The transport numbers with uncertainties.
-    """
-    trajectory = load_ion_trajectory(
-        trajectory_path,
-        topology_path,
-        timestep_fs=timestep_fs,
-        com_file=com_file,
-        charge_scaling=charge_scaling,
-        stride=stride,
-        remove_drift=remove_drift,
-        format=format,
-    )
-    if pressure_file is not None:
-        if analysis_options.get("viscosity_mPa_s") is not None:
-            raise ValueError("give the viscosity or a pressure-tensor file to compute it from, not both")
-        eta, how = viscosity_from_file(
-            pressure_file, timestep_fs, float(np.mean(trajectory.volume_angstrom3)), temperature_K
-        )
-        analysis_options = {**analysis_options, "viscosity_mPa_s": eta, "viscosity_source": how}
-    result = TransportAnalysis(trajectory, temperature_K, **analysis_options).run()
-    if pressure_file is not None and result.finite_size is not None:
-        caveat = (
-            "the Green-Kubo integral stops where its noise takes over; a polymer's slow stress relaxation "
-            "beyond that is missing, so eta is a lower bound and the correction an upper bound: prefer a "
-            "measured or long-run viscosity (--viscosity-mpas) for PEO"
-        )
-        fs = result.finite_size.model_copy(update={"warnings": [*result.finite_size.warnings, caveat]})
-        result = result.model_copy(update={"finite_size": fs})
-    if full_trajectory is not None:
-        solvation = analyze_solvation(
-            full_trajectory, topology_path, timestep_fs=timestep_fs, charge_scaling=charge_scaling
-        )
-        result = result.model_copy(update={"solvation": solvation})
-    return result

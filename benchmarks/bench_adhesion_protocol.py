@@ -6,10 +6,10 @@ the same GPAW level in both runs (PBE-D3(BJ), LCAO ``szp(dzp)``, h = 0.3 Å,
 the Gamma point only, dipole layer; graphene held fixed, as the adhesion
 flow holds a one-layer substrate):
 
-(a) ``protocol``: :class:`~naspe.workflows.flows.adhesion_protocol.AdhesionProtocolMaker`
+(a) ``protocol``: :class:`~naspe.workflows.flows.adhesion.protocol.AdhesionProtocolMaker`
     with its defaults (film and interface pre-relaxed with GFN2-xTB, the
     substrate as built) and ``refine_steps`` GPAW steps (0: single points);
-(b) ``full``: :class:`~naspe.workflows.flows.adhesion.BaseAdhesionMaker` with a
+(b) ``full``: :class:`~naspe.workflows.flows.adhesion.makers.BaseAdhesionMaker` with a
     GPAW relaxation of each part (BFGS, at most ``--steps``, fmax 0.05 eV/Å).
 
 Each prints W_adh (J/m^2, uncorrected and with counterpoise), the wall time (s) of the call,
@@ -81,7 +81,7 @@ def _compute_seconds(run_dir: Path) -> float:
 def main() -> None:
     from naspe.workflows.dft.gpaw import GpawRelaxMaker
     from naspe.workflows.execution.runner import run_flow
-    from naspe.workflows.flows.adhesion import BaseAdhesionMaker
+    from naspe.workflows.flows.adhesion.makers import BaseAdhesionMaker
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["protocol", "full"])
@@ -94,7 +94,7 @@ def main() -> None:
         relax = GpawRelaxMaker(steps=args.steps, optimizer_kwargs={"optimizer": "BFGS"}, **GPAW_LEVEL)
         maker = BaseAdhesionMaker(name="full GPAW", relax_maker=relax)
     else:
-        from naspe.workflows.flows.adhesion_protocol import AdhesionProtocolMaker
+        from naspe.workflows.flows.adhesion.protocol import AdhesionProtocolMaker
 
         maker = AdhesionProtocolMaker(dft_maker=GpawRelaxMaker(**GPAW_LEVEL), refine_steps=args.refine_steps)
     flow = maker.make(interface, n_sub)

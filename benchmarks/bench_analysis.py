@@ -74,7 +74,7 @@ def generate(workdir: Path, n_pairs: int, n_frames: int, n_peo: int) -> dict:
 
 def run_naspe(workdir: Path) -> dict:
     """The full naspe analysis."""
-    from naspe.analysis.transport import analyze_conductivity
+    from naspe.analysis.transport_files import analyze_conductivity
 
     result = analyze_conductivity(
         workdir / "ions.lammpstrj",

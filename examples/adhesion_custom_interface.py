@@ -20,7 +20,7 @@ from naspe.structures.topology import to_pymatgen
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
 from naspe.workflows.execution.store import open_store
-from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
+from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
 from naspe.workflows.results import adhesion_table
 
 

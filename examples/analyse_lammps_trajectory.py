@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from naspe.analysis.transport import analyze_conductivity
+from naspe.analysis.transport_files import analyze_conductivity
 
 
 def synthetic_run(directory: Path) -> tuple[Path, Path]:

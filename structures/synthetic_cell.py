@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from naspe.analysis.lammps_io import read_data_topology
+from naspe.analysis.lammps_topology import read_data_topology
 from naspe.analysis.synthetic import SyntheticCell
 from naspe.structures.ions import anion as make_anion
 from naspe.structures.ions import cation as make_cation

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from naspe.analysis.lammps_io import DRUDE_SUFFIX
+from naspe.analysis.lammps_topology import DRUDE_SUFFIX
 from naspe.structures.forcefield import KJ_PER_KCAL, ForceField, MissingParameterError
 
 __all__ = ["ClPol", "DrudeLayer", "default_clpol", "DRUDE_SUFFIX"]

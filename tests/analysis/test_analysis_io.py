@@ -11,7 +11,8 @@ import pytest
 
 from naspe.analysis.errors import TrajectoryFormatError, WrappedCoordinatesError
 from naspe.analysis.frame import Box
-from naspe.analysis.lammps_io import LammpsDumpReader, read_com_file, read_data_topology
+from naspe.analysis.lammps_io import LammpsDumpReader, read_com_file
+from naspe.analysis.lammps_topology import read_data_topology
 from naspe.analysis.species import element_from_mass, hill_formula, identify_ions
 from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_com_file, write_dump
 from naspe.analysis.trajectory import load_ion_trajectory

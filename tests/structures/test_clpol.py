@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from naspe.analysis.lammps_io import read_data_topology
+from naspe.analysis.lammps_topology import read_data_topology
 from naspe.analysis.species import identify_ions
 from naspe.structures.forcefield import MissingParameterError
 from naspe.structures.forcefield.drude import DRUDE_SUFFIX, default_clpol

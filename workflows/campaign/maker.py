@@ -41,7 +41,7 @@ from naspe.analysis.xps import core_environments, pick_reference
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.workflows.campaign.settings import CampaignSettings
 from naspe.workflows.dft import registry
-from naspe.workflows.flows.conductivity import ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
 
 __all__ = ["CampaignMaker", "core_levels_of_interface"]
 
@@ -155,8 +155,8 @@ class CampaignMaker(Maker):
 
     def _adhesion(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
         from naspe.structures.study import STUDY_SYSTEMS
-        from naspe.workflows.flows.adhesion import adhesion_maker
-        from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker
+        from naspe.workflows.flows.adhesion.makers import adhesion_maker
+        from naspe.workflows.flows.adhesion.study import AdhesionStudyMaker
 
         a = self.settings.adhesion
         options = _honoured("adhesion", a.engine, steps=a.steps, fmax=a.fmax_eV_A, scan=a.scan)
@@ -171,7 +171,7 @@ class CampaignMaker(Maker):
         return flow
 
     def _bonding(self, base: dict, outputs: dict) -> list[Flow]:
-        from naspe.workflows.flows.bonding import bonding_flows
+        from naspe.workflows.flows.bonding.makers import bonding_flows
 
         b = self.settings.bonding
         relax = registry.engine(b.engine).relax_maker(**_honoured("bonding", b.engine, steps=b.steps, fmax=b.fmax_eV_A))
@@ -192,7 +192,7 @@ class CampaignMaker(Maker):
         from naspe.structures.study import build_adhesion_system
         from naspe.structures.systems import Interface
         from naspe.structures.topology import to_pymatgen
-        from naspe.workflows.flows.convergence_scan import ConvergenceScanMaker
+        from naspe.workflows.flows.convergence_scan.makers import ConvergenceScanMaker
 
         c = self.settings.convergence
         engine = c.engine or self.settings.adhesion.engine
@@ -226,8 +226,9 @@ class CampaignMaker(Maker):
         return flows
 
     def _core_levels(self, base: dict, outputs: dict, interfaces: dict) -> Flow:
-        from naspe.workflows.flows.core_level_methods import CoreLevelMethod
-        from naspe.workflows.flows.core_levels import CoreLevelShiftMaker  # atomate2 (~2.5 s): when the Flow is made
+        # atomate2 (~2.5 s) behind the Makers: imported when the Flow is made
+        from naspe.workflows.flows.core_levels.makers import CoreLevelShiftMaker
+        from naspe.workflows.flows.core_levels.methods import CoreLevelMethod
 
         c = self.settings.core_levels
         method = CoreLevelMethod(

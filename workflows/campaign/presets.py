@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from naspe.workflows.base.yaml_files import load_yaml
 from naspe.workflows.campaign.settings import CampaignSettings
-from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS
+from naspe.workflows.flows.core_levels.methods import CORE_LEVEL_METHODS
 
 __all__ = ["CAMPAIGN_PRESETS", "campaign_settings", "load_overrides"]
 

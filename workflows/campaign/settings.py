@@ -2,7 +2,7 @@
 
 Every model forbids unknown keys, so a misspelt override is an error naming its
 location, not a silently ignored value; so does ``conductivity.overrides``, whose keys
-are :class:`~naspe.workflows.flows.conductivity.ConductivityMaker` fields (checked with
+are :class:`~naspe.workflows.flows.conductivity.makers.ConductivityMaker` fields (checked with
 their values when the settings are made, not when the campaign's first MD job starts).
 Relaxation steps and force criteria lie within :data:`~naspe.structures.bounds.RELAX_STEPS`
 and :data:`~naspe.structures.bounds.FMAX_EV_A`, the bounds of ``naspe adhesion`` / ``bonding``.
@@ -21,7 +21,7 @@ from naspe.structures.bounds import FMAX_EV_A, RELAX_STEPS, Bound
 from naspe.structures.study import STUDY_SYSTEMS
 from naspe.structures.systems import Interface
 from naspe.workflows.dft.registry import ENGINES
-from naspe.workflows.flows.conductivity import T_MAX_K, T_MIN_K, ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import T_MAX_K, T_MIN_K, ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator
 
 __all__ = [
@@ -98,7 +98,7 @@ class ElectrolyteSpec(_Strict):
 
 
 class ConductivitySpec(_Strict):
-    """Conductivity MD (see :class:`naspe.workflows.flows.conductivity.ConductivityMaker`)."""
+    """Conductivity MD (see :class:`naspe.workflows.flows.conductivity.makers.ConductivityMaker`)."""
 
     enabled: bool = True
     preset: Literal["quick", "standard", "production"] = "quick"
@@ -137,7 +137,7 @@ class ConductivitySpec(_Strict):
 
 
 class AdhesionSpec(_Relaxation):
-    """Adhesion of the study's interfaces (see :class:`naspe.workflows.flows.adhesion_study.AdhesionStudyMaker`)."""
+    """Adhesion of the study's interfaces (see :class:`naspe.workflows.flows.adhesion.study.AdhesionStudyMaker`)."""
 
     enabled: bool = True
     engine: Engine = "tblite"
@@ -159,7 +159,7 @@ class BondingCase(_Strict):
 
 
 class BondingSpec(_Relaxation):
-    """Binding and reaction energies (see :mod:`naspe.workflows.flows.bonding`)."""
+    """Binding and reaction energies (see :mod:`naspe.workflows.flows.bonding.makers`)."""
 
     enabled: bool = True
     engine: Engine = "tblite"
@@ -204,7 +204,7 @@ DEFAULT_CONVERGENCE_CASES = (
 
 
 class ConvergenceSpec(_Strict):
-    """k-point and basis convergence of W_adh and E_bind (see :mod:`naspe.workflows.flows.convergence_scan`)."""
+    """k-point and basis convergence of W_adh and E_bind (see :mod:`naspe.workflows.flows.convergence_scan.makers`)."""
 
     enabled: bool = False
     engine: Engine | None = Field(
@@ -224,7 +224,7 @@ class ConvergenceSpec(_Strict):
 
 
 class CoreLevelSpec(_Strict):
-    """Delta-SCF core-level shifts of the relaxed interface (see :mod:`naspe.workflows.flows.core_levels`)."""
+    """Delta-SCF core-level shifts of the relaxed interface (see :mod:`naspe.workflows.flows.core_levels.makers`)."""
 
     enabled: bool = True
     system: str = Field("peo/graphene-oxidised", description="Adhesion system whose relaxed interface is used")
@@ -234,7 +234,8 @@ class CoreLevelSpec(_Strict):
     mode: Literal["lcao", "pw"] = "lcao"
     ecut_eV: float = Field(500.0, gt=0, description="GPAW plane-wave cutoff (eV), in PW mode")
     xc: Literal["PBE", "SCAN"] = Field(
-        "PBE", description="Functional of the Delta-SCF runs; SCAN (meta-GGA) needs mode 'pw' (core_level_methods)"
+        "PBE",
+        description="Functional of the Delta-SCF runs; SCAN (meta-GGA) needs mode 'pw' (flows.core_levels.methods)",
     )
     final_state: Literal["auto", "neutral", "ionized"] = Field(
         "auto", description="auto: neutral for metallic cells, ionised for insulators (ground-state gap)"

@@ -9,9 +9,9 @@ from jobflow import job
 from jobflow.core.job import JobConfig, OnMissing
 from pydantic import BaseModel, Field
 
-from naspe.workflows.flows.adhesion_study import AdhesionStudySummary
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary
-from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
+from naspe.workflows.flows.adhesion.study import AdhesionStudySummary
+from naspe.workflows.flows.conductivity.schemas import ConductivitySummary
+from naspe.workflows.flows.core_levels.schemas import CoreLevelShiftDocument
 
 __all__ = ["CampaignSummary", "campaign_summary", "QUICK_CAVEAT"]
 

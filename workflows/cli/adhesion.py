@@ -50,7 +50,7 @@ def adhesion_cmd(
     from naspe.structures.study import build_adhesion_system
     from naspe.structures.systems import Interface
     from naspe.structures.topology import to_pymatgen
-    from naspe.workflows.flows.adhesion import adhesion_maker
+    from naspe.workflows.flows.adhesion.makers import adhesion_maker
 
     output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
     data_dir = results_database(save)  # and a --save whose database cannot be written

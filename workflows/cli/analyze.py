@@ -89,7 +89,7 @@ def analyze_conductivity_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Diffusion, conductivities, Onsager coefficients, transference numbers and solvation of one trajectory."""
-    from naspe.analysis.transport import analyze_conductivity
+    from naspe.analysis.transport_files import analyze_conductivity
 
     if (temperature is None) == (temperature_c is None):
         fail("give the run's temperature once: --temperature-k (K) or --temperature-c (°C)")

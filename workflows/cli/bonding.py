@@ -48,7 +48,7 @@ def bonding_cmd(
     save: SaveOpt = False,
 ) -> None:
     """Binding energy (eV) of a PEO / NaFSI fragment at a carbon or Na site, with bonds and charge transfer."""
-    from naspe.workflows.flows.bonding import bonding_flows
+    from naspe.workflows.flows.bonding.makers import bonding_flows
 
     output_dir(out)  # before any work: an --out that cannot be a directory costs nothing
     data_dir = results_database(save)  # and a --save whose database cannot be written

@@ -146,7 +146,7 @@ def status(
 ) -> None:
     """Jobs of a run by state, with the driver and the scheduler job ids; sigma ± error and time to target per T."""
     from naspe.workflows.execution.runs import RunError, find_run, run_status
-    from naspe.workflows.flows.conductivity_progress import npt_line, progress_line, read_npt_progress, read_progress
+    from naspe.workflows.flows.conductivity.progress import npt_line, progress_line, read_npt_progress, read_progress
 
     _, data_dir = config_and_data_dir(config_file)
     try:

@@ -9,7 +9,7 @@ the CPU through PyTorch.
 Physics warning: CHGNet was trained on bulk crystals at the PBE level without a
 dispersion correction. Use it for geometries (a metal slab's surface relaxation,
 the first steps of an interface) and take the energies from GPAW
-(:class:`~naspe.workflows.flows.adhesion_protocol.AdhesionProtocolMaker`); its
+(:class:`~naspe.workflows.flows.adhesion.protocol.AdhesionProtocolMaker`); its
 own adhesion energies of physisorbed polymers miss the van der Waals attraction.
 
 The extra is not part of ``make setup``: ``make mlip`` installs it (``pip install

@@ -8,7 +8,7 @@ direction), the same mesh VASP gets for the same cell; dipole correction for sla
 not periodic along z for GPAW, which its dipole layer needs); optional spin polarisation;
 Hirshfeld charges. Ghost atoms (``ghosts``: their LCAO basis functions without nucleus, electrons or
 dispersion; GPAW ``setups={index: "ghost"}``) give the counterpoise energies of
-:mod:`naspe.workflows.flows.counterpoise`. With ``ranks > 1`` GPAW runs under ``settings.mpi_command``
+:mod:`naspe.workflows.flows.common.counterpoise`. With ``ranks > 1`` GPAW runs under ``settings.mpi_command``
 through :mod:`naspe.workflows.dft.runner`. Defaults: :mod:`naspe.workflows.dft.defaults`.
 """
 

@@ -26,7 +26,7 @@ Lengths L (Å) of :data:`K_LENGTH_ANGSTROM`:
   energy. This value is naspe's choice, not convergence-tested here.
 
 These are starting points, not proofs of convergence: the convergence scan
-(:mod:`naspe.workflows.flows.convergence_scan`) increases L per system class until
+(:mod:`naspe.workflows.flows.convergence_scan.makers`) increases L per system class until
 W_adh and E_bind stop changing, and records what it found.
 
 A direction is periodic when the cell is periodic along it and the atoms leave no

@@ -6,7 +6,7 @@ without it is named by the adhesion-study summary that lists its job uuid
 (``AdhesionStudyRow.document_uuid``). Nothing is matched by its numbers.
 
 The documents are read by :func:`~naspe.workflows.results.typed_read.read` as
-:class:`~naspe.workflows.flows.adhesion_documents.AdhesionDocument` (its relaxed interface as
+:class:`~naspe.workflows.flows.adhesion.schemas.AdhesionDocument` (its relaxed interface as
 its sites' elements). That light module (pydantic and pymatgen's core, no jobflow or atomate2)
 is imported when a table reads adhesion documents, so the tables that read none (``naspe query
 jobs``) do not load pymatgen.
@@ -33,7 +33,7 @@ from naspe.workflows.results.typed_read import Stored, StructureSites, read
 
 if TYPE_CHECKING:
     from naspe.analysis.bonds import Bond
-    from naspe.workflows.flows.adhesion_documents import AdhesionDocument
+    from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
 
 __all__ = [
     "adhesion_table",
@@ -116,7 +116,7 @@ def film_eo_units(interface: StructureSites, n_substrate: int) -> int | None:
 
 def _study_documents(store) -> dict[str, str]:
     """Document job uuid -> system, from the rows of the adhesion-study summaries."""
-    from naspe.workflows.flows.adhesion_documents import AdhesionStudySummary  # pymatgen: when read
+    from naspe.workflows.flows.adhesion.schemas import AdhesionStudySummary  # pymatgen: when read
 
     found: dict[str, str] = {}
     for stored in read(store, AdhesionStudySummary):
@@ -128,7 +128,7 @@ def _study_documents(store) -> dict[str, str]:
 
 def adhesion_rows(store) -> list[tuple[Stored[AdhesionDocument], dict[str, Any]]]:
     """(stored AdhesionDocument, its base row) pairs; the row's ``system`` is set as the module says."""
-    from naspe.workflows.flows.adhesion_documents import AdhesionDocument  # pymatgen: when read
+    from naspe.workflows.flows.adhesion.schemas import AdhesionDocument  # pymatgen: when read
 
     pairs = []
     named = None

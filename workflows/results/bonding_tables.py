@@ -4,7 +4,7 @@ Sources: adhesion documents (system as in :mod:`naspe.workflows.results.adhesion
 binding documents (system ``fragment/site`` from their fields, unless the job's
 metadata names it) and reaction documents (system: the reaction's name), each read as
 its class (:func:`~naspe.workflows.results.typed_read.read`; the light document modules,
-:mod:`~naspe.workflows.flows.adhesion_documents` and :mod:`~naspe.workflows.flows.bonding_documents`,
+:mod:`~naspe.workflows.flows.adhesion.schemas` and :mod:`~naspe.workflows.flows.bonding.schemas`,
 are imported when the table is made: they import pymatgen).
 """
 
@@ -109,7 +109,7 @@ def bonding_table(
         ``intact`` (film/fragment bonds kept), ``charge_transfer_e`` (e), and the convergence / purpose
         columns of the document (:func:`~naspe.workflows.results.store_reader.quality_columns`).
     """
-    from naspe.workflows.flows.bonding_documents import BindingDocument, ReactionDocument  # pymatgen: when read
+    from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument  # pymatgen: when read
 
     store = as_store(store)
     rows: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ relies on:
   carbon of the Na/C anode) against Na foil, from which it delaminates;
 - :data:`CARBONYL_ENVIRONMENTS`: the C=O signature of that bond, C 1s near 289 eV
   (:data:`naspe.workflows.results.study.PAPER_XPS_EV`);
-- the quick preset's MD budgets from :data:`naspe.workflows.flows.conductivity.CONDUCTIVITY_PRESETS`.
+- the quick preset's MD budgets from :data:`naspe.workflows.flows.conductivity.makers.CONDUCTIVITY_PRESETS`.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def preset_limits(res: Results) -> list[Paragraph]:
     """The limits of the quick preset when any job used it; a note when no job records a preset."""
     presets = {r.get("preset") for table in (res.cond, res.adhesion, res.bonds, res.core) for r in table}
     if "quick" in presets:
-        from naspe.workflows.flows.conductivity import CONDUCTIVITY_PRESETS
+        from naspe.workflows.flows.conductivity.makers import CONDUCTIVITY_PRESETS
 
         quick = CONDUCTIVITY_PRESETS["quick"]
         return [

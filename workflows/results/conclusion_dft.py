@@ -367,6 +367,6 @@ def core_levels_vs_xps(res: Results) -> list[Paragraph]:
     if method is None:  # settings of their own (or several presets'): the cases test the method, not these settings
         text += (
             " These shifts were computed with settings that are not one preset's core-level settings, which the "
-            "validation cases run (naspe.workflows.flows.core_level_methods), so the cases test the method only.",
+            "validation cases run (naspe.workflows.flows.core_levels.methods), so the cases test the method only.",
         )
     return [text + (" ", *vev.validation_sentence(res.validation, "core levels", method=method))]

@@ -30,7 +30,7 @@ from naspe.structures.glyme import salt_mass_g_mol
 from naspe.structures.ions import SALTS, anion, cation
 from naspe.structures.melt_build import ChainSpec, box_length_angstrom
 from naspe.workflows.campaign.settings import CampaignSettings
-from naspe.workflows.flows.conductivity import CONDUCTIVITY_PRESETS
+from naspe.workflows.flows.conductivity.makers import CONDUCTIVITY_PRESETS
 from naspe.workflows.validation.documents import ValidationDocument
 from naspe.workflows.validation.md_cases import PEGDME_CASE, PEGDME_CELL, PEGDME_TEMPERATURE_C
 from naspe.workflows.validation.pfg_nmr import HAYAMIZU_2002_SOURCE, measured_li_diffusion

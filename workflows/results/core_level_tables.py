@@ -1,6 +1,6 @@
 """Core-level table: one row per excited atom of each core-level-shift document (Delta-SCF, eV).
 
-The documents are read as :class:`~naspe.workflows.flows.core_level_documents.CoreLevelShiftDocument`
+The documents are read as :class:`~naspe.workflows.flows.core_levels.schemas.CoreLevelShiftDocument`
 (:func:`~naspe.workflows.results.typed_read.read`); that module imports ASE and SciPy, so it is
 imported when the table is made.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from naspe.workflows.flows.core_level_methods import method_name
+from naspe.workflows.flows.core_levels.methods import method_name
 from naspe.workflows.results.store_reader import (
     META_KEYS,
     ROW_KEYS,
@@ -75,7 +75,7 @@ def core_level_table(
         ``core_level_method`` (the preset whose core-level settings these are, or None) and the
         convergence / purpose columns of the document (unknown for documents without them).
     """
-    from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument  # ASE, SciPy: when read
+    from naspe.workflows.flows.core_levels.schemas import CoreLevelShiftDocument  # ASE, SciPy: when read
 
     store = as_store(store)
     rows = []

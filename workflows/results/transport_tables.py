@@ -2,7 +2,7 @@
 
 The rows are read from the documents' fields: the temperature and replica of a
 :class:`~naspe.analysis.transport_result.TransportResult`, the fits of a
-:class:`~naspe.workflows.flows.conductivity_documents.ConductivitySummary`
+:class:`~naspe.workflows.flows.conductivity.schemas.ConductivitySummary`
 (each read as its class by :func:`~naspe.workflows.results.typed_read.read`; the
 summary's module imports SciPy, so it is imported when the fits are read).
 """
@@ -139,7 +139,7 @@ def conductivity_fit_table(
         ``tmin_K``/``tmax_K``, ``reduced_chi2``, ``n_finished``/``n_requested`` of the summary, ``caveat``.
     """
     from naspe.analysis.arrhenius import ArrheniusFit
-    from naspe.workflows.flows.conductivity_documents import FIT_FIELDS, ConductivitySummary  # SciPy: when read
+    from naspe.workflows.flows.conductivity.schemas import FIT_FIELDS, ConductivitySummary  # SciPy: when read
 
     store = as_store(store)
     rows = []

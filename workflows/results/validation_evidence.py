@@ -77,7 +77,7 @@ def cases_for(what: str, engine: str | None = None, method: str | None = None) -
     """The (suite, case) pairs that test ``what`` when its numbers come from ``engine`` (CP2K: the twins).
 
     ``method``: for core levels, the preset whose core-level settings the numbers were computed with
-    (:data:`~naspe.workflows.flows.core_level_methods.CORE_LEVEL_METHODS`); its twins of the cases
+    (:data:`~naspe.workflows.flows.core_levels.methods.CORE_LEVEL_METHODS`); its twins of the cases
     (``<case>-quick``, ``<case>-standard``) test those settings. None or "production": the plain cases.
     """
     cases = VALIDATION_BASIS[what]

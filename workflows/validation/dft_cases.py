@@ -142,7 +142,7 @@ GPAW_CASES: tuple[ValidationCase, ...] = (
         cost="cheap",
         make=lambda: DimerMaker(case="s22-methane-dimer-cp", counterpoise=True).make(),
         notes="the same dimer single point as s22-methane-dimer (run once); what the study's counterpoise flow "
-        "(naspe.workflows.flows.counterpoise) does to LCAO binding energies",
+        "(naspe.workflows.flows.common.counterpoise) does to LCAO binding energies",
     ),
     ValidationCase(
         name="graphite-interlayer",

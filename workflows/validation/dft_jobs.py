@@ -195,7 +195,7 @@ def dimer_document(
 @job(output_schema=ValidationDocument)
 @runs_on("analysis")
 def core_level_document(case: str, shift: dict) -> ValidationDocument:
-    """Gas-phase 1s shift (eV) of a ``MolecularShiftDocument`` (core_level_molecules) against the measured one."""
+    """Gas-phase 1s shift (eV) of a ``MolecularShiftDocument`` (core_levels.molecules) against the measured one."""
     shift = shift if isinstance(shift, dict) else shift.model_dump()
     return ValidationDocument.from_computed(
         _case(case),

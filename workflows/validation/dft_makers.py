@@ -20,7 +20,7 @@ from ase import Atoms
 from jobflow import Flow, Maker
 
 from naspe.workflows.base.identity import with_content_uuid
-from naspe.workflows.flows.core_level_methods import CoreLevelMethod
+from naspe.workflows.flows.core_levels.methods import CoreLevelMethod
 from naspe.workflows.validation.dft_jobs import (
     adatom_document,
     calc_numbers,
@@ -241,7 +241,7 @@ class DimerMaker(Maker):
     """Interaction energy (meV) of an S22 dimer at its reference geometry (``ase.data.s22``); Gamma point.
 
     ``counterpoise``: the monomers in the dimer's full localised basis (the other monomer's atoms as
-    ghosts: GPAW ghost setups, CP2K ghost kinds, as :mod:`naspe.workflows.flows.counterpoise` does;
+    ghosts: GPAW ghost setups, CP2K ghost kinds, as :mod:`naspe.workflows.flows.common.counterpoise` does;
     Boys & Bernardi, Mol. Phys. 19 (1970) 553).
     """
 
@@ -280,7 +280,7 @@ def xps_flow(
     case: str, molecule: str, index: int, reference: str, reference_index: int, method: CoreLevelMethod
 ) -> Flow:
     """Gas-phase 1s shift of ``molecule``'s atom ``index`` against ``reference``'s at ``method``'s settings."""
-    from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker, gas_phase_core_level_maker
+    from naspe.workflows.flows.core_levels.molecules import MolecularShiftMaker, gas_phase_core_level_maker
     from naspe.workflows.validation.dft_jobs import core_level_document
 
     maker = MolecularShiftMaker(core_level_maker=gas_phase_core_level_maker(method))

@@ -64,7 +64,7 @@ from jobflow import Flow, Maker
 
 from naspe.structures.forcefield import default_forcefield
 from naspe.structures.melt_build import ChainSpec
-from naspe.workflows.flows.conductivity import ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.validation.cases import ValidationCase

@@ -3,7 +3,7 @@
 :class:`ConductivityCaseMaker` builds the case's cell
 (:func:`~naspe.workflows.validation.md_jobs.checked_build`: a glyme or PEO
 electrolyte) and runs it through
-:class:`~naspe.workflows.flows.conductivity.ConductivityMaker` at the reference
+:class:`~naspe.workflows.flows.conductivity.makers.ConductivityMaker` at the reference
 temperature: minimise, anneal, NPT until density and energy plateau, then
 production in segments until the MSDs are diffusive and the target
 conductivity's relative error is below the target, or the budget is spent.
@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from jobflow import Flow, Maker, job
 
 from naspe.analysis.values import ValueWithError
-from naspe.workflows.flows.conductivity import ConductivityMaker
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
+from naspe.workflows.flows.conductivity.schemas import ConductivitySummary
 from naspe.workflows.validation.documents import ValidationDocument
 from naspe.workflows.validation.md_jobs import checked_build
 

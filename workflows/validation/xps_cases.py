@@ -2,7 +2,7 @@
 
 Each case is the Delta-SCF shift of one atom of a small molecule against CH4's carbon (or
 water's oxygen), each molecule alone in its box
-(:class:`~naspe.workflows.flows.core_level_molecules.MolecularShiftMaker`), compared with the
+(:class:`~naspe.workflows.flows.core_levels.molecules.MolecularShiftMaker`), compared with the
 gas-phase XPS table of Jolly, Bomben & Eyermann (1984) (:data:`naspe.analysis.xps.GAS_PHASE_1S_EV`,
 vertical ionisation energies). The classes are those the study's C 1s peaks are assigned to:
 C-O (methanol, the PEO backbone), C=O (formaldehyde), O-C=O (formic acid) and CO2-like (CO2,
@@ -10,14 +10,14 @@ carbonate), and the O 1s of CO2 against water.
 
 A case named ``xps-...`` runs the production preset's settings (plane waves); its ``-quick``
 and ``-standard`` twins run those presets' LCAO settings
-(:data:`~naspe.workflows.flows.core_level_methods.CORE_LEVEL_METHODS`), the settings their
+(:data:`~naspe.workflows.flows.core_levels.methods.CORE_LEVEL_METHODS`), the settings their
 interface core levels use, so each preset's core levels have their own validation.
 """
 
 from __future__ import annotations
 
 from naspe.analysis.xps import GAS_PHASE_1S_EV, GAS_PHASE_SOURCE
-from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS, CoreLevelMethod
+from naspe.workflows.flows.core_levels.methods import CORE_LEVEL_METHODS, CoreLevelMethod
 from naspe.workflows.validation.cases import ValidationCase
 
 __all__ = ["XPS_SHIFTS", "PRESET_TWINS", "xps_cases", "xps_case_name"]
@@ -71,7 +71,7 @@ def _case(row: tuple[str, str, int, str, int, str], preset: str) -> ValidationCa
         level_of_theory=method.level_of_theory,
         cost="full",
         make=lambda: _make(name, mol, index, ref, ref_index, method),
-        notes=f"the {preset} preset's core-level settings (naspe.workflows.flows.core_level_methods); each molecule "
+        notes=f"the {preset} preset's core-level settings (naspe.workflows.flows.core_levels.methods); each molecule "
         "alone in its box with 6 Å vacuum",
     )
 

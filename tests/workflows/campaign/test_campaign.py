@@ -43,7 +43,7 @@ def test_presets_build_and_tag_every_job():
 
 def test_summary_is_a_typed_document_and_core_levels_read_the_adhesion_document():
     from naspe.workflows.campaign.summary import CampaignSummary
-    from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+    from naspe.workflows.flows.conductivity.schemas import ConductivitySummary
 
     settings = campaign_settings("quick")
     jobs = all_jobs(CampaignMaker(settings=settings).make())

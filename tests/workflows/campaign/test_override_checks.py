@@ -14,7 +14,7 @@ import pytest
 
 from naspe.workflows.campaign import campaign_settings, load_overrides
 from naspe.workflows.campaign.settings import conductivity_override_keys
-from naspe.workflows.flows.conductivity import ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
 
 
 def _conductivity(overrides: dict) -> dict:

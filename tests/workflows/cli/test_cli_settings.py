@@ -176,7 +176,7 @@ def test_adhesion_cli_failure_message_quotes_the_scf_error(tmp_path):
     from naspe.structures.topology import to_pymatgen
     from naspe.workflows.dft.tblite import TbliteRelaxMaker
     from naspe.workflows.execution.runner import run_flow
-    from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
+    from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
 
     r = build_adhesion_system("graphene", "peo")
     bad = TbliteRelaxMaker(steps=2, calculator_kwargs={"method": "GFN2-xTB", "max_iterations": 2, "verbosity": 0})

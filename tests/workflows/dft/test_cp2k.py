@@ -101,7 +101,7 @@ def test_maker_refuses_bad_settings_and_structures_before_any_run():
 
 def test_engine_contract_counterpoise_and_purpose():
     from naspe.workflows.dft.registry import engine, purpose_of
-    from naspe.workflows.flows.counterpoise import counterpoise_maker
+    from naspe.workflows.flows.common.counterpoise import counterpoise_maker
 
     relax = engine("cp2k").relax_maker()
     assert relax.localised_basis == "DZVP-MOLOPT-PBE-GTH"
@@ -205,7 +205,7 @@ def test_counterpoise_of_a_water_dimer_with_ghost_kinds(tmp_path, monkeypatch):
     from jobflow import run_locally
 
     from naspe.workflows.dft.cp2k import Cp2kStaticMaker
-    from naspe.workflows.flows.counterpoise import counterpoise_flow
+    from naspe.workflows.flows.common.counterpoise import counterpoise_flow
 
     monkeypatch.chdir(tmp_path)
     dimer = molecule("H2O") + molecule("H2O")
@@ -215,7 +215,7 @@ def test_counterpoise_of_a_water_dimer_with_ghost_kinds(tmp_path, monkeypatch):
     flow = counterpoise_flow(
         AseAtomsAdaptor.get_structure(dimer), 3, Cp2kStaticMaker(ranks=1, cutoff_ry=250), "a", "b", "w"
     )
-    from naspe.workflows.flows.counterpoise import CounterpoiseCorrection
+    from naspe.workflows.flows.common.counterpoise import CounterpoiseCorrection
 
     responses = run_locally(flow, ensure_success=True)
     outputs = [r.output for by_index in responses.values() for r in by_index.values()]

@@ -2,7 +2,7 @@
 
 Debian's libxc 5.2 enforces the Fermi-hole curvature in meta-GGAs; GPAW's SCAN then diverges in
 the first SCF iterations (energies of order 1e6-1e10 eV, seen for CH4). The core-level method of
-the production preset is SCAN (naspe.workflows.flows.core_level_methods).
+the production preset is SCAN (naspe.workflows.flows.core_levels.methods).
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ def test_one_tblite_electronic_temperature_at_every_entry_point():
     """The campaign ran GFN2-xTB at 1000 K and naspe adhesion at 300 K: now every way of building tblite agrees."""
     from naspe.workflows.campaign import CampaignMaker, campaign_settings
     from naspe.workflows.dft.tblite import TbliteRelaxMaker, TbliteStaticMaker
-    from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, adhesion_maker
-    from naspe.workflows.flows.bonding import TbliteBindingMaker, bonding_flows
+    from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker, adhesion_maker
+    from naspe.workflows.flows.bonding.makers import TbliteBindingMaker, bonding_flows
 
     makers = [
         TbliteRelaxMaker(),
@@ -110,8 +110,8 @@ def test_options_an_engine_ignores_are_refused_with_what_it_supports():
 
 def test_flow_makers_default_to_the_registry_and_refuse_another_engines_maker():
     from naspe.workflows.dft.gpaw import GpawRelaxMaker
-    from naspe.workflows.flows.adhesion import GpawAdhesionMaker, VaspAdhesionMaker
-    from naspe.workflows.flows.bonding import BaseReactionMaker, VaspBindingMaker
+    from naspe.workflows.flows.adhesion.makers import GpawAdhesionMaker, VaspAdhesionMaker
+    from naspe.workflows.flows.bonding.makers import BaseReactionMaker, VaspBindingMaker
 
     assert GpawAdhesionMaker().relax_maker.as_dict() == engine("gpaw").relax_maker().as_dict()
     assert VaspAdhesionMaker().relax_maker.as_dict() == engine("vasp").relax_maker().as_dict()
@@ -154,7 +154,7 @@ def test_cli_refuses_what_the_engine_ignores_before_any_job(args, tmp_path, monk
 @pytest.mark.parametrize("part", ["adhesion", "bonding"])
 def test_campaign_refuses_what_its_engine_ignores(part):
     from naspe.workflows.campaign import CampaignMaker, campaign_settings
-    from naspe.workflows.flows.adhesion import adhesion_maker
+    from naspe.workflows.flows.adhesion.makers import adhesion_maker
 
     off = {p: {"enabled": False} for p in ("conductivity", "core_levels", "adhesion", "bonding") if p != part}
     # the preset's own steps give way to the new engine's; steps given with it are refused

@@ -417,7 +417,7 @@ def test_job_kinds():
 
     from naspe.workflows.dft.gpaw import GpawRelaxMaker
     from naspe.workflows.dft.tblite import TbliteStaticMaker
-    from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_hole_energy
+    from naspe.workflows.flows.core_levels.makers import CoreLevelShiftMaker, core_hole_energy
     from naspe.workflows.md.jobs import LammpsStageMaker
 
     s = tiny_structure()

@@ -59,8 +59,8 @@ def _flows():
     from naspe.structures.topology import to_pymatgen
     from naspe.workflows.campaign import CampaignMaker, campaign_settings
     from naspe.workflows.execution.probe_jobs import probe_flow
-    from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
-    from naspe.workflows.flows.bonding import bonding_flows
+    from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
+    from naspe.workflows.flows.bonding.makers import bonding_flows
 
     r = build_adhesion_system("graphene", "peo")
     settings = campaign_settings("quick")

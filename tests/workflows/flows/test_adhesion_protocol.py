@@ -9,8 +9,8 @@ from naspe.structures.carbon import graphene
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
-from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2
-from naspe.workflows.flows.adhesion_protocol import FROZEN, AdhesionProtocolMaker
+from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2
+from naspe.workflows.flows.adhesion.protocol import FROZEN, AdhesionProtocolMaker
 
 TINY_GPAW = {"basis": "szp(dzp)", "grid_spacing_angstrom": 0.3, "kpts": (1, 1, 1), "hirshfeld_charges": False}
 

@@ -11,8 +11,9 @@ from naspe.workflows.dft.base import check_inputs
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.execution.runner import run_flow
-from naspe.workflows.flows.adhesion import TbliteAdhesionMaker, split_interface
-from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker, adhesion_study_summary
+from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
+from naspe.workflows.flows.adhesion.study import AdhesionStudyMaker, adhesion_study_summary
+from naspe.workflows.flows.common.parts import split_interface
 
 
 def test_every_study_system_builds_within_strain():

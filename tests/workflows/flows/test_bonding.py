@@ -17,7 +17,7 @@ from naspe.structures.reactions import REACTIONS, build_reaction
 from naspe.structures.sites import SITES, hollow_sites, site_position
 from naspe.workflows.cli.main import app
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
-from naspe.workflows.flows.bonding import TbliteBindingMaker, TbliteReactionMaker, split_complex
+from naspe.workflows.flows.bonding.makers import TbliteBindingMaker, TbliteReactionMaker, split_complex
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -146,7 +146,7 @@ def test_split_complex_keeps_cell_moments_and_refuses_close_atoms():
 
 
 def test_engine_input_errors_raised_in_make_before_any_calculation():
-    from naspe.workflows.flows.bonding import GpawBindingMaker, GpawReactionMaker
+    from naspe.workflows.flows.bonding.makers import GpawBindingMaker, GpawReactionMaker
 
     p = binding_complex("graphene", "na", repeat=(3, 2))
     s = placement_structure(p.atoms, p.magmoms)  # Na adatom with 1 μB, GPAW spin-paired by default
@@ -221,7 +221,7 @@ def test_gpaw_na_adatom_hollow_binds_with_charge_transfer_to_carbon(tmp_path):
     from naspe.structures.carbon import CARBON_TYPES
     from naspe.structures.metal import tag_solid
     from naspe.workflows.dft.gpaw import GpawStaticMaker
-    from naspe.workflows.flows.bonding import GpawBindingMaker
+    from naspe.workflows.flows.bonding.makers import GpawBindingMaker
 
     sheet = ase_graphene("C2", a=2.46, size=(3, 3, 1), vacuum=3.5)
     sheet.pbc = (True, True, False)

@@ -17,8 +17,8 @@ from naspe.analysis.segments import pool_replicas, time_to_target
 from naspe.structures.glyme import GlymeElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
 from naspe.workflows.execution.runner import run_flow
-from naspe.workflows.flows.conductivity import ConductivityMaker
-from naspe.workflows.flows.conductivity_progress import progress_line, read_progress
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
+from naspe.workflows.flows.conductivity.progress import progress_line, read_progress
 from naspe.workflows.md.inputs import LammpsInputGenerator
 from naspe.workflows.md.outputs import read_thermo
 
@@ -155,7 +155,7 @@ def test_status_line_of_a_running_production():
 
 def test_no_time_to_target_before_the_run_is_diffusive():
     from naspe.analysis.transport_result import ValueWithError
-    from naspe.workflows.flows.conductivity_adaptive_documents import AdaptiveProductionDocument
+    from naspe.workflows.flows.conductivity.schemas import AdaptiveProductionDocument
 
     common = dict(
         task_label="adaptive production 60C",
@@ -178,7 +178,7 @@ def test_no_time_to_target_before_the_run_is_diffusive():
 
 
 def test_npt_status_line():
-    from naspe.workflows.flows.conductivity_progress import npt_line
+    from naspe.workflows.flows.conductivity.progress import npt_line
 
     p = {"task_label": "npt 60C r0", "n_segments": 2, "duration_ps": 40.0, "budget_ps": 200.0}
     assert npt_line(p | {"mean_density_g_cm3": 1.0213, "mean_density_stderr_g_cm3": 0.0031, "stop_reason": None}) == (

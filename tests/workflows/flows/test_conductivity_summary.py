@@ -7,7 +7,7 @@ import pytest
 from conftest import transport_result
 
 from naspe.analysis.units import BOLTZMANN_EV_PER_K
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+from naspe.workflows.flows.conductivity.schemas import ConductivitySummary
 
 TEMPS = np.array([303.15, 313.15, 323.15, 333.15, 343.15, 353.15])
 EA = 0.35  # eV

@@ -10,7 +10,7 @@ from jobflow import JobStore, job, run_locally
 from maggma.stores import MemoryStore
 
 from naspe.workflows.dft.gpaw import GpawStaticMaker
-from naspe.workflows.flows.convergence_scan import ConvergenceScanMaker, converged_index
+from naspe.workflows.flows.convergence_scan.makers import ConvergenceScanMaker, converged_index
 
 
 def test_converged_index_is_the_setting_the_next_one_reproduces():

@@ -20,10 +20,10 @@ from naspe.analysis.xps import (
 from naspe.structures.carbon import graphene, oxidised_carbon
 from naspe.workflows.dft.core_hole_setups import write_core_hole_setup
 from naspe.workflows.dft.gpaw import GpawStaticMaker
-from naspe.workflows.flows import core_level_final_state as fs
-from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
-from naspe.workflows.flows.core_level_molecules import MolecularShiftMaker, boxed_molecule, molecular_shift
-from naspe.workflows.flows.core_levels import CoreLevelShiftMaker, core_level_shifts
+from naspe.workflows.flows.core_levels import final_state as fs
+from naspe.workflows.flows.core_levels.makers import CoreLevelShiftMaker, core_level_shifts
+from naspe.workflows.flows.core_levels.molecules import MolecularShiftMaker, boxed_molecule, molecular_shift
+from naspe.workflows.flows.core_levels.schemas import CoreLevelShiftDocument
 
 # coarse but converged enough for the sign and order of shifts: ~2 s per core-hole SCF on 2 cores
 COARSE = GpawStaticMaker(grid_spacing_angstrom=0.25, basis="dzp")
@@ -207,7 +207,7 @@ def test_final_state_of_a_metal_slab_from_its_gpaw_ground_state(tmp_path):
     """A real GPAW ground state of a two-layer Na(110) slab: no gap, so the neutral final state."""
     from ase.build import bcc110
 
-    from naspe.workflows.flows.core_level_runs import ground_state_result
+    from naspe.workflows.flows.core_levels.runs import ground_state_result
 
     slab = bcc110("Na", size=(1, 1, 2), vacuum=3.5)
     slab.pbc = (True, True, False)
@@ -225,7 +225,7 @@ def test_zero_moment_ground_state_runs_spin_paired_with_the_same_energy_and_gap(
     So the ground state of a cell without initial moments runs spin-paired; one with moments (an open
     shell) and every core-hole run stay spin-polarised.
     """
-    from naspe.workflows.flows.core_level_runs import gpaw_energy
+    from naspe.workflows.flows.core_levels.runs import gpaw_energy
 
     water = _boxed("H2O", 3.0)
     maker = CoreLevelShiftMaker(static_maker=GpawStaticMaker(basis="sz(dzp)", grid_spacing_angstrom=0.3))
@@ -250,7 +250,7 @@ def test_unconverged_core_hole_scf_stores_no_energy_and_no_shift(tmp_path):
     """
     from gpaw import KohnShamConvergenceError
 
-    from naspe.workflows.flows.core_level_runs import hole_energy
+    from naspe.workflows.flows.core_levels.runs import hole_energy
 
     starved = GpawStaticMaker(grid_spacing_angstrom=0.3, basis="sz(dzp)", calculator_kwargs={"maxiter": 2})
     maker = CoreLevelShiftMaker(

@@ -7,7 +7,7 @@ from jobflow import JobStore, run_locally
 from maggma.stores import MemoryStore
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from naspe.workflows.flows.counterpoise import CounterpoiseCorrection, counterpoise_maker
+from naspe.workflows.flows.common.counterpoise import CounterpoiseCorrection, counterpoise_maker
 
 
 def _water_dimer():
@@ -28,7 +28,7 @@ def test_water_dimer_counterpoise_binds_less_than_raw_and_both_are_stored(tmp_pa
     Chem. Phys. 8 (2006) 1985). dzp overbinds by about 0.15 eV without the correction.
     """
     from naspe.workflows.dft.gpaw import GpawStaticMaker
-    from naspe.workflows.flows.bonding import GpawBindingMaker
+    from naspe.workflows.flows.bonding.makers import GpawBindingMaker
 
     static = GpawStaticMaker(grid_spacing_angstrom=0.3, hirshfeld_charges=False)
     flow = GpawBindingMaker(relax_maker=static).make(_water_dimer(), 3, site="water", fragment="water")
@@ -80,7 +80,7 @@ def test_adhesion_document_uses_the_corrected_w_adh_and_keeps_the_raw_one():
     """W_adh^cp = W_adh - BSSE / A with injected energies (eV) on a 10 x 10 Å cell (A = 100 Å^2)."""
     from pymatgen.core import Lattice, Structure
 
-    from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, adhesion_document
+    from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2, adhesion_document
 
     cell = Structure(
         Lattice.from_parameters(10, 10, 20, 90, 90, 90),
@@ -104,7 +104,7 @@ def test_plane_wave_check_single_points_on_the_relaxed_structures():
 
     from naspe.workflows.base.identity import all_jobs
     from naspe.workflows.dft.gpaw import GpawStaticMaker
-    from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, BaseAdhesionMaker, adhesion_document
+    from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2, BaseAdhesionMaker, adhesion_document
 
     sheet = graphene(size=(3, 3, 1), vacuum=6.0)
     water = molecule("H2O")

@@ -13,16 +13,20 @@ from pymatgen.core import Lattice, Structure
 from naspe.analysis.bonds import Bond
 from naspe.workflows.dft.convergence import DerivedConvergence, RelaxationConvergence
 from naspe.workflows.execution.old_runs import install_redirects, translate
-from naspe.workflows.flows.adhesion_documents import (
-    AdhesionDocument,
-    AdhesionStudyRow,
-    AdhesionStudySummary,
-    CounterpoiseCorrection,
-)
-from naspe.workflows.flows.bonding_documents import BindingDocument
+from naspe.workflows.flows.adhesion.schemas import AdhesionDocument, AdhesionStudyRow, AdhesionStudySummary
+from naspe.workflows.flows.bonding.schemas import BindingDocument
+from naspe.workflows.flows.common.schemas import CounterpoiseCorrection
 
-LIGHT = "naspe.workflows.flows.adhesion_documents"
-#: class -> the module that defined it before the light module (what stored documents name)
+LIGHT = "naspe.workflows.flows.adhesion.schemas"
+#: class -> the light module that defined it before the protocols' sub-packages (what stored documents name)
+FLAT_LIGHT_HOMES = {
+    "AdhesionDocument": "naspe.workflows.flows.adhesion_documents",
+    "AdhesionStudyRow": "naspe.workflows.flows.adhesion_documents",
+    "AdhesionStudySummary": "naspe.workflows.flows.adhesion_documents",
+    "CounterpoiseCorrection": "naspe.workflows.flows.adhesion_documents",
+    "BindingDocument": "naspe.workflows.flows.bonding_documents",
+}
+#: class -> the module that defined it before the light modules
 OLD_HOMES = {
     "AdhesionDocument": "naspe.workflows.flows.adhesion",
     "AdhesionStudyRow": "naspe.workflows.flows.adhesion_study",
@@ -40,7 +44,8 @@ FLAT_HOMES = {
 def test_importing_the_document_modules_loads_no_workflow_engine_store_or_dft_code():
     code = (
         "import json, sys\n"
-        "import naspe.workflows.flows.adhesion_documents, naspe.workflows.flows.bonding_documents\n"
+        "import naspe.workflows.flows.adhesion.schemas, naspe.workflows.flows.bonding.schemas\n"
+        "import naspe.workflows.flows.conductivity.schemas, naspe.workflows.flows.core_levels.schemas\n"
         "print(json.dumps([m for m in ('jobflow', 'atomate2', 'maggma', 'gpaw') if m in sys.modules]))"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -48,15 +53,11 @@ def test_importing_the_document_modules_loads_no_workflow_engine_store_or_dft_co
     assert json.loads(p.stdout) == []
 
 
-def test_the_old_modules_re_export_the_same_classes():
-    from naspe.workflows.flows import adhesion, adhesion_study, counterpoise
+def test_the_maker_modules_re_export_their_documents():
+    from naspe.workflows.flows.adhesion import makers, study
 
-    assert adhesion.AdhesionDocument is AdhesionDocument and "AdhesionDocument" in adhesion.__all__
-    assert adhesion_study.AdhesionStudyRow is AdhesionStudyRow
-    assert adhesion_study.AdhesionStudySummary is AdhesionStudySummary
-    assert {"AdhesionStudyRow", "AdhesionStudySummary"} <= set(adhesion_study.__all__)
-    assert counterpoise.CounterpoiseCorrection is CounterpoiseCorrection
-    assert "CounterpoiseCorrection" in counterpoise.__all__
+    assert makers.AdhesionDocument is AdhesionDocument and "AdhesionDocument" in makers.__all__
+    assert study.AdhesionStudyRow is AdhesionStudyRow and study.AdhesionStudySummary is AdhesionStudySummary
 
 
 def _counterpoise() -> CounterpoiseCorrection:
@@ -143,7 +144,7 @@ def _renamed(data, homes: dict[str, str]):
 
 DOCUMENTS = {"adhesion": _adhesion, "study summary": _summary, "binding": _binding}
 #: the module a stored document names now (jobflow records the output's class; nested models are plain fields)
-MODULES = {"adhesion": LIGHT, "study summary": LIGHT, "binding": "naspe.workflows.flows.bonding_documents"}
+MODULES = {"adhesion": LIGHT, "study summary": LIGHT, "binding": "naspe.workflows.flows.bonding.schemas"}
 
 
 @pytest.mark.parametrize("kind", DOCUMENTS)
@@ -152,12 +153,14 @@ def test_new_documents_record_the_light_modules(kind):
     assert stored["@module"] == MODULES[kind]
 
 
+@pytest.mark.parametrize("homes", [FLAT_LIGHT_HOMES, OLD_HOMES], ids=["light modules", "before them"])
 @pytest.mark.parametrize("kind", DOCUMENTS)
-def test_documents_stored_under_the_old_modules_decode_as_their_class(kind):
+def test_documents_stored_under_the_old_modules_decode_as_their_class(kind, homes):
     doc = DOCUMENTS[kind]()
-    old = _renamed(_stored(doc), OLD_HOMES)
-    assert f'"{LIGHT}"' not in json.dumps(old)
-    decoded = MontyDecoder().process_decoded(old)  # the old modules re-export the classes
+    old = _renamed(_stored(doc), homes)
+    assert f'"{LIGHT}"' not in json.dumps(old) and '"naspe.workflows.flows.common.schemas"' not in json.dumps(old)
+    install_redirects()
+    decoded = MontyDecoder().process_decoded(old)  # as a stored output is read (monty's redirects)
     assert type(decoded) is type(doc) and decoded == doc
     assert MontyDecoder().process_decoded(translate(old)) == doc  # as a run folder's flow is read
 
@@ -174,10 +177,10 @@ def test_documents_stored_before_the_rooms_decode_as_their_class(kind):
 
 
 def test_flows_naming_the_bonding_jobs_old_module_find_them():
-    from naspe.workflows.flows.bonding import binding_document, reaction_document
+    from naspe.workflows.flows.bonding.makers import binding_document, reaction_document
 
     for job, name in ((binding_document, "binding_document"), (reaction_document, "reaction_document")):
-        old = {"@module": "naspe.workflows.flows.bonding_documents", "@callable": name}
-        new = translate(old)
-        assert new == {"@module": "naspe.workflows.flows.bonding", "@callable": name}
-        assert MontyDecoder().process_decoded(new) is job
+        for old_module in ("naspe.workflows.flows.bonding_documents", "naspe.workflows.flows.bonding"):
+            new = translate({"@module": old_module, "@callable": name})
+            assert new == {"@module": "naspe.workflows.flows.bonding.makers", "@callable": name}
+            assert MontyDecoder().process_decoded(new) is job

@@ -17,9 +17,9 @@ from naspe.structures.placement import placement_structure
 from naspe.structures.reactions import build_reaction
 from naspe.structures.topology import combine, to_pymatgen
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
-from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
-from naspe.workflows.flows.bonding import BaseReactionMaker, bonding_flows
-from naspe.workflows.flows.input_checks import interface_gap
+from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
+from naspe.workflows.flows.bonding.makers import BaseReactionMaker, bonding_flows
+from naspe.workflows.flows.common.checks import interface_gap
 
 BAD_RELAXATIONS = [
     (TbliteRelaxMaker(steps=0), r"relax_maker.steps=0: allowed is 1 to 10000"),

@@ -14,7 +14,8 @@ from naspe.workflows.dft.checks import is_slab
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.dft.vasp import vasp_slab_relax_maker
-from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, TbliteAdhesionMaker, split_interface
+from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2, TbliteAdhesionMaker
+from naspe.workflows.flows.common.parts import split_interface
 
 
 def _dme_on_graphene(repeat=(3, 2), gap=3.2, top_vacuum=7.0):
@@ -85,7 +86,7 @@ def test_gpaw_maker_settings_and_bad_values():
     with pytest.raises(ValueError, match="needs >= 3.0 Å of vacuum"):
         GpawRelaxMaker(steps=1).run_ase(s)
     # the adhesion flow refuses it when it is made, before the substrate relaxation runs
-    from naspe.workflows.flows.adhesion import GpawAdhesionMaker
+    from naspe.workflows.flows.adhesion.makers import GpawAdhesionMaker
 
     with pytest.raises(ValueError, match=r"film \(GPAW relaxation\): slab atoms span .* needs >= 3.0 Å of vacuum"):
         GpawAdhesionMaker().make(s, n_sub)
@@ -108,7 +109,7 @@ def test_vasp_slab_inputs_key_by_key():
 
 def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     """Real GPAW (LCAO szp, Gamma point, PBE-D3(BJ)) single points on a tiny cell."""
-    from naspe.workflows.flows.adhesion import GpawAdhesionMaker
+    from naspe.workflows.flows.adhesion.makers import GpawAdhesionMaker
 
     g = graphene((2, 2), vacuum=4.0)
     m = peo_oligomer(1, "methyl", "trans")
@@ -158,7 +159,7 @@ def test_scan_bad_values():
         TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0))
     with pytest.raises(ValueError, match=r"scan_shifts_angstrom=\(0.0, 1.0, 1.0, 2.0, 3.0\): each shift"):
         TbliteAdhesionMaker(scan_shifts_angstrom=(0.0, 1.0, 1.0, 2.0, 3.0))
-    from naspe.workflows.flows.adhesion import scan_structures
+    from naspe.workflows.flows.adhesion.makers import scan_structures
 
     s, n_sub = _dme_on_graphene(gap=3.0)
     with pytest.raises(ValueError, match=r"scan shifts \[-2.5\]"):

@@ -8,7 +8,7 @@ from jobflow import JobStore, run_locally
 from maggma.stores import MemoryStore
 
 from naspe.structures.lammps_data import LammpsSystemWriter
-from naspe.workflows.flows.conductivity import CONDUCTIVITY_PRESETS, ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import CONDUCTIVITY_PRESETS, ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator
 
 

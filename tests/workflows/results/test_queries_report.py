@@ -24,11 +24,11 @@ from naspe.analysis.transport_result import TransportResult
 from naspe.workflows.cli.results import register
 from naspe.workflows.dft.convergence import DerivedConvergence, RelaxationConvergence
 from naspe.workflows.execution.store import open_store
-from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, AdhesionDocument
-from naspe.workflows.flows.adhesion_study import AdhesionStudyRow, AdhesionStudySummary
-from naspe.workflows.flows.bonding_documents import BindingDocument, ReactionDocument
-from naspe.workflows.flows.conductivity import summarize_conductivity
-from naspe.workflows.flows.core_levels import CoreLevelShiftDocument
+from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2, AdhesionDocument
+from naspe.workflows.flows.adhesion.study import AdhesionStudyRow, AdhesionStudySummary
+from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument
+from naspe.workflows.flows.conductivity.makers import summarize_conductivity
+from naspe.workflows.flows.core_levels.makers import CoreLevelShiftDocument
 from naspe.workflows.results.queries import (
     adhesion_table,
     bonding_table,
@@ -402,8 +402,8 @@ def test_jobs_table_reads_runs_and_store(filled, tmp_path):
 
 def test_rows_come_from_document_fields_not_names_texts_or_numbers(tmp_path):
     """Replica, summaries and systems come from typed fields: a job name, a warning or equal numbers change nothing."""
-    from naspe.workflows.flows.adhesion_study import AdhesionStudyMaker
-    from naspe.workflows.flows.conductivity_documents import ConductivitySummary
+    from naspe.workflows.flows.adhesion.study import AdhesionStudyMaker
+    from naspe.workflows.flows.conductivity.schemas import ConductivitySummary
 
     store = open_store(tmp_path / "data")
     misleading = _transport(90.0 + K, 1e-4, replica=1)
@@ -621,7 +621,7 @@ def test_real_tblite_adhesion_run_is_queried_and_reported(tmp_path):
     from naspe.structures.peo import peo_oligomer
     from naspe.structures.topology import combine, to_pymatgen
     from naspe.workflows.dft.tblite import TbliteRelaxMaker
-    from naspe.workflows.flows.adhesion import TbliteAdhesionMaker
+    from naspe.workflows.flows.adhesion.makers import TbliteAdhesionMaker
 
     g = graphene((3, 2), vacuum=4.0)
     m = peo_oligomer(1, "methyl", "trans")

@@ -18,8 +18,8 @@ from monty.json import jsanitize
 from pymatgen.core import Lattice, Structure
 
 from naspe.workflows.execution.store import open_store
-from naspe.workflows.flows.adhesion import EV_PER_A2_TO_J_PER_M2, AdhesionDocument
-from naspe.workflows.flows.conductivity import CONDUCTIVITY_PRESETS
+from naspe.workflows.flows.adhesion.makers import EV_PER_A2_TO_J_PER_M2, AdhesionDocument
+from naspe.workflows.flows.conductivity.makers import CONDUCTIVITY_PRESETS
 from naspe.workflows.results import conclusion as c
 from naspe.workflows.results import report
 from naspe.workflows.results.report_format import Code, Num, join, plain

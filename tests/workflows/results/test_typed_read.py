@@ -16,7 +16,7 @@ from test_queries_report import QUICK, _adhesion, _interface, _put, _transport
 import naspe.workflows.results.read_store as read_store
 from naspe.analysis.transport_result import TransportResult
 from naspe.workflows.execution.store import open_store
-from naspe.workflows.flows.adhesion import AdhesionDocument
+from naspe.workflows.flows.adhesion.makers import AdhesionDocument
 from naspe.workflows.results.queries import conductivity_table
 from naspe.workflows.results.read_store import open_for_reading
 from naspe.workflows.results.store_reader import META_KEYS, ROW_KEYS

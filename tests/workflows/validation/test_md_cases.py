@@ -7,8 +7,8 @@ import pytest
 from conftest import run_in_memory
 
 from naspe.analysis.transport_result import ValueWithError
-from naspe.workflows.flows.conductivity import ConductivityMaker
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary, ProductionOutcome
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
+from naspe.workflows.flows.conductivity.schemas import ConductivitySummary, ProductionOutcome
 from naspe.workflows.md.inputs import LammpsInputGenerator
 from naspe.workflows.validation import ValidationDocument, suite_cases
 from naspe.workflows.validation.md_cases import START_FRACTION, DensityMaker
@@ -232,7 +232,7 @@ def test_a_diffusion_case_compares_the_named_species_d_in_cm2_s():
 
 def test_replicas_combine_their_d_by_pooled_blocks_and_the_ionicity_carries_both_errors():
     from naspe.analysis.transport_result import TransportResult
-    from naspe.workflows.flows.conductivity_documents import _combined_diffusion
+    from naspe.workflows.flows.conductivity.schemas import _combined_diffusion
 
     fields = TransportResult.model_fields
     assert "block_diffusion_cm2_s" in fields

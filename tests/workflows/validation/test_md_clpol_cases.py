@@ -9,7 +9,7 @@ from conftest import run_in_memory
 from conftest import run_naspe as run
 
 from naspe.structures.forcefield.drude import default_clpol
-from naspe.workflows.flows.conductivity import ConductivityMaker
+from naspe.workflows.flows.conductivity.makers import ConductivityMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator
 from naspe.workflows.validation import suite_cases
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker

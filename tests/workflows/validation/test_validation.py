@@ -146,8 +146,8 @@ def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
     """C-O, C=O, O-C=O, CO2-like and an O 1s, each at the settings of every preset's interface core levels."""
     from naspe.analysis.xps import core_environments
     from naspe.workflows.campaign.presets import campaign_settings
-    from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS
-    from naspe.workflows.flows.core_level_molecules import boxed_molecule
+    from naspe.workflows.flows.core_levels.methods import CORE_LEVEL_METHODS
+    from naspe.workflows.flows.core_levels.molecules import boxed_molecule
     from naspe.workflows.validation import xps_cases
 
     cases = suite_cases("dft")
@@ -180,14 +180,14 @@ def test_xps_cases_cover_every_carbon_class_at_each_presets_settings():
     assert {("C", "C-O"), ("C", "C=O"), ("C", "O-C=O"), ("O", "C=O")} <= classes
     assert cases["xps-c1s-co2"].reference_value == 6.85  # 297.69 - 290.84 eV, Jolly et al. 1984
     # a document's settings name the preset whose cases judge it; spin-paired or other numerics name none
-    from naspe.workflows.flows.core_level_methods import method_name
+    from naspe.workflows.flows.core_levels.methods import method_name
 
     assert method_name("lcao", "szp(dzp)", 0.25, None) == "quick"
     assert method_name("pw", None, None, 500.0, xc="SCAN") == "production"
     assert method_name("pw", None, None, 500.0) is None  # PBE in plane waves is no preset's method
     assert method_name("lcao", "szp(dzp)", 0.25, None, spinpol=False) is None
     assert method_name("pw", None, None, 400.0, xc="SCAN") is None
-    from naspe.workflows.flows.core_level_methods import CoreLevelMethod
+    from naspe.workflows.flows.core_levels.methods import CoreLevelMethod
 
     with pytest.raises(ValueError, match="xc='SCAN' with mode='lcao': GPAW runs meta-GGAs in mode 'pw' only"):
         CoreLevelMethod(mode="lcao", xc="SCAN")

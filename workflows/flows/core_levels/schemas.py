@@ -17,7 +17,7 @@ from naspe.analysis.xps import (
     reference_binding_energy,
 )
 from naspe.workflows.dft.convergence import DerivedConvergence, RelaxationConvergence
-from naspe.workflows.flows.core_level_final_state import FinalStateChoice
+from naspe.workflows.flows.core_levels.final_state import FinalStateChoice
 
 __all__ = ["CoreLevelShift", "CoreLevelShiftDocument"]
 
@@ -37,7 +37,7 @@ class CoreLevelShift(BaseModel):
     delta_scf_energy_eV: float | None = Field(
         None,
         description="E(core hole) - E(ground state) (eV); absolute Delta-SCF binding energy, meaningful "
-        "only spin-polarised (settings 'spinpol'; see naspe.workflows.flows.core_levels); None without a "
+        "only spin-polarised (settings 'spinpol'; see naspe.workflows.flows.core_levels.makers); None without a "
         "ground-state run",
     )
     shift_eV: float = Field(description="Core-level shift vs the reference atom (eV); positive = more tightly bound")
@@ -118,7 +118,7 @@ class CoreLevelShiftDocument(BaseModel):
             XPS value (eV) of the reference; default: that of its environment class
             (:func:`~naspe.analysis.xps.reference_binding_energy`).
         final_state
-            The final state used and why (:func:`~naspe.workflows.flows.core_level_final_state.choose`).
+            The final state used and why (:func:`~naspe.workflows.flows.core_levels.final_state.choose`).
         geometry_convergence
             Convergence of the relaxation that made the geometry, when known (a part "geometry").
             Each Delta-SCF single point counts as converged: GPAW raises on an unconverged SCF.

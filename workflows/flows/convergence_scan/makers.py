@@ -16,8 +16,8 @@ is the converged one. Two stages:
    basis. CP2K: the density grid's cutoff (300, 400, 500, 600 Ry) with its MOLOPT
    basis. VASP (its cutoff is the input set's) runs the k-point stage only.
 
-Each step is a job that runs the adhesion (:class:`~naspe.workflows.flows.adhesion.BaseAdhesionMaker`)
-or binding (:class:`~naspe.workflows.flows.bonding.BaseBindingMaker`) flow with the
+Each step is a job that runs the adhesion (:class:`~naspe.workflows.flows.adhesion.makers.BaseAdhesionMaker`)
+or binding (:class:`~naspe.workflows.flows.bonding.makers.BaseBindingMaker`) flow with the
 step's single-point Maker, then decides: the next step, the next stage, or the
 :class:`ConvergenceScanDocument` (every step's setting, mesh, value and change; the
 converged setting; whether each stage converged within its sequence). A stage that
@@ -267,13 +267,13 @@ class ConvergenceScanMaker(Maker):
         """The jobs of one step and a reference to its value (W_adh J/m^2 or E_bind eV)."""
         engine = self.engine_name()
         if self.quantity == "w_adh_J_m2":
-            from naspe.workflows.flows.adhesion import BaseAdhesionMaker
+            from naspe.workflows.flows.adhesion.makers import BaseAdhesionMaker
 
             flow = BaseAdhesionMaker(name=f"{self.name} {label}", relax_maker=maker, engine=engine).make(
                 structure, n_substrate
             )
             return [flow], flow.output.w_adh_J_m2
-        from naspe.workflows.flows.bonding import BaseBindingMaker
+        from naspe.workflows.flows.bonding.makers import BaseBindingMaker
 
         flow = BaseBindingMaker(name=f"{self.name} {label}", relax_maker=maker, engine=engine).make(
             structure, n_substrate

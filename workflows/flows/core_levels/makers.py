@@ -10,7 +10,7 @@ a :class:`~naspe.workflows.dft.gpaw.GpawStaticMaker`, so shifts and energies
 come from one set of parameters). The core hole is a full 1s hole (1.0 e) built
 into a PAW setup generated offline by GPAW's atomic generator
 (:mod:`naspe.workflows.dft.core_hole_setups`). For molecules, whose shifts are
-compared with gas-phase XPS, :mod:`naspe.workflows.flows.core_level_molecules`
+compared with gas-phase XPS, :mod:`naspe.workflows.flows.core_levels.molecules`
 puts each molecule alone in its own box and subtracts absolute Delta-SCF energies.
 
 C 1s shifts are referenced to a graphitic (``C sp2``, graphite 284.42 eV) or an
@@ -22,7 +22,7 @@ C(=O)-O) and set against the XPS range of its class.
 Choices, and why
 ----------------
 - **Final state from the system** (``final_state="auto"``,
-  :mod:`naspe.workflows.flows.core_level_final_state`): the core-ionised cation for
+  :mod:`naspe.workflows.flows.core_levels.final_state`): the core-ionised cation for
   molecules and insulating cells, the neutral final state (core electron in the
   valence, Susi et al. 2014) for metallic or semimetallic cells, decided from the
   ground-state gap; the choice and its reason are fields of the document. The
@@ -43,7 +43,7 @@ Choices, and why
 - **Basis**: the static Maker's (LCAO with a basis generated for the core-hole
   setup, or plane waves). LCAO dzp makes O-C=O/CO2-type shifts ~0.3-0.4 eV too
   small against plane waves; measurements in
-  :mod:`naspe.workflows.flows.core_level_molecules`.
+  :mod:`naspe.workflows.flows.core_levels.molecules`.
 - **No dispersion**: D3 depends on positions only and cancels exactly in a shift
   at fixed geometry.
 - Energies are on the all-electron scale (GPAW energy + ``get_reference_energy()``).
@@ -77,9 +77,9 @@ from naspe.workflows.base.kinds import runs_on
 from naspe.workflows.dft.checks import GPAW_EDGE_ANGSTROM, to_atoms
 from naspe.workflows.dft.core_hole_setups import basis_file_name
 from naspe.workflows.dft.gpaw import GpawStaticMaker
-from naspe.workflows.flows import core_level_final_state as fs
-from naspe.workflows.flows.core_level_documents import CoreLevelShiftDocument
-from naspe.workflows.flows.core_level_runs import ground_state_result, hole_energy
+from naspe.workflows.flows.core_levels import final_state as fs
+from naspe.workflows.flows.core_levels.runs import ground_state_result, hole_energy
+from naspe.workflows.flows.core_levels.schemas import CoreLevelShiftDocument
 
 __all__ = ["CoreLevelShiftMaker", "core_level_shifts", "core_hole_energy", "ground_state"]
 
@@ -118,7 +118,7 @@ class CoreLevelShiftMaker(Maker):
         ``spinpol`` is replaced by ``spinpol`` here.
     final_state
         ``"auto"`` (default: ionised for molecules and insulators, neutral for metallic
-        cells, from the ground-state gap; :mod:`~naspe.workflows.flows.core_level_final_state`),
+        cells, from the ground-state gap; :mod:`~naspe.workflows.flows.core_levels.final_state`),
         ``"neutral"`` (core electron in the valence, Susi 2014; GPAW ``charge=-1``) or
         ``"ionized"`` (core-ionised cation; GPAW ``charge=0``).
     spinpol

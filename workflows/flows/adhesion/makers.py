@@ -18,7 +18,7 @@ construction the CLI and the campaign share, so they compute the same W_adh.
 The substrate's bottom atoms (within ``fix_bottom_angstrom`` of its lowest atom)
 are held fixed, as the bulk side of a slab.
 
-The document (:class:`~naspe.workflows.flows.adhesion_documents.AdhesionDocument`, defined in
+The document (:class:`~naspe.workflows.flows.adhesion.schemas.AdhesionDocument`, defined in
 that light module and re-exported here) says how far W_adh can be trusted: ``convergence``
 (:class:`~naspe.workflows.dft.convergence.DerivedConvergence` of the three
 relaxations and any single points: a relaxation stopped at its step limit with
@@ -46,9 +46,11 @@ from naspe.workflows.dft import registry
 from naspe.workflows.dft.base import EngineMaker, check_inputs, engine_properties, relaxation_of
 from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 from naspe.workflows.dft.periodic import for_system
-from naspe.workflows.flows.adhesion_documents import AdhesionDocument, CounterpoiseCorrection
-from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
-from naspe.workflows.flows.input_checks import check_gap, check_relaxation
+from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
+from naspe.workflows.flows.common.checks import check_gap, check_relaxation
+from naspe.workflows.flows.common.counterpoise import counterpoise_flow, counterpoise_maker
+from naspe.workflows.flows.common.parts import split_interface
+from naspe.workflows.flows.common.schemas import CounterpoiseCorrection
 
 __all__ = [
     "AdhesionDocument",
@@ -58,7 +60,6 @@ __all__ = [
     "TbliteAdhesionMaker",
     "VaspAdhesionMaker",
     "adhesion_maker",
-    "split_interface",
     "scan_structures",
     "EV_PER_A2_TO_J_PER_M2",
     "SCAN_SHIFTS_ANGSTROM",
@@ -67,24 +68,6 @@ __all__ = [
 
 #: rigid film shifts (Å) of the separation scan that the CLI's ``--scan`` and the campaign's ``adhesion.scan`` run
 SCAN_SHIFTS_ANGSTROM = (-0.5, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5, 6.0)
-
-
-def split_interface(interface: Structure, n_substrate: int, fix_bottom_angstrom: float) -> tuple[Structure, ...]:
-    """Interface, substrate and film as Structures in the interface cell, substrate bottom fixed, ``magmom`` kept."""
-    if not 0 < n_substrate < len(interface):
-        raise ValueError(f"n_substrate={n_substrate}: must be between 1 and {len(interface) - 1} (sites - 1)")
-    moments = interface.site_properties.get("magmom")
-    props = {} if moments is None else {"magmom": list(moments)}
-    clean = Structure(
-        interface.lattice, interface.species, interface.cart_coords, coords_are_cartesian=True, site_properties=props
-    )
-    z = clean.cart_coords[:, 2]
-    z_min = z[:n_substrate].min()
-    fixed = [(k < n_substrate and z[k] < z_min + fix_bottom_angstrom) for k in range(len(clean))]
-    clean.add_site_property("selective_dynamics", [[not f] * 3 for f in fixed])
-    substrate = Structure.from_sites(clean.sites[:n_substrate])
-    film = Structure.from_sites(clean.sites[n_substrate:])
-    return clean, substrate, film
 
 
 def scan_structures(interface: Structure, n_substrate: int, shifts_angstrom: list[float]) -> tuple[list, list]:
@@ -243,7 +226,7 @@ class BaseAdhesionMaker(Maker):
     counterpoise
         Correct the basis-set superposition error when the energies come from an LCAO
         Maker (GPAW LCAO): four single points on the relaxed interface
-        (:mod:`naspe.workflows.flows.counterpoise`); ``w_adh_J_m2`` is then the corrected
+        (:mod:`naspe.workflows.flows.common.counterpoise`); ``w_adh_J_m2`` is then the corrected
         value. Other engines: no effect.
 
     check_maker

@@ -26,13 +26,13 @@ spends the geometry steps at a fast level and keeps GPAW for the energies:
    GFN2-xTB SCF does not converge; see the engine registry).
 4. **GPAW** (``dft_maker``, PBE-D3(BJ)) on the three geometries: single points
    (``refine_steps = 0``) or a relaxation of at most ``refine_steps`` steps, with
-   the substrate's bottom atoms fixed as in :class:`~naspe.workflows.flows.adhesion.BaseAdhesionMaker`.
+   the substrate's bottom atoms fixed as in :class:`~naspe.workflows.flows.adhesion.makers.BaseAdhesionMaker`.
 5. **counterpoise** (LCAO only): the four single points of
-   :mod:`naspe.workflows.flows.counterpoise` on the interface geometry, giving
+   :mod:`naspe.workflows.flows.common.counterpoise` on the interface geometry, giving
    W_adh^cp = W_adh - BSSE / A.
 
 W_adh = (E_substrate + E_film - E_interface) / A from the GPAW energies, with the
-bond analysis of :func:`~naspe.workflows.flows.adhesion.adhesion_document`. The
+bond analysis of :func:`~naspe.workflows.flows.adhesion.makers.adhesion_document`. The
 :class:`AdhesionProtocolDocument` records the level and steps of every stage.
 
 Accuracy, measured here with ``benchmarks/bench_adhesion_protocol.py`` on one small
@@ -77,9 +77,10 @@ from naspe.workflows.dft.base import EngineMaker, check_inputs
 from naspe.workflows.dft.gpaw import GpawRelaxMaker
 from naspe.workflows.dft.periodic import for_system
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
-from naspe.workflows.flows.adhesion import AdhesionDocument, adhesion_document, split_interface
-from naspe.workflows.flows.counterpoise import counterpoise_flow, counterpoise_maker
-from naspe.workflows.flows.input_checks import check_gap
+from naspe.workflows.flows.adhesion.makers import AdhesionDocument, adhesion_document
+from naspe.workflows.flows.common.checks import check_gap
+from naspe.workflows.flows.common.counterpoise import counterpoise_flow, counterpoise_maker
+from naspe.workflows.flows.common.parts import split_interface
 
 __all__ = [
     "AdhesionProtocolMaker",

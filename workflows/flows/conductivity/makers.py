@@ -8,7 +8,7 @@ into a Flow:
 for each temperature: per replica ``npt`` in segments until density and potential energy
 plateau, or a budget (:mod:`naspe.workflows.md.equilibration`; new velocities, replica
 seed) -> per replica a first ``production`` segment (NVT at the mean equilibrated
-volume, ion dumps) -> ``adaptive production`` (:mod:`naspe.workflows.flows.conductivity_adaptive`):
+volume, ion dumps) -> ``adaptive production`` (:mod:`naspe.workflows.flows.conductivity.adaptive`):
 the replicas analysed and combined between segments, more segments until the MSDs are
 diffusive and sigma's relative error is at most ``error_target``, or the budget ->
 per replica its ``transport`` result -> ``summary`` (Arrhenius and VTF fits, figure).
@@ -33,12 +33,13 @@ from jobflow import Flow, Maker, OutputReference, job
 from jobflow.core.job import JobConfig, OnMissing
 
 from naspe.analysis.arrhenius import plot_arrhenius
-from naspe.analysis.transport import MIN_FRAMES_PER_BLOCK, analyze_conductivity
+from naspe.analysis.transport import MIN_FRAMES_PER_BLOCK
+from naspe.analysis.transport_files import analyze_conductivity
 from naspe.analysis.transport_result import TransportResult
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.structures.lammps_data import LammpsSystemWriter
-from naspe.workflows.flows.conductivity_adaptive import AdaptiveProductionMaker, replica_transport
-from naspe.workflows.flows.conductivity_documents import ConductivitySummary, ProductionOutcome, finished_results
+from naspe.workflows.flows.conductivity.adaptive import AdaptiveProductionMaker, replica_transport
+from naspe.workflows.flows.conductivity.schemas import ConductivitySummary, ProductionOutcome, finished_results
 from naspe.workflows.md.equilibration import NptEquilibrationMaker
 from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
@@ -179,7 +180,7 @@ class ConductivityMaker(Maker):
         Longest production segment (ps; a block's wall time); None: no limit.
     error_target
         Relative standard error of ``target_quantity`` at which the production stops (0.2 = 20 %),
-        once the MSDs are diffusive (:mod:`naspe.workflows.flows.conductivity_adaptive`).
+        once the MSDs are diffusive (:mod:`naspe.workflows.flows.conductivity.adaptive`).
     target_quantity
         ``"sigma_eh_S_cm"`` (Einstein-Helfand) or ``"sigma_ne_S_cm"`` (Nernst-Einstein).
     block_count

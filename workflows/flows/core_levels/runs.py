@@ -1,6 +1,6 @@
 """The GPAW runs of a Delta-SCF core-level shift: ground state (with its gap) and 1s core-hole states.
 
-``maker`` is a :class:`~naspe.workflows.flows.core_levels.CoreLevelShiftMaker` (its
+``maker`` is a :class:`~naspe.workflows.flows.core_levels.makers.CoreLevelShiftMaker` (its
 ``gpaw_parameters``, ``run_pbc``, ``static_maker``, ``setup_dir``, ``setup_name`` and
 ``final_state`` are used). Energies are on GPAW's all-electron scale (eV): the GPAW energy plus
 ``calc.get_reference_energy()``, so that ground-state and core-hole energies can be subtracted.
@@ -14,7 +14,7 @@ from typing import Any
 from ase import Atoms
 
 from naspe.workflows.dft.core_hole_setups import basis_file_name, on_setup_path, write_core_hole_setup
-from naspe.workflows.flows import core_level_final_state as fs
+from naspe.workflows.flows.core_levels import final_state as fs
 
 __all__ = ["gpaw_energy", "hole_energy", "ground_state_result"]
 

@@ -20,7 +20,7 @@ Segment lengths adapt: while the run is not diffusive, each round doubles the ru
 the time the error ~ 1/sqrt(t) extrapolation gives (+10 %), never more than doubling
 the run nor longer than ``max_segment_ps`` (a block's wall time), and cut at the budget.
 Every controller writes ``conductivity-progress.json`` in its directory, which
-``naspe status`` reads (:mod:`naspe.workflows.flows.conductivity_progress`).
+``naspe status`` reads (:mod:`naspe.workflows.flows.conductivity.progress`).
 Why jobs and not a loop inside one job: see :mod:`naspe.workflows.md.equilibration`; here,
 in addition, the replicas of a round run as parallel jobs and meet in the controller.
 """
@@ -38,8 +38,8 @@ from naspe.analysis.segments import concatenate_segments, pool_replicas, time_to
 from naspe.analysis.trajectory import load_ion_trajectory
 from naspe.analysis.transport import MIN_FRAMES_PER_BLOCK, TransportAnalysis
 from naspe.analysis.transport_result import TransportResult, ValueWithError
-from naspe.workflows.flows.conductivity_adaptive_documents import AdaptiveProductionDocument, TargetQuantity
-from naspe.workflows.flows.conductivity_progress import write_progress
+from naspe.workflows.flows.conductivity.progress import write_progress
+from naspe.workflows.flows.conductivity.schemas import AdaptiveProductionDocument, TargetQuantity
 from naspe.workflows.md.inputs import StageSpec
 from naspe.workflows.md.jobs import SYSTEM_META, LammpsStageMaker
 from naspe.workflows.md.segment_documents import SegmentRecord

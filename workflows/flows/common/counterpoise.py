@@ -27,7 +27,7 @@ Jurečka et al., Phys. Chem. Chem. Phys. 8 (2006) 1985, reference -0.218 eV):
 0.123 eV on the second).
 
 The correction's document, :class:`CounterpoiseCorrection`, is in the light
-:mod:`naspe.workflows.flows.adhesion_documents` and re-exported here.
+:mod:`naspe.workflows.flows.adhesion.schemas` and re-exported here.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from pymatgen.core import Structure
 
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
-from naspe.workflows.flows.adhesion_documents import COUNTERPOISE_METHOD as METHOD
-from naspe.workflows.flows.adhesion_documents import CounterpoiseCorrection
+from naspe.workflows.flows.common.schemas import COUNTERPOISE_METHOD as METHOD
+from naspe.workflows.flows.common.schemas import CounterpoiseCorrection
 
 __all__ = [
     "CounterpoiseCorrection",

@@ -48,7 +48,7 @@ What each cause does:
 
 With the defaults, C-O and C=O shifts are within 0.12 eV of experiment; O-C=O-type carbons stay
 0.4 eV low (HCOOH -0.37, CO2 -0.44 eV). That remainder is PBE's: all-electron PBE Delta-SCF gives
-the same, SCAN and PBE0 do not (:mod:`naspe.workflows.flows.core_level_methods`).
+the same, SCAN and PBE0 do not (:mod:`naspe.workflows.flows.core_levels.methods`).
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ from pydantic import BaseModel, Field
 from naspe.analysis.xps import GAS_PHASE_1S_EV, GAS_PHASE_SOURCE, check_element, core_environments
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.base.kinds import runs_on
-from naspe.workflows.flows.core_level_methods import CORE_LEVEL_METHODS, CoreLevelMethod
-from naspe.workflows.flows.core_level_runs import gpaw_energy
-from naspe.workflows.flows.core_levels import CoreLevelShiftMaker
+from naspe.workflows.flows.core_levels.makers import CoreLevelShiftMaker
+from naspe.workflows.flows.core_levels.methods import CORE_LEVEL_METHODS, CoreLevelMethod
+from naspe.workflows.flows.core_levels.runs import gpaw_energy
 
 __all__ = [
     "MolecularShiftDocument",

@@ -15,7 +15,7 @@ listed in ``unconverged`` and left out of the comparison: the carbon-versus-sodi
 answer comes from converged W_adh only, and is None without them.
 
 The summary's classes (:class:`AdhesionStudyRow`, :class:`AdhesionStudySummary`) are in the light
-:mod:`naspe.workflows.flows.adhesion_documents` and re-exported here.
+:mod:`naspe.workflows.flows.adhesion.schemas` and re-exported here.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from naspe.structures.systems import Interface
 from naspe.structures.topology import to_pymatgen
 from naspe.workflows.base.identity import with_content_uuid
 from naspe.workflows.dft.convergence import Purpose
-from naspe.workflows.flows.adhesion import BaseAdhesionMaker, GpawAdhesionMaker
-from naspe.workflows.flows.adhesion_documents import AdhesionStudyRow, AdhesionStudySummary
+from naspe.workflows.flows.adhesion.makers import BaseAdhesionMaker, GpawAdhesionMaker
+from naspe.workflows.flows.adhesion.schemas import AdhesionStudyRow, AdhesionStudySummary
 
 __all__ = ["AdhesionStudyMaker", "AdhesionStudyRow", "AdhesionStudySummary", "adhesion_study_summary"]
 

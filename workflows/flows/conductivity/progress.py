@@ -1,6 +1,6 @@
 """Where an adaptive production stands, for ``naspe status``: one file per controller job, one line per temperature.
 
-Each :class:`~naspe.workflows.flows.conductivity_adaptive.AdaptiveProductionMaker` job
+Each :class:`~naspe.workflows.flows.conductivity.adaptive.AdaptiveProductionMaker` job
 writes :data:`PROGRESS_FILE` (atomically) in its own directory; :func:`read_progress`
 collects them under a run directory and keeps, per temperature chain, the latest
 round; :func:`progress_line` is the line ``naspe status`` prints.
