@@ -199,7 +199,7 @@ class TransportAnalysis:
         if not isinstance(trajectory, IonTrajectory):
             raise TypeError(
                 f"trajectory is a {type(trajectory).__name__}; pass an IonTrajectory from load_ion_trajectory "
-                "(or use analyze_conductivity with file paths)"
+                "(or use naspe.analysis.transport_files.analyze_conductivity with file paths)"
             )
         if not (np.isfinite(temperature_K) and temperature_K > 0):
             raise ValueError(f"temperature_K={temperature_K}: must be a positive temperature in K")

@@ -10,7 +10,8 @@ import pytest
 from naspe.analysis.errors import NonDiffusiveError
 from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_com_file, write_dump
 from naspe.analysis.trajectory import load_ion_trajectory
-from naspe.analysis.transport import TransportAnalysis, analyze_conductivity
+from naspe.analysis.transport import TransportAnalysis
+from naspe.analysis.transport_files import analyze_conductivity
 from naspe.analysis.transport_result import TransportResult
 from naspe.analysis.units import conductivity_S_cm
 from naspe.structures.synthetic_cell import build_cell

@@ -4,7 +4,7 @@ The settings validators check each value's type and range wherever the settings 
 (:mod:`naspe.workflows.campaign.settings`); this module checks what depends on the machine:
 an engine the configuration cannot launch (VASP without ``vasp_command``) and MPI ranks a
 local run cannot have. The command line checks the same through the same functions
-(:meth:`naspe.workflows.dft.registry.EngineSpec.check_runnable`), so ``adhesion: {engine: vasp}``
+(:meth:`naspe.workflows.dft.engine_spec.EngineSpec.check_runnable`), so ``adhesion: {engine: vasp}``
 in an overrides file is refused exactly as ``naspe adhesion --engine vasp`` is.
 """
 

@@ -66,13 +66,18 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     # modules split after the restructuring
     _W + "dft.engines": (_W + "dft.gpaw", _W + "dft.tblite", _W + "dft.vasp", _W + "dft.base", _W + "dft.registry"),
     # the protocols' sub-packages (flows.adhesion, flows.bonding, ...: schemas, makers and the rest)
-    _W + "flows.adhesion": (_W + "flows.adhesion.makers", _W + "flows.adhesion.schemas", _W + "flows.common.parts"),
+    _W + "flows.adhesion": (
+        _W + "flows.adhesion.schemas",
+        _W + "flows.adhesion.makers",
+        _W + "flows.common.schemas",
+        _W + "flows.common.parts",
+    ),
     _W + "flows.adhesion_documents": (_W + "flows.adhesion.schemas", _W + "flows.common.schemas"),
     _W + "flows.adhesion_study": (_W + "flows.adhesion.study", _W + "flows.adhesion.schemas"),
     _W + "flows.adhesion_protocol": (_W + "flows.adhesion.protocol",),
-    _W + "flows.bonding": (_W + "flows.bonding.makers", _W + "flows.bonding.schemas"),
-    _W + "flows.bonding_documents": (_W + "flows.bonding.schemas", _W + "flows.bonding.makers"),
-    _W + "flows.counterpoise": (_W + "flows.common.counterpoise", _W + "flows.common.schemas"),
+    _W + "flows.bonding": (_W + "flows.bonding.jobs", _W + "flows.bonding.makers", _W + "flows.bonding.schemas"),
+    _W + "flows.bonding_documents": (_W + "flows.bonding.schemas", _W + "flows.bonding.jobs"),
+    _W + "flows.counterpoise": (_W + "flows.common.schemas", _W + "flows.common.counterpoise"),
     _W + "flows.input_checks": (_W + "flows.common.checks",),
     _W + "flows.conductivity": (_W + "flows.conductivity.makers", _W + "flows.conductivity.schemas"),
     _W + "flows.conductivity_documents": (_W + "flows.conductivity.schemas",),
@@ -80,8 +85,8 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
     _W + "flows.conductivity_adaptive_documents": (_W + "flows.conductivity.schemas",),
     _W + "flows.conductivity_progress": (_W + "flows.conductivity.progress",),
     _W + "flows.core_levels": (
-        _W + "flows.core_levels.makers",
         _W + "flows.core_levels.schemas",
+        _W + "flows.core_levels.makers",
         _W + "dft.core_hole_setups",
     ),
     _W + "flows.core_level_documents": (_W + "flows.core_levels.schemas",),

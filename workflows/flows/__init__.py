@@ -1,4 +1,5 @@
 """The protocols, one sub-package each: conductivity, adhesion, bonding, core levels, and the convergence scan.
 
-Each holds a light ``schemas`` module (its documents) and its Makers; ``common`` holds what they share.
+Each protocol holds a light ``schemas`` module (the documents the results read) and its Makers; ``common``
+holds what they share (the counterpoise jobs and document, the split of a complex, input checks).
 """

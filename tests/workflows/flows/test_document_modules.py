@@ -177,10 +177,10 @@ def test_documents_stored_before_the_rooms_decode_as_their_class(kind):
 
 
 def test_flows_naming_the_bonding_jobs_old_module_find_them():
-    from naspe.workflows.flows.bonding.makers import binding_document, reaction_document
+    from naspe.workflows.flows.bonding.jobs import binding_document, reaction_document
 
     for job, name in ((binding_document, "binding_document"), (reaction_document, "reaction_document")):
         for old_module in ("naspe.workflows.flows.bonding_documents", "naspe.workflows.flows.bonding"):
             new = translate({"@module": old_module, "@callable": name})
-            assert new == {"@module": "naspe.workflows.flows.bonding.makers", "@callable": name}
+            assert new == {"@module": "naspe.workflows.flows.bonding.jobs", "@callable": name}
             assert MontyDecoder().process_decoded(new) is job

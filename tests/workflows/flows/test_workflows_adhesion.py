@@ -108,7 +108,10 @@ def test_vasp_slab_inputs_key_by_key():
 
 
 def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
-    """Real GPAW (LCAO szp, Gamma point, PBE-D3(BJ)) single points on a tiny cell."""
+    """Real GPAW (LCAO sz(dzp), h = 0.3 Å, Gamma point, PBE-D3(BJ)) single points on a tiny cell.
+
+    Measured here: W_adh 0.111 J/m^2 counterpoise-corrected (0.116 raw, BSSE 6.5 meV per part).
+    """
     from naspe.workflows.flows.adhesion.makers import GpawAdhesionMaker
 
     g = graphene((2, 2), vacuum=4.0)
@@ -119,7 +122,7 @@ def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     cell = g.cell.copy()
     cell[2, 2] = m.positions[:, 2].max() + 4.0
     s = to_pymatgen(combine([g, m], cell=cell))
-    relax = GpawRelaxMaker(steps=1, basis="szp(dzp)", grid_spacing_angstrom=0.25, kpts=(1, 1, 1))
+    relax = GpawRelaxMaker(steps=1, basis="sz(dzp)", grid_spacing_angstrom=0.3, kpts=(1, 1, 1))
     flow = GpawAdhesionMaker(relax_maker=relax).make(s, len(g))
     store = JobStore(MemoryStore())
     run_locally(flow, store=store, create_folders=True, root_dir=tmp_path, log=False)

@@ -8,7 +8,7 @@ atomic charges: Hirshfeld for GPAW, Mulliken for tblite).
 
 :class:`ReactionDocument`: E_product - E_reactant (eV) of a product state against
 the intact adsorbed reactant (same atoms, same cell), with the bonds formed and
-broken. The Makers that relax the states are in :mod:`naspe.workflows.flows.bonding.makers`.
+broken. The Makers that relax the states are in :mod:`naspe.workflows.flows.bonding.jobs`.
 
 Both carry ``convergence`` (:class:`~naspe.workflows.dft.convergence.DerivedConvergence`
 of their relaxations: not converged when any relaxation stopped at its step limit,
@@ -18,7 +18,7 @@ positive E_bind means the fragment is not bound at that geometry.
 This module imports pydantic, pymatgen's core and naspe's light modules only (no jobflow,
 atomate2, maggma or engine), so the result tables and any other module can import it at
 the top. The jobs that write these documents (``binding_document``, ``reaction_document``)
-are in :mod:`naspe.workflows.flows.bonding.makers`.
+are in :mod:`naspe.workflows.flows.bonding.jobs`.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ Jurečka et al., Phys. Chem. Chem. Phys. 8 (2006) 1985, reference -0.218 eV):
 0.123 eV on the second).
 
 The correction's document, :class:`CounterpoiseCorrection`, is in the light
-:mod:`naspe.workflows.flows.adhesion.schemas` and re-exported here.
+:mod:`naspe.workflows.flows.common.schemas` and re-exported here.
 """
 
 from __future__ import annotations
