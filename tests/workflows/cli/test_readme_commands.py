@@ -95,19 +95,21 @@ def test_adhesion_and_bonding_commands_resume_in_their_default_relative_out(tmp_
     assert again["reused_calculations"] == 4 and again["w_adh_J_m2"] == first["w_adh_J_m2"]
     assert attempts(out) == started
 
-    bonding = "bonding --site vacancy --fragment dme --engine tblite --json --steps 2".split()
-    first = json.loads(ok(*bonding, cwd=tmp_path).stdout)
+    # the reaction line of the user guide, with the screening engine and tiny settings: its binding energy is the
+    # plain bonding line's (the same four jobs; `naspe bonding` without --reaction: test_progress, test_bonding)
+    bonding = "bonding --site vacancy --fragment dme --reaction dme-vacancy-bridge --engine tblite --steps 2".split()
+    first = json.loads(ok(*bonding, "--json", cwd=tmp_path).stdout)
     out = tmp_path / "naspe-bonding"
     assert first["run_dir"] == str(out) and np.isfinite(first["binding_energy_eV"])
+    assert np.isfinite(first["reaction"]["reaction_energy_eV"])
     started = attempts(out)
-    assert started == 4  # substrate, fragment and complex relaxations, then the binding energy
-    again = json.loads(ok(*bonding, cwd=tmp_path).stdout)  # resumable: no job starts a second time
+    # substrate, fragment and complex relaxations, then the binding energy; reactant and product, the reaction energy
+    assert started == 7
+    p = ok(*bonding, cwd=tmp_path)  # as the guide writes it (no --json); resumable: no job starts a second time
+    assert "dme-vacancy-bridge: ΔE = " in p.stdout and f"E_bind = {first['binding_energy_eV']:.3f} eV" in p.stdout
+    again = json.loads((out / "bonding.json").read_text())
     assert attempts(out) == started and again["binding_energy_eV"] == first["binding_energy_eV"]
-
-    # the README's reaction line, with the screening engine and tiny settings
-    reaction = "bonding --site vacancy --fragment dme --reaction dme-vacancy-bridge --engine tblite --steps 2"
-    p = ok(*reaction.split(), "--out", "reaction", cwd=tmp_path)
-    assert "dme-vacancy-bridge: ΔE = " in p.stdout and (tmp_path / "reaction" / "bonding.json").is_file()
+    assert again["reaction"]["reaction_energy_eV"] == first["reaction"]["reaction_energy_eV"]
 
 
 def _wait_until_done(cwd: Path, run: str, timeout: float = 120.0) -> dict:
@@ -144,7 +146,8 @@ def test_cluster_and_query_commands(tmp_path):
     assert f"{run}: 2 done" in p.stdout
 
     # the results database under the default ./naspe-data, filled by the custom-interface example
-    example = [sys.executable, str(ROOT / "examples" / "adhesion_custom_interface.py"), "--steps", "2"]
+    # single points: only the rows matter here (the example itself runs with --steps 2 in tests/test_examples.py)
+    example = [sys.executable, str(ROOT / "examples" / "adhesion_custom_interface.py"), "--steps", "1"]
     p = subprocess.run(example, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert p.returncode == 0, p.stderr[-3000:]
     assert "peo/graphene-epoxide" in ok("query", "adhesion", "--engine", "tblite", cwd=tmp_path).stdout

@@ -5,6 +5,10 @@ process working in the job's directory is the engine's death. ``naspe submit`` r
 job with the local defaults (``max_retries = 1``); ``naspe status`` and ``naspe query jobs``
 must then show the job as it ended: done after one death, failed (naming the lost worker)
 after two, never done with a made-up result.
+
+The defaults go in as a ``--config`` file with ``lost_worker_seconds`` lowered from 120 to 12:
+Parsl's pool checks its workers every ``lost_worker_seconds // 4`` seconds, so a death is
+noticed within 3 s instead of 30 s. What the run does with the death is the same.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from ase.build import molecule
 from conftest import run_naspe
 from monty.json import jsanitize
@@ -58,17 +63,22 @@ def _killer(runs_dir: Path, kills: int) -> threading.Thread:
 @pytest.mark.parametrize("kills", [1, 2])
 def test_a_killed_gpaw_worker_is_retried_and_a_job_that_keeps_dying_is_failed(tmp_path, kills):
     from naspe.workflows.dft.gpaw import GpawStaticMaker
+    from naspe.workflows.execution.hpc_config import local_defaults
 
     water = molecule("H2O")
     water.center(vacuum=5.0)
     water.pbc = True
     job = GpawStaticMaker().make(AseAtomsAdaptor.get_structure(water))
     (tmp_path / "flow.json").write_text(json.dumps(jsanitize(job.as_dict(), strict=True, enum_values=True)))
+    config = local_defaults().model_dump(mode="json") | {"lost_worker_seconds": 12}  # see the module docstring
+    (tmp_path / "local.yaml").write_text(yaml.safe_dump(config))
     env = {**os.environ, "NASPE_DATA_DIR": str(tmp_path / "data")}
 
     killer = _killer(tmp_path / "data" / "runs", kills)
     killer.start()
-    p = run_naspe("submit", "--flow", "flow.json", "--name", "dies", cwd=tmp_path, env=env, timeout=600)
+    p = run_naspe(
+        "submit", "--flow", "flow.json", "--name", "dies", "--config", "local.yaml", cwd=tmp_path, env=env, timeout=600
+    )
     killer.join()
 
     status = json.loads(run_naspe("status", "dies", "--json", cwd=tmp_path, env=env).stdout)

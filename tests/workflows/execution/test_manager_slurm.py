@@ -63,7 +63,10 @@ def test_flow_with_lammps_and_fan_out_runs_in_slurm_jobs(slurm_env, tmp_path, sm
 
 def test_job_killed_at_its_slurm_time_limit_is_failed_and_a_rerun_completes(slurm_env, tmp_path):
     store = open_store(tmp_path / "data")
-    job = sleep(35.0)  # Slurm enforces limits every 30 s: the expired block dies before the job ends
+    # Slurm enforces limits every 30 s: held by nothing but its 120 s, the expired block dies before the job ends;
+    # the rerun is released at once (the release file exists by then), so it takes no 120 s
+    release = tmp_path / "release"
+    job = sleep(120.0, release=str(release))
     flow = Flow([job])
     run = tmp_path / "run"
     manager = FlowManager(store, run, _slurm_config(slurm_env), job_walltime=False)
@@ -86,5 +89,6 @@ def test_job_killed_at_its_slurm_time_limit_is_failed_and_a_rerun_completes(slur
     rec = read_state(run)["records"][job.uuid]
     assert rec["state"] == "failed" and store.query_one({"uuid": job.uuid}) is None
 
+    release.touch()
     report = FlowManager(store, run, _slurm_config(slurm_env)).resume()  # the same flow, a new allocation
-    assert report.finished and store.get_output(job.uuid) == 35.0
+    assert report.finished and store.get_output(job.uuid) == 120.0
