@@ -52,7 +52,7 @@ $(STAMP): pyproject.toml Makefile
 	ldd $$($(VENV)/bin/python -c 'import _gpaw; print(_gpaw.__file__)') | grep -q '$(LIBXC)/lib/libxc'
 	touch $(STAMP)
 
-# the main job: the whole study on the quick preset (about 12 minutes on two cores), then its report
+# the main job: the whole study on the quick preset (10-12 minutes on two cores), then its report
 demo: setup
 	$(VENV)/bin/naspe run --preset quick
 	$(VENV)/bin/naspe report --out demo-output

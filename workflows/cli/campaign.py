@@ -85,7 +85,7 @@ def run_campaign(preset: str, overrides: dict, config, data_dir: Path, name: str
 
 
 def run_cmd(
-    preset: Annotated[str, typer.Option(help="quick (a laptop, ~5 min), standard (workstation), production (HPC)")] = (
+    preset: Annotated[str, typer.Option(help="quick (2 cores, ~10 min), standard (workstation), production (HPC)")] = (
         "quick"
     ),
     overrides: Annotated[

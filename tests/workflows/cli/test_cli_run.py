@@ -46,8 +46,9 @@ def test_probe_in_foreground_then_status(tmp_path):
 
 
 def test_detached_run_cancel_and_resume(tmp_path):
-    marker = str(tmp_path / "ran")
-    long = sleep(10.0, marker)
+    marker, release = str(tmp_path / "ran"), tmp_path / "release"
+    # held until released: a fixed 10 s sleep ended before `cancel` on a loaded machine (naspe start-ups take seconds)
+    long = sleep(300.0, marker, release=str(release))
     after = add(long.output, 1)
     (tmp_path / "flow.json").write_text(json.dumps(Flow([long, after], name="long").as_dict()))
     p = naspe("submit", "--flow", "flow.json", "--name", "long", "--detach", cwd=tmp_path)
@@ -64,6 +65,7 @@ def test_detached_run_cancel_and_resume(tmp_path):
     assert naspe("cancel", "long", cwd=tmp_path).stdout.strip().endswith("no driver running")
 
     (tmp_path / "ran").unlink()
+    release.touch()  # the resumed job returns at once
     p = naspe("submit", "--resume", "long", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert _status(tmp_path, "long")["counts"] == {"done": 2}
