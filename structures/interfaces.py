@@ -123,6 +123,7 @@ def crystal_interface(
     MAX_STRAIN.check(max_strain, "max_strain")
     MAX_AREA_ANGSTROM2.check(max_area_angstrom2, "max_area_angstrom2")
     # pymatgen's interface builders take ~1 s to import: only when a ZSL match is asked for
+    from pymatgen.analysis.elasticity.strain import Deformation
     from pymatgen.analysis.interfaces.coherent_interfaces import CoherentInterfaceBuilder
     from pymatgen.analysis.interfaces.zsl import ZSLGenerator
 
@@ -136,31 +137,31 @@ def crystal_interface(
             if key in s.site_properties:
                 s.remove_site_property(key)
 
-    def candidates(strain_bound: float, area_bound: float):
+    def matches(strain_bound: float, area_bound: float):
+        """The builder and its ZSL matches as (match, in-plane strain, area in Å^2), before any interface is built."""
         zsl = ZSLGenerator(max_area=area_bound, max_length_tol=strain_bound, max_angle_tol=strain_bound)
         builder = CoherentInterfaceBuilder(sub, fil, film_miller, substrate_miller, zslgen=zsl)
-        if not builder.zsl_matches:
-            return
-        for term in builder.terminations:
-            yield from builder.get_interfaces(
-                term, gap=gap, vacuum_over_film=vacuum, film_thickness=film_layers, substrate_thickness=substrate_layers
-            )
+        found = []
+        for m in builder.zsl_matches:
+            # the strain the builder records for an interface of this match, and the interface cell's area
+            strain = _in_plane_strain(Deformation(m.match_transformation).green_lagrange_strain)
+            found.append((m, strain, float(np.linalg.norm(np.cross(*m.substrate_sl_vectors[:2])))))
+        return builder, found
 
+    # the smallest cell, then the smallest strain (the first match on ties); only that interface is built, as
+    # building every match's interface (hundreds for graphite | Na within 200 Å^2) took ~30 s
+    builder, found = matches(max_strain, max_area_angstrom2)
     best = None
-    for iface in candidates(max_strain, max_area_angstrom2):
-        strain = _in_plane_strain(iface.interface_properties["strain"])
-        area = float(np.linalg.norm(np.cross(iface.lattice.matrix[0], iface.lattice.matrix[1])))
+    for m, strain, area in found:
         if strain <= max_strain + 1e-9 and area <= max_area_angstrom2 + 1e-6:
             if best is None or (area, strain) < (best[2], best[1]):
-                best = (iface, strain, area)
+                best = (m, strain, area)
     if best is None:
-        found = [
-            (_in_plane_strain(i.interface_properties["strain"]), float(np.linalg.norm(np.cross(*i.lattice.matrix[:2]))))
-            for i in candidates(0.2, 4 * max_area_angstrom2)
-        ]
+        found = matches(0.2, 4 * max_area_angstrom2)[1]
         hint = (
-            f"smallest strain available: {min(f[0] for f in found):.3f} (area {min(found)[1]:.1f} Å^2); "
-            f"smallest area: {min(f[1] for f in found):.1f} Å^2"
+            f"smallest strain available: {min(f[1] for f in found):.3f} "
+            f"(area {min(found, key=lambda f: (f[1], f[2]))[2]:.1f} Å^2); "
+            f"smallest area: {min(f[2] for f in found):.1f} Å^2"
             if found
             else f"no match even at strain 0.2 and area {4 * max_area_angstrom2:.0f} Å^2"
         )
@@ -168,7 +169,17 @@ def crystal_interface(
             f"no {substrate.get_chemical_formula()}{substrate_miller}/{film.get_chemical_formula()}{film_miller} "
             f"interface with strain <= {max_strain} and area <= {max_area_angstrom2} Å^2; {hint}"
         )
-    iface, strain, area = best
+    match, strain, area = best
+    builder.zsl_matches = [match]
+    iface = next(
+        builder.get_interfaces(
+            builder.terminations[0],
+            gap=gap,
+            vacuum_over_film=vacuum,
+            film_thickness=film_layers,
+            substrate_thickness=substrate_layers,
+        )
+    )
     atoms = AseAtomsAdaptor.get_atoms(iface)
     labels = iface.site_properties["interface_label"]
     is_sub = np.array([str(lbl).startswith("substrate") for lbl in labels])
