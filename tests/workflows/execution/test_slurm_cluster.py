@@ -70,7 +70,10 @@ def test_expired_job_times_out_fast(slurm_cluster, tmp_path):
     assert time.monotonic() - t0 < 40
     show = slurm_cluster.run("scontrol", "-o", "show", "job", job_id).stdout
     assert "Reason=TimeLimit" in show
-    assert "ExitCode=0:15" in show  # the batch script got SIGTERM
+    # killed by a signal: SIGTERM, or SIGKILL when the batch shell outlives KillWait (5 s) on a loaded machine (the
+    # 0:15 assert failed once in make test with the other worker busy; alone it gives 0:15)
+    exit_code = next((f for f in show.split() if f.startswith("ExitCode=")), show)
+    assert exit_code in ("ExitCode=0:15", "ExitCode=0:9"), exit_code
     text = out.read_text()
     assert "started" in text and "DUE TO TIME LIMIT" in text
 

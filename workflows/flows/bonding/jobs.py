@@ -7,8 +7,8 @@
 with the bonds formed and broken (lengths in Å) and the charge transferred (e);
 :func:`reaction_document` computes ``E_product - E_reactant`` (eV) with the bonds
 formed and broken. Both carry the convergence of the relaxations they read, their
-level of theory and purpose, and the counterpoise correction where the engine has a
-localised basis. :func:`split_complex` is the split of a complex into substrate and
+level of theory and purpose; the binding document also carries the counterpoise
+correction where the engine has a localised basis. :func:`split_complex` is the split of a complex into substrate and
 fragment in the complex's cell.
 """
 
