@@ -8,8 +8,8 @@ a pressure-tensor file it adds the Green-Kubo viscosity (mPa s) and the Yeh-Humm
 finite-size correction of D; with the whole-system trajectory, the Na+ solvation
 structure.
 
-Example:
--------
+Examples
+--------
 >>> from naspe.analysis.transport_files import analyze_conductivity
 >>> result = analyze_conductivity("ions.lammpstrj", "system.data", 353.15, timestep_fs=2.0,
 ...                               com_file="com.dat")  # doctest: +SKIP

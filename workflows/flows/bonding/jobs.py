@@ -8,8 +8,8 @@ with the bonds formed and broken (lengths in Å) and the charge transferred (e);
 :func:`reaction_document` computes ``E_product - E_reactant`` (eV) with the bonds
 formed and broken. Both carry the convergence of the relaxations they read, their
 level of theory and purpose; the binding document also carries the counterpoise
-correction where the engine has a localised basis. :func:`split_complex` is the split of a complex into substrate and
-fragment in the complex's cell.
+correction where the engine has a localised basis. The Makers that make these jobs are in
+:mod:`naspe.workflows.flows.bonding.makers`.
 """
 
 from __future__ import annotations
@@ -19,50 +19,11 @@ from jobflow import Response, job
 from pymatgen.core import Structure
 
 from naspe.analysis.bonds import Bond, find_bonds, order_matrix
-from naspe.workflows.dft import registry
-from naspe.workflows.dft.base import relaxation_of
-from naspe.workflows.dft.checks import check_distances, to_atoms
 from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument
-from naspe.workflows.flows.common.parts import split_interface
 from naspe.workflows.flows.common.schemas import CounterpoiseCorrection
 
-__all__ = ["binding_document", "reaction_document", "split_complex"]
-
-
-def _check_structure(structure: Structure, label: str) -> None:
-    """The engines' atoms-too-close check on ``structure``, its message prefixed with ``label``."""
-    try:
-        check_distances(to_atoms(structure))
-    except ValueError as err:
-        raise ValueError(f"{label}: {err}") from None
-
-
-def _quality(relax_maker, engine: str, jobs: dict) -> dict:
-    """The document's ``convergence_parts`` (label -> relaxation reference), ``level_of_theory`` and ``purpose``."""
-    return {
-        "convergence_parts": {label: relaxation_of(relax_maker, j) for label, j in jobs.items()},
-        "level_of_theory": registry.level_of_theory_of(relax_maker),
-        "purpose": registry.purpose_of(relax_maker, engine).value,
-    }
-
-
-def split_complex(
-    complex_structure: Structure, n_substrate: int, fix_bottom_angstrom: float
-) -> tuple[Structure, Structure, Structure]:
-    """Complex, substrate and fragment in the complex's cell, substrate bottom fixed, magnetic moments kept.
-
-    The split of :func:`~naspe.workflows.flows.common.parts.split_interface`, after the
-    atoms-too-close check every engine runs (VASP's Makers included).
-
-    Raises
-    ------
-    ValueError
-        ``n_substrate`` outside 1..len-1, or atoms too close (:func:`~naspe.workflows.dft.checks.check_distances`).
-    """
-    parts = split_interface(complex_structure, n_substrate, fix_bottom_angstrom)
-    _check_structure(parts[0], "complex")
-    return parts
+__all__ = ["binding_document", "reaction_document"]
 
 
 def _atoms(structure: Structure):

@@ -44,15 +44,10 @@ from pymatgen.core import Structure
 
 from naspe.structures.bounds import ANCHOR_HEIGHT_ANGSTROM
 from naspe.workflows.dft import registry
-from naspe.workflows.dft.base import check_inputs, engine_properties
+from naspe.workflows.dft.base import check_inputs, engine_properties, relaxation_of
+from naspe.workflows.dft.checks import check_distances, to_atoms
 from naspe.workflows.dft.periodic import PeriodicEngineMaker, for_system
-from naspe.workflows.flows.bonding.jobs import (
-    _check_structure,
-    _quality,
-    binding_document,
-    reaction_document,
-    split_complex,
-)
+from naspe.workflows.flows.bonding.jobs import binding_document, reaction_document
 from naspe.workflows.flows.common.checks import check_relaxation
 from naspe.workflows.flows.common.counterpoise import counterpoise_flow, counterpoise_maker
 from naspe.workflows.flows.common.parts import split_interface
@@ -73,6 +68,41 @@ __all__ = [
     "binding_document",
     "reaction_document",
 ]
+
+
+def _check_structure(structure: Structure, label: str) -> None:
+    """The engines' atoms-too-close check on ``structure``, its message prefixed with ``label``."""
+    try:
+        check_distances(to_atoms(structure))
+    except ValueError as err:
+        raise ValueError(f"{label}: {err}") from None
+
+
+def _quality(relax_maker, engine: str, jobs: dict) -> dict:
+    """The document's ``convergence_parts`` (label -> relaxation reference), ``level_of_theory`` and ``purpose``."""
+    return {
+        "convergence_parts": {label: relaxation_of(relax_maker, j) for label, j in jobs.items()},
+        "level_of_theory": registry.level_of_theory_of(relax_maker),
+        "purpose": registry.purpose_of(relax_maker, engine).value,
+    }
+
+
+def split_complex(
+    complex_structure: Structure, n_substrate: int, fix_bottom_angstrom: float
+) -> tuple[Structure, Structure, Structure]:
+    """Complex, substrate and fragment in the complex's cell, substrate bottom fixed, magnetic moments kept.
+
+    The split of :func:`~naspe.workflows.flows.common.parts.split_interface`, after the
+    atoms-too-close check every engine runs (VASP's Makers included).
+
+    Raises
+    ------
+    ValueError
+        ``n_substrate`` outside 1..len-1, or atoms too close (:func:`~naspe.workflows.dft.checks.check_distances`).
+    """
+    parts = split_interface(complex_structure, n_substrate, fix_bottom_angstrom)
+    _check_structure(parts[0], "complex")
+    return parts
 
 
 @dataclass
