@@ -81,7 +81,7 @@ def _open(data_dir: Path | None, config_file: Path | None):
 def _check_campaign(store, data_dir: Path, campaign: str | None) -> None:
     if campaign is None:
         return
-    from naspe.workflows.results.queries import campaigns
+    from naspe.workflows.results.store_reader import campaigns
 
     known = campaigns(store)
     if campaign not in known:
@@ -107,20 +107,28 @@ def _emit(
     columns: list[str],
     empty: str | None = None,
 ) -> None:
-    """Print ``df`` as JSON, CSV or a table.
+    """Print ``df`` (a DataFrame or a :class:`~naspe.workflows.results.row_table.RowTable`) as JSON, CSV or a table.
 
     No rows: JSON ``[]`` and CSV the header only, exit 0 (a script reads an empty
     answer); the table form ends with one sentence on stderr and exit 2 (``empty``,
-    else one naming the filters or the command that makes results).
+    else one naming the filters or the command that makes results). A RowTable of plain
+    values is printed without pandas, as pandas prints it (see its module); any other
+    becomes a DataFrame first.
     """
+    from naspe.workflows.results.row_table import RowTable
+
     if as_json and as_csv:
         fail("give at most one of --json and --csv")
+    plain = isinstance(df, RowTable) and df.plain
+    if isinstance(df, RowTable) and not plain:
+        df = df.to_frame()
     if as_json:
-        rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+        records = df.records() if plain else df.to_dict(orient="records")
+        rows = [{k: _plain(v) for k, v in r.items()} for r in records]
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
     if as_csv:
-        typer.echo(df.to_csv(index=False), nl=False)
+        typer.echo(df.to_csv() if plain else df.to_csv(index=False), nl=False)
         return
     if not len(df):
         if empty is not None:
@@ -128,11 +136,19 @@ def _emit(
         if filtered:
             fail(f"no {what} results in {data_dir} match the filters")
         fail(f"no {what} results in {data_dir}; {_HINT}")
+    if plain:
+        typer.echo(df.to_text(columns, float_format=_shown_float, na_rep="-"))
+        return
     import pandas as pd  # loaded by the query already; kept out of the CLI start-up
 
     shown = df[[c for c in columns if c in df.columns]]
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        typer.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}", na_rep="-"))
+        typer.echo(shown.to_string(index=False, float_format=_shown_float, na_rep="-"))
+
+
+def _shown_float(x: float) -> str:
+    """A float in a printed table: four significant digits."""
+    return f"{x:.4g}"
 
 
 def _filtered(*values) -> bool:
@@ -229,12 +245,12 @@ def query_adhesion(
     (``not_converged`` names it; ``convergence_detail`` in --json/--csv says why), unknown when not recorded;
     ``purpose`` is screening or production.
     """
-    from naspe.workflows.results.queries import adhesion_table
+    from naspe.workflows.results.adhesion_tables import adhesion_row_table
 
     check_output_form(as_json, as_csv)
     data_dir, store = _open(data_dir, config_file)
     _check_campaign(store, data_dir, campaign)
-    df = adhesion_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
+    df = adhesion_row_table(store, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
     cols = [
         "system",
         "substrate_class",
@@ -350,7 +366,7 @@ def query_jobs(
     """Jobs of the runs under <data_dir>/runs: state, attempts, times and campaign parameters."""
     from naspe.workflows.execution.run_files import RunError, find_run
     from naspe.workflows.execution.state import StateError
-    from naspe.workflows.results.queries import jobs_table
+    from naspe.workflows.results.job_tables import jobs_row_table
 
     check_output_form(as_json, as_csv)
     if run is not None:  # before the store is opened: a run that is not there leaves nothing behind
@@ -360,7 +376,7 @@ def query_jobs(
             fail(str(err))
     data_dir, store = _open(data_dir, config_file)
     try:
-        df = jobs_table(
+        df = jobs_row_table(
             data_dir,
             store,
             run=run,

@@ -40,6 +40,7 @@ never opened by a writer since) has no index: its queries read the documents as 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sqlite3
 import time
@@ -53,7 +54,16 @@ from naspe.analysis.output_files import write_replacing
 from naspe.workflows.execution.store_changes import DOCUMENTS_TABLE, change_stamp, changed_keys
 from naspe.workflows.execution.store_paths import DATABASE
 
-__all__ = ["QueryIndex", "IndexUnavailable", "INDEX_FILE", "QUERY_COLLECTION", "HEAD_KEYS", "REDUCED", "output_classes"]
+__all__ = [
+    "QueryIndex",
+    "IndexUnavailable",
+    "INDEX_FILE",
+    "QUERY_COLLECTION",
+    "HEAD_KEYS",
+    "REDUCED",
+    "output_classes",
+    "gc_paused",
+]
 
 #: the index file, in the store directory (beside montydb's ``.monty.storage``)
 INDEX_FILE = "query-index-outputs.bson"
@@ -62,7 +72,8 @@ HEAD_KEYS = ("uuid", "index", "name", "completed_at", "metadata")
 #: classes whose documents the index holds as the tables read them: output fields reduced to what they use
 REDUCED: dict[str, tuple[str, ...]] = {"AdhesionDocument": ("relaxed_interface",)}
 #: the format of the records; raise it when what a record holds changes (``HEAD_KEYS``, ``REDUCED``, the
-#: reductions), so that old index files are rebuilt
+#: reductions), so that old index files are rebuilt; not for a new form of a reduction that the readers take as
+#: the old one (a structure's sites as lists of elements, read as the species dicts of format 2 were)
 _FORMAT = 2
 #: the collection the index describes: the job documents (their large objects are elsewhere)
 QUERY_COLLECTION = "outputs"
@@ -80,14 +91,37 @@ def output_classes(doc: dict) -> list[str]:
     return [d["@class"] for d in items if isinstance(d, dict) and isinstance(d.get("@class"), str)]
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (restored after, as it was): for decoding many documents at once.
+
+    Decoding thousands of documents makes hundreds of thousands of dicts and lists, none of them
+    garbage; each collection the allocations set off walks all of them again (two thirds of the
+    time of reading 2500 adhesion documents from the index). Reference counting still frees what
+    is dropped; a cycle made inside waits for the next collection after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _reduced_structure(structure):
-    """A structure's sites as far as a table reads them (the elements of each site), else the value itself."""
+    """A structure's sites as far as a table reads them (the elements of each site, one list a site), else the value.
+
+    Index files written before hold each site as ``{"species": [{"element": ...}]}``; both forms
+    read as the same :class:`~naspe.workflows.results.typed_read.StructureSites` (this one decodes
+    in about half the time), so those files are kept, not rebuilt.
+    """
     if not isinstance(structure, dict) or not isinstance(structure.get("sites"), list):
         return structure
     sites = []
     for site in structure["sites"]:
         species = site.get("species", []) if isinstance(site, dict) else []
-        sites.append({"species": [{"element": sp["element"]} if "element" in sp else {} for sp in species]})
+        sites.append([sp["element"] for sp in species if isinstance(sp, dict) and "element" in sp])
     return {"sites": sites}
 
 
@@ -207,7 +241,8 @@ class QueryIndex:
     def _load(self) -> None:
         """The records of the index file when it is of this record format (else none: rebuilt)."""
         try:
-            docs = bson.decode_all(self.path.read_bytes())
+            with gc_paused():
+                docs = bson.decode_all(self.path.read_bytes())
         except (OSError, bson.errors.BSONError, ValueError):
             return
         if not docs or docs[0].get("format") != _FORMAT:
@@ -288,7 +323,8 @@ class QueryIndex:
                 if held is None or _index_key(r) > _index_key(held):
                     chosen[r["h"]["uuid"]] = r
             if cls in REDUCED and all("d" in r for r in chosen.values()):
-                docs = [bson.decode(r["d"]) for r in chosen.values()]
+                with gc_paused():
+                    docs = [bson.decode(r["d"]) for r in chosen.values()]
             else:
                 fetched = self._fetch(conn, [r["k"] for r in chosen.values()])
                 docs = [fetched[r["k"]] for r in chosen.values() if r["k"] in fetched]
@@ -301,8 +337,9 @@ class QueryIndex:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for k, v in conn.execute(f"SELECT k, v FROM [{DOCUMENTS_TABLE}] WHERE k IN ({marks})", chunk):
-                docs[k] = bson.decode(v)
+            with gc_paused():
+                for k, v in conn.execute(f"SELECT k, v FROM [{DOCUMENTS_TABLE}] WHERE k IN ({marks})", chunk):
+                    docs[k] = bson.decode(v)
         return docs
 
 

@@ -17,26 +17,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from naspe.structures.systems import SUBSTRATE_CLASSES, substrate_class
+from naspe.workflows.results.row_table import RowTable
 from naspe.workflows.results.store_reader import (
     META_KEYS,
     QUALITY_KEYS,
     ROW_KEYS,
     as_store,
     filter_rows,
-    frame,
     quality_columns,
 )
 from naspe.workflows.results.typed_read import Stored, StructureSites, read
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from naspe.analysis.bonds import Bond
     from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
 
 __all__ = [
     "adhesion_table",
+    "adhesion_row_table",
     "adhesion_rows",
     "substrate_class",
     "SUBSTRATE_CLASSES",
@@ -150,6 +151,26 @@ def adhesion_table(
     preset: str | None = None,
     campaign: str | None = None,
 ) -> pd.DataFrame:
+    """One row per stored ``AdhesionDocument``: :func:`adhesion_row_table` as a DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`adhesion_row_table`, strongest adhesion first.
+    """
+    filters = {"salt": salt, "interface": interface, "engine": engine, "preset": preset, "campaign": campaign}
+    return adhesion_row_table(store, **filters).to_frame()
+
+
+def adhesion_row_table(
+    store,
+    *,
+    salt: str | None = None,
+    interface: str | None = None,
+    engine: str | None = None,
+    preset: str | None = None,
+    campaign: str | None = None,
+) -> RowTable:
     """One row per stored ``AdhesionDocument``: work of adhesion and interface bonds.
 
     The system (``film/substrate``) comes from the job's metadata, else from the
@@ -158,7 +179,7 @@ def adhesion_table(
 
     Returns
     -------
-    pandas.DataFrame
+    RowTable
         Job and metadata columns, ``film``, ``substrate``, ``substrate_class`` ('Na', 'carbon',
         'defective/oxidised carbon', 'Na/C'), ``engine``, ``w_adh_J_m2`` (J/m^2), ``w_adh_eV_A2`` (eV/Å^2),
         ``area_angstrom2`` (Å^2), ``film_eo_per_nm2`` (PEO coverage, EO units per nm^2;
@@ -204,4 +225,4 @@ def adhesion_table(
         rows.append(row)
     rows = filter_rows(rows, salt=salt, interface=interface, engine=engine, preset=preset, campaign=campaign)
     rows.sort(key=lambda r: -r["w_adh_J_m2"])
-    return frame(rows, _ADHESION_COLUMNS)
+    return RowTable(rows, _ADHESION_COLUMNS)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from naspe.workflows.results.row_table import RowTable
+from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, newest_by_uuid
 
-from naspe.workflows.results.store_reader import META_KEYS, as_store, equal, filter_rows, frame, newest_by_uuid
+if TYPE_CHECKING:
+    import pandas as pd
 
-__all__ = ["jobs_table"]
+__all__ = ["jobs_table", "jobs_row_table"]
 
 _JOB_COLUMNS = (
     "run",
@@ -55,6 +58,40 @@ def jobs_table(
     salt: str | None = None,
     interface: str | None = None,
 ) -> pd.DataFrame:
+    """Every job of the runs under ``<data_dir>/runs`` (or of ``run``): :func:`jobs_row_table` as a DataFrame.
+
+    Parameters and columns as :func:`jobs_row_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per job.
+    """
+    return jobs_row_table(
+        data_dir,
+        store,
+        run=run,
+        state=state,
+        preset=preset,
+        campaign=campaign,
+        component=component,
+        salt=salt,
+        interface=interface,
+    ).to_frame()
+
+
+def jobs_row_table(
+    data_dir: str | Path,
+    store=None,
+    *,
+    run: str | None = None,
+    state: str | None = None,
+    preset: str | None = None,
+    campaign: str | None = None,
+    component: str | None = None,
+    salt: str | None = None,
+    interface: str | None = None,
+) -> RowTable:
     """Every job of the runs under ``<data_dir>/runs`` (or of ``run``) with its state.
 
     Parameters
@@ -73,7 +110,7 @@ def jobs_table(
 
     Returns
     -------
-    pandas.DataFrame
+    RowTable
         ``run``, ``job_uuid``, ``job_index``, ``job_name``, ``kind``, ``state``, ``attempts``, ``started``,
         ``finished``, ``completed_at`` (store), metadata columns and ``error`` (first line).
 
@@ -129,4 +166,4 @@ def jobs_table(
         if wanted is not None:
             rows = [r for r in rows if equal(r.get(key), wanted)]
     rows.sort(key=lambda r: (r["run"], r["started"] or "~", r["job_name"] or ""))
-    return frame(rows, _JOB_COLUMNS)
+    return RowTable(rows, _JOB_COLUMNS)

@@ -20,11 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from naspe.workflows.execution.query_index import IndexUnavailable
+from naspe.workflows.results.row_table import RowTable
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from naspe.workflows.dft.convergence import DerivedConvergence, Purpose
 
 __all__ = [
@@ -221,6 +222,4 @@ def filter_rows(
 
 def frame(rows: list[dict], columns: Iterable[str]) -> pd.DataFrame:
     """DataFrame with ``columns`` first (in order), then any others; empty frames keep the columns."""
-    columns = list(columns)
-    extra = [k for r in rows for k in r if k not in columns]
-    return pd.DataFrame(rows, columns=columns + list(dict.fromkeys(extra))).reset_index(drop=True)
+    return RowTable(rows, columns).to_frame()

@@ -44,6 +44,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
 
+from naspe.workflows.execution.query_index import gc_paused
 from naspe.workflows.results.store_reader import META_KEYS, equal, latest
 
 __all__ = ["Stored", "StructureSites", "read", "reading_model"]
@@ -57,7 +58,8 @@ class StructureSites(BaseModel):
     """A stored structure as the tables read it: the elements on each site, in site order (no lattice, no positions).
 
     Validates from a stored pymatgen ``Structure`` / ``Molecule`` (``as_dict()``) and from
-    the query index's reduced form of one (``{"sites": [{"species": [{"element": ...}]}]}``).
+    the query index's reduced form of one (``{"sites": [["C"], ["O"], ...]}``; index files written
+    before it: ``{"sites": [{"species": [{"element": ...}]}]}``).
     Each site is a tuple of its species' elements (one for an ordered site): tuples of text, which
     the garbage collector does not follow (thousands of documents read at once stay cheap).
     """
@@ -72,6 +74,8 @@ class StructureSites(BaseModel):
         """The elements of each site of a stored structure's ``sites`` (a species without an element: left out)."""
         if not isinstance(value, dict) or not isinstance(value.get("sites"), list):
             return value
+        if all(type(site) is list and (not site or type(site[0]) is str) for site in value["sites"]):
+            return {"sites": tuple(map(tuple, value["sites"]))}  # each site its elements: the query index's form
         sites = []
         for site in value["sites"]:
             species = site.get("species", []) if isinstance(site, dict) else site
@@ -213,7 +217,15 @@ def read(store, doc_cls: type[D], **filters: str | None) -> list[Stored[D]]:
     model = reading_model(doc_cls)
     wanted = {k: v for k, v in filters.items() if v is not None}
     found: list[Stored[D]] = []
-    for job in latest(store, {"output.@class": doc_cls.__name__}):
+    jobs = latest(store, {"output.@class": doc_cls.__name__})
+    with gc_paused():  # thousands of documents validated at once (see gc_paused)
+        _validate_all(jobs, model, doc_cls, wanted, found)
+    return found
+
+
+def _validate_all(jobs: list[dict], model: type[D], doc_cls: type[D], wanted: dict[str, str], found: list) -> None:
+    """Append to ``found`` a :class:`Stored` of each of ``jobs`` of ``wanted`` metadata whose output validates."""
+    for job in jobs:
         metadata = job.get("metadata") or {}
         if not all(equal(metadata.get(key), value) for key, value in wanted.items()):
             continue
@@ -243,4 +255,3 @@ def read(store, doc_cls: type[D], **filters: str | None) -> list[Stored[D]]:
                 metadata=metadata,
             )
         )
-    return found

@@ -44,14 +44,39 @@ def test_split_interface_same_cell_and_fixed_bottom():
     assert sub.site_properties["magmom"] == [0.0] * n_sub
 
 
-def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
-    s, n_sub = _dme_on_graphene()
-    maker = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=60, relax_kwargs={"fmax": 0.1}))
-    flow = maker.make(s, n_sub)
-    store = JobStore(MemoryStore())
-    run_locally(flow, store=store, create_folders=True, root_dir=tmp_path, log=False)
+def _adhesion_output(store, flow):
     store.connect()
-    doc = store.query_one({"uuid": flow.jobs[-1].uuid})["output"]
+    return store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})["output"]
+
+
+#: the relaxation of the GFN2-xTB tests below: DME on graphene, the graphene held fixed; the interface takes
+#: about 2.5 s per force call (40 atoms, 3D-periodic xTB), so the W_adh and scan tests share one relaxation
+TBLITE_STEPS, TBLITE_FMAX = 40, 0.1
+
+
+def _tblite_maker(**kwargs) -> TbliteAdhesionMaker:
+    return TbliteAdhesionMaker(
+        relax_maker=TbliteRelaxMaker(steps=TBLITE_STEPS, relax_kwargs={"fmax": TBLITE_FMAX}), **kwargs
+    )
+
+
+@pytest.fixture(scope="module")
+def tblite_adhesion(tmp_path_factory):
+    """The GFN2-xTB adhesion of DME on graphene, run once into a store the scan test runs on as well."""
+    from naspe.workflows.execution.runner import run_flow
+
+    s, n_sub = _dme_on_graphene()
+    flow = _tblite_maker().make(s, n_sub)
+    store = JobStore(MemoryStore())
+    run_dir = tmp_path_factory.mktemp("tblite-adhesion")
+    report = run_flow(flow, run_dir, store=store)
+    assert report.finished, report
+    return store, run_dir, flow
+
+
+def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tblite_adhesion):
+    store, _, flow = tblite_adhesion
+    doc = _adhesion_output(store, flow)
     assert doc["engine"] == "tblite"
     assert 0.01 < doc["w_adh_J_m2"] < 0.5  # physisorption: tens to hundreds of mJ/m^2
     assert doc["w_adh_J_m2"] == pytest.approx(doc["w_adh_eV_A2"] * EV_PER_A2_TO_J_PER_M2)
@@ -62,8 +87,8 @@ def test_tblite_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     conv = doc["convergence"]
     assert set(conv["parts"]) == {"substrate", "film", "interface"}
     for part in conv["parts"].values():
-        assert part["max_steps"] == 60 and part["fmax_criterion_ev_per_a"] == 0.1
-        assert part["converged"] is (part["final_fmax_ev_per_a"] < 0.1)
+        assert part["max_steps"] == TBLITE_STEPS and part["fmax_criterion_ev_per_a"] == TBLITE_FMAX
+        assert part["converged"] is (part["final_fmax_ev_per_a"] < TBLITE_FMAX)
     assert conv["converged"] is all(p["converged"] for p in conv["parts"].values())
     assert conv["not_converged"] == [k for k, p in conv["parts"].items() if not p["converged"]]
     assert doc["purpose"] == "screening" and doc["level_of_theory"].startswith("GFN2-xTB")
@@ -133,21 +158,16 @@ def test_gpaw_work_of_adhesion_positive_for_physisorbed_ether(tmp_path):
     assert "PBE" in (tmp_path.glob("*/gpaw.txt").__next__()).read_text()
 
 
-def _adhesion_output(store, flow):
-    store.connect()
-    return store.query_one({"uuid": flow.jobs[-1].uuid}, sort={"index": -1})["output"]
-
-
-def test_separation_scan_fits_uber(tmp_path):
+def test_separation_scan_fits_uber(tblite_adhesion):
+    """The scan flow of the same relaxations: they are reused from the store, only the scan's single points run."""
     from naspe.workflows.execution.runner import run_flow
 
+    store, run_dir, plain = tblite_adhesion
     s, n_sub = _dme_on_graphene()
-    relax = TbliteRelaxMaker(steps=40, relax_kwargs={"fmax": 0.1})
-    maker = TbliteAdhesionMaker(relax_maker=relax, scan_shifts_angstrom=(-0.4, 0.0, 0.4, 1.0, 2.0, 3.5, 6.0))
-    flow = maker.make(s, n_sub)
-    store = JobStore(MemoryStore())
-    report = run_flow(flow, tmp_path, store=store)
+    flow = _tblite_maker(scan_shifts_angstrom=(-0.4, 0.0, 0.4, 1.0, 2.0, 3.5, 6.0)).make(s, n_sub)
+    report = run_flow(flow, run_dir, store=store)
     assert report.finished, report
+    assert report.reused == [j.name for j in plain.jobs[:3]]  # the relaxations: same calculation, same uuid
     doc = _adhesion_output(store, flow)
     uber = doc["uber"]
     assert uber is not None and len(uber["energies_eV"]) == 7
@@ -179,8 +199,8 @@ def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
 
     s, n_sub = _dme_on_graphene()
 
-    def maker():
-        return TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=30, relax_kwargs={"fmax": 0.1}))
+    def maker():  # a few steps: what is checked is which jobs run, not the relaxed geometry
+        return TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=3, relax_kwargs={"fmax": 0.1}))
 
     store = JobStore(MemoryStore())
     first = maker().make(s, n_sub)
@@ -202,7 +222,7 @@ def test_restart_of_half_finished_flow_reuses_finished_relaxations(tmp_path):
     assert _adhesion_output(store, again)["w_adh_J_m2"] > 0
 
     # a different setting is a different calculation: nothing is reused
-    other = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=31, relax_kwargs={"fmax": 0.1})).make(s, n_sub)
+    other = TbliteAdhesionMaker(relax_maker=TbliteRelaxMaker(steps=4, relax_kwargs={"fmax": 0.1})).make(s, n_sub)
     assert not {j.uuid for j in other.jobs} & {j.uuid for j in first.jobs}
 
 

@@ -227,3 +227,18 @@ def test_the_writer_inserts_what_is_not_stored_and_replaces_what_is(tmp_path, mo
     assert store.get_output(first.uuid, load=True) == {"i": 5, "frames": [4]}
     assert store.get_output(second.uuid, load=True) == {"i": 1, "frames": [2, 3]}
     assert store.docs_store.count() == 2
+
+
+def test_an_index_file_written_before_reads_its_structures_the_same():
+    """Index files hold a relaxed structure's sites as lists of elements now, as species dicts before: the same read."""
+    from test_queries_report import _interface
+
+    from naspe.workflows.execution.query_index import _reduced_structure
+    from naspe.workflows.results.typed_read import StructureSites
+
+    structure = _interface().as_dict()
+    before = {"sites": [{"species": [{"element": sp["element"]} for sp in s["species"]]} for s in structure["sites"]]}
+    now = _reduced_structure(structure)
+    assert now == {"sites": [["C"], ["C"], ["C"], ["O"], ["C"]]}
+    assert StructureSites.model_validate(now) == StructureSites.model_validate(before)
+    assert StructureSites.model_validate(now) == StructureSites.model_validate(structure)
