@@ -133,8 +133,12 @@ def _name_and_charge(formula: str, charge_sum: float, charge_scaling: float, mol
     return formula, z
 
 
-def identify_ions(topology: DataTopology, charge_scaling: float = 0.8) -> IonTable:
+def identify_ions(topology: DataTopology, charge_scaling: float = 0.8, neutral: bool = False) -> IonTable:
     """Find the ions (charged molecules) of ``topology``, name them and give their formal charges.
+
+    With ``neutral=True`` the table holds the neutral molecules instead (solvent, polymer chains),
+    each named by its Hill formula with formal charge 0, so that the same trajectory reader and
+    transport analysis give their self-diffusion.
 
     Parameters
     ----------
@@ -143,6 +147,9 @@ def identify_ions(topology: DataTopology, charge_scaling: float = 0.8) -> IonTab
     charge_scaling
         Factor applied to ionic charges in the force field (naspe default 0.8);
         used only for charged molecules that are not a known ion.
+    neutral
+        Table the neutral molecules (partial charges summing to less than
+        :data:`NEUTRAL_TOLERANCE_E`) instead of the ions.
 
     Returns
     -------
@@ -162,13 +169,16 @@ def identify_ions(topology: DataTopology, charge_scaling: float = 0.8) -> IonTab
     starts = np.flatnonzero(np.r_[True, mol_sorted[1:] != mol_sorted[:-1]])
     sums = np.add.reduceat(topology.charges[order], starts)
     ions = []
-    for k in np.flatnonzero(np.abs(sums) >= NEUTRAL_TOLERANCE_E):
+    charged = np.abs(sums) >= NEUTRAL_TOLERANCE_E
+    for k in np.flatnonzero(~charged if neutral else charged):
         stop = starts[k + 1] if k + 1 < starts.size else order.size
         atoms = order[starts[k] : stop]
         mol_id = int(mol_sorted[starts[k]])
         formula = hill_formula(topology.elements[atoms])
-        name, z = _name_and_charge(formula, float(sums[k]), charge_scaling, mol_id)
+        name, z = (formula, 0) if neutral else _name_and_charge(formula, float(sums[k]), charge_scaling, mol_id)
         ions.append((name, z, mol_id, float(sums[k]), float(topology.masses[atoms].sum()), atoms))
+    if not ions and neutral:
+        raise ValueError(f"{topology.path}: no neutral molecule (every molecule carries charge)")
     if not ions:
         raise ValueError(
             f"{topology.path}: no charged molecule (every molecule's charges sum to less than "

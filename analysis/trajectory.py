@@ -248,6 +248,7 @@ def load_ion_trajectory(
     stride: int = 1,
     remove_drift: bool = True,
     format: str | None = None,
+    neutral: bool = False,
 ) -> IonTrajectory:
     """Read a trajectory and return the unwrapped, drift-free centre-of-mass positions of its ions.
 
@@ -274,6 +275,9 @@ def load_ion_trajectory(
         Subtract the centre-of-mass motion (True), or keep positions as dumped.
     format
         Force a format (``"lammpsdump"``, ``"dcd"``, ``"xtc"``, ...); from the suffix when None.
+    neutral
+        Track the neutral molecules (solvent, chains; named by Hill formula, charge 0) instead
+        of the ions (:func:`~naspe.analysis.species.identify_ions`); the trajectory must hold them.
 
     Returns
     -------
@@ -296,7 +300,7 @@ def load_ion_trajectory(
     if int(stride) != stride or stride < 1:
         raise ValueError(f"stride={stride}: must be a positive integer")
     topo = topology if isinstance(topology, DataTopology) else read_data_topology(topology)
-    ions = identify_ions(topo, charge_scaling=charge_scaling)
+    ions = identify_ions(topo, charge_scaling=charge_scaling, neutral=neutral)
     com_log = read_com_file(com_file) if com_file is not None else None
     frames, estimate = _frames(path, topo, ions, int(stride), format)
 

@@ -45,6 +45,7 @@ def analyze_conductivity(
     format: str | None = None,
     pressure_file: str | Path | None = None,
     full_trajectory: str | Path | None = None,
+    neutral: bool = False,
     **analysis_options: Any,
 ) -> TransportResult:
     """Read a trajectory with its data file and run :class:`TransportAnalysis` on it.
@@ -76,6 +77,9 @@ def analyze_conductivity(
     full_trajectory
         Whole-system trajectory of the run (naspe: ``full.lammpstrj``): its Na+ solvation
         structure goes into ``solvation`` (:func:`naspe.analysis.solvation.analyze_solvation`).
+    neutral
+        Analyse the neutral molecules (solvent self-diffusion; their conductivities are zero)
+        instead of the ions; ``trajectory_path`` must then hold them (naspe: ``full.lammpstrj``).
     **analysis_options
         Keyword arguments of :class:`TransportAnalysis` (``slope_tolerance``,
         ``n_blocks``, ``use_scaled_charges``, ``require_diffusive``, ``apparent_values``,
@@ -95,6 +99,7 @@ def analyze_conductivity(
         stride=stride,
         remove_drift=remove_drift,
         format=format,
+        neutral=neutral,
     )
     if pressure_file is not None:
         if analysis_options.get("viscosity_mPa_s") is not None:

@@ -30,3 +30,14 @@ def test_the_command_line_starts_without_the_engines_and_the_store():
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert p.stdout.strip() == "", f"imported at start-up: {p.stdout.strip()}"
+    # a command's help is click's plain text: rich's panels (about 0.2 s of CPU) only when TYPER_USE_RICH=1
+    helped = (
+        "import sys\n"
+        "sys.argv = ['naspe', 'query', 'jobs', '--help']\n"
+        "from naspe.workflows.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('rich loaded' if 'rich' in sys.modules else 'plain')"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TYPER_USE_RICH"}
+    p = subprocess.run([sys.executable, "-c", helped], capture_output=True, text=True, check=True, env=env)
+    assert "Usage: naspe query jobs" in p.stdout and p.stdout.strip().endswith("plain"), p.stdout[-300:]

@@ -209,6 +209,26 @@ def test_drift_is_removed_with_whole_system_dump(drifting):
     assert not raw.diffusive
 
 
+def test_neutral_molecules_give_the_solvent_self_diffusion(tmp_path):
+    """``neutral=True`` tracks the neutral molecules (PEO oligomers here) instead of the ions, same analysis."""
+    d_peo = 2e-5  # cm^2/s
+    cell = build_cell(tmp_path, 5, cell=(36.0, 36.0, 36.0), n_peo=60, peo_length=1, seed=7)
+    rng = np.random.default_rng(7)
+    n_frames = 400
+    disp = _walks(cell, rng, n_frames, {"PEO": d_peo, "Na": D_NA, "FSI": D_FSI})
+    dump = write_dump(tmp_path / "whole.lammpstrj", cell, rigid_motion(cell, disp), _steps(n_frames))
+    result = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, neutral=True, viscosity_mPa_s=0.5)
+    (name, est), *_ = result.diffusion_cm2_s.items()
+    assert result.n_ions == {name: 60} and name.startswith("C") and result.charge_e == {name: 0.0}
+    assert est.value == pytest.approx(d_peo, rel=0.08) and result.diffusive
+    assert result.sigma_ne_S_cm.value == 0.0  # neutral molecules carry no current
+    assert result.finite_size.diffusion_cm2_s[name].value > est.value  # the Yeh-Hummer increment is added
+    ions = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0)
+    assert ions.n_ions == {"Na": 5, "FSI": 5}  # the default stays the ions
+    with pytest.raises(ValueError, match="no neutral molecule"):
+        load_ion_trajectory(dump, build_cell(tmp_path / "ions", 5, seed=8).data_path, timestep_fs=2.0, neutral=True)
+
+
 def test_drift_is_removed_with_com_file(drifting):
     cell, _, ions_only, com_file = drifting
     result = analyze_conductivity(ions_only, cell.data_path, T, com_file=com_file, timestep_fs=2.0)

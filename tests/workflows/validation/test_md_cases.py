@@ -14,13 +14,19 @@ from naspe.workflows.validation import ValidationDocument, suite_cases
 from naspe.workflows.validation.md_cases import START_FRACTION, DensityMaker
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker, conductivity_document
 from naspe.workflows.validation.md_jobs import block_mean, density_document
+from naspe.workflows.validation.md_solvent import solvent_diffusion_document
 
 
 def test_md_suite_has_density_and_transport_cases_with_sources():
     cases = suite_cases("md")
-    assert {"g1-density-cheap", "g1-density", "g4-density", "peo-melt-density", "li-dme-tfsi-conductivity"} <= set(
-        cases
-    )
+    assert {
+        "g1-density-cheap",
+        "g1-density",
+        "g4-density",
+        "peo-melt-density",
+        "li-dme-tfsi-conductivity",
+        "dme-solvent-diffusion",
+    } <= set(cases)
     assert cases["li-dme-tfsi-conductivity"].runnable and cases["li-dme-tfsi-conductivity"].unit == "mS/cm"
     assert [c.name for c in cases.values() if c.cost == "cheap"] == ["g1-density-cheap"]
     for case in cases.values():
@@ -251,3 +257,59 @@ def test_replicas_combine_their_d_by_pooled_blocks_and_the_ionicity_carries_both
     outcome = _summary(True, 0.010, "target_reached").productions[0]  # EH 4 ± 3, NE 10 ± 1 mS/cm
     assert outcome.ionicity.value == pytest.approx(0.4)
     assert outcome.ionicity.stderr == pytest.approx(0.4 * np.hypot(0.75, 0.1))
+
+
+def test_the_solvent_diffusion_case_runs_npt_then_an_nvt_production_at_the_reference_composition():
+    case = suite_cases("md")["dme-solvent-diffusion"]
+    assert case.unit == "cm^2/s" and case.runnable and case.cost == "full" and case.ion_charge_scaling == 0.8
+    flow = case.make()
+    assert [j.name for j in flow.jobs] == [
+        "dme-solvent-diffusion build",
+        "dme-solvent-diffusion minimize",
+        "dme-solvent-diffusion npt",
+        "dme-solvent-diffusion production",
+        "dme-solvent-diffusion document",
+    ]
+    params = flow.jobs[0].function_args[1]
+    n_ether_o = 2 * params["n_molecules"]  # DME has two ether oxygens
+    assert n_ether_o / params["n_salt"] == 32  # [O]/[Li] of the measured solution
+    production = flow.jobs[3]
+    assert production.function_args[0] is not None and "volume_angstrom3" in production.function_kwargs
+    assert case.with_ion_charge_scaling(1.0).make().jobs[0].function_args[2] == 1.0
+    assert not case.with_model("clpol").runnable  # a TFSI cell: CL&Pol has no dimer distances for it
+
+
+def _solvent_run(tmp_path, d_cm2_s: float, n_frames: int = 400):
+    """A production directory as the stage writes it, with neutral oligomers walking at ``d_cm2_s``."""
+    from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_dump
+    from naspe.structures.synthetic_cell import build_cell
+
+    cell = build_cell(tmp_path, 4, cation="Li", anion="TFSI", cell=(30.0, 30.0, 30.0), n_peo=50, peo_length=1, seed=3)
+    rng = np.random.default_rng(3)
+    disp = np.zeros((n_frames, cell.n_molecules, 3))
+    mols = cell.molecules("PEO")
+    disp[:, mols] = gaussian_walk(rng, n_frames, mols.size, d_cm2_s, 1000.0)
+    write_dump(tmp_path / "full.lammpstrj", cell, rigid_motion(cell, disp), np.arange(n_frames) * 500)
+    (tmp_path / "final.data").write_text(cell.data_path.read_text())
+    (tmp_path / "system.lammps.json").write_text('{"ion_charge_scaling": 0.8}')
+    (tmp_path / "run.json").write_text('{"timestep_fs": 2.0}')
+    return tmp_path
+
+
+def test_solvent_diffusion_document_compares_the_neutral_molecules_d(tmp_path):
+    run = _solvent_run(tmp_path, 1.922e-5)
+    doc = solvent_diffusion_document.original("dme-solvent-diffusion", str(run), 303.15, [10.0, 20.0, None], 0.8)
+    assert doc.status == "passed" and doc.computed == pytest.approx(1.922e-5, rel=0.1)
+    assert doc.details["diffusive"] and doc.details["n_molecules"] == 50
+    assert doc.details["viscosity_mPa_s"] is None and "pressure.dat" in doc.details["viscosity_source"]
+    assert "raw" in doc.convergence and doc.wall_time_s == 30.0
+    slow = solvent_diffusion_document.original(
+        "dme-solvent-diffusion", str(_solvent_run(tmp_path / "s", 0.9e-5)), 303.15, [1.0]
+    )
+    assert slow.status == "failed" and slow.computed < 0.6 * 1.922e-5
+
+
+def test_a_solvent_that_never_became_diffusive_is_not_run(tmp_path):
+    run = _solvent_run(tmp_path, 1e-5, n_frames=30)  # too few frames for block errors: no D at all
+    doc = solvent_diffusion_document.original("dme-solvent-diffusion", str(run), 303.15, [5.0])
+    assert doc.status == "not run" and "not diffusive" in doc.reason

@@ -18,7 +18,7 @@ from naspe.workflows.validation.md_models import CLPOL_LEVEL, clpol_maker
 from naspe.workflows.validation.registry import get_case
 
 COMMIT = default_clpol().commit
-TFSI_CASES = ("li-dme-tfsi-conductivity", "pegdme-litfsi-diffusion")
+TFSI_CASES = ("li-dme-tfsi-conductivity", "dme-solvent-diffusion", "pegdme-litfsi-diffusion")
 
 
 def test_every_md_case_has_a_clpol_variant_with_its_own_name_level_and_the_same_reference():
