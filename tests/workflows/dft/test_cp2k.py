@@ -181,6 +181,18 @@ def _cp2k_killer(kills: int) -> threading.Thread:
     return threading.Thread(target=kill, daemon=True)
 
 
+def test_a_cp2k_that_dies_while_starting_is_a_crash_naming_its_signal(tmp_path):
+    """CP2K killed before its shell answers ``* READY`` (a loaded machine makes start-up the likely moment)."""
+    from naspe.workflows.dft.cp2k_calculator import Cp2kCrashed, Cp2kShellCalculator
+
+    out = tmp_path / "cp2k.out"
+    out.write_text(" CP2K| an earlier run\n")  # removed before the shell starts: never reported as this run's
+    with pytest.raises(Cp2kCrashed, match="SIGKILL") as info:
+        Cp2kShellCalculator("", ["O"], command=f"echo ' CP2K| starting' > {out}; kill -9 $$", label=str(out)[:-4])
+    message = str(info.value)
+    assert "last lines of" in message and "CP2K| starting" in message and "earlier run" not in message
+
+
 @pytest.mark.parametrize("kills", [1, 2])
 def test_killed_cp2k_is_a_failed_attempt_retried_then_a_failed_job_naming_the_signal(tmp_path, kills):
     """kill -9 of CP2K: the job is retried (max_retries 1); killed twice it fails with SIGKILL and CP2K's last lines.
