@@ -142,23 +142,17 @@ def adhesion_rows(store) -> list[tuple[Stored[AdhesionDocument], dict[str, Any]]
     return pairs
 
 
-def adhesion_table(
-    store,
-    *,
-    salt: str | None = None,
-    interface: str | None = None,
-    engine: str | None = None,
-    preset: str | None = None,
-    campaign: str | None = None,
-) -> pd.DataFrame:
+def adhesion_table(store, **filters: str | None) -> pd.DataFrame:
     """One row per stored ``AdhesionDocument``: :func:`adhesion_row_table` as a DataFrame.
+
+    ``filters`` are those of :func:`adhesion_row_table` (``salt``, ``interface``, ``engine``,
+    ``preset``, ``campaign``).
 
     Returns
     -------
     pandas.DataFrame
         The columns of :func:`adhesion_row_table`, strongest adhesion first.
     """
-    filters = {"salt": salt, "interface": interface, "engine": engine, "preset": preset, "campaign": campaign}
     return adhesion_row_table(store, **filters).to_frame()
 
 

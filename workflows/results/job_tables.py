@@ -46,38 +46,18 @@ def _job_metadata(node, found: dict[str, dict]) -> None:
             _job_metadata(value, found)
 
 
-def jobs_table(
-    data_dir: str | Path,
-    store=None,
-    *,
-    run: str | None = None,
-    state: str | None = None,
-    preset: str | None = None,
-    campaign: str | None = None,
-    component: str | None = None,
-    salt: str | None = None,
-    interface: str | None = None,
-) -> pd.DataFrame:
+def jobs_table(data_dir: str | Path, store=None, **filters: str | None) -> pd.DataFrame:
     """Every job of the runs under ``<data_dir>/runs`` (or of ``run``): :func:`jobs_row_table` as a DataFrame.
 
-    Parameters and columns as :func:`jobs_row_table`.
+    ``filters`` and the columns are those of :func:`jobs_row_table` (``run``, ``state``, ``preset``,
+    ``campaign``, ``component``, ``salt``, ``interface``).
 
     Returns
     -------
     pandas.DataFrame
         One row per job.
     """
-    return jobs_row_table(
-        data_dir,
-        store,
-        run=run,
-        state=state,
-        preset=preset,
-        campaign=campaign,
-        component=component,
-        salt=salt,
-        interface=interface,
-    ).to_frame()
+    return jobs_row_table(data_dir, store, **filters).to_frame()
 
 
 def jobs_row_table(

@@ -63,19 +63,17 @@ average over its liquids); a PEO melt within the spread of its measurements.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from jobflow import Flow, Maker
+from jobflow import Flow
 
 from naspe.structures.forcefield import default_forcefield
 from naspe.structures.melt_build import ChainSpec
 from naspe.workflows.flows.conductivity.makers import ConductivityMaker
-from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
-from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.validation.cases import ValidationCase
 from naspe.workflows.validation.md_conductivity import ConductivityCaseMaker
-from naspe.workflows.validation.md_jobs import checked_build, density_document
+from naspe.workflows.validation.md_jobs import CellCaseMaker, density_document
 from naspe.workflows.validation.md_models import with_models
 from naspe.workflows.validation.md_solvent import (
     DME_SOLVENT_CASE,
@@ -107,57 +105,17 @@ START_FRACTION = 0.9
 
 
 @dataclass
-class DensityMaker(Maker):
-    """Density of a liquid cell from NPT MD at ``temperature_K`` and 1 atm.
+class DensityMaker(CellCaseMaker):
+    """Density of a liquid cell from NPT MD at ``temperature_K`` and 1 atm (parameters: :class:`CellCaseMaker`).
 
-    Parameters
-    ----------
-    name
-        Flow name.
-    case
-        The validation case this Flow answers.
-    kind
-        Cell builder: ``glyme`` (:class:`~naspe.structures.glyme.GlymeElectrolyte`) or ``peo``
-        (:class:`~naspe.structures.electrolyte.PolymerElectrolyte`).
-    params
-        The builder's parameters (its ``density_g_cm3`` is the start density).
-    temperature_K
-        NPT temperature (K).
-    npt_ps
-        NPT length (ps); the density is the mean over its second half.
-    minimize_steps
-        Minimiser iterations before the NPT.
-    input_generator
-        LAMMPS input choices (2 fs with SHAKE by default); its ``model`` (``fixed``, ``clpol``) is also the
-        cell's.
-    ranks
-        MPI ranks of the LAMMPS stages (settings default when None).
+    The density is the mean over the NPT's second half.
     """
 
     name: str = "validation density"
-    case: str = "g1-density"
-    kind: str = "glyme"
-    params: dict = field(default_factory=dict)
-    temperature_K: float = 298.15
-    npt_ps: float = 200.0
-    minimize_steps: int = 500
-    input_generator: LammpsInputGenerator = field(default_factory=LammpsInputGenerator)
-    ranks: int | None = None
 
     def make(self) -> Flow:
         """The Flow: build -> minimize -> npt -> density document."""
-        gen = self.input_generator
-        build = checked_build(self.case, self.kind, self.params, model=gen.model)  # the cell of the MD's model
-        minimize = LammpsStageMaker(
-            f"{self.case} minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks
-        ).make(build.output)
-        steps = max(1, round(self.npt_ps * 1000.0 / gen.timestep_fs))
-        npt = LammpsStageMaker(
-            f"{self.case} npt",
-            StageSpec("npt", steps, self.temperature_K, create_velocities=True, seed=2026),
-            gen,
-            self.ranks,
-        ).make(minimize.output.dir_name)
+        build, minimize, npt = self.equilibrated(seed=2026)
         doc = density_document(
             self.case,
             npt.output.dir_name,

@@ -16,21 +16,32 @@ cannot be polarised (a fragment pair whose LJ scaling needs a dimer distance tha
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from jobflow import job
+from jobflow import Maker, job
 
 from naspe.structures.electrolyte import PolymerElectrolyte
 from naspe.structures.forcefield.drude import default_clpol
 from naspe.structures.glyme import GlymeElectrolyte
 from naspe.structures.ions import SALTS
 from naspe.structures.lammps_data import LammpsSystemWriter
-from naspe.workflows.md.inputs import MODELS
+from naspe.workflows.md.inputs import MODELS, LammpsInputGenerator, StageSpec
+from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.md.outputs import read_thermo
 from naspe.workflows.validation.documents import ValidationDocument
 
-__all__ = ["build_cell", "checked_build", "clpol_refusal", "density_document", "CELL_KINDS", "block_mean"]
+__all__ = [
+    "build_cell",
+    "checked_build",
+    "clpol_refusal",
+    "density_document",
+    "equilibrated_cell",
+    "CellCaseMaker",
+    "CELL_KINDS",
+    "block_mean",
+]
 
 #: cell kinds :func:`build_cell` takes, and their builders
 CELL_KINDS = {"glyme": GlymeElectrolyte, "peo": PolymerElectrolyte}
@@ -99,6 +110,95 @@ def checked_build(case: str, kind: str, params: dict, ion_charge_scaling: float 
         build = build_cell(kind, dict(params), ion_charge_scaling, model=model)
     build.name = f"{case} build"
     return build
+
+
+@dataclass
+class CellCaseMaker(Maker):
+    """An MD validation case on one cell: the cell, and the NPT that finds its density.
+
+    Subclasses make the case's Flow; :meth:`equilibrated` gives its first three jobs.
+
+    Parameters
+    ----------
+    name
+        Flow name.
+    case
+        The validation case this Flow answers.
+    kind
+        Cell builder (:data:`CELL_KINDS`): ``glyme`` (:class:`~naspe.structures.glyme.GlymeElectrolyte`)
+        or ``peo`` (:class:`~naspe.structures.electrolyte.PolymerElectrolyte`).
+    params
+        The builder's parameters (its ``density_g_cm3`` is the start density).
+    temperature_K
+        Temperature (K) of the NPT (1 atm) and of what follows it.
+    npt_ps
+        NPT length (ps).
+    minimize_steps
+        Minimiser iterations before the NPT.
+    input_generator
+        LAMMPS input choices (2 fs with SHAKE by default); its ``model`` (``fixed``, ``clpol``) is also the
+        cell's.
+    ranks
+        MPI ranks of the LAMMPS stages (settings default when None).
+    """
+
+    name: str = "validation cell"
+    case: str = "g1-density"
+    kind: str = "glyme"
+    params: dict = field(default_factory=dict)
+    temperature_K: float = 298.15
+    npt_ps: float = 200.0
+    minimize_steps: int = 500
+    input_generator: LammpsInputGenerator = field(default_factory=LammpsInputGenerator)
+    ranks: int | None = None
+
+    def equilibrated(
+        self, input_generator: LammpsInputGenerator | None = None, ion_charge_scaling: float | None = None, **npt
+    ) -> list:
+        """The case's ``build``, ``minimize`` and ``npt`` jobs (:func:`equilibrated_cell`; ``npt``: its ``seed``)."""
+        gen = self.input_generator if input_generator is None else input_generator
+        return equilibrated_cell(
+            self.case,
+            self.kind,
+            self.params,
+            gen,
+            self.temperature_K,
+            self.npt_ps,
+            self.minimize_steps,
+            self.ranks,
+            ion_charge_scaling,
+            **npt,
+        )
+
+
+def equilibrated_cell(
+    case: str,
+    kind: str,
+    params: dict,
+    input_generator: LammpsInputGenerator,
+    temperature_K: float,
+    npt_ps: float,
+    minimize_steps: int,
+    ranks: int | None = None,
+    ion_charge_scaling: float | None = None,
+    seed: int = 12345,
+) -> list:
+    """The ``build``, ``minimize`` and ``npt`` jobs of a case's cell: its density found by NPT at 1 atm.
+
+    The cell is built for the generator's force-field model (:func:`checked_build`), minimised
+    (``minimize_steps`` iterations), then run ``npt_ps`` (ps) of NPT at ``temperature_K`` (K) from
+    velocities drawn with ``seed``; each job's output feeds the next.
+    """
+    gen = input_generator
+    build = checked_build(case, kind, params, ion_charge_scaling, gen.model)
+    minimize = LammpsStageMaker(f"{case} minimize", StageSpec("minimize", minimize_steps), gen, ranks).make(
+        build.output
+    )
+    steps = max(1, round(npt_ps * 1000.0 / gen.timestep_fs))
+    npt = LammpsStageMaker(
+        f"{case} npt", StageSpec("npt", steps, temperature_K, create_velocities=True, seed=seed), gen, ranks
+    ).make(minimize.output.dir_name)
+    return [build, minimize, npt]
 
 
 def block_mean(values: np.ndarray, n_blocks: int = 5) -> tuple[float, float | None]:

@@ -30,17 +30,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from jobflow import Flow, Maker, job
+from jobflow import Flow, job
 
 from naspe.analysis.transport_files import analyze_conductivity
-from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec
+from naspe.workflows.md.inputs import StageSpec
 from naspe.workflows.md.jobs import LammpsStageMaker
 from naspe.workflows.md.run_files import SYSTEM_META
 from naspe.workflows.validation.documents import ValidationDocument
-from naspe.workflows.validation.md_jobs import checked_build
+from naspe.workflows.validation.md_jobs import CellCaseMaker
 
 __all__ = [
     "SolventDiffusionMaker",
@@ -54,49 +54,30 @@ __all__ = [
 
 
 @dataclass
-class SolventDiffusionMaker(Maker):
+class SolventDiffusionMaker(CellCaseMaker):
     """Self-diffusion (cm²/s) of a cell's neutral molecules at one temperature, against PFG-NMR.
 
     Parameters
     ----------
-    name
-        Flow name.
-    case
-        The validation case this Flow answers.
-    kind
-        Cell builder (:data:`~naspe.workflows.validation.md_jobs.CELL_KINDS`): ``glyme`` or ``peo``.
-    params
-        The builder's parameters.
-    temperature_K
-        Temperature (K) of the NPT and the production.
+    name, case, kind, params, temperature_K, minimize_steps, input_generator, ranks
+        As :class:`~naspe.workflows.validation.md_jobs.CellCaseMaker`.
     npt_ps
         NPT length (ps); the production runs at the mean volume of its second half.
     production_ps
         NVT production length (ps); the fit window's longest lag is a tenth of it.
-    minimize_steps
-        Minimiser iterations before the NPT.
     dump_fs
         Interval (fs) of the whole-cell dump the MSDs are computed from.
-    input_generator
-        LAMMPS input choices (2 fs with SHAKE by default); its ``model`` is also the cell's.
     ion_charge_scaling
         Factor on the ions' partial charges of a cell with salt (the force field's default when None).
-    ranks
-        MPI ranks of the LAMMPS stages (settings default when None).
     """
 
     name: str = "validation solvent diffusion"
     case: str = "dme-solvent-diffusion"
-    kind: str = "glyme"
-    params: dict = field(default_factory=dict)
     temperature_K: float = 303.15
     npt_ps: float = 50.0
     production_ps: float = 300.0
-    minimize_steps: int = 500
     dump_fs: float = 500.0
-    input_generator: LammpsInputGenerator = field(default_factory=LammpsInputGenerator)
     ion_charge_scaling: float | None = None
-    ranks: int | None = None
 
     def make(self) -> Flow:
         """The Flow: build -> minimize -> npt -> production (NVT) -> solvent-diffusion document."""
@@ -105,16 +86,7 @@ class SolventDiffusionMaker(Maker):
         dump_every = max(1, round(self.dump_fs / dt))
         # the whole cell is dumped at the analysis interval; the ion dump and the COM log at the same one
         gen = gen.updated(full_dump_every=dump_every, ion_dump_every=dump_every)
-        build = checked_build(self.case, self.kind, self.params, self.ion_charge_scaling, gen.model)
-        minimize = LammpsStageMaker(
-            f"{self.case} minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks
-        ).make(build.output)
-        npt = LammpsStageMaker(
-            f"{self.case} npt",
-            StageSpec("npt", max(1, round(self.npt_ps * 1000.0 / dt)), self.temperature_K, create_velocities=True),
-            gen,
-            self.ranks,
-        ).make(minimize.output.dir_name)
+        build, minimize, npt = self.equilibrated(gen, self.ion_charge_scaling)
         production = LammpsStageMaker(
             f"{self.case} production",
             StageSpec("production", max(1, round(self.production_ps * 1000.0 / dt)), self.temperature_K),
