@@ -17,7 +17,7 @@ Physics to keep in mind
   raw D of DME and about as large as the ions' D, so it is not left to the tolerance: the
   compared value is the corrected D, with eta the model's own Green-Kubo viscosity of the
   production run (the viscosity Yeh & Hummer's correction calls for). The raw D, eta and the
-  increment are in the details.
+  increment are in the details; a run without that viscosity is *not run*, its raw D never compared.
 - **Diffusive regime.** The fit window must show a log-log MSD slope within the analysis'
   tolerance of 1 (the check of the conductivity cases); a run that is not diffusive is *not run*,
   never a pass or a fail.
@@ -180,13 +180,20 @@ def solvent_diffusion_document(
             details=details,
             wall_time_s=wall,
         )
-    value = raw if corrected is None or corrected.value is None else corrected
-    how = "raw (no viscosity for the Yeh-Hummer correction)" if value is raw else "Yeh-Hummer corrected"
+    if corrected is None or corrected.value is None:  # the raw D is not what the reference and tolerance are for
+        return ValidationDocument.not_run(
+            spec,
+            f"no Yeh-Hummer correction ({viscosity_error or 'no viscosity'}): the raw D "
+            f"{raw.value:.3g} cm^2/s of the periodic cell is not compared with the macroscopic PFG-NMR value",
+            details=details,
+            wall_time_s=wall,
+        )
     return ValidationDocument.from_computed(
         spec,
-        value.value,
-        uncertainty=value.stderr,
-        convergence=f"{how} D of {result.n_ions[species]} {species} from a {result.duration_ps:g} ps NVT production, "
+        corrected.value,
+        uncertainty=corrected.stderr,
+        convergence=f"Yeh-Hummer corrected D of {result.n_ions[species]} {species} from a {result.duration_ps:g} ps "
+        "NVT production, "
         f"diffusive fit window {result.fit_window_ps[0]:.3g}-{result.fit_window_ps[1]:.3g} ps (log-log slope "
         f"{result.loglog_slope[species]:.3f}); uncertainty: {result.uncertainty_method.split(';')[0]} (the "
         "viscosity's error not propagated)",

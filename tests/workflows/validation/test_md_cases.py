@@ -279,8 +279,16 @@ def test_the_solvent_diffusion_case_runs_npt_then_an_nvt_production_at_the_refer
     assert not case.with_model("clpol").runnable  # a TFSI cell: CL&Pol has no dimer distances for it
 
 
-def _solvent_run(tmp_path, d_cm2_s: float, n_frames: int = 400):
-    """A production directory as the stage writes it, with neutral oligomers walking at ``d_cm2_s``."""
+#: the synthetic stress of :func:`_solvent_run`: an Ornstein-Uhlenbeck pxy, pxz, pyz (atm) of correlation time
+#: TAU_FS, sampled every 10 fs; Green-Kubo gives eta = V s^2 tau / (kB T) (tests/analysis/test_analysis_viscosity.py)
+TAU_FS, STRESS_ATM = 200.0, 240.0  # eta ~0.76 mPa s in the 30 Å cell at 303 K: an increment of ~2.7e-6 cm^2/s
+
+
+def _solvent_run(tmp_path, d_cm2_s: float, n_frames: int = 400, pressure: bool = True):
+    """A production directory as the stage writes it, with neutral oligomers walking at ``d_cm2_s``.
+
+    With ``pressure``, its ``pressure.dat`` holds the stress of a known viscosity (:data:`TAU_FS`).
+    """
     from naspe.analysis.synthetic import gaussian_walk, rigid_motion, write_dump
     from naspe.structures.synthetic_cell import build_cell
 
@@ -293,20 +301,44 @@ def _solvent_run(tmp_path, d_cm2_s: float, n_frames: int = 400):
     (tmp_path / "final.data").write_text(cell.data_path.read_text())
     (tmp_path / "system.lammps.json").write_text('{"ion_charge_scaling": 0.8}')
     (tmp_path / "run.json").write_text('{"timestep_fs": 2.0}')
+    if pressure:  # 40,000 samples of 10 fs (5 steps of 2 fs): the run's 400 ps
+        n, a = 40_000, np.exp(-10.0 / TAU_FS)
+        noise = rng.normal(0.0, STRESS_ATM * np.sqrt(1 - a * a), size=(n, 3))
+        stress = np.empty((n, 3))
+        stress[0] = rng.normal(0.0, STRESS_ATM, 3)
+        for k in range(1, n):
+            stress[k] = a * stress[k - 1] + noise[k]
+        with (tmp_path / "pressure.dat").open("w") as f:
+            f.write("# TimeStep c_thermo_press[4] c_thermo_press[5] c_thermo_press[6]\n")
+            np.savetxt(f, np.column_stack([np.arange(n) * 5, stress]), fmt="%d %.6g %.6g %.6g")
     return tmp_path
 
 
-def test_solvent_diffusion_document_compares_the_neutral_molecules_d(tmp_path):
-    run = _solvent_run(tmp_path, 1.922e-5)
+def test_solvent_diffusion_document_compares_the_finite_size_corrected_d(tmp_path):
+    from naspe.analysis.finite_size import yeh_hummer_delta_cm2_s
+    from naspe.analysis.units import BOLTZMANN_J_PER_K
+    from naspe.analysis.viscosity import ATM_TO_PA
+
+    exact_eta = 27000.0e-30 / (BOLTZMANN_J_PER_K * 303.15) * (STRESS_ATM * ATM_TO_PA) ** 2 * TAU_FS * 1e-15 * 1e3
+    delta = yeh_hummer_delta_cm2_s(303.15, exact_eta, 30.0)  # mPa s, Å -> cm^2/s
+    run = _solvent_run(tmp_path, 1.922e-5 - delta)  # the raw D of a cell whose corrected D is the reference
     doc = solvent_diffusion_document.original("dme-solvent-diffusion", str(run), 303.15, [10.0, 20.0, None], 0.8)
     assert doc.status == "passed" and doc.computed == pytest.approx(1.922e-5, rel=0.1)
-    assert doc.details["diffusive"] and doc.details["n_molecules"] == 50
-    assert doc.details["viscosity_mPa_s"] is None and "pressure.dat" in doc.details["viscosity_source"]
-    assert "raw" in doc.convergence and doc.wall_time_s == 30.0
+    assert doc.details["diffusive"] and doc.details["n_molecules"] == 50 and doc.wall_time_s == 30.0
+    eta, eta_err = doc.details["viscosity_mPa_s"]
+    assert abs(eta - exact_eta) < 3.0 * eta_err
+    raw, _ = doc.details["raw_diffusion_cm2_s"]
+    assert doc.computed == pytest.approx(raw + doc.details["yeh_hummer_delta_cm2_s"][0], rel=1e-9)
+    assert "Yeh-Hummer corrected" in doc.convergence
     slow = solvent_diffusion_document.original(
         "dme-solvent-diffusion", str(_solvent_run(tmp_path / "s", 0.9e-5)), 303.15, [1.0]
     )
-    assert slow.status == "failed" and slow.computed < 0.6 * 1.922e-5
+    assert slow.status == "failed" and slow.computed < 0.8 * 1.922e-5
+    # no viscosity, no correction: the raw D of the periodic cell is never what is compared
+    bare = solvent_diffusion_document.original(
+        "dme-solvent-diffusion", str(_solvent_run(tmp_path / "b", 1.922e-5, pressure=False)), 303.15, [1.0]
+    )
+    assert bare.status == "not run" and "no Yeh-Hummer correction" in bare.reason and "pressure.dat" in bare.reason
 
 
 def test_a_solvent_that_never_became_diffusive_is_not_run(tmp_path):
