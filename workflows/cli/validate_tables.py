@@ -74,13 +74,18 @@ def case_list(cases: list[ValidationCase]) -> str:
 
 
 def _diffusion(doc: dict, species_rank: int) -> str:
-    """The ``species_rank``-th ion's D (cm^2/s, cations first) and its ratio to PFG-NMR, from a document's details."""
+    """The ``species_rank``-th ion's D (cm^2/s, cations first) and its ratio to PFG-NMR, from a document's details.
+
+    The D is the Yeh-Hummer corrected one where the run had a viscosity (marked ``YH``: what the
+    ratio compares), else the periodic cell's raw D (documents without the correction).
+    """
     d = doc.get("details") or {}
-    values = d.get("diffusion_cm2_s") or {}
+    corrected = d.get("diffusion_corrected_cm2_s") or {}
+    values = corrected or d.get("diffusion_cm2_s") or {}
     if len(values) <= species_rank:
         return "-"
     species = list(values)[species_rank]
-    text = f"{species} {_pm(values[species], 2)}"
+    text = f"{species} {_pm(values[species], 2)}{' YH' if corrected else ''}"
     measured = (d.get("diffusion_vs_pfg_nmr") or {}).get(species)
     if measured and measured.get("ratio") is not None:
         text += f" (x{measured['ratio']:.2f} PFG{'' if measured['agrees'] else ' !'})"

@@ -23,9 +23,10 @@ Physics to keep in mind
   the Yeh-Hummer increment k_B T xi / (6 pi eta L) (J. Phys. Chem. B 108 (2004) 15873),
   the same for every species: in the DME solution (Green-Kubo eta 0.74 mPa s, L ~ 23 Å)
   about 3.7e-6 cm²/s, about as large as the ions' raw D's here (``dme-solvent-diffusion``,
-  ``docs/validation.md``). The D's these cases compare with PFG-NMR are raw, so they
-  understate the model's D by up to a factor of two. The term is one of self-diffusion;
-  no correction of this kind is applied to sigma_EH.
+  ``docs/validation.md``). The D's these cases compare with PFG-NMR are therefore the
+  corrected ones (each replica's Green-Kubo viscosity of its production's ``pressure.dat``);
+  without that viscosity a D is not compared. The term is one of self-diffusion; no
+  correction of this kind is applied to sigma_EH.
 """
 
 from __future__ import annotations
@@ -182,8 +183,9 @@ def conductivity_document(
     if not s.productions:
         return ValidationDocument.not_run(spec, "the adaptive production did not finish")
     out = s.productions[0]
+    corrected = out.diffusion_corrected_cm2_s  # Yeh-Hummer: what PFG-NMR of the macroscopic liquid sees
     if quantity == "diffusion_cm2_s":
-        value, scale = out.diffusion_cm2_s.get(species or "", ValueWithError()), 1.0
+        value, scale = corrected.get(species or "", ValueWithError()), 1.0
     else:
         value, scale = getattr(out, quantity), _S_CM_TO_MS_CM
     details = {
@@ -206,12 +208,12 @@ def conductivity_document(
         "ionicity": (out.ionicity.value, out.ionicity.stderr),
         "ion_charge_scaling": spec.ion_charge_scaling,
         "diffusion_cm2_s": {k: (v.value, v.stderr) for k, v in out.diffusion_cm2_s.items()},
-        "diffusion_vs_pfg_nmr": diffusion_comparison(
-            out.diffusion_cm2_s, diffusion_references_cm2_s or {}, diffusion_tolerance
-        ),
+        "diffusion_corrected_cm2_s": {k: (v.value, v.stderr) for k, v in corrected.items()},
+        "yeh_hummer_delta_cm2_s": (out.yeh_hummer_delta_cm2_s.value, out.yeh_hummer_delta_cm2_s.stderr),
+        "diffusion_vs_pfg_nmr": diffusion_comparison(corrected, diffusion_references_cm2_s or {}, diffusion_tolerance),
         "diffusion_tolerance": diffusion_tolerance,
     }
-    if not out.diffusive or value.value is None:
+    if not out.diffusive:
         return ValidationDocument.not_run(
             spec,
             f"no conductivity: the MSDs were not diffusive after {out.duration_ps:g} ps x {out.replicas} "
@@ -219,6 +221,9 @@ def conductivity_document(
             details=details,
             wall_time_s=out.wall_time_s,
         )
+    if value.value is None:  # diffusive, but a D without its Yeh-Hummer increment is not compared with PFG-NMR
+        why = "no Yeh-Hummer correction (no Green-Kubo viscosity of the run)" if scale == 1.0 else "no value"
+        return ValidationDocument.not_run(spec, why, details=details, wall_time_s=out.wall_time_s)
     err = None if value.stderr is None else value.stderr * scale
     rel = "n/a" if out.relative_error is None else f"{100 * out.relative_error:.0f} %"
     if out.relative_error is None or out.relative_error > out.error_target:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from jobflow import JobStore, run_locally
@@ -63,6 +64,15 @@ def test_conductivity_flow_end_to_end_into_store(tmp_path, small_cell):
     assert set(transport["diffusion_cm2_s"]) == {"Na", "FSI"}
     assert transport["@class"] == "TransportResult" and transport["replica"] == 0
     assert not any("replica" in w for w in transport["warnings"])  # the replica is a field, not a warning
+    # the production's pressure.dat: a Green-Kubo viscosity and Yeh-Hummer D's where there are D's to correct
+    # (this 3 ps run is not diffusive), or a warning that says why not
+    assert (Path(prod["dir_name"]) / "pressure.dat").exists()
+    fs = transport["finite_size"]
+    assert (
+        (fs is not None and set(fs["diffusion_cm2_s"]) == {"Na", "FSI"})
+        or not transport["diffusive"]
+        or any(w.startswith("no Yeh-Hummer correction") for w in transport["warnings"])
+    ), transport["warnings"]
     for key in ("sigma_ne_S_cm", "sigma_eh_S_cm"):
         assert math.isfinite(transport[key]["value"]) and transport[key]["value"] > 0
     summary = by_name["conductivity summary"]["output"]

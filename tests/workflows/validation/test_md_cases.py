@@ -175,14 +175,21 @@ def test_tiny_conductivity_case_runs_the_adaptive_md_and_records_its_outcome(tmp
     assert (doc.status == "not run") == (not doc.details["diffusive"])
 
 
-def _outcome_with_diffusion(li: float, tfsi: float) -> ConductivitySummary:
+#: the Yeh-Hummer increment (cm^2/s) of :func:`_outcome_with_diffusion`'s runs
+DELTA_CM2_S = 2.0e-6
+
+
+def _outcome_with_diffusion(li: float, tfsi: float, corrected: bool = True) -> ConductivitySummary:
+    """A finished production whose Yeh-Hummer corrected D's are ``li`` and ``tfsi`` (cm^2/s; raw: less DELTA)."""
     summary = _summary(True, 0.009, "budget_exhausted")
+    final = {"Li": ValueWithError(value=li, stderr=0.1 * li), "TFSI": ValueWithError(value=tfsi, stderr=0.1 * tfsi)}
     outcome = summary.productions[0].model_copy(
         update={
             "diffusion_cm2_s": {
-                "Li": ValueWithError(value=li, stderr=0.1 * li),
-                "TFSI": ValueWithError(value=tfsi, stderr=0.1 * tfsi),
+                k: ValueWithError(value=v.value - DELTA_CM2_S, stderr=v.stderr) for k, v in final.items()
             },
+            "diffusion_corrected_cm2_s": final if corrected else {},
+            "yeh_hummer_delta_cm2_s": ValueWithError(value=DELTA_CM2_S) if corrected else ValueWithError(),
             "relative_error": 0.3,
         }
     )
@@ -232,6 +239,13 @@ def test_a_diffusion_case_compares_the_named_species_d_in_cm2_s():
         "pegdme-litfsi-diffusion", _outcome_with_diffusion(4.0e-7, 1.2e-6), "diffusion_cm2_s", None, {}, 0.5, "Li"
     )
     assert slow.status == "failed"
+    # a D without its Yeh-Hummer increment (no viscosity) is never compared: raw D's of the cell are not PFG-NMR's
+    bare = _outcome_with_diffusion(8.0e-7, 1.2e-6, corrected=False)
+    doc = conductivity_document.original("pegdme-litfsi-diffusion", bare, "diffusion_cm2_s", None, {}, 0.5, "Li")
+    assert doc.status == "not run" and "no Yeh-Hummer correction" in doc.reason
+    pfg = {"Li": 8.973e-6}
+    eh = conductivity_document.original("li-dme-tfsi-conductivity", bare, "sigma_eh_S_cm", None, pfg, 0.5)
+    assert eh.status != "not run" and eh.details["diffusion_vs_pfg_nmr"]["Li"]["computed_cm2_s"] is None
     with pytest.raises(ValueError, match="names its ion species"):
         ConductivityCaseMaker(params={"glyme": "G1", "n_molecules": 10}, quantity="diffusion_cm2_s").make()
 
@@ -254,6 +268,16 @@ def test_replicas_combine_their_d_by_pooled_blocks_and_the_ionicity_carries_both
     pooled = np.array([0.9e-6, 1.1e-6, 2.9e-6, 3.1e-6])
     assert li.value == pytest.approx(2.0e-6) and li.stderr == pytest.approx(pooled.std(ddof=1) / 2.0)
     assert _combined_diffusion([results[0], None]) == {}  # a replica without a result: no combined D
+    # the Yeh-Hummer increments: their mean, the stderr of the mean; none unless every replica has one
+    from naspe.workflows.flows.conductivity.schemas import _mean_increment
+
+    for r, (delta, err) in zip(results, [(2.0e-6, 3e-7), (4.0e-6, 4e-7)], strict=True):
+        r.finite_size = stub()
+        r.finite_size.delta_diffusion_cm2_s = ValueWithError(value=delta, stderr=err)
+    mean = _mean_increment(results)
+    assert mean.value == pytest.approx(3.0e-6) and mean.stderr == pytest.approx(np.hypot(3e-7, 4e-7) / 2)
+    results[1].finite_size = None
+    assert _mean_increment(results).value is None and _mean_increment([results[0], None]).value is None
     outcome = _summary(True, 0.010, "target_reached").productions[0]  # EH 4 ± 3, NE 10 ± 1 mS/cm
     assert outcome.ionicity.value == pytest.approx(0.4)
     assert outcome.ionicity.stderr == pytest.approx(0.4 * np.hypot(0.75, 0.1))

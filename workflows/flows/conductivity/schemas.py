@@ -153,16 +153,30 @@ class ProductionOutcome(BaseModel):
         description="Self-diffusion coefficient of each ion species (cm^2/s), the replicas combined as the "
         "conductivities are; empty unless every replica has a transport result",
     )
+    diffusion_corrected_cm2_s: dict[str, ValueWithError] = Field(
+        default_factory=dict,
+        description="The same D's plus the replicas' mean Yeh-Hummer increment (cm^2/s; the Green-Kubo viscosity "
+        "of each replica's run): what PFG-NMR of the macroscopic liquid is compared with; empty unless every "
+        "replica has that increment",
+    )
+    yeh_hummer_delta_cm2_s: ValueWithError = Field(
+        default_factory=ValueWithError, description="The mean Yeh-Hummer increment added (cm^2/s); null when none"
+    )
 
     @classmethod
     def from_document(cls, doc: AdaptiveProductionDocument | dict) -> ProductionOutcome:
         """The outcome recorded in an adaptive production document (or its dict)."""
         d = AdaptiveProductionDocument.model_validate(doc) if isinstance(doc, dict) else doc
         wall = sum(seg.wall_time_s for replica in d.segments for seg in replica)
-        own = ("wall_time_s", "diffusion_cm2_s")
+        own = ("wall_time_s", "diffusion_cm2_s", "diffusion_corrected_cm2_s", "yeh_hummer_delta_cm2_s")
+        raw = _combined_diffusion(d.results)
+        delta = _mean_increment(d.results)
+        corrected = {} if delta.value is None else {k: _plus(v, delta) for k, v in raw.items()}
         return cls(
             wall_time_s=wall,
-            diffusion_cm2_s=_combined_diffusion(d.results),
+            diffusion_cm2_s=raw,
+            diffusion_corrected_cm2_s=corrected,
+            yeh_hummer_delta_cm2_s=delta,
             **{name: getattr(d, name) for name in cls.model_fields if name not in own},
         )
 
@@ -195,6 +209,28 @@ def _combined_diffusion(results: list[TransportResult | None]) -> dict[str, Valu
         value, stderr = pool_replicas([float(v) for v in values], blocks)
         out[species] = ValueWithError(value=value, stderr=stderr)
     return out
+
+
+def _mean_increment(results: list[TransportResult | None]) -> ValueWithError:
+    """The replicas' mean Yeh-Hummer increment (cm^2/s, stderr of the mean); null unless every replica has it."""
+    done = [r for r in results or [] if r is not None]
+    if not done or len(done) != len(results) or any(r.finite_size is None for r in done):
+        return ValueWithError()
+    deltas = [r.finite_size.delta_diffusion_cm2_s for r in done if r.finite_size is not None]
+    if any(x.value is None for x in deltas):
+        return ValueWithError()
+    value = float(np.mean([x.value for x in deltas]))
+    errors = [x.stderr for x in deltas]
+    stderr = None if any(e is None for e in errors) else float(np.sqrt(np.sum(np.square(errors)))) / len(errors)
+    return ValueWithError(value=value, stderr=stderr)
+
+
+def _plus(d: ValueWithError, delta: ValueWithError) -> ValueWithError:
+    """D + delta (cm^2/s), standard errors in quadrature (null D stays null)."""
+    if d.value is None or delta.value is None:
+        return ValueWithError()
+    stderr = None if d.stderr is None or delta.stderr is None else float(np.hypot(d.stderr, delta.stderr))
+    return ValueWithError(value=d.value + delta.value, stderr=stderr)
 
 
 class ConductivitySummary(BaseModel):
