@@ -46,6 +46,7 @@ def analyze_conductivity(
     pressure_file: str | Path | None = None,
     full_trajectory: str | Path | None = None,
     neutral: bool = False,
+    viscosity_required: bool = True,
     **analysis_options: Any,
 ) -> TransportResult:
     """Read a trajectory with its data file and run :class:`TransportAnalysis` on it.
@@ -80,6 +81,10 @@ def analyze_conductivity(
     neutral
         Analyse the neutral molecules (solvent self-diffusion; their conductivities are zero)
         instead of the ions; ``trajectory_path`` must then hold them (naspe: ``full.lammpstrj``).
+    viscosity_required
+        With ``pressure_file``: a viscosity that cannot be computed from it (too few samples, an
+        integral that is not positive) raises (True), or leaves the D's uncorrected with a warning
+        starting ``no Yeh-Hummer correction`` (False: a workflow's production, whose file may be short).
     **analysis_options
         Keyword arguments of :class:`TransportAnalysis` (``slope_tolerance``,
         ``n_blocks``, ``use_scaled_charges``, ``require_diffusive``, ``apparent_values``,
@@ -101,14 +106,27 @@ def analyze_conductivity(
         format=format,
         neutral=neutral,
     )
+    no_viscosity = None  # why the viscosity of pressure_file could not be computed (viscosity_required False)
     if pressure_file is not None:
         if analysis_options.get("viscosity_mPa_s") is not None:
             raise ValueError("give the viscosity or a pressure-tensor file to compute it from, not both")
-        eta, how = viscosity_from_file(
-            pressure_file, timestep_fs, float(np.mean(trajectory.volume_angstrom3)), temperature_K
-        )
-        analysis_options = {**analysis_options, "viscosity_mPa_s": eta, "viscosity_source": how}
+        try:
+            eta, how = viscosity_from_file(
+                pressure_file, timestep_fs, float(np.mean(trajectory.volume_angstrom3)), temperature_K
+            )
+            if not (eta.value is not None and eta.value > 0):
+                raise ValueError(f"viscosity_mPa_s={eta.value}: must be a positive viscosity in mPa s")
+        except ValueError as err:
+            if viscosity_required:
+                raise
+            no_viscosity = (
+                f"no Yeh-Hummer correction: the viscosity of {Path(pressure_file).name} could not be computed ({err})"
+            )
+        else:
+            analysis_options = {**analysis_options, "viscosity_mPa_s": eta, "viscosity_source": how}
     result = TransportAnalysis(trajectory, temperature_K, **analysis_options).run()
+    if no_viscosity is not None:
+        result = result.model_copy(update={"warnings": [*result.warnings, no_viscosity]})
     if pressure_file is not None and result.finite_size is not None:
         caveat = (
             "the Green-Kubo integral stops where its noise takes over; a polymer's slow stress relaxation "

@@ -37,7 +37,6 @@ __all__ = [
     "checked_build",
     "clpol_refusal",
     "density_document",
-    "equilibrated_cell",
     "CellCaseMaker",
     "CELL_KINDS",
     "block_mean",
@@ -153,52 +152,30 @@ class CellCaseMaker(Maker):
     ranks: int | None = None
 
     def equilibrated(
-        self, input_generator: LammpsInputGenerator | None = None, ion_charge_scaling: float | None = None, **npt
+        self,
+        input_generator: LammpsInputGenerator | None = None,
+        ion_charge_scaling: float | None = None,
+        seed: int = 12345,
     ) -> list:
-        """The case's ``build``, ``minimize`` and ``npt`` jobs (:func:`equilibrated_cell`; ``npt``: its ``seed``)."""
+        """The case's ``build``, ``minimize`` and ``npt`` jobs: its density found by NPT at 1 atm.
+
+        The cell is built for the generator's force-field model (:func:`checked_build`; the
+        Maker's ``input_generator`` when None), minimised, then run ``npt_ps`` (ps) of NPT at
+        ``temperature_K`` (K) from velocities drawn with ``seed``; each job's output feeds the next.
+        """
         gen = self.input_generator if input_generator is None else input_generator
-        return equilibrated_cell(
-            self.case,
-            self.kind,
-            self.params,
+        build = checked_build(self.case, self.kind, self.params, ion_charge_scaling, gen.model)
+        minimize = LammpsStageMaker(
+            f"{self.case} minimize", StageSpec("minimize", self.minimize_steps), gen, self.ranks
+        ).make(build.output)
+        steps = max(1, round(self.npt_ps * 1000.0 / gen.timestep_fs))
+        npt = LammpsStageMaker(
+            f"{self.case} npt",
+            StageSpec("npt", steps, self.temperature_K, create_velocities=True, seed=seed),
             gen,
-            self.temperature_K,
-            self.npt_ps,
-            self.minimize_steps,
             self.ranks,
-            ion_charge_scaling,
-            **npt,
-        )
-
-
-def equilibrated_cell(
-    case: str,
-    kind: str,
-    params: dict,
-    input_generator: LammpsInputGenerator,
-    temperature_K: float,
-    npt_ps: float,
-    minimize_steps: int,
-    ranks: int | None = None,
-    ion_charge_scaling: float | None = None,
-    seed: int = 12345,
-) -> list:
-    """The ``build``, ``minimize`` and ``npt`` jobs of a case's cell: its density found by NPT at 1 atm.
-
-    The cell is built for the generator's force-field model (:func:`checked_build`), minimised
-    (``minimize_steps`` iterations), then run ``npt_ps`` (ps) of NPT at ``temperature_K`` (K) from
-    velocities drawn with ``seed``; each job's output feeds the next.
-    """
-    gen = input_generator
-    build = checked_build(case, kind, params, ion_charge_scaling, gen.model)
-    minimize = LammpsStageMaker(f"{case} minimize", StageSpec("minimize", minimize_steps), gen, ranks).make(
-        build.output
-    )
-    steps = max(1, round(npt_ps * 1000.0 / gen.timestep_fs))
-    npt = LammpsStageMaker(
-        f"{case} npt", StageSpec("npt", steps, temperature_K, create_velocities=True, seed=seed), gen, ranks
-    ).make(minimize.output.dir_name)
-    return [build, minimize, npt]
+        ).make(minimize.output.dir_name)
+        return [build, minimize, npt]
 
 
 def block_mean(values: np.ndarray, n_blocks: int = 5) -> tuple[float, float | None]:

@@ -135,17 +135,22 @@ def solvent_diffusion_document(
     wall = float(sum(t for t in wall_times_s if t is not None))
     meta = json.loads((run / SYSTEM_META).read_text())
     timestep_fs = json.loads((run / "run.json").read_text())["timestep_fs"]
-    args = (run / "full.lammpstrj", run / "final.data", temperature_K)
-    options = {"timestep_fs": timestep_fs, "charge_scaling": meta.get("ion_charge_scaling") or 1.0, "neutral": True}
     pressure = run / "pressure.dat"
-    viscosity_error = None if pressure.exists() else f"no {pressure.name} in {production_dir}"
-    try:
-        result = analyze_conductivity(*args, pressure_file=pressure if pressure.exists() else None, **options)
-    except ValueError as err:  # a Green-Kubo integral that is not positive: no correction, said so
-        if not pressure.exists():
-            raise
-        viscosity_error = str(err)
-        result = analyze_conductivity(*args, **options)
+    result = analyze_conductivity(
+        run / "full.lammpstrj",
+        run / "final.data",
+        temperature_K,
+        timestep_fs=timestep_fs,
+        charge_scaling=meta.get("ion_charge_scaling") or 1.0,
+        neutral=True,
+        pressure_file=pressure if pressure.exists() else None,
+        viscosity_required=False,  # a run whose viscosity cannot be computed is not run, not an error
+    )
+    prefix = "no Yeh-Hummer correction: "
+    viscosity_error = next(
+        (w.removeprefix(prefix) for w in result.warnings if w.startswith(prefix)),
+        None if pressure.exists() else f"no {pressure.name} in {production_dir}",
+    )
     if len(result.diffusion_cm2_s) != 1:
         raise ValueError(f"{production_dir}: {sorted(result.diffusion_cm2_s)} neutral species; the case compares one")
     (species, raw), *_ = result.diffusion_cm2_s.items()

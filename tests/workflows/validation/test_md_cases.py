@@ -363,6 +363,22 @@ def test_solvent_diffusion_document_compares_the_finite_size_corrected_d(tmp_pat
         "dme-solvent-diffusion", str(_solvent_run(tmp_path / "b", 1.922e-5, pressure=False)), 303.15, [1.0]
     )
     assert bare.status == "not run" and "no Yeh-Hummer correction" in bare.reason and "pressure.dat" in bare.reason
+    # a stress file too short for a Green-Kubo viscosity: not run, saying why; the analysis alone raises on it
+    short = _solvent_run(tmp_path / "short", 1.922e-5, pressure=False)
+    (short / "pressure.dat").write_text("# TimeStep pxy pxz pyz\n0 1.0 2.0 3.0\n5 2.0 1.0 0.5\n10 0.1 0.2 0.3\n")
+    few = solvent_diffusion_document.original("dme-solvent-diffusion", str(short), 303.15, [1.0])
+    assert few.status == "not run" and "could not be computed" in few.reason, few.reason
+    from naspe.analysis.transport_files import analyze_conductivity
+
+    with pytest.raises(ValueError):
+        analyze_conductivity(
+            short / "full.lammpstrj",
+            short / "final.data",
+            303.15,
+            2.0,
+            neutral=True,
+            pressure_file=short / "pressure.dat",
+        )
 
 
 def test_a_solvent_that_never_became_diffusive_is_not_run(tmp_path):

@@ -125,24 +125,19 @@ def analyze_transport(
     """
     run = Path(dir_name)
     meta = json.loads((run / SYSTEM_META).read_text())
-    args = (run / "ions.lammpstrj", run / "final.data", temperature_K)
-    options = {
-        "timestep_fs": timestep_fs,
-        "com_file": run / "com.dat",
-        "charge_scaling": meta["ion_charge_scaling"],
-        "n_blocks": block_count,
-    }
-    pressure = run / "pressure.dat"
-    if pressure.exists():  # the Green-Kubo viscosity of the run: its Yeh-Hummer corrected D's (``finite_size``)
-        try:
-            return analyze_conductivity(*args, pressure_file=pressure, **options).model_copy(
-                update={"replica": replica}
-            )
-        except ValueError as err:  # too few stress samples, or an integral that is not positive: raw D's only
-            result = analyze_conductivity(*args, **options)
-            note = f"no Yeh-Hummer correction: the viscosity of {pressure.name} could not be computed ({err})"
-            return result.model_copy(update={"replica": replica, "warnings": [*result.warnings, note]})
-    return analyze_conductivity(*args, **options).model_copy(update={"replica": replica})
+    pressure = run / "pressure.dat"  # the Green-Kubo viscosity of the run: its Yeh-Hummer corrected D's
+    result = analyze_conductivity(
+        run / "ions.lammpstrj",
+        run / "final.data",
+        temperature_K,
+        timestep_fs=timestep_fs,
+        com_file=run / "com.dat",
+        charge_scaling=meta["ion_charge_scaling"],
+        n_blocks=block_count,
+        pressure_file=pressure if pressure.exists() else None,
+        viscosity_required=False,  # a short production's stress: raw D's, with a warning that says why
+    )
+    return result.model_copy(update={"replica": replica})
 
 
 @job(output_schema=ConductivitySummary, config=JobConfig(on_missing_references=OnMissing.NONE))
