@@ -262,3 +262,53 @@ def test_bad_parameters_are_named(random_walk, kwargs, message):
 def test_trajectory_type_is_checked():
     with pytest.raises(TypeError, match="IonTrajectory"):
         TransportAnalysis("dump.lammpstrj", T)
+
+
+def test_pressure_file_gives_yeh_hummer_corrected_diffusion_from_its_green_kubo_viscosity(tmp_path):
+    """Random walks with known D and an Ornstein-Uhlenbeck stress with known eta, through the files a run writes."""
+    from naspe.analysis.finite_size import yeh_hummer_delta_cm2_s
+    from naspe.analysis.units import BOLTZMANN_J_PER_K
+    from naspe.analysis.viscosity import ATM_TO_PA
+
+    side = 40.0
+    cell = build_cell(tmp_path, 100, cell=(side, side, side), seed=3)
+    rng = np.random.default_rng(13)
+    n_frames = 300
+    positions = rigid_motion(cell, _walks(cell, rng, n_frames, {"Na": D_NA, "FSI": D_FSI}))
+    dump = write_dump(tmp_path / "ions.lammpstrj", cell, positions, _steps(n_frames))
+    # <P(0) P(t)> = s^2 exp(-t/tau) sampled every 5 steps of 2 fs: eta = V s^2 tau / (kB T)
+    every, tau_fs, s_atm, n = 5, 200.0, 150.0, 60_000
+    a = np.exp(-every * 2.0 / tau_fs)
+    p = np.empty((n, 3))
+    p[0] = rng.normal(0.0, s_atm, 3)
+    kicks = rng.normal(0.0, s_atm * np.sqrt(1 - a * a), size=(n, 3))
+    for k in range(1, n):
+        p[k] = a * p[k - 1] + kicks[k]
+    pressure = tmp_path / "pressure.dat"
+    np.savetxt(pressure, np.column_stack([np.arange(n) * every, p]), fmt="%d %.6g %.6g %.6g", header="step pxy pxz pyz")
+    exact_mpas = side**3 * 1e-30 / (BOLTZMANN_J_PER_K * T) * (s_atm * ATM_TO_PA) ** 2 * tau_fs * 1e-15 * 1e3
+
+    result = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, pressure_file=pressure)
+    fs = result.finite_size
+    eta = fs.viscosity_mPa_s
+    assert abs(eta.value - exact_mpas) < 3.0 * eta.stderr and eta.stderr < 0.2 * exact_mpas
+    assert fs.viscosity_source.startswith(f"Green-Kubo of {pressure}") and fs.box_length_angstrom == pytest.approx(side)
+    delta = yeh_hummer_delta_cm2_s(T, eta.value, side)
+    assert fs.delta_diffusion_cm2_s.value == pytest.approx(delta, rel=1e-9)
+    assert 0.1 * D_FSI < delta < 10 * D_NA  # a correction of the size that matters, so the sums below test something
+    for name, d in (("Na", D_NA), ("FSI", D_FSI)):
+        raw = result.diffusion_cm2_s[name].value
+        assert raw == pytest.approx(d, rel=0.1), name  # the raw D stays the finite cell's
+        assert fs.diffusion_cm2_s[name].value == pytest.approx(raw + delta, rel=1e-9), name
+    assert not any(w.startswith("no Yeh-Hummer correction") for w in result.warnings)
+
+    short = tmp_path / "short.dat"  # too few samples for Green-Kubo: raw D's and the reason, or an error
+    np.savetxt(short, np.column_stack([np.arange(50) * every, p[:50]]), fmt="%d %.6g %.6g %.6g")
+    kept = analyze_conductivity(
+        dump, cell.data_path, T, timestep_fs=2.0, pressure_file=short, viscosity_required=False
+    )
+    assert kept.finite_size is None
+    assert kept.diffusion_cm2_s["Na"].value == pytest.approx(result.diffusion_cm2_s["Na"].value, rel=1e-12)
+    assert any(w.startswith("no Yeh-Hummer correction: the viscosity of short.dat") for w in kept.warnings)
+    with pytest.raises(ValueError, match="blocks need"):
+        analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, pressure_file=short)
