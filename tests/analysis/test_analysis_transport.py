@@ -304,9 +304,7 @@ def test_pressure_file_gives_yeh_hummer_corrected_diffusion_from_its_green_kubo_
 
     short = tmp_path / "short.dat"  # too few samples for Green-Kubo: raw D's and the reason, or an error
     np.savetxt(short, np.column_stack([np.arange(50) * every, p[:50]]), fmt="%d %.6g %.6g %.6g")
-    kept = analyze_conductivity(
-        dump, cell.data_path, T, timestep_fs=2.0, pressure_file=short, viscosity_required=False
-    )
+    kept = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, pressure_file=short, viscosity_required=False)
     assert kept.finite_size is None
     assert kept.diffusion_cm2_s["Na"].value == pytest.approx(result.diffusion_cm2_s["Na"].value, rel=1e-12)
     assert any(w.startswith("no Yeh-Hummer correction: the viscosity of short.dat") for w in kept.warnings)
