@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
@@ -18,8 +17,6 @@ from naspe.structures.sites import SITES, hollow_sites, site_position
 from naspe.workflows.cli.main import app
 from naspe.workflows.dft.tblite import TbliteRelaxMaker
 from naspe.workflows.flows.bonding.makers import TbliteBindingMaker, TbliteReactionMaker, split_complex
-
-os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def _run(flow, tmp_path):
