@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 # one BLAS/OpenMP thread per test process (and the engines it starts): `make test` runs one pytest worker per
-# core, and GPAW in-process with OpenBLAS's default of a thread per core took 35 % more CPU time here (26 vs 40
+# core, and GPAW in-process with OpenBLAS's default of a thread per core took half as much CPU time again (40 vs 26
 # CPU-s for the ethanol core-level test, the other core busy). Set before numpy loads OpenBLAS.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 if "numpy" in sys.modules:  # a plugin was first: limit the loaded pools instead
