@@ -7,7 +7,10 @@ step displacement sigma = sqrt(2 D dt) per axis, so MSD = 6 D t exactly in
 expectation); :func:`rigid_motion` moves every molecule rigidly along a given
 centre-of-mass path; :func:`write_dump` writes a LAMMPS text dump with unwrapped
 coordinates, wrapped ones with image flags, scaled ones, or wrapped ones without
-image flags (to check they are refused).
+image flags (to check they are refused). :func:`ornstein_uhlenbeck_stress` makes an
+off-diagonal pressure tensor whose Green-Kubo viscosity is known
+(:func:`ornstein_uhlenbeck_viscosity_mPa_s`), and :func:`write_pressure_file` writes it
+as naspe's production writes ``pressure.dat``.
 """
 
 from __future__ import annotations
@@ -19,8 +22,19 @@ import numpy as np
 
 from naspe.analysis.frame import Box
 from naspe.analysis.lammps_topology import DataTopology
+from naspe.analysis.units import BOLTZMANN_J_PER_K
+from naspe.analysis.viscosity import ATM_TO_PA
 
-__all__ = ["SyntheticCell", "gaussian_walk", "rigid_motion", "write_dump", "write_com_file"]
+__all__ = [
+    "SyntheticCell",
+    "gaussian_walk",
+    "rigid_motion",
+    "write_dump",
+    "write_com_file",
+    "ornstein_uhlenbeck_stress",
+    "ornstein_uhlenbeck_viscosity_mPa_s",
+    "write_pressure_file",
+]
 
 
 @dataclass
@@ -196,4 +210,40 @@ def write_com_file(path: str | Path, steps: np.ndarray, com: np.ndarray) -> Path
     with path.open("w") as f:
         f.write("# Time-averaged data for fix com_ave\n# TimeStep c_com[1] c_com[2] c_com[3]\n")
         np.savetxt(f, np.column_stack([steps, com]), fmt="%d %.8g %.8g %.8g")
+    return path
+
+
+def ornstein_uhlenbeck_stress(
+    rng: np.random.Generator, n_samples: int, interval_fs: float, tau_fs: float, sigma_atm: float
+) -> np.ndarray:
+    """Three off-diagonal stresses (atm) with a known correlation, shape ``(n_samples, 3)``.
+
+    ``n_samples`` every ``interval_fs`` (fs), each component an Ornstein-Uhlenbeck process with
+    ``<P(0) P(t)> = sigma_atm^2 exp(-t / tau_fs)``.
+    """
+    a = np.exp(-interval_fs / tau_fs)
+    noise = rng.normal(0.0, sigma_atm * np.sqrt(1 - a * a), size=(n_samples, 3))
+    x = np.empty((n_samples, 3))
+    x[0] = rng.normal(0.0, sigma_atm, 3)
+    for k in range(1, n_samples):
+        x[k] = a * x[k - 1] + noise[k]
+    return x
+
+
+def ornstein_uhlenbeck_viscosity_mPa_s(
+    volume_angstrom3: float, temperature_K: float, tau_fs: float, sigma_atm: float
+) -> float:
+    """Green-Kubo viscosity (mPa s) of :func:`ornstein_uhlenbeck_stress`: ``V sigma^2 tau / (k_B T)``."""
+    sigma_pa = sigma_atm * ATM_TO_PA
+    return volume_angstrom3 * 1e-30 / (BOLTZMANN_J_PER_K * temperature_K) * sigma_pa**2 * tau_fs * 1e-15 * 1e3
+
+
+def write_pressure_file(path: str | Path, steps: np.ndarray, tensor: np.ndarray) -> Path:
+    """Write ``step pxy pxz pyz`` (atm) lines as naspe's production writes ``pressure.dat`` (``fix ave/time``)."""
+    path = Path(path)
+    with path.open("w") as f:
+        f.write(
+            "# Time-averaged data for fix press_ave\n# TimeStep c_thermo_press[4] c_thermo_press[5] c_thermo_press[6]\n"
+        )
+        np.savetxt(f, np.column_stack([steps, tensor]), fmt="%d %.6g %.6g %.6g")
     return path

@@ -267,8 +267,11 @@ def test_trajectory_type_is_checked():
 def test_pressure_file_gives_yeh_hummer_corrected_diffusion_from_its_green_kubo_viscosity(tmp_path):
     """Random walks with known D and an Ornstein-Uhlenbeck stress with known eta, through the files a run writes."""
     from naspe.analysis.finite_size import yeh_hummer_delta_cm2_s
-    from naspe.analysis.units import BOLTZMANN_J_PER_K
-    from naspe.analysis.viscosity import ATM_TO_PA
+    from naspe.analysis.synthetic import (
+        ornstein_uhlenbeck_stress,
+        ornstein_uhlenbeck_viscosity_mPa_s,
+        write_pressure_file,
+    )
 
     side = 40.0
     cell = build_cell(tmp_path, 100, cell=(side, side, side), seed=3)
@@ -276,17 +279,11 @@ def test_pressure_file_gives_yeh_hummer_corrected_diffusion_from_its_green_kubo_
     n_frames = 300
     positions = rigid_motion(cell, _walks(cell, rng, n_frames, {"Na": D_NA, "FSI": D_FSI}))
     dump = write_dump(tmp_path / "ions.lammpstrj", cell, positions, _steps(n_frames))
-    # <P(0) P(t)> = s^2 exp(-t/tau) sampled every 5 steps of 2 fs: eta = V s^2 tau / (kB T)
-    every, tau_fs, s_atm, n = 5, 200.0, 150.0, 60_000
-    a = np.exp(-every * 2.0 / tau_fs)
-    p = np.empty((n, 3))
-    p[0] = rng.normal(0.0, s_atm, 3)
-    kicks = rng.normal(0.0, s_atm * np.sqrt(1 - a * a), size=(n, 3))
-    for k in range(1, n):
-        p[k] = a * p[k - 1] + kicks[k]
-    pressure = tmp_path / "pressure.dat"
-    np.savetxt(pressure, np.column_stack([np.arange(n) * every, p]), fmt="%d %.6g %.6g %.6g", header="step pxy pxz pyz")
-    exact_mpas = side**3 * 1e-30 / (BOLTZMANN_J_PER_K * T) * (s_atm * ATM_TO_PA) ** 2 * tau_fs * 1e-15 * 1e3
+    # the stress sampled every 5 steps of 2 fs, as the production's pressure.dat
+    every, tau_fs, s_atm = 5, 200.0, 150.0
+    p = ornstein_uhlenbeck_stress(rng, 60_000, every * 2.0, tau_fs, s_atm)
+    pressure = write_pressure_file(tmp_path / "pressure.dat", np.arange(len(p)) * every, p)
+    exact_mpas = ornstein_uhlenbeck_viscosity_mPa_s(side**3, T, tau_fs, s_atm)
 
     result = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, pressure_file=pressure)
     fs = result.finite_size
@@ -302,8 +299,8 @@ def test_pressure_file_gives_yeh_hummer_corrected_diffusion_from_its_green_kubo_
         assert fs.diffusion_cm2_s[name].value == pytest.approx(raw + delta, rel=1e-9), name
     assert not any(w.startswith("no Yeh-Hummer correction") for w in result.warnings)
 
-    short = tmp_path / "short.dat"  # too few samples for Green-Kubo: raw D's and the reason, or an error
-    np.savetxt(short, np.column_stack([np.arange(50) * every, p[:50]]), fmt="%d %.6g %.6g %.6g")
+    # too few samples for Green-Kubo: raw D's and the reason, or an error
+    short = write_pressure_file(tmp_path / "short.dat", np.arange(50) * every, p[:50])
     kept = analyze_conductivity(dump, cell.data_path, T, timestep_fs=2.0, pressure_file=short, viscosity_required=False)
     assert kept.finite_size is None
     assert kept.diffusion_cm2_s["Na"].value == pytest.approx(result.diffusion_cm2_s["Na"].value, rel=1e-12)

@@ -7,36 +7,23 @@ import pytest
 
 from naspe.analysis.errors import TrajectoryFormatError
 from naspe.analysis.finite_size import XI_CUBIC, finite_size_correction, yeh_hummer_delta_cm2_s
-from naspe.analysis.units import BOLTZMANN_J_PER_K
+from naspe.analysis.synthetic import ornstein_uhlenbeck_stress, ornstein_uhlenbeck_viscosity_mPa_s, write_pressure_file
 from naspe.analysis.values import ValueWithError
-from naspe.analysis.viscosity import ATM_TO_PA, green_kubo_viscosity, read_pressure_tensor
-
-
-def _ou(rng, n, dt_fs, tau_fs, sigma_atm):
-    a = np.exp(-dt_fs / tau_fs)
-    noise = rng.normal(0.0, sigma_atm * np.sqrt(1 - a * a), size=(n, 3))
-    x = np.empty((n, 3))
-    x[0] = rng.normal(0.0, sigma_atm, 3)
-    for k in range(1, n):
-        x[k] = a * x[k - 1] + noise[k]
-    return x
+from naspe.analysis.viscosity import green_kubo_viscosity, read_pressure_tensor
 
 
 def test_green_kubo_of_an_ornstein_uhlenbeck_stress(tmp_path):
     # <P(0) P(t)> = s^2 exp(-t/tau): eta = V s^2 tau / (kB T)
     rng = np.random.default_rng(4)
     dt, tau, s, volume, temp = 10.0, 200.0, 300.0, 27000.0, 350.0
-    p = _ou(rng, 100_000, dt, tau, s)
-    exact = volume * 1e-30 / (BOLTZMANN_J_PER_K * temp) * (s * ATM_TO_PA) ** 2 * tau * 1e-15 * 1e3  # mPa s
+    p = ornstein_uhlenbeck_stress(rng, 100_000, dt, tau, s)
+    exact = ornstein_uhlenbeck_viscosity_mPa_s(volume, temp, tau, s)
     eta, cutoff_ps = green_kubo_viscosity(p, dt, volume, temp)
     assert abs(eta.value - exact) < 3.0 * eta.stderr
     assert 0.01 * exact < eta.stderr < 0.15 * exact  # the cutoff rule trades the tail for noise
     assert 4 * tau / 1000 < cutoff_ps < 0.25 * 100_000 * dt / 5 / 1000  # past the decay, within a quarter block
     # the file naspe's production writes: step pxy pxz pyz
-    path = tmp_path / "pressure.dat"
-    path.write_text("# TimeStep c_thermo_press[4] c_thermo_press[5] c_thermo_press[6]\n")
-    with path.open("a") as f:
-        np.savetxt(f, np.column_stack([np.arange(1000) * 5, p[:1000]]), fmt="%d %.6g %.6g %.6g")
+    path = write_pressure_file(tmp_path / "pressure.dat", np.arange(1000) * 5, p[:1000])
     steps, tensor = read_pressure_tensor(path)
     assert steps[1] == 5 and tensor.shape == (1000, 3)
     with pytest.raises(ValueError, match="100 blocks need >= 2000"):
