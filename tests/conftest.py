@@ -15,10 +15,6 @@ from pathlib import Path
 # core, and GPAW in-process with OpenBLAS's default of a thread per core took half as much CPU time again (40 vs 26
 # CPU-s for the ethanol core-level test, the other core busy). Set before numpy loads OpenBLAS.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-if "numpy" in sys.modules:  # a plugin was first: limit the loaded pools instead
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(int(os.environ["OMP_NUM_THREADS"]))
 
 import numpy as np  # noqa: E402
 import pytest
