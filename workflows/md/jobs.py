@@ -37,6 +37,9 @@ from naspe.workflows.md.runner import latest_restart
 
 __all__ = ["LammpsStageMaker", "run_stage", "SYSTEM_META"]
 
+SERIES_FILES = ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat", "pressure.dat", "drude_temp.dat")
+"""Outputs a resumed stage appends to: each is cleaned of the steps run twice."""
+
 
 def _system_meta(prev_dir: Path) -> dict:
     path = prev_dir / SYSTEM_META
@@ -70,7 +73,11 @@ def run_stage(
     production stage starts over instead, so that its trajectory has a single
     time step. A run
     stopped by the wall-time limit resumes from its restart file with the same
-    time step, at most ``max_resumes`` times.
+    time step, at most ``max_resumes`` times. A stage run again in the directory
+    of an attempt that was killed (no ``result.json``, a restart file) continues
+    from that restart file at that attempt's time step; a production stage whose
+    killed attempt ran at another time step starts over. Steps run twice are
+    removed from the appended outputs (:data:`SERIES_FILES`).
     """
     settings = settings or load_settings()
     ranks = ranks or settings.default_ranks
@@ -90,6 +97,23 @@ def run_stage(
     gen, resume = generator, False
     recoveries: list[Recovery] = []
     n_failures = n_resumes = 0
+    killed = _killed_attempt(run_dir)
+    if killed is not None and spec.stage == "production" and killed[1] != gen.timestep_fs:
+        _start_over(run_dir)  # a production trajectory keeps one time step throughout
+    elif killed is not None:
+        restart, timestep_fs = killed
+        gen = gen.with_timestep(timestep_fs) if timestep_fs != gen.timestep_fs else gen
+        recoveries.append(
+            Recovery(
+                attempt=0,
+                reason="killed: an earlier attempt in this directory ended without a result",
+                restarted_from=restart.name,
+                new_timestep_fs=gen.timestep_fs,
+            )
+        )
+        saved = run_dir / f"resume-{len(recoveries)}.restart"
+        shutil.copy(restart, saved)
+        start, start_file, resume = "restart", saved.name, True
     t0 = time.perf_counter()
     while True:
         inputs = gen.get_input_set(
@@ -129,7 +153,7 @@ def run_stage(
             n_resumes += 1
             recoveries.append(
                 Recovery(
-                    attempt=n_failures + n_resumes - 1,
+                    attempt=len(recoveries),
                     reason="walltime",
                     step=result.get("step"),
                     restarted_from=restart.name if restart else None,
@@ -141,7 +165,7 @@ def run_stage(
             new_gen = gen.with_timestep(gen.timestep_fs * timestep_factor)
             recoveries.append(
                 Recovery(
-                    attempt=n_failures + n_resumes - 1,
+                    attempt=len(recoveries),
                     reason=result.get("error") or "",
                     step=result.get("step"),
                     restarted_from=restart.name if restart else None,
@@ -152,9 +176,7 @@ def run_stage(
         else:
             break
         if status == "failed" and spec.stage == "production":
-            # a production trajectory keeps one time step throughout: start it over
-            for name in ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat", "restart.a", "restart.b"):
-                (run_dir / name).unlink(missing_ok=True)
+            _start_over(run_dir)  # a production trajectory keeps one time step throughout
             restart = None
         if restart is None:
             (start, start_file), resume = initial, False
@@ -163,7 +185,7 @@ def run_stage(
             saved = run_dir / f"resume-{len(recoveries)}.restart"
             shutil.copy(restart, saved)
             start, start_file, resume = "restart", saved.name, True
-    for name in ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat"):
+    for name in SERIES_FILES:
         clean_series(run_dir / name)
     return LammpsTaskDocument.from_directory(
         run_dir,
@@ -179,6 +201,28 @@ def run_stage(
         wall_time_s=time.perf_counter() - t0,
         ranks=ranks,
     )
+
+
+def _killed_attempt(run_dir: Path) -> tuple[Path, float] | None:
+    """The latest restart file and time step (fs) of an attempt in ``run_dir`` that ended without a result.
+
+    An attempt that LAMMPS ended (completed, failed or stopped at its wall time)
+    leaves ``result.json``; one whose process was killed (the driver or the
+    batch job killed, a node lost) leaves its input record and restart files
+    only. Such a run continues from its latest restart file rather than from
+    the start of the stage.
+    """
+    restart = latest_restart(run_dir)
+    record = run_dir / RUN_SPEC_FILE
+    if restart is None or not record.exists() or (run_dir / "result.json").exists():
+        return None
+    return restart, float(json.loads(record.read_text())["timestep_fs"])
+
+
+def _start_over(run_dir: Path) -> None:
+    """Remove a stage's trajectories, series and restart files, so that it runs again from its start."""
+    for name in (*SERIES_FILES, "restart.a", "restart.b", "restart.term"):
+        (run_dir / name).unlink(missing_ok=True)
 
 
 class LammpsRunnerDied(RuntimeError):

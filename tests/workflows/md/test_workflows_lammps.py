@@ -163,3 +163,68 @@ def test_a_killed_lammps_runner_is_a_failed_attempt_not_a_document(annealed, tmp
         run_stage(tmp_path / "run", annealed, StageSpec("nvt", 100, 353.15), GEN, "killed", max_restarts=2)
     assert str(tmp_path / "run") in str(err.value) and "\n" not in str(err.value)
     assert not (tmp_path / "run" / "result.json").exists()  # no result is made up for a run that said nothing
+
+
+def test_a_killed_production_run_again_continues_from_its_restart_file(annealed, tmp_path):
+    """The whole job killed mid-run (SIGKILL to its process group, as a lost batch job): the rerun continues."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    run = tmp_path / "run"
+    n_steps = 4000
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from naspe.workflows.md.inputs import LammpsInputGenerator, StageSpec\n"
+        "from naspe.workflows.md.jobs import run_stage\n"
+        f"gen = LammpsInputGenerator.from_dict({GEN.as_dict()!r})\n"
+        f"run_stage(Path({str(run)!r}), Path({str(annealed)!r}), StageSpec('production', {n_steps}, 353.15), gen, "
+        "'killed', chunk_steps=100)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            progress = run / "progress.json"
+            if progress.exists() and json.loads(progress.read_text() or "{}").get("steps_done", 0) >= 500:
+                break
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert not (run / "result.json").exists() and (run / "restart.a").exists()  # killed mid-run, after a restart
+    reached = json.loads((run / "progress.json").read_text())["step"]
+    assert 500 <= reached < n_steps
+
+    doc = run_stage(run, annealed, StageSpec("production", n_steps, 353.15), GEN, "killed", chunk_steps=100)
+    assert doc.state == "successful", doc.error
+    killed = doc.recoveries[0]
+    assert killed.reason.startswith("killed") and killed.restarted_from in ("restart.a", "restart.b")
+    # the second run started from the restart file (step >= 200), not from step 0 ...
+    first_row = re.search(r"^\s+Step\s.*\n\s+(\d+)\s", (run / "log.lammps").read_text(), re.M)
+    assert first_row and int(first_row.group(1)) >= 200
+    # ... and each series holds every step once, in order, across the kill
+    steps = [int(s) for s in re.findall(r"ITEM: TIMESTEP\n(\d+)", open(doc.trajectories["ions"].path).read())]
+    assert steps == list(range(0, n_steps + 1, 50))
+    com = [int(line.split()[0]) for line in open(run / "com.dat") if not line.startswith("#")]
+    assert com == list(range(0, n_steps + 1, 50))
+    pressure = [int(line.split()[0]) for line in open(run / "pressure.dat") if not line.startswith("#")]
+    assert pressure == list(range(10, n_steps + 1, 10))
+
+
+def test_a_killed_production_at_another_time_step_starts_over(annealed, tmp_path):
+    """A killed attempt that ran at 1 fs (after a recovery) is not continued at 2 fs: one time step per trajectory."""
+    from naspe.workflows.md.run_files import RUN_SPEC_FILE
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / RUN_SPEC_FILE).write_text(json.dumps({"timestep_fs": 1.0}))
+    (run / "restart.a").write_text("not a restart file: reading it would fail the run")
+    (run / "pressure.dat").write_text("# killed attempt\n400 1.0 2.0 3.0\n")
+    doc = run_stage(run, annealed, StageSpec("production", 200, 353.15), GEN, "dt")
+    assert doc.state == "successful", doc.error
+    assert doc.recoveries == [] and doc.timestep_fs == 2.0
+    pressure = [int(line.split()[0]) for line in open(run / "pressure.dat") if not line.startswith("#")]
+    assert pressure == list(range(10, 201, 10))
