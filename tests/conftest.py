@@ -41,12 +41,14 @@ def run_in_memory(flow, root_dir):
     return store
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Group the tests for pytest-xdist's ``--dist loadgroup`` (``make test``): one module runs on one worker.
 
     A module's own fixtures (a campaign run once, a cell built once) are then made once, and every test
     that uses the one-node Slurm cluster (a session fixture: one slurmctld, one slurmd) runs on the same
-    worker, so only one cluster is started. Without xdist the marks do nothing.
+    worker, so only one cluster is started. Without xdist the marks do nothing. The marks must be set
+    before xdist's own hook reads them into the test ids (``tryfirst``); set after it, they group nothing.
     """
     for item in items:
         group = "slurm" if "slurm_cluster" in item.fixturenames else item.nodeid.split("::")[0]
