@@ -192,6 +192,7 @@ class CampaignMaker(Maker):
         from naspe.structures.study import build_adhesion_system
         from naspe.structures.systems import Interface
         from naspe.structures.topology import to_pymatgen
+        from naspe.workflows.dft.periodic import PeriodicEngineMaker
         from naspe.workflows.flows.convergence_scan.makers import ConvergenceScanMaker
 
         c = self.settings.convergence
@@ -211,7 +212,7 @@ class CampaignMaker(Maker):
                 structure, n_sub = placement_structure(placed.atoms, placed.magmoms), placed.n_substrate
                 quantity, label = "binding_energy_eV", f"{case.site}/{case.fragment}"
             static = registry.engine(engine).static_maker()
-            if getattr(static, "spinpol", None) is False and "magmom" in structure.site_properties:
+            if isinstance(static, PeriodicEngineMaker) and not static.spinpol and "magmom" in structure.site_properties:
                 static = dataclasses.replace(static, spinpol=True)  # an open-shell fragment (a Na atom)
             scan = ConvergenceScanMaker(
                 name=f"convergence {case.system_class}",

@@ -17,8 +17,8 @@ checks), :attr:`EngineMaker.localised_basis` and
 :meth:`EngineMaker.counterpoise_single_point` (whether energies need a counterpoise
 correction, and the Maker of its single points, which take ``ghosts``),
 :meth:`EngineMaker.settings_purpose` (screening or production settings), the level of
-theory (:func:`~naspe.workflows.dft.theory.level_of_theory_of`) and the registry
-entry's limits.
+theory (:meth:`EngineMaker.level_of_theory`), the MPI ranks
+(:meth:`EngineMaker.ranks_to_use`) and the registry entry's limits.
 
 A structure is checked before any calculation (:mod:`naspe.workflows.dft.checks`:
 atoms closer than 0.6 Å are refused; a periodic cell with a vacuum gap along z
@@ -44,7 +44,6 @@ from naspe.workflows.dft.checks import EngineCrashed, ScfNotConverged, check_dis
 from naspe.workflows.dft.convergence import Purpose, RelaxationConvergence
 from naspe.workflows.dft.documents import DftTaskDocument
 from naspe.workflows.dft.progress import RelaxProgress
-from naspe.workflows.dft.theory import level_of_theory_of
 
 __all__ = ["EngineMaker", "check_inputs", "engine_properties", "relaxation_of", "ASE_DEFAULT_FMAX_EV_A"]
 
@@ -143,15 +142,12 @@ class EngineMaker(AseRelaxMaker):
             self.release(calc)
 
     def ranks_to_use(self) -> int:
-        """MPI ranks for this run (the maker's ``ranks`` or the settings' default)."""
-        if not self.supports_mpi:
-            return 1
-        ranks = getattr(self, "ranks", None)
-        if ranks is None:
-            from naspe.workflows.base.settings import load_settings
+        """MPI ranks of this run under the launcher: 1 (in-process) unless an engine with MPI support says more."""
+        return 1
 
-            ranks = load_settings().default_ranks
-        return int(ranks)
+    def level_of_theory(self) -> str:
+        """The level of theory of its calculations, in words, as its documents record it (read from its settings)."""
+        raise NotImplementedError(f"{type(self).__name__} does not say its level of theory")
 
     def run_ase(self, mol_or_struct, prev_dir: str | Path | None = None) -> AseResult:
         """atomate2's hook: relax and return only the ASE result."""
@@ -177,7 +173,7 @@ class EngineMaker(AseRelaxMaker):
             "engine_version": _package_version(self.package),
             "parameters": self.parameters(atoms),
             "ranks": ranks,
-            "level_of_theory": level_of_theory_of(self),
+            "level_of_theory": self.level_of_theory(),
         }
 
     @job(data=["trajectory"], output_schema=DftTaskDocument)

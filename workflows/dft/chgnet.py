@@ -84,6 +84,10 @@ class ChgnetRelaxMaker(EngineMaker):
         calc.implemented_properties = [p for p in calc.implemented_properties if p != "stress"]
         return calc
 
+    def level_of_theory(self) -> str:
+        """The machine-learned potential and its training level (CHGNet: PBE/PBE+U of the Materials Project)."""
+        return f"CHGNet {self.model_name} (machine-learned, trained on Materials Project PBE/PBE+U), 3D periodic"
+
     def parameters(self, atoms) -> dict:
         """The model and device."""
         return {"model": f"CHGNet {self.model_name}", "device": "cpu"}

@@ -130,6 +130,14 @@ class Cp2kRelaxMaker(PeriodicEngineMaker):
         """
         return Purpose.production
 
+    def level_of_theory(self) -> str:
+        """PBE with its dispersion, basis and potentials, cutoffs, k-points, smearing, spin, slab electrostatics."""
+        return (
+            f"PBE{self.dispersion_in_words()}, CP2K GPW {self.basis} / {self.potential} (Na q{self.na_valence}), "
+            f"{self.cutoff_ry:g} Ry (relative {self.rel_cutoff_ry:g} Ry), {self.sampling_in_words()}, "
+            "slabs 2D periodic (analytic Poisson)"
+        )
+
     def ranks_to_use(self) -> int:
         """MPI ranks of CP2K (the Maker's ``ranks`` or the settings' default)."""
         if self.ranks is not None:

@@ -89,6 +89,13 @@ class GpawRelaxMaker(PeriodicEngineMaker):
         """Plane waves: production; LCAO (the registry's default): screening."""
         return Purpose.production if self.mode == "pw" else Purpose.screening
 
+    def level_of_theory(self) -> str:
+        """PBE with its dispersion, GPAW's mode and basis or cutoff, grid, k-points, smearing, spin, dipole layer."""
+        lcao = f"LCAO {self.basis}, grid {self.grid_spacing_angstrom:g} Å"
+        mode = f"PW {self.ecut_eV:g} eV" if self.mode == "pw" else lcao
+        dipole = "dipole layer along z" if self.dipole_correction else "no dipole correction"
+        return f"PBE{self.dispersion_in_words()}, GPAW {mode}, {self.sampling_in_words()}, {dipole}"
+
     def counterpoise_single_point(self) -> GpawRelaxMaker | None:
         """The one-step LCAO copy of the counterpoise single points (no charges), None in plane-wave mode."""
         copy = super().counterpoise_single_point()

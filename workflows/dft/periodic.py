@@ -121,6 +121,31 @@ class PeriodicEngineMaker(EngineMaker):
         if self.ranks is not None and self.ranks < 1:
             raise ValueError(f"ranks={self.ranks}: must be >= 1 (or None for settings.default_ranks)")
 
+    def ranks_to_use(self) -> int:
+        """MPI ranks under the launcher: ``ranks`` or ``settings.default_ranks`` when the engine runs under MPI."""
+        if not self.supports_mpi:
+            return 1
+        if self.ranks is not None:
+            return self.ranks
+        from naspe.workflows.base.settings import load_settings
+
+        return int(load_settings().default_ranks)
+
+    def sampling_in_words(self) -> str:
+        """The k-points, smearing and spin of its level of theory (shared by the periodic engines' descriptions)."""
+        if self.kpts is not None:
+            kpoints = f"k-point mesh {tuple(self.kpts)}"
+        elif self.k_length_angstrom is not None:
+            kpoints = f"k-point length {self.k_length_angstrom:g} Å"
+        else:
+            kpoints = "k-points by naspe's k-point rule"
+        spin = "spin-polarised" if self.spinpol else "spin-restricted"
+        return f"{kpoints}, Fermi-Dirac {self.smearing_eV:g} eV, {spin}"
+
+    def dispersion_in_words(self) -> str:
+        """The dispersion correction as a suffix of the functional ("-D3(BJ)", "-D3(zero)" or "")."""
+        return {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(self.dispersion, f"+{self.dispersion}")
+
     def kpoint_mesh(self, atoms) -> KpointMesh:
         """The Gamma-centred mesh of ``atoms``: ``kpts`` if given, else naspe's rule for the class and directions."""
         if self.kpts is not None:
@@ -197,9 +222,13 @@ def for_system(maker, structure):
 
     if isinstance(maker, PeriodicEngineMaker):
         return maker.for_system(to_atoms(structure))
-    generator = getattr(maker, "input_set_generator", None)
-    if hasattr(generator, "for_system"):
-        import dataclasses
+    if isinstance(maker, EngineMaker):  # tblite, CHGNet: no k-point mesh to fix
+        return maker
+    from atomate2.vasp.jobs.base import BaseVaspMaker  # the VASP path only
 
-        return dataclasses.replace(maker, input_set_generator=generator.for_system(to_atoms(structure)))
+    from naspe.workflows.dft.vasp import SlabKpoints
+
+    if isinstance(maker, BaseVaspMaker) and isinstance(maker.input_set_generator, SlabKpoints):
+        generator = maker.input_set_generator.for_system(to_atoms(structure))
+        return dataclasses.replace(maker, input_set_generator=generator)
     return maker

@@ -65,6 +65,14 @@ class TbliteRelaxMaker(EngineMaker):
         """A fresh tblite calculator."""
         return self._get_calculator()
 
+    def level_of_theory(self) -> str:
+        """The tight-binding method, its dispersion, electronic temperature (K) and cell treatment."""
+        kw = self.calculator_kwargs
+        return (
+            f"{kw.get('method', 'GFN2-xTB')} (tblite, built-in D4), Fermi {kw.get('electronic_temperature', 300):g} K, "
+            "Gamma point, 3D periodic, no dipole correction, spin-restricted"
+        )
+
     def parameters(self, atoms) -> dict:
         """Tblite keywords (electronic temperature in K)."""
         return dict(self.calculator_kwargs)

@@ -23,6 +23,7 @@ from naspe.workflows.dft.kpoints import KpointMesh, mesh_for_atoms
 
 __all__ = [
     "VASP_SLAB_INCAR",
+    "SlabKpoints",
     "SlabRelaxSetGenerator",
     "SlabStaticSetGenerator",
     "vasp_kpoint_mesh",
@@ -64,8 +65,12 @@ def _kpoints_file(mesh: KpointMesh):
 
 
 @dataclass
-class _SlabKpoints:
-    """The k-point rule of naspe: class and periodic directions from the structure unless a flow fixed them."""
+class SlabKpoints:
+    """The k-point rule of naspe: class and periodic directions from the structure unless a flow fixed them.
+
+    The part of naspe's VASP input set generators that flows rely on: ``k_length_angstrom``
+    (the convergence scan sets it) and :meth:`for_system` (a flow fixes the whole system's mesh).
+    """
 
     system_class: str | None = None
     periodic: tuple[bool, bool, bool] | None = None
@@ -83,12 +88,12 @@ class _SlabKpoints:
 
 
 @dataclass
-class SlabRelaxSetGenerator(_SlabKpoints, RelaxSetGenerator):
+class SlabRelaxSetGenerator(SlabKpoints, RelaxSetGenerator):
     """atomate2's relax set with naspe's k-point mesh."""
 
 
 @dataclass
-class SlabStaticSetGenerator(_SlabKpoints, StaticSetGenerator):
+class SlabStaticSetGenerator(SlabKpoints, StaticSetGenerator):
     """atomate2's static set with naspe's k-point mesh."""
 
 

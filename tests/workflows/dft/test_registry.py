@@ -186,3 +186,23 @@ def test_each_engine_states_its_limits_and_the_purpose_of_its_results():
     text = level_of_theory_of(GpawRelaxMaker(mode="pw", ecut_eV=500.0, spinpol=True))
     assert text.startswith("PBE-D3(BJ), GPAW PW 500 eV") and "spin-polarised" in text
     assert "Fermi 1000 K" in level_of_theory_of(engine("tblite").relax_maker())
+
+
+def test_each_engine_maker_says_its_level_of_theory_from_its_own_settings():
+    """The contract: every engine Maker of the registry describes itself; VASP's atomate2 Makers get naspe's words."""
+    from naspe.workflows.dft.base import EngineMaker
+    from naspe.workflows.dft.chgnet import ChgnetRelaxMaker
+    from naspe.workflows.dft.cp2k import Cp2kRelaxMaker
+    from naspe.workflows.dft.registry import ENGINES, level_of_theory_of
+    from naspe.workflows.dft.theory import VASP_LEVEL_OF_THEORY
+
+    for name in ENGINES:
+        maker = engine(name).relax_maker()
+        expected = VASP_LEVEL_OF_THEORY if name == "vasp" else maker.level_of_theory()
+        assert isinstance(maker, EngineMaker) is (name != "vasp")
+        assert level_of_theory_of(maker) == expected and expected, name
+    cp2k = Cp2kRelaxMaker(cutoff_ry=600.0, kpts=(2, 5, 1), dispersion=None)
+    assert level_of_theory_of(cp2k).startswith("PBE, CP2K GPW") and "600 Ry" in cp2k.level_of_theory()
+    assert "k-point mesh (2, 5, 1)" in cp2k.level_of_theory()
+    assert ChgnetRelaxMaker().level_of_theory().startswith("CHGNet")
+    assert level_of_theory_of(object()) is None

@@ -256,12 +256,16 @@ class ConvergenceScanMaker(Maker):
             if setting.get("cutoff_ry") is not None:
                 update["cutoff_ry"] = setting["cutoff_ry"]
             return dataclasses.replace(m, **update)
-        gen = getattr(m, "input_set_generator", None)
-        if gen is None or not hasattr(gen, "k_length_angstrom"):
-            raise ValueError(f"static_maker {m.name!r}: its k-point length cannot be set (GPAW or naspe's VASP sets)")
-        return dataclasses.replace(
-            m, input_set_generator=dataclasses.replace(gen, k_length_angstrom=setting["k_length_angstrom"])
-        )
+        from atomate2.vasp.jobs.base import BaseVaspMaker
+
+        from naspe.workflows.dft.vasp import SlabKpoints
+
+        if not (isinstance(m, BaseVaspMaker) and isinstance(m.input_set_generator, SlabKpoints)):
+            raise ValueError(
+                f"static_maker {m.name!r}: its k-point length cannot be set (GPAW, CP2K or naspe's VASP sets)"
+            )
+        gen = dataclasses.replace(m.input_set_generator, k_length_angstrom=setting["k_length_angstrom"])
+        return dataclasses.replace(m, input_set_generator=gen)
 
     def evaluate(self, maker: Maker, structure: Structure, n_substrate: int, label: str) -> tuple[list, object]:
         """The jobs of one step and a reference to its value (W_adh J/m^2 or E_bind eV)."""
