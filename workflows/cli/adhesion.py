@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -64,10 +63,11 @@ def adhesion_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.analysis.output_files import write_text_replacing
-    from naspe.workflows.cli.quality import quality, verdict
+    from naspe.workflows.cli.quality import AdhesionSummary
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
-    from naspe.workflows.results.evidence import counterpoise_corrected
+    from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
+    from naspe.workflows.results.typed_read import reading_model
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
@@ -75,51 +75,31 @@ def adhesion_cmd(
             run = run_flow(flow, out)  # resumable: a rerun in the same --out reuses every finished calculation
     except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
         fail(err)
-    d = run.output(flow.jobs[-1])
-    if d is None:
+    output = run.output(flow.jobs[-1])
+    if output is None:
         fail(run.failure_message(flow))
-    summary = {
-        "substrate": substrate,
-        "film": film,
-        "engine": d["engine"],
-        "w_adh_J_m2": d["w_adh_J_m2"],
-        "w_adh_eV_A2": d["w_adh_eV_A2"],
-        "counterpoise_corrected": counterpoise_corrected(d),  # then w_adh_J_m2 is the corrected value
-        "w_adh_raw_J_m2": d.get("w_adh_raw_J_m2"),
-        "w_adh_cp_J_m2": d.get("w_adh_cp_J_m2"),
-        "area_angstrom2": d["area_angstrom2"],
-        "strain": d["strain"],
-        "bonds_formed": [
-            {
-                "kind": b["kind"],
-                "length_angstrom": b["length_angstrom"],
-                "order": b.get("order"),
-                "atoms": [b["i"], b["j"]],
-            }
-            for b in d["bonds_formed"]
-        ],
-        "interface_bonds": d["interface_bonds"],
-        "film_intact": d["film_intact"],
-        "uber": d.get("uber"),
-        **quality(d),
-        "reused_calculations": len(run.reused),
-        "run_dir": str(out.resolve()),
-        "filed_in": file_run(run, data_dir, tags),  # the data directory (--save), or None
-    }
-    write_text_replacing(out / "adhesion.json", json.dumps(summary, indent=2))
+    summary = AdhesionSummary.of(
+        reading_model(AdhesionDocument).model_validate(output),
+        substrate,
+        film,
+        reused_calculations=len(run.reused),
+        run_dir=str(out.resolve()),
+        filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
+    )
+    text = summary.model_dump_json(indent=2)
+    write_text_replacing(out / "adhesion.json", text)
     held.close()
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(text)
     else:
-        corrected = (
-            f" counterpoise-corrected, raw {summary['w_adh_raw_J_m2']:.3f}" if summary["counterpoise_corrected"] else ""
-        )
+        raw = summary.w_adh_raw_J_m2
+        corrected = f" counterpoise-corrected, raw {raw:.3f}" if summary.counterpoise_corrected else ""
         typer.echo(
-            f"W_adh = {summary['w_adh_J_m2']:.3f} J/m^2{corrected} ({engine.value}, "
-            f"area {summary['area_angstrom2']:.1f} Å^2, strain {summary['strain']:.3f}); "
-            f"interface bonds {summary['interface_bonds']}"
+            f"W_adh = {summary.w_adh_J_m2:.3f} J/m^2{corrected} ({engine.value}, "
+            f"area {summary.area_angstrom2:.1f} Å^2, strain {summary.strain:.3f}); "
+            f"interface bonds {summary.interface_bonds}"
         )
-        if (caveat := verdict(summary)) is not None:
+        if (caveat := summary.verdict()) is not None:
             typer.echo(caveat)
 
 

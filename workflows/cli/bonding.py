@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -62,9 +61,11 @@ def bonding_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.analysis.output_files import write_text_replacing
-    from naspe.workflows.cli.quality import quality, verdict
+    from naspe.workflows.cli.quality import BindingSummary, ReactionSummary
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
+    from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument
+    from naspe.workflows.results.typed_read import reading_model
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
@@ -72,73 +73,43 @@ def bonding_cmd(
             run = run_flow(flows, out)  # resumable: a rerun in the same --out reuses every finished calculation
     except ValueError as err:  # --out in use by another run, or a results.json that is not valid JSON
         fail(err)
-    docs = []
+    outputs = []
     for flow in flows:
-        doc = run.output(flow.jobs[-1])
-        if doc is None:
+        output = run.output(flow.jobs[-1])
+        if output is None:
             fail(run.failure_message(flow))
-        docs.append(doc)
-
-    def bond_rows(bonds: list[dict]) -> list[dict]:
-        return [
-            {"kind": b["kind"], "length_angstrom": b["length_angstrom"], "order": b["order"], "atoms": [b["i"], b["j"]]}
-            for b in bonds
-        ]
-
-    d = docs[0]
-    summary = {
-        "site": site,
-        "fragment": fragment,
-        "engine": d["engine"],
-        "binding_energy_eV": d["binding_energy_eV"],
-        "energy_complex_eV": d["energy_complex_eV"],
-        "energy_substrate_eV": d["energy_substrate_eV"],
-        "energy_fragment_eV": d["energy_fragment_eV"],
-        "n_substrate": d["n_substrate"],
-        "n_fragment": d["n_fragment"],
-        "bonds_formed": bond_rows(d["bonds_formed"]),
-        "bonds_broken": bond_rows(d["bonds_broken"]),
-        "interface_bonds": d["interface_bonds"],
-        "fragment_intact": d["fragment_intact"],
-        "charge_transfer_e": d["charge_transfer_e"],
-        "fragment_charge_e": d["fragment_charge_e"],
-        "charge_method": d["charge_method"],
-        **quality(d),
-        "run_dir": str(out.resolve()),
-        "filed_in": file_run(run, data_dir, tags),  # the data directory (--save), or None
-    }
-    if reaction is not None:
-        r = docs[1]
-        summary["reaction"] = {
-            "name": reaction,
-            "description": r["description"],
-            "reaction_energy_eV": r["reaction_energy_eV"],
-            "bonds_formed": bond_rows(r["bonds_formed"]),
-            "bonds_broken": bond_rows(r["bonds_broken"]),
-            "intended_bonds_kept": r["intended_bonds_kept"],
-            "charge_transfer_e": r["charge_transfer_e"],
-            **quality(r),
-        }
-    write_text_replacing(out / "bonding.json", json.dumps(summary, indent=2))
+        outputs.append(output)
+    summary = BindingSummary.of(
+        reading_model(BindingDocument).model_validate(outputs[0]),
+        site,
+        fragment,
+        run_dir=str(out.resolve()),
+        filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
+        reaction=None
+        if reaction is None
+        else ReactionSummary.of(reading_model(ReactionDocument).model_validate(outputs[1]), reaction),
+    )
+    text = summary.model_dump_json(indent=2)
+    write_text_replacing(out / "bonding.json", text)
     held.close()
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(text)
     else:
         bonds = ", ".join(
-            f"{b['kind']} {b['length_angstrom']:.2f} Å" + ("" if b["order"] is None else f" (order {b['order']:.2f})")
-            for b in summary["bonds_formed"]
+            f"{b.kind} {b.length_angstrom:.2f} Å" + ("" if b.order is None else f" (order {b.order:.2f})")
+            for b in summary.bonds_formed
         )
-        q = summary["charge_transfer_e"]
+        q = summary.charge_transfer_e
         typer.echo(
-            f"E_bind = {summary['binding_energy_eV']:.3f} eV ({fragment} at {site}, {engine.value}); "
+            f"E_bind = {summary.binding_energy_eV:.3f} eV ({fragment} at {site}, {engine.value}); "
             f"bonds formed: {bonds or 'none'}; charge transfer "
-            + (f"{q:+.2f} e ({summary['charge_method']})" if q is not None else "n/a")
+            + (f"{q:+.2f} e ({summary.charge_method})" if q is not None else "n/a")
         )
-        if (caveat := verdict(summary)) is not None:
+        if (caveat := summary.verdict()) is not None:
             typer.echo(caveat)
-        if reaction is not None:
-            typer.echo(f"{reaction}: ΔE = {summary['reaction']['reaction_energy_eV']:.3f} eV")
-            if (caveat := verdict(summary["reaction"])) is not None:
+        if summary.reaction is not None:
+            typer.echo(f"{reaction}: ΔE = {summary.reaction.reaction_energy_eV:.3f} eV")
+            if (caveat := summary.reaction.verdict()) is not None:
                 typer.echo(caveat)
 
 
