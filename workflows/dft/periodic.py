@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+from ase import Atoms
 from ase.calculators.calculator import Calculator, all_changes
 
 from naspe.workflows.dft.base import EngineMaker
@@ -146,6 +147,18 @@ class PeriodicEngineMaker(EngineMaker):
         """The dispersion correction as a suffix of the functional ("-D3(BJ)", "-D3(zero)" or "")."""
         return {"d3bj": "-D3(BJ)", "d3zero": "-D3(zero)", None: ""}.get(self.dispersion, f"+{self.dispersion}")
 
+    def prepare(self, mol_or_struct) -> Atoms:
+        """Atoms whose slab or 3D treatment is the whole system's when a flow fixed it (:meth:`for_system`).
+
+        A part of a complex (the film alone, or one part of a counterpoise run) can show a
+        vacuum gap along z that the complex does not have; computed as a slab, its energy
+        would differ from the complex's by the boundary condition, not only by the interaction.
+        """
+        atoms = super().prepare(mol_or_struct)
+        if self.periodic is not None and atoms.pbc[0] and atoms.pbc[1]:
+            atoms.pbc = (True, True, bool(self.periodic[2]))
+        return atoms
+
     def kpoint_mesh(self, atoms) -> KpointMesh:
         """The Gamma-centred mesh of ``atoms``: ``kpts`` if given, else naspe's rule for the class and directions."""
         if self.kpts is not None:
@@ -157,10 +170,11 @@ class PeriodicEngineMaker(EngineMaker):
         """A copy whose k-point class and periodic directions are those of ``atoms`` (a flow's whole system).
 
         Every part of the flow (substrate and film in the interface cell, say) then runs the
-        whole system's mesh. Settings given explicitly (``kpts``, ``system_class``, ``periodic``) stay.
+        whole system's mesh and its slab or 3D treatment (:meth:`prepare`). Settings given
+        explicitly (``kpts``, ``system_class``, ``periodic``) stay.
         """
         if self.kpts is not None:
-            return self
+            return self if self.periodic is not None else dataclasses.replace(self, periodic=periodic_directions(atoms))
         mesh = self.kpoint_mesh(atoms)
         return dataclasses.replace(self, system_class=mesh.system_class, periodic=mesh.periodic)
 

@@ -126,3 +126,38 @@ def test_plane_wave_check_single_points_on_the_relaxed_structures():
     assert doc.w_adh_check_J_m2 == pytest.approx(0.2 / area * EV_PER_A2_TO_J_PER_M2)
     assert doc.w_adh_J_m2 == pytest.approx(0.3 / area * EV_PER_A2_TO_J_PER_M2)  # the check is not the reported value
     assert doc.check_level_of_theory == "PBE, PW"
+
+
+@pytest.mark.parametrize("engine", ["gpaw", "cp2k"])
+def test_each_part_of_a_3d_complex_is_computed_3d_as_the_complex(engine):
+    """A part alone can show a z gap the complex lacks; it keeps the complex's 3D cell, not a slab's.
+
+    Four Na atoms fill a 10 Å cube along z (gaps <= 3.5 Å): the complex is 3D. Part A alone (z = 1 and
+    4 Å) has a 7 Å gap, which alone would make it a slab (and put its atom 1 Å from a face). Its own-basis
+    and full-basis single points, and its relaxation in the complex's cell, must share the complex's 3D
+    boundary condition, or the counterpoise correction and the binding energy mix two electrostatics.
+    """
+    import dataclasses
+
+    import numpy as np
+    from pymatgen.core import Lattice, Structure
+
+    from naspe.workflows.dft.checks import to_atoms
+    from naspe.workflows.dft.periodic import for_system
+    from naspe.workflows.dft.registry import engine as engine_of
+    from naspe.workflows.flows.common.counterpoise import _part
+
+    z = [1.0, 4.0, 6.5, 9.0]
+    complex_ = Structure(Lattice.cubic(10.0), ["Na"] * 4, [[0.1 + 0.2 * i, 0.5, zi / 10] for i, zi in enumerate(z)])
+    assert to_atoms(complex_).pbc.all() and not to_atoms(_part(complex_, [0, 1], [])).pbc[2]  # the trap
+    maker = counterpoise_maker(engine_of(engine).static_maker())
+    if maker is None:
+        pytest.skip(f"{engine}: no localised basis in the registry's default")
+    maker = for_system(maker, complex_)
+    for keep, ghosts in (([0, 1], []), ([0, 1], [2, 3]), ([2, 3], [])):
+        part = dataclasses.replace(maker, ghosts=tuple(ghosts)).prepare(_part(complex_, keep, ghosts))
+        assert np.all(part.pbc), (keep, ghosts)
+    # a slab complex stays a slab in every part
+    slab = Structure(Lattice.cubic(20.0), ["Na"] * 2, [[0.1, 0.5, 0.40], [0.3, 0.5, 0.55]])
+    slab_maker = for_system(counterpoise_maker(engine_of(engine).static_maker()), slab)
+    assert not slab_maker.prepare(_part(slab, [0], [])).pbc[2]

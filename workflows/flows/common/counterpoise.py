@@ -19,7 +19,9 @@ term (the counterpoise with fragment relaxation, Xantheas, J. Chem. Phys. 104
     W_adh^cp  = W_adh - (BSSE_substrate + BSSE_film) / A                 (smaller)
 
 Four single points per complex, on the relaxed complex (the first ``n_a`` sites are
-part A, the rest part B), with the complex's k-point mesh. Plane waves and
+part A, the rest part B), with the complex's k-point mesh and its slab or 3D cell (a part
+alone may show a vacuum gap along z that the complex lacks; it is still computed 3D,
+:meth:`~naspe.workflows.dft.periodic.PeriodicEngineMaker.prepare`). Plane waves and
 GFN2-xTB need no such correction (:func:`counterpoise_maker` returns None for them).
 Measured here (PBE-D3(BJ), GPAW LCAO dzp, h = 0.3 Å, water dimer of the S22 set,
 Jurečka et al., Phys. Chem. Chem. Phys. 8 (2006) 1985, reference -0.218 eV):
