@@ -75,9 +75,10 @@ def run_stage(
     stopped by the wall-time limit resumes from its restart file with the same
     time step, at most ``max_resumes`` times. A stage run again in the directory
     of an attempt that was killed (no ``result.json``, a restart file) continues
-    from that restart file at that attempt's time step; a production stage whose
-    killed attempt ran at another time step starts over. Steps run twice are
-    removed from the appended outputs (:data:`SERIES_FILES`).
+    from that restart file at that attempt's time step, or starts over if that
+    fails (a restart file cut short by the kill) or if a production's killed
+    attempt ran at another time step. Steps run twice are removed from the
+    appended outputs (:data:`SERIES_FILES`).
     """
     settings = settings or load_settings()
     ranks = ranks or settings.default_ranks
@@ -148,6 +149,19 @@ def run_stage(
         status = result["status"]
         if status == "completed":
             break
+        if status == "failed" and resume and recoveries[-1].reason.startswith("killed"):
+            # the killed attempt's restart file may be cut short (killed while it was written): start over once
+            _start_over(run_dir)
+            recoveries.append(
+                Recovery(
+                    attempt=len(recoveries),
+                    reason=f"continuing from {recoveries[-1].restarted_from} failed ({result.get('error') or ''})",
+                    step=result.get("step"),
+                    new_timestep_fs=generator.timestep_fs,
+                )
+            )
+            gen, (start, start_file), resume = generator, initial, False
+            continue
         restart = latest_restart(run_dir)
         if status == "walltime" and n_resumes < max_resumes:
             n_resumes += 1

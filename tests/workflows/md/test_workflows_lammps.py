@@ -228,3 +228,19 @@ def test_a_killed_production_at_another_time_step_starts_over(annealed, tmp_path
     assert doc.recoveries == [] and doc.timestep_fs == 2.0
     pressure = [int(line.split()[0]) for line in open(run / "pressure.dat") if not line.startswith("#")]
     assert pressure == list(range(10, 201, 10))
+
+
+def test_a_killed_attempt_whose_restart_file_is_cut_short_starts_over(annealed, tmp_path):
+    """Killed while LAMMPS wrote its restart file: continuing from it fails, so the stage runs from its start."""
+    from naspe.workflows.md.run_files import RUN_SPEC_FILE
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / RUN_SPEC_FILE).write_text(json.dumps({"timestep_fs": GEN.timestep_fs}))
+    (run / "restart.a").write_bytes(b"LammpS RestartT")  # the first bytes of a restart file, then nothing
+    doc = run_stage(run, annealed, StageSpec("production", 200, 353.15), GEN, "cut")
+    assert doc.state == "successful", doc.error
+    assert [r.reason.split(" ")[0] for r in doc.recoveries] == ["killed:", "continuing"]
+    assert doc.recoveries[1].restarted_from is None and doc.timestep_fs == GEN.timestep_fs
+    steps = [int(s) for s in re.findall(r"ITEM: TIMESTEP\n(\d+)", open(doc.trajectories["ions"].path).read())]
+    assert steps == list(range(0, 201, 50))
