@@ -11,6 +11,6 @@ def test_this_module_is_one_work_unit_of_the_parallel_suite(request):
     The marks come from ``tests/conftest.py``; set after xdist's hook has read them, the suffix is missing and
     every test is scheduled alone (a module fixture such as the tiny campaign is then built on each worker).
     """
-    if not request.config.getvalue("loadgroup"):
+    if not request.config.getoption("loadgroup", default=False):
         pytest.skip("the suite runs without --dist loadgroup (TEST_WORKERS=0 or plain pytest)")
     assert request.node.nodeid.endswith("@tests/test_suite_grouping.py"), request.node.nodeid

@@ -63,11 +63,10 @@ def adhesion_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.analysis.output_files import write_text_replacing
-    from naspe.workflows.cli.quality import AdhesionSummary
+    from naspe.workflows.cli.quality import AdhesionSummary, read_document
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
     from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
-    from naspe.workflows.results.typed_read import reading_model
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
@@ -78,14 +77,17 @@ def adhesion_cmd(
     output = run.output(flow.jobs[-1])
     if output is None:
         fail(run.failure_message(flow))
-    summary = AdhesionSummary.of(
-        reading_model(AdhesionDocument).model_validate(output),
-        substrate,
-        film,
-        reused_calculations=len(run.reused),
-        run_dir=str(out.resolve()),
-        filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
-    )
+    try:
+        summary = AdhesionSummary.of(
+            read_document(output, AdhesionDocument, out),
+            substrate,
+            film,
+            reused_calculations=len(run.reused),
+            run_dir=str(out.resolve()),
+            filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
+        )
+    except ValueError as err:
+        fail(err)
     text = summary.model_dump_json(indent=2)
     write_text_replacing(out / "adhesion.json", text)
     held.close()

@@ -61,11 +61,10 @@ def bonding_cmd(
     except (ValueError, RuntimeError) as err:
         fail(err)
     from naspe.analysis.output_files import write_text_replacing
-    from naspe.workflows.cli.quality import BindingSummary, ReactionSummary
+    from naspe.workflows.cli.quality import BindingSummary, ReactionSummary, read_document
     from naspe.workflows.dft.progress import ProgressFollower
     from naspe.workflows.execution.runner import lock_run_dir, run_flow  # here: keeps CLI start-up fast
     from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument
-    from naspe.workflows.results.typed_read import reading_model
 
     try:
         held = lock_run_dir(out)  # until the summary is written: a second run into the same --out is refused
@@ -79,16 +78,19 @@ def bonding_cmd(
         if output is None:
             fail(run.failure_message(flow))
         outputs.append(output)
-    summary = BindingSummary.of(
-        reading_model(BindingDocument).model_validate(outputs[0]),
-        site,
-        fragment,
-        run_dir=str(out.resolve()),
-        filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
-        reaction=None
-        if reaction is None
-        else ReactionSummary.of(reading_model(ReactionDocument).model_validate(outputs[1]), reaction),
-    )
+    try:
+        summary = BindingSummary.of(
+            read_document(outputs[0], BindingDocument, out),
+            site,
+            fragment,
+            run_dir=str(out.resolve()),
+            filed_in=file_run(run, data_dir, tags),  # the data directory (--save), or None
+            reaction=None
+            if reaction is None
+            else ReactionSummary.of(read_document(outputs[1], ReactionDocument, out), reaction),
+        )
+    except ValueError as err:
+        fail(err)
     text = summary.model_dump_json(indent=2)
     write_text_replacing(out / "bonding.json", text)
     held.close()

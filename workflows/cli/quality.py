@@ -15,19 +15,39 @@ summaries (:class:`AdhesionSummary`, :class:`BindingSummary` with its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, Field, field_serializer
 
 from naspe.analysis.uber import UberFit
 from naspe.workflows.dft.convergence import DerivedConvergence
 
+D = TypeVar("D", bound=BaseModel)
+
 if TYPE_CHECKING:
     from naspe.analysis.bonds import Bond
     from naspe.workflows.flows.adhesion.schemas import AdhesionDocument
     from naspe.workflows.flows.bonding.schemas import BindingDocument, ReactionDocument
 
-__all__ = ["Quality", "BondRow", "AdhesionSummary", "BindingSummary", "ReactionSummary"]
+__all__ = ["Quality", "BondRow", "AdhesionSummary", "BindingSummary", "ReactionSummary", "read_document"]
+
+
+def read_document(output: dict[str, Any], doc_cls: type[D], where: Path) -> D:
+    """A flow's stored output read as ``doc_cls``; ValueError in one line when it is not one (an older naspe's)."""
+    from pydantic import ValidationError
+
+    from naspe.workflows.results.typed_read import reading_model
+
+    try:
+        return reading_model(doc_cls).model_validate(output)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        raise ValueError(
+            f"{where}: the stored result is not a {doc_cls.__name__} this naspe reads ({field}: {first['msg']}); "
+            "run again with another --out"
+        ) from None
 
 
 class Quality(BaseModel):

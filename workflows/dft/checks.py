@@ -27,9 +27,14 @@ GPAW_EDGE_ANGSTROM = 3.0  # localized functions of atoms closer than this to a n
 
 
 def is_slab(atoms) -> bool:
-    """True when the structure has an empty gap along z wider than :data:`SLAB_VACUUM_ANGSTROM`."""
-    z = np.sort(np.mod(atoms.get_scaled_positions()[:, 2], 1.0)) * atoms.cell.lengths()[2]
-    gaps = np.diff(np.concatenate([z, [z[0] + atoms.cell.lengths()[2]]]))
+    """True when the structure has an empty gap along z wider than :data:`SLAB_VACUUM_ANGSTROM`.
+
+    The gap is measured normal to the ab plane (fractional z times the interplanar spacing
+    1/|b_3|), as the k-point rule measures it (:func:`naspe.workflows.dft.kpoints.periodic_directions`).
+    """
+    spacing = 1.0 / np.linalg.norm(atoms.cell.reciprocal()[2])
+    z = np.sort(np.mod(atoms.get_scaled_positions()[:, 2], 1.0)) * spacing
+    gaps = np.diff(np.concatenate([z, [z[0] + spacing]]))
     return bool(gaps.max() > SLAB_VACUUM_ANGSTROM)
 
 

@@ -70,8 +70,10 @@ class PeriodicEngineMaker(EngineMaker):
         each structure's atoms. A flow sets it (and ``periodic``) from its whole system, so
         every part runs one mesh.
     periodic
-        Periodic directions for the k-point rule; None: from each structure's atoms (a vacuum
-        gap wider than 6 Å makes a direction non-periodic: one k-point along it).
+        Periodic directions for the k-point rule and, along z, the cell's treatment (False: a
+        slab, non-periodic z; True: 3D periodic, whatever vacuum a part shows); None: from each
+        structure's atoms (a vacuum gap wider than 6 Å makes a direction non-periodic: one
+        k-point along it, and a slab along z).
     k_length_angstrom
         k-point length L (Å) instead of the rule's for the class (convergence scans).
     kpoint_purpose

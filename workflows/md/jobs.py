@@ -37,6 +37,9 @@ from naspe.workflows.md.runner import latest_restart
 
 __all__ = ["LammpsStageMaker", "run_stage", "SYSTEM_META"]
 
+RESTART_FILES = ("restart.a", "restart.b", "restart.term")
+"""Restart files a stage writes as it runs (``restart`` every N steps; ``restart.term`` at a wall-time stop)."""
+
 SERIES_FILES = ("ions.lammpstrj", "full.lammpstrj", "com.dat", "thermo.dat", "pressure.dat", "drude_temp.dat")
 """Outputs a resumed stage appends to: each is cleaned of the steps run twice."""
 
@@ -98,7 +101,7 @@ def run_stage(
     gen, resume = generator, False
     recoveries: list[Recovery] = []
     n_failures = n_resumes = 0
-    killed = _killed_attempt(run_dir)
+    killed = _killed_attempt(run_dir, asdict(spec))
     if killed is not None and spec.stage == "production" and killed[1] != gen.timestep_fs:
         _start_over(run_dir)  # a production trajectory keeps one time step throughout
     elif killed is not None:
@@ -129,12 +132,16 @@ def run_stage(
         )
         (run_dir / "in.lammps").write_text(inputs.script())
         (run_dir / "result.json").unlink(missing_ok=True)
+        if not resume:  # a run from the stage's start: no restart file of an earlier run may be taken for its own
+            for name in RESTART_FILES:
+                (run_dir / name).unlink(missing_ok=True)
         runner_spec = {
             "workdir": str(run_dir.resolve()),
             "input": inputs.as_dict(),
             "timestep_fs": gen.timestep_fs,
             "chunk_steps": chunk_steps,
             "max_wall_s": max_wall_s,
+            "stage": asdict(spec),
             "lammps_python_path": str(settings.lammps_python_path) if settings.lammps_python_path else None,
         }
         (run_dir / RUN_SPEC_FILE).write_text(json.dumps(runner_spec, indent=2))
@@ -149,7 +156,7 @@ def run_stage(
         status = result["status"]
         if status == "completed":
             break
-        if status == "failed" and resume and recoveries[-1].reason.startswith("killed"):
+        if status == "failed" and resume and recoveries[-1].reason.startswith("killed") and not result.get("md_steps"):
             # the killed attempt's restart file may be cut short (killed while it was written): start over once
             _start_over(run_dir)
             recoveries.append(
@@ -217,25 +224,30 @@ def run_stage(
     )
 
 
-def _killed_attempt(run_dir: Path) -> tuple[Path, float] | None:
-    """The latest restart file and time step (fs) of an attempt in ``run_dir`` that ended without a result.
+def _killed_attempt(run_dir: Path, stage: dict) -> tuple[Path, float] | None:
+    """The latest restart file and time step (fs) of an attempt of ``stage`` in ``run_dir`` that ended without a result.
 
     An attempt that LAMMPS ended (completed, failed or stopped at its wall time)
     leaves ``result.json``; one whose process was killed (the driver or the
     batch job killed, a node lost) leaves its input record and restart files
     only. Such a run continues from its latest restart file rather than from
-    the start of the stage.
+    the start of the stage, if its record is of the same stage (``stage``: the
+    :class:`StageSpec` as a dict; records written before naspe kept it are taken
+    as the same stage).
     """
     restart = latest_restart(run_dir)
-    record = run_dir / RUN_SPEC_FILE
-    if restart is None or not record.exists() or (run_dir / "result.json").exists():
+    path = run_dir / RUN_SPEC_FILE
+    if restart is None or not path.exists() or (run_dir / "result.json").exists():
         return None
-    return restart, float(json.loads(record.read_text())["timestep_fs"])
+    record = json.loads(path.read_text())
+    if record.get("stage", stage) != json.loads(json.dumps(stage)):
+        return None
+    return restart, float(record["timestep_fs"])
 
 
 def _start_over(run_dir: Path) -> None:
     """Remove a stage's trajectories, series and restart files, so that it runs again from its start."""
-    for name in (*SERIES_FILES, "restart.a", "restart.b", "restart.term"):
+    for name in (*SERIES_FILES, *RESTART_FILES):
         (run_dir / name).unlink(missing_ok=True)
 
 

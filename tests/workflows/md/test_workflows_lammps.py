@@ -244,3 +244,20 @@ def test_a_killed_attempt_whose_restart_file_is_cut_short_starts_over(annealed, 
     assert doc.recoveries[1].restarted_from is None and doc.timestep_fs == GEN.timestep_fs
     steps = [int(s) for s in re.findall(r"ITEM: TIMESTEP\n(\d+)", open(doc.trajectories["ions"].path).read())]
     assert steps == list(range(0, 201, 50))
+
+
+def test_restart_files_of_another_stage_or_an_earlier_run_are_not_continued(annealed, tmp_path):
+    """A killed attempt's record names its stage: restart files left by another stage spec are not taken."""
+    from dataclasses import asdict
+
+    from naspe.workflows.md.run_files import RUN_SPEC_FILE
+
+    run = tmp_path / "run"
+    run.mkdir()
+    other = asdict(StageSpec("production", 999, 353.15))
+    (run / RUN_SPEC_FILE).write_text(json.dumps({"timestep_fs": GEN.timestep_fs, "stage": other}))
+    (run / "restart.b").write_text("left by another stage")
+    doc = run_stage(run, annealed, StageSpec("production", 200, 353.15), GEN, "other")
+    assert doc.state == "successful", doc.error
+    assert doc.recoveries == []
+    assert not (run / "restart.b").exists() or (run / "restart.b").read_bytes() != b"left by another stage"

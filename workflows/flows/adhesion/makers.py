@@ -315,10 +315,10 @@ class BaseAdhesionMaker(Maker):
         check_gap(whole, n_substrate)
         check_relaxation(self.relax_maker)
         parts = {"substrate": substrate, "film": film, "interface": whole}
-        check_inputs(self.relax_maker, parts)  # bad inputs fail here, not after the first relaxation
-        check_inputs(self.static_maker, parts)
-        check_inputs(self.check_maker, parts)
         relax_maker, static_maker = for_system(self.relax_maker, whole), for_system(self.static_maker, whole)
+        check_inputs(relax_maker, parts)  # bad inputs fail here, not after the first relaxation
+        check_inputs(static_maker, parts)
+        check_inputs(for_system(self.check_maker, whole), parts)
         jobs, energy, structures, props, converged = [], {}, {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
             relax = with_content_uuid(relax_maker.make(structure))

@@ -158,8 +158,8 @@ class BaseBindingMaker(Maker):
         """
         whole, substrate, frag = split_complex(complex_structure, n_substrate, self.fix_bottom_angstrom)
         check_relaxation(self.relax_maker)
-        check_inputs(self.relax_maker, {"substrate": substrate, "fragment": frag, "complex": whole})
-        relax_maker = for_system(self.relax_maker, whole)  # the complex's k-point mesh for every part
+        relax_maker = for_system(self.relax_maker, whole)  # the complex's k-point mesh and cell for every part
+        check_inputs(relax_maker, {"substrate": substrate, "fragment": frag, "complex": whole})
         jobs = {}
         for label, structure in (("substrate", substrate), ("fragment", frag), ("complex", whole)):
             j = relax_maker.make(structure)
@@ -282,9 +282,9 @@ class BaseReactionMaker(Maker):
         p_whole.add_site_property("selective_dynamics", r_whole.site_properties["selective_dynamics"])
         if "magmom" not in product.site_properties and "magmom" in reactant.site_properties:
             p_whole.add_site_property("magmom", list(reactant.site_properties["magmom"]))
-        check_inputs(self.relax_maker, {"reactant": r_whole, "product": p_whole})
+        relax_maker = for_system(self.relax_maker, r_whole)  # one k-point mesh and cell for both states
+        check_inputs(relax_maker, {"reactant": r_whole, "product": p_whole})
         jobs = {}
-        relax_maker = for_system(self.relax_maker, r_whole)  # one k-point mesh for both states
         for label, structure in (("reactant", r_whole), ("product", p_whole)):
             j = relax_maker.make(structure)
             j.name = f"{self.name} {label} relax"
