@@ -115,9 +115,7 @@ def run_stage(
                 new_timestep_fs=gen.timestep_fs,
             )
         )
-        saved = run_dir / f"resume-{len(recoveries)}.restart"
-        shutil.copy(restart, saved)
-        start, start_file, resume = "restart", saved.name, True
+        start, start_file, resume = "restart", _kept(restart, len(recoveries)), True
     t0 = time.perf_counter()
     while True:
         inputs = gen.get_input_set(
@@ -202,10 +200,7 @@ def run_stage(
         if restart is None:
             (start, start_file), resume = initial, False
         else:
-            # the restart file must survive the next run's own restart writes
-            saved = run_dir / f"resume-{len(recoveries)}.restart"
-            shutil.copy(restart, saved)
-            start, start_file, resume = "restart", saved.name, True
+            start, start_file, resume = "restart", _kept(restart, len(recoveries)), True
     for name in SERIES_FILES:
         clean_series(run_dir / name)
     return LammpsTaskDocument.from_directory(
@@ -243,6 +238,13 @@ def _killed_attempt(run_dir: Path, stage: dict) -> tuple[Path, float] | None:
     if record.get("stage", stage) != json.loads(json.dumps(stage)):
         return None
     return restart, float(record["timestep_fs"])
+
+
+def _kept(restart: Path, n: int) -> str:
+    """Copy ``restart`` to ``resume-<n>.restart`` beside it, which the next run's own restart writes leave alone."""
+    kept = restart.with_name(f"resume-{n}.restart")
+    shutil.copy(restart, kept)
+    return kept.name
 
 
 def _start_over(run_dir: Path) -> None:

@@ -315,10 +315,11 @@ class BaseAdhesionMaker(Maker):
         check_gap(whole, n_substrate)
         check_relaxation(self.relax_maker)
         parts = {"substrate": substrate, "film": film, "interface": whole}
-        relax_maker, static_maker = for_system(self.relax_maker, whole), for_system(self.static_maker, whole)
-        check_inputs(relax_maker, parts)  # bad inputs fail here, not after the first relaxation
-        check_inputs(static_maker, parts)
-        check_inputs(for_system(self.check_maker, whole), parts)
+        relax_maker, static_maker, check_maker = (
+            for_system(m, whole) for m in (self.relax_maker, self.static_maker, self.check_maker)
+        )
+        for maker in (relax_maker, static_maker, check_maker):
+            check_inputs(maker, parts)  # bad inputs fail here, not after the first relaxation
         jobs, energy, structures, props, converged = [], {}, {}, {}, {}
         for label, structure in (("substrate", substrate), ("film", film), ("interface", whole)):
             relax = with_content_uuid(relax_maker.make(structure))
@@ -344,8 +345,8 @@ class BaseAdhesionMaker(Maker):
             jobs.append(scan)
             uber = scan.output
         check = None
-        if self.check_maker is not None:
-            check_maker, check = for_system(self.check_maker, whole), {}
+        if check_maker is not None:
+            check = {}
             for label in ("substrate", "film", "interface"):
                 j = with_content_uuid(check_maker.make(structures[label]))
                 j.name = f"{self.name} {label} check single point"
